@@ -1,0 +1,154 @@
+// Command ledenbrief turns VNG member letters (ledenbrieven), their annex
+// and the handreikingen they link to into a versioned, searchable static
+// website in which every link lands on a stable anchor.
+//
+// Usage:
+//
+//	ledenbrief build [--content DIR] [--out DIR] [--base-url URL] [--theme DIR]
+//	ledenbrief check [--content DIR] [--theme DIR]
+//
+// Content errors are printed to stderr as "file:line:col: message", all of
+// them at once. The exit status is 0 on success, 1 when the content has
+// errors or the build failed, and 2 for a usage error.
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"ledenbrief/internal/build"
+)
+
+// command is one subcommand.
+type command struct {
+	name    string
+	args    string // synopsis of the flags and arguments
+	summary string
+	run     func(args []string, stderr io.Writer) int
+}
+
+var commands []command
+
+func init() {
+	commands = []command{
+		{"build", "[--content DIR] [--out DIR] [--base-url URL] [--theme DIR]", "build the site into the output folder", runBuild},
+		{"check", "[--content DIR] [--theme DIR]", "validate the content and templates, write nothing", runCheck},
+		{"help", "", "show this help", func([]string, io.Writer) int { usage(os.Stdout); return 0 }},
+	}
+}
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stderr))
+}
+
+// run dispatches to a subcommand and returns the exit status.
+func run(args []string, stderr io.Writer) int {
+	if len(args) == 0 {
+		usage(stderr)
+		return 2
+	}
+	for _, c := range commands {
+		if c.name == args[0] {
+			return c.run(args[1:], stderr)
+		}
+	}
+	if args[0] == "-h" || args[0] == "--help" || args[0] == "-help" {
+		usage(os.Stdout)
+		return 0
+	}
+	fmt.Fprintf(stderr, "ledenbrief: unknown command %q\n", args[0])
+	usage(stderr)
+	return 2
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "Usage: ledenbrief COMMAND [flags]\n\nCommands:")
+	for _, c := range commands {
+		fmt.Fprintf(w, "  %-6s %s\n         %s\n", c.name, c.args, c.summary)
+	}
+	fmt.Fprintln(w, "\nRun 'ledenbrief COMMAND -h' for a command's flags.")
+}
+
+// buildFlags are the flags shared by build and check.
+type buildFlags struct {
+	opts build.Options
+}
+
+func newFlagSet(name string, stderr io.Writer, bf *buildFlags, writes bool) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&bf.opts.Content, "content", "content", "content `folder`")
+	fs.StringVar(&bf.opts.ThemeDir, "theme", "", "`folder` with templates/ and assets/ that override the built-in theme (default: the content folder's parent, when it has them)")
+	if writes {
+		fs.StringVar(&bf.opts.Out, "out", "public", "output `folder`; replaced only when the build succeeds")
+		fs.StringVar(&bf.opts.BaseURL, "base-url", "", "canonical base `URL` for the feed, sitemap and canonical links (default: site.yaml's base_url)")
+	}
+	return fs
+}
+
+func runBuild(args []string, stderr io.Writer) int {
+	return runPipeline("build", args, stderr, false)
+}
+
+func runCheck(args []string, stderr io.Writer) int {
+	return runPipeline("check", args, stderr, true)
+}
+
+func runPipeline(name string, args []string, stderr io.Writer, check bool) int {
+	var bf buildFlags
+	fs := newFlagSet(name, stderr, &bf, !check)
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "ledenbrief %s: unexpected argument %q\n", name, fs.Arg(0))
+		return 2
+	}
+	bf.opts.Check = check
+	if bf.opts.ThemeDir == "" {
+		bf.opts.ThemeDir = defaultThemeDir(bf.opts.Content)
+	}
+	start := time.Now()
+	res, err := build.Run(bf.opts)
+	res.Diags.Print(stderr)
+	if err != nil {
+		fmt.Fprintf(stderr, "ledenbrief: %v\n", err)
+		return 1
+	}
+	if n := res.Diags.Len(); n > 0 {
+		fmt.Fprintf(stderr, "ledenbrief: %v; ", res.Diags.Error())
+		if check {
+			fmt.Fprintln(stderr, "fix them and run check again")
+		} else {
+			fmt.Fprintf(stderr, "nothing was written, %s is unchanged\n", bf.opts.Out)
+		}
+		return 1
+	}
+	elapsed := time.Since(start).Round(time.Millisecond)
+	if check {
+		fmt.Fprintf(stderr, "ledenbrief: content is valid (%d pages) in %v\n", res.Pages, elapsed)
+	} else {
+		fmt.Fprintf(stderr, "ledenbrief: built %d pages, %d files (%.1f KB) into %s in %v\n", res.Pages, res.Files, float64(res.Bytes)/1024, bf.opts.Out, elapsed)
+	}
+	return 0
+}
+
+// defaultThemeDir returns the content folder's parent when it holds its
+// own templates/ or assets/, and "" (the built-in theme) otherwise.
+func defaultThemeDir(contentDir string) string {
+	parent := filepath.Dir(filepath.Clean(contentDir))
+	for _, sub := range []string{"templates", "assets"} {
+		if info, err := os.Stat(filepath.Join(parent, sub)); err == nil && info.IsDir() {
+			return parent
+		}
+	}
+	return ""
+}

@@ -1,0 +1,16 @@
+module ledenbrief
+
+go 1.26.8
+
+require (
+	github.com/adrg/frontmatter v0.2.0
+	github.com/tdewolff/minify/v2 v2.24.25
+	github.com/yuin/goldmark v1.8.7
+	gopkg.in/yaml.v3 v3.0.1
+)
+
+require (
+	github.com/BurntSushi/toml v0.3.1 // indirect
+	github.com/tdewolff/parse/v2 v2.8.20 // indirect
+	gopkg.in/yaml.v2 v2.3.0 // indirect
+)

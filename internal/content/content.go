@@ -1,0 +1,432 @@
+// Package content loads a site's content folder into the letter, annex and
+// handreiking model. It owns the file conventions and the front matter of
+// every file kind, and reports every problem it finds as a diagnostic. It
+// does not parse Markdown bodies: that is the markdown package's job.
+//
+// # Layout
+//
+//	site.yaml                    site settings (see Config)
+//	afkortingen.yaml             abbreviation: expansion, one per line
+//	brieven/<nn-nnn>/brief.md    a letter; the folder is its number with "/" → "-"
+//	brieven/<nn-nnn>/bijlage/*.md    the annex, one file per section, in file-name order
+//	handreikingen/*.md           one handreiking (guide, circular, website …) per file
+//
+// Every file must be valid UTF-8 and a regular file: symbolic links are
+// refused so that nothing outside the content folder can leak into a site.
+package content
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"gopkg.in/yaml.v3"
+
+	"ledenbrief/internal/diag"
+)
+
+// Config holds the site-wide settings from site.yaml.
+type Config struct {
+	Title       string // the site's name, shown on every page
+	Description string // one sentence for the home page and the feed
+	Publisher   string // who publishes the letters
+	BaseURL     string // canonical absolute URL of the site root, ending in "/"
+	Language    string // BCP 47 language of the site's text
+	AllowHTML   bool   // whether raw HTML in Markdown is passed through
+}
+
+// Abbreviation is one entry of afkortingen.yaml.
+type Abbreviation struct {
+	Term      string // as written in the text, e.g. "VOG"
+	Expansion string // e.g. "Verklaring Omtrent Gedrag"
+}
+
+// Doc is one Markdown file: its source, its front matter fields common to
+// all kinds, and where its body starts.
+type Doc struct {
+	Src        *diag.Source
+	BodyOffset int    // byte offset of the Markdown body in Src.Text
+	ID         string // the stable anchor of the document (annex sections and handreikingen)
+	IDOffset   int    // byte offset of the id's value, for diagnostics
+	Title      string
+}
+
+// Body returns the Markdown body of d.
+func (d *Doc) Body() []byte { return d.Src.Text[d.BodyOffset:] }
+
+// LetterMeta is the header of a letter, as printed above the paper letter.
+type LetterMeta struct {
+	Number      string    // "Lbr. 21/082"
+	Reference   string    // kenmerk, "TRE/U202100853"
+	Date        time.Time // date of the letter
+	Subject     string    // onderwerp
+	To          string    // addressee, "Aan de leden"
+	Phone       string    // telephone number for questions
+	Attachments int       // number of bijlagen
+	Series      string    // id of the series the letter belongs to
+	Summary     string    // one or two sentences for the home page and feed
+}
+
+// Letter is one edition: the letter and its annex.
+type Letter struct {
+	Slug  string // folder name, "21-082"
+	Meta  LetterMeta
+	Body  *Doc
+	Annex []*Doc // in file-name order
+}
+
+// Guide is a handreiking: a document the letters refer to.
+type Guide struct {
+	Doc
+	Kind      string // brochure, circulaire, nieuwsbericht, website, wetsvoorstel …
+	Topic     string // the subject heading the publisher files it under
+	Publisher string // who published it, when the letter says so
+	URL       string // external address, only when the letter gives one
+	Date      string // publication date as the letter gives it
+}
+
+// Site is everything in a content folder except the letters' bodies, which
+// are loaded one at a time with LoadLetter so that a build can stream them.
+type Site struct {
+	FS            fs.FS
+	Prefix        string // path of the content folder as the user named it, for diagnostics
+	Config        Config
+	Abbreviations []Abbreviation // sorted by term
+	Guides        []*Guide       // sorted by id
+	LetterSlugs   []string       // sorted
+}
+
+// Kinds lists the accepted values of a handreiking's kind field.
+var Kinds = []string{"beleidskader", "brochure", "circulaire", "handreiking", "infographic", "instrument", "leidraad", "nieuwsbericht", "overig", "programma", "website", "wetsvoorstel"}
+
+// Load reads site.yaml, afkortingen.yaml and the handreikingen of fsys and
+// lists the letters. prefix is prepended to paths in diagnostics.
+func Load(fsys fs.FS, prefix string, diags *diag.List) *Site {
+	s := &Site{FS: fsys, Prefix: prefix}
+	s.loadConfig(diags)
+	s.loadAbbreviations(diags)
+	s.loadGuides(diags)
+	s.listLetters(diags)
+	return s
+}
+
+// source reads one file, refusing symbolic links and invalid UTF-8.
+func (s *Site) source(name string, diags *diag.List) (*diag.Source, bool) {
+	src := &diag.Source{Path: path.Join(s.Prefix, name)}
+	if info, err := fs.Lstat(s.FS, name); err == nil && info.Mode()&fs.ModeSymlink != 0 {
+		diags.Add(src, 0, "symbolic links are not allowed in the content folder")
+		return src, false
+	}
+	text, err := fs.ReadFile(s.FS, name)
+	if err != nil {
+		diags.Add(src, 0, "cannot read file: %v", unwrapPath(err))
+		return src, false
+	}
+	src.Text = text
+	if !utf8.Valid(text) {
+		diags.Add(src, firstInvalidUTF8(text), "invalid UTF-8: save the file as UTF-8")
+		return src, false
+	}
+	return src, true
+}
+
+func (s *Site) loadConfig(diags *diag.List) {
+	s.Config = Config{Language: "nl"}
+	src, ok := s.source("site.yaml", diags)
+	if !ok {
+		return
+	}
+	fm, ok := parseYAMLFile(src, diags)
+	if !ok {
+		return
+	}
+	c := &s.Config
+	fm.decode([]field{
+		{name: "title", required: true, set: text(&c.Title)},
+		{name: "description", set: text(&c.Description)},
+		{name: "publisher", required: true, set: text(&c.Publisher)},
+		{name: "base_url", required: true, set: text(&c.BaseURL)},
+		{name: "language", set: text(&c.Language)},
+		{name: "allow_html", set: boolean(&c.AllowHTML)},
+	}, diags)
+	if c.BaseURL != "" {
+		if !strings.HasPrefix(c.BaseURL, "https://") && !strings.HasPrefix(c.BaseURL, "http://") {
+			diags.Add(src, fm.valueOffset("base_url"), "base_url must be an absolute http(s) URL, got %q", c.BaseURL)
+		}
+		if !strings.HasSuffix(c.BaseURL, "/") {
+			c.BaseURL += "/"
+		}
+	}
+}
+
+func (s *Site) loadAbbreviations(diags *diag.List) {
+	if _, err := fs.Stat(s.FS, "afkortingen.yaml"); errors.Is(err, fs.ErrNotExist) {
+		return
+	}
+	src, ok := s.source("afkortingen.yaml", diags)
+	if !ok {
+		return
+	}
+	fm, ok := parseYAMLFile(src, diags)
+	if !ok || fm.root == nil {
+		return
+	}
+	seen := map[string]bool{}
+	for i := 0; i+1 < len(fm.root.Content); i += 2 {
+		k, v := fm.root.Content[i], fm.root.Content[i+1]
+		switch {
+		case v.Kind != yaml.ScalarNode || v.Value == "":
+			diags.Add(src, fm.nodeOffset(v), "abbreviation %q needs its expansion as text", k.Value)
+		case seen[k.Value]:
+			diags.Add(src, fm.nodeOffset(k), "abbreviation %q is listed twice", k.Value)
+		default:
+			seen[k.Value] = true
+			s.Abbreviations = append(s.Abbreviations, Abbreviation{Term: k.Value, Expansion: v.Value})
+		}
+	}
+	slices.SortFunc(s.Abbreviations, func(a, b Abbreviation) int { return strings.Compare(a.Term, b.Term) })
+}
+
+// parseYAMLFile parses a whole file as YAML front matter would be parsed.
+func parseYAMLFile(src *diag.Source, diags *diag.List) (*frontMatter, bool) {
+	var root yaml.Node
+	if err := yaml.Unmarshal(src.Text, &root); err != nil {
+		diags.Add(src, yamlErrorOffset(src.Text, err), "malformed YAML: %s", yamlErrorMessage(err))
+		return nil, false
+	}
+	fm := &frontMatter{src: src}
+	if len(root.Content) > 0 {
+		if root.Content[0].Kind != yaml.MappingNode {
+			diags.Add(src, 0, "malformed YAML: expected \"key: value\" lines")
+			return nil, false
+		}
+		fm.root = root.Content[0]
+	}
+	return fm, true
+}
+
+func (s *Site) loadGuides(diags *diag.List) {
+	names := s.markdownFiles("handreikingen", diags)
+	byID := map[string]*Guide{}
+	for _, name := range names {
+		src, ok := s.source(name, diags)
+		if !ok {
+			continue
+		}
+		fm, body, ok := splitFrontMatter(src, diags)
+		if !ok {
+			continue
+		}
+		g := &Guide{Doc: Doc{Src: src, BodyOffset: body}}
+		if !fm.decode([]field{
+			{name: "id", required: true, set: text(&g.ID)},
+			{name: "title", required: true, set: text(&g.Title)},
+			{name: "kind", required: true, set: text(&g.Kind)},
+			{name: "topic", set: text(&g.Topic)},
+			{name: "publisher", set: text(&g.Publisher)},
+			{name: "url", set: text(&g.URL)},
+			{name: "date", set: text(&g.Date)},
+		}, diags) {
+			continue
+		}
+		g.IDOffset = fm.valueOffset("id")
+		if !checkID(src, g.IDOffset, g.ID, diags) {
+			continue
+		}
+		if !slices.Contains(Kinds, g.Kind) {
+			diags.Add(src, fm.valueOffset("kind"), "unknown kind %q (known: %s)", g.Kind, strings.Join(Kinds, ", "))
+		}
+		if g.URL != "" && !strings.HasPrefix(g.URL, "https://") && !strings.HasPrefix(g.URL, "http://") {
+			diags.Add(src, fm.valueOffset("url"), "url must be an absolute http(s) address, got %q", g.URL)
+		}
+		if prev, dup := byID[g.ID]; dup {
+			diags.Add(src, g.IDOffset, "duplicate handreiking id %q (also in %s)", g.ID, prev.Src.Path)
+			continue
+		}
+		byID[g.ID] = g
+		s.Guides = append(s.Guides, g)
+	}
+	slices.SortFunc(s.Guides, func(a, b *Guide) int { return strings.Compare(a.ID, b.ID) })
+}
+
+func (s *Site) listLetters(diags *diag.List) {
+	entries, err := fs.ReadDir(s.FS, "brieven")
+	if err != nil {
+		diags.Add(&diag.Source{Path: path.Join(s.Prefix, "brieven")}, 0, "cannot list letters: %v", unwrapPath(err))
+		return
+	}
+	for _, e := range entries {
+		name := path.Join("brieven", e.Name())
+		switch {
+		case e.Type()&fs.ModeSymlink != 0:
+			diags.Add(&diag.Source{Path: path.Join(s.Prefix, name)}, 0, "symbolic links are not allowed in the content folder")
+		case !e.IsDir():
+			diags.Add(&diag.Source{Path: path.Join(s.Prefix, name)}, 0, "unexpected file: each letter is a folder named after its number, like brieven/21-082/")
+		case !slugRE.MatchString(e.Name()):
+			diags.Add(&diag.Source{Path: path.Join(s.Prefix, name)}, 0, "letter folder %q must be named after the letter's number with \"/\" as \"-\", like 21-082", e.Name())
+		default:
+			s.LetterSlugs = append(s.LetterSlugs, e.Name())
+		}
+	}
+}
+
+var (
+	slugRE   = regexp.MustCompile(`^\d{2}-\d{3}$`)
+	numberRE = regexp.MustCompile(`^Lbr\. (\d{2})/(\d{3})$`)
+	idRE     = regexp.MustCompile(`^[a-z0-9]+(?:-[a-z0-9]+)*$`)
+)
+
+// ValidID reports whether id is usable as a stable anchor: lowercase ASCII
+// letters and digits joined by single hyphens, so that it survives every
+// URL, file system and mirror unchanged.
+func ValidID(id string) bool { return idRE.MatchString(id) }
+
+func checkID(src *diag.Source, off int, id string, diags *diag.List) bool {
+	if !ValidID(id) {
+		diags.Add(src, off, "invalid id %q: use lowercase letters, digits and single hyphens, like \"weerbaar-bestuur\"", id)
+		return false
+	}
+	return true
+}
+
+// LoadLetter reads one letter and its annex. It returns nil when the
+// letter cannot be used; the reasons are in diags.
+func (s *Site) LoadLetter(slug string, diags *diag.List) *Letter {
+	dir := path.Join("brieven", slug)
+	l := &Letter{Slug: slug}
+	src, ok := s.source(path.Join(dir, "brief.md"), diags)
+	if !ok {
+		return nil
+	}
+	fm, body, ok := splitFrontMatter(src, diags)
+	if !ok {
+		return nil
+	}
+	m := &l.Meta
+	var date string
+	if !fm.decode([]field{
+		{name: "number", required: true, set: text(&m.Number)},
+		{name: "reference", required: true, set: text(&m.Reference)},
+		{name: "date", required: true, set: text(&date)},
+		{name: "subject", required: true, set: text(&m.Subject)},
+		{name: "to", required: true, set: text(&m.To)},
+		{name: "phone", set: text(&m.Phone)},
+		{name: "attachments", set: number(&m.Attachments)},
+		{name: "series", set: text(&m.Series)},
+		{name: "summary", set: text(&m.Summary)},
+	}, diags) {
+		return nil
+	}
+	l.Body = &Doc{Src: src, BodyOffset: body, Title: m.Subject}
+	ok = true
+	if t, err := time.Parse(time.DateOnly, date); err != nil {
+		diags.Add(src, fm.valueOffset("date"), "date must be written as YYYY-MM-DD, got %q", date)
+		ok = false
+	} else {
+		m.Date = t
+	}
+	if g := numberRE.FindStringSubmatch(m.Number); g == nil {
+		diags.Add(src, fm.valueOffset("number"), "number must look like \"Lbr. 21/082\", got %q", m.Number)
+		ok = false
+	} else if want := g[1] + "-" + g[2]; want != slug {
+		diags.Add(src, fm.valueOffset("number"), "number %q belongs in folder brieven/%s, not brieven/%s", m.Number, want, slug)
+		ok = false
+	}
+	if m.Series != "" && !checkID(src, fm.valueOffset("series"), m.Series, diags) {
+		ok = false
+	}
+	for _, name := range s.markdownFiles(path.Join(dir, "bijlage"), diags) {
+		d, good := s.loadSection(name, diags)
+		if !good {
+			ok = false
+			continue
+		}
+		l.Annex = append(l.Annex, d)
+	}
+	if !ok {
+		return nil
+	}
+	return l
+}
+
+func (s *Site) loadSection(name string, diags *diag.List) (*Doc, bool) {
+	src, ok := s.source(name, diags)
+	if !ok {
+		return nil, false
+	}
+	fm, body, ok := splitFrontMatter(src, diags)
+	if !ok {
+		return nil, false
+	}
+	d := &Doc{Src: src, BodyOffset: body}
+	if !fm.decode([]field{
+		{name: "id", required: true, set: text(&d.ID)},
+		{name: "title", required: true, set: text(&d.Title)},
+	}, diags) {
+		return nil, false
+	}
+	d.IDOffset = fm.valueOffset("id")
+	return d, checkID(src, d.IDOffset, d.ID, diags)
+}
+
+// markdownFiles lists the .md files of dir in name order. A missing folder
+// is not an error (a letter need not have an annex).
+func (s *Site) markdownFiles(dir string, diags *diag.List) []string {
+	entries, err := fs.ReadDir(s.FS, dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		diags.Add(&diag.Source{Path: path.Join(s.Prefix, dir)}, 0, "cannot list folder: %v", unwrapPath(err))
+		return nil
+	}
+	var names []string
+	for _, e := range entries {
+		name := path.Join(dir, e.Name())
+		if !strings.HasSuffix(e.Name(), ".md") || strings.EqualFold(e.Name(), "README.md") {
+			continue
+		}
+		if e.Type()&fs.ModeSymlink != 0 {
+			diags.Add(&diag.Source{Path: path.Join(s.Prefix, name)}, 0, "symbolic links are not allowed in the content folder")
+			continue
+		}
+		if e.Type().IsRegular() {
+			names = append(names, name)
+		}
+	}
+	return names // fs.ReadDir sorts by name
+}
+
+// unwrapPath drops the *fs.PathError wrapper, whose path the diagnostic
+// already shows.
+func unwrapPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+func firstInvalidUTF8(b []byte) int {
+	for i := 0; i < len(b); {
+		r, size := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && size <= 1 {
+			return i
+		}
+		i += size
+	}
+	return len(b)
+}
+
+// String formats a letter's date the Dutch way, "6 december 2021".
+func DutchDate(t time.Time) string {
+	return fmt.Sprintf("%d %s %d", t.Day(), dutchMonths[t.Month()-1], t.Year())
+}
+
+var dutchMonths = [...]string{"januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober", "november", "december"}

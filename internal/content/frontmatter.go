@@ -1,0 +1,246 @@
+package content
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"regexp"
+	"strconv"
+	"unicode/utf8"
+
+	"github.com/adrg/frontmatter"
+	"gopkg.in/yaml.v3"
+
+	"ledenbrief/internal/diag"
+)
+
+// yamlFormat is the only front matter format: YAML between "---" lines,
+// decoded with yaml.v3 so that every key keeps its line and column.
+var yamlFormat = frontmatter.NewFormat("---", "---", func(data []byte, v any) error {
+	return yaml.Unmarshal(data, v)
+})
+
+// field describes one front matter key a file kind accepts.
+type field struct {
+	name     string
+	required bool
+	set      func(n *yaml.Node) error // decodes the value into its destination
+}
+
+// frontMatter is a parsed front matter block with what is needed to point
+// at its keys and values.
+type frontMatter struct {
+	src       *diag.Source
+	yamlStart int        // byte offset of the first YAML line in src.Text
+	root      *yaml.Node // the mapping node; nil when the block is empty
+}
+
+// nodeOffset returns the byte offset in the file of a YAML node.
+func (fm *frontMatter) nodeOffset(n *yaml.Node) int {
+	return fm.yamlStart + lineColOffset(fm.src.Text[fm.yamlStart:], n.Line, n.Column)
+}
+
+// splitFrontMatter parses src's front matter and returns it with the byte
+// offset at which the Markdown body starts. Problems are added to diags; ok
+// is false when the file cannot be used at all.
+func splitFrontMatter(src *diag.Source, diags *diag.List) (fm *frontMatter, bodyOffset int, ok bool) {
+	var root yaml.Node
+	rest, err := frontmatter.MustParse(bytes.NewReader(src.Text), &root, yamlFormat)
+	yamlStart := yamlStartOffset(src.Text)
+	switch {
+	case errors.Is(err, frontmatter.ErrNotFound):
+		if yamlStart < 0 {
+			diags.Add(src, 0, "missing front matter: the file must start with a line \"---\"")
+		} else {
+			diags.Add(src, 0, "front matter is not closed: add a line \"---\" after it")
+		}
+		return nil, 0, false
+	case err != nil:
+		diags.Add(src, yamlStart+yamlErrorOffset(src.Text[yamlStart:], err), "malformed front matter: %s", yamlErrorMessage(err))
+		return nil, 0, false
+	}
+	fm = &frontMatter{src: src, yamlStart: yamlStart}
+	if len(root.Content) > 0 {
+		m := root.Content[0]
+		if m.Kind != yaml.MappingNode {
+			diags.Add(src, fm.nodeOffset(m), "malformed front matter: expected \"key: value\" lines")
+			return nil, 0, false
+		}
+		fm.root = m
+	}
+	return fm, len(src.Text) - len(rest), true
+}
+
+// decode assigns the front matter keys to fields, reporting unknown keys,
+// duplicate keys, missing required keys and values of the wrong type.
+func (fm *frontMatter) decode(fields []field, diags *diag.List) bool {
+	ok := true
+	seen := map[string]bool{}
+	if fm.root != nil {
+		for i := 0; i+1 < len(fm.root.Content); i += 2 {
+			k, v := fm.root.Content[i], fm.root.Content[i+1]
+			f := findField(fields, k.Value)
+			switch {
+			case f == nil:
+				diags.Add(fm.src, fm.nodeOffset(k), "unknown front matter field %q (known: %s)", k.Value, fieldNames(fields))
+				ok = false
+			case seen[k.Value]:
+				diags.Add(fm.src, fm.nodeOffset(k), "front matter field %q is set twice", k.Value)
+				ok = false
+			default:
+				seen[k.Value] = true
+				if err := f.set(v); err != nil {
+					diags.Add(fm.src, fm.nodeOffset(v), "front matter field %q: %s", k.Value, yamlErrorMessage(err))
+					ok = false
+				}
+			}
+		}
+	}
+	for _, f := range fields {
+		if f.required && !seen[f.name] {
+			diags.Add(fm.src, 0, "missing required front matter field %q", f.name)
+			ok = false
+		}
+	}
+	return ok
+}
+
+// valueOffset returns the offset of the value of key, or of the front
+// matter's start when the key is absent.
+func (fm *frontMatter) valueOffset(key string) int {
+	if fm.root != nil {
+		for i := 0; i+1 < len(fm.root.Content); i += 2 {
+			if fm.root.Content[i].Value == key {
+				return fm.nodeOffset(fm.root.Content[i+1])
+			}
+		}
+	}
+	return 0
+}
+
+func findField(fields []field, name string) *field {
+	for i := range fields {
+		if fields[i].name == name {
+			return &fields[i]
+		}
+	}
+	return nil
+}
+
+func fieldNames(fields []field) string {
+	var b bytes.Buffer
+	for i, f := range fields {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(f.name)
+	}
+	return b.String()
+}
+
+// text returns a field setter for a non-empty string.
+func text(dst *string) func(*yaml.Node) error {
+	return func(n *yaml.Node) error {
+		if n.Kind != yaml.ScalarNode {
+			return fmt.Errorf("expected text")
+		}
+		if n.Value == "" {
+			return fmt.Errorf("must not be empty")
+		}
+		*dst = n.Value
+		return nil
+	}
+}
+
+// number returns a field setter for a non-negative integer.
+func number(dst *int) func(*yaml.Node) error {
+	return func(n *yaml.Node) error {
+		v, err := strconv.Atoi(n.Value)
+		if n.Kind != yaml.ScalarNode || err != nil || v < 0 {
+			return fmt.Errorf("expected a whole number, got %q", n.Value)
+		}
+		*dst = v
+		return nil
+	}
+}
+
+// boolean returns a field setter for true/false.
+func boolean(dst *bool) func(*yaml.Node) error {
+	return func(n *yaml.Node) error {
+		return n.Decode(dst)
+	}
+}
+
+// yamlStartOffset returns the offset just after the opening "---" line, or
+// -1 when the file does not open with one (blank lines may precede it, as
+// adrg/frontmatter allows).
+func yamlStartOffset(text []byte) int {
+	off := 0
+	for off < len(text) {
+		end := bytes.IndexByte(text[off:], '\n')
+		next := len(text)
+		if end >= 0 {
+			next = off + end + 1
+		}
+		line := bytes.TrimSpace(text[off:next])
+		switch {
+		case len(line) == 0:
+			off = next
+		case string(line) == "---":
+			return next
+		default:
+			return -1
+		}
+	}
+	return -1
+}
+
+var (
+	yamlLineRE    = regexp.MustCompile(`^yaml: (?:line (\d+): )?`)
+	typeErrLineRE = regexp.MustCompile(`^line (\d+): `)
+)
+
+// yamlErrorOffset finds the line a yaml.v3 error names, as an offset in yamlText.
+func yamlErrorOffset(yamlText []byte, err error) int {
+	m := yamlLineRE.FindStringSubmatch(err.Error())
+	if m == nil || m[1] == "" {
+		var te *yaml.TypeError
+		if errors.As(err, &te) && len(te.Errors) > 0 {
+			if m2 := typeErrLineRE.FindStringSubmatch(te.Errors[0]); m2 != nil {
+				n, _ := strconv.Atoi(m2[1])
+				return lineColOffset(yamlText, n, 1)
+			}
+		}
+		return 0
+	}
+	n, _ := strconv.Atoi(m[1])
+	return lineColOffset(yamlText, n, 1)
+}
+
+// yamlErrorMessage strips yaml.v3's "yaml: line N:" prefix, since the
+// diagnostic carries the position itself.
+func yamlErrorMessage(err error) string {
+	var te *yaml.TypeError
+	if errors.As(err, &te) && len(te.Errors) > 0 {
+		return typeErrLineRE.ReplaceAllString(te.Errors[0], "")
+	}
+	return yamlLineRE.ReplaceAllString(err.Error(), "")
+}
+
+// lineColOffset converts a 1-based line and column (in runes) into a byte
+// offset in text. Out-of-range values are clamped.
+func lineColOffset(text []byte, line, col int) int {
+	off := 0
+	for l := 1; l < line; l++ {
+		i := bytes.IndexByte(text[off:], '\n')
+		if i < 0 {
+			return len(text)
+		}
+		off += i + 1
+	}
+	for c := 1; c < col && off < len(text) && text[off] != '\n'; c++ {
+		_, size := utf8.DecodeRune(text[off:])
+		off += size
+	}
+	return off
+}

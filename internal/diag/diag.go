@@ -1,0 +1,126 @@
+// Package diag holds diagnostics: problems found in user content, kept as
+// values (file, byte offset, message) while a build runs and turned into
+// "file:line:col: message" only when they are reported.
+//
+// It owns position arithmetic and the ordering of reports; it knows nothing
+// of Markdown, front matter or the site.
+package diag
+
+import (
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"sync"
+	"unicode/utf8"
+)
+
+// Source is the text of one user file, kept so that byte offsets can be
+// turned into line and column numbers when a diagnostic is printed.
+type Source struct {
+	// Path is the file's path relative to the content folder's parent,
+	// as the user would type it (for example "content/brieven/21-082/brief.md").
+	Path string
+	// Text is the whole file.
+	Text []byte
+}
+
+// Position returns the 1-based line and column of byte offset off in s.
+// Columns count runes, not bytes, so that editors land on the right letter in
+// lines with diacritics. An offset outside the text is clamped.
+func (s *Source) Position(off int) (line, col int) {
+	if off < 0 {
+		off = 0
+	}
+	if off > len(s.Text) {
+		off = len(s.Text)
+	}
+	before := s.Text[:off]
+	line = 1 + strings.Count(string(before), "\n")
+	start := strings.LastIndexByte(string(before), '\n') + 1
+	col = 1 + utf8.RuneCount(before[start:])
+	return line, col
+}
+
+// Diagnostic is one problem in user content.
+type Diagnostic struct {
+	Src    *Source // nil when the problem has no file (for example a missing folder)
+	Offset int     // byte offset into Src.Text
+	Msg    string
+}
+
+// String formats d as "file:line:col: message".
+func (d Diagnostic) String() string {
+	if d.Src == nil {
+		return d.Msg
+	}
+	line, col := d.Src.Position(d.Offset)
+	return fmt.Sprintf("%s:%d:%d: %s", d.Src.Path, line, col, d.Msg)
+}
+
+// List collects diagnostics from concurrent stages of a build. The zero
+// value is ready to use.
+type List struct {
+	mu    sync.Mutex
+	items []Diagnostic
+}
+
+// Add records a problem at byte offset off of src.
+func (l *List) Add(src *Source, off int, format string, args ...any) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.items = append(l.items, Diagnostic{Src: src, Offset: off, Msg: fmt.Sprintf(format, args...)})
+}
+
+// Len reports how many problems have been recorded.
+func (l *List) Len() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return len(l.items)
+}
+
+// Sorted returns the diagnostics ordered by file, offset and message, so
+// that reports do not depend on the order in which workers finished.
+func (l *List) Sorted() []Diagnostic {
+	l.mu.Lock()
+	out := slices.Clone(l.items)
+	l.mu.Unlock()
+	slices.SortStableFunc(out, func(a, b Diagnostic) int {
+		if c := strings.Compare(path(a), path(b)); c != 0 {
+			return c
+		}
+		if a.Offset != b.Offset {
+			return a.Offset - b.Offset
+		}
+		return strings.Compare(a.Msg, b.Msg)
+	})
+	return slices.CompactFunc(out, func(a, b Diagnostic) bool {
+		return path(a) == path(b) && a.Offset == b.Offset && a.Msg == b.Msg
+	})
+}
+
+// Print writes every diagnostic, one per line, in sorted order.
+func (l *List) Print(w io.Writer) {
+	for _, d := range l.Sorted() {
+		fmt.Fprintln(w, d.String())
+	}
+}
+
+// Error summarises the list as an error, or returns nil when it is empty.
+func (l *List) Error() error {
+	n := l.Len()
+	switch n {
+	case 0:
+		return nil
+	case 1:
+		return fmt.Errorf("1 content error")
+	}
+	return fmt.Errorf("%d content errors", n)
+}
+
+func path(d Diagnostic) string {
+	if d.Src == nil {
+		return ""
+	}
+	return d.Src.Path
+}

@@ -1,0 +1,154 @@
+package markdown
+
+import (
+	"regexp"
+	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/text"
+	"github.com/yuin/goldmark/util"
+)
+
+// kindAbbr is the node kind of an abbreviation marked up with <abbr>.
+var kindAbbr = ast.NewNodeKind("Abbr")
+
+// abbrNode wraps the text of an abbreviation's first use in a section.
+type abbrNode struct {
+	ast.BaseInline
+	Expansion string
+}
+
+func (n *abbrNode) Kind() ast.NodeKind { return kindAbbr }
+
+func (n *abbrNode) Dump(src []byte, level int) {
+	ast.DumpHelper(n, src, level, map[string]string{"Expansion": n.Expansion}, nil)
+}
+
+func renderAbbr(w util.BufWriter, _ []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
+	if entering {
+		w.WriteString(`<abbr title="`)
+		w.Write(util.EscapeHTML([]byte(node.(*abbrNode).Expansion)))
+		w.WriteString(`">`)
+	} else {
+		w.WriteString("</abbr>")
+	}
+	return ast.WalkContinue, nil
+}
+
+// abbreviations finds the terms of a glossary in text.
+type abbreviations struct {
+	expansions map[string]string
+	re         *regexp.Regexp // nil when there are no terms
+}
+
+func newAbbreviations(m map[string]string) *abbreviations {
+	a := &abbreviations{expansions: m}
+	if len(m) == 0 {
+		return a
+	}
+	terms := make([]string, 0, len(m))
+	for t := range m {
+		terms = append(terms, regexp.QuoteMeta(t))
+	}
+	// Longest first, so that "RIEC's" style prefixes of longer terms lose.
+	slices.SortFunc(terms, func(a, b string) int {
+		if len(a) != len(b) {
+			return len(b) - len(a)
+		}
+		return strings.Compare(a, b)
+	})
+	a.re = regexp.MustCompile(strings.Join(terms, "|"))
+	return a
+}
+
+// mark wraps the first use of each term in every section of root (a
+// section starts at each heading) in an abbrNode. Text in headings, links
+// and code is left alone.
+func (a *abbreviations) mark(root ast.Node, src []byte) {
+	if a.re == nil {
+		return
+	}
+	var texts []*ast.Text
+	seen := map[string]bool{}
+	flush := func() {
+		for _, t := range texts {
+			a.markText(t, src, seen)
+		}
+		texts = texts[:0]
+	}
+	_ = ast.Walk(root, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		switch n := n.(type) {
+		case *ast.Heading:
+			flush()
+			clear(seen)
+			return ast.WalkSkipChildren, nil
+		case *ast.Link, *ast.AutoLink, *ast.CodeSpan, *ast.CodeBlock, *ast.FencedCodeBlock, *ast.Image:
+			return ast.WalkSkipChildren, nil
+		case *ast.Text:
+			texts = append(texts, n)
+		}
+		return ast.WalkContinue, nil
+	})
+	flush()
+}
+
+// markText splits t around the first unseen term it contains, repeatedly.
+func (a *abbreviations) markText(t *ast.Text, src []byte, seen map[string]bool) {
+	for {
+		seg := t.Segment
+		val := seg.Value(src)
+		start, end, term := a.find(val, seen)
+		if term == "" {
+			return
+		}
+		seen[term] = true
+		parent := t.Parent()
+		if start > 0 {
+			before := ast.NewTextSegment(text.NewSegment(seg.Start, seg.Start+start))
+			parent.InsertBefore(parent, t, before)
+		}
+		abbr := &abbrNode{Expansion: a.expansions[term]}
+		abbr.AppendChild(abbr, ast.NewTextSegment(text.NewSegment(seg.Start+start, seg.Start+end)))
+		parent.InsertBefore(parent, t, abbr)
+		t.Segment = seg.WithStart(seg.Start + end)
+		if t.Segment.Len() == 0 && !t.SoftLineBreak() && !t.HardLineBreak() {
+			parent.RemoveChild(parent, t)
+			return
+		}
+	}
+}
+
+// find returns the first occurrence in val of a term not yet seen that
+// stands as a word of its own.
+func (a *abbreviations) find(val []byte, seen map[string]bool) (start, end int, term string) {
+	for _, m := range a.re.FindAllIndex(val, -1) {
+		t := string(val[m[0]:m[1]])
+		if seen[t] || !wordBoundary(val, m[0], m[1]) {
+			continue
+		}
+		return m[0], m[1], t
+	}
+	return 0, 0, ""
+}
+
+func wordBoundary(val []byte, start, end int) bool {
+	if start > 0 {
+		r, _ := utf8.DecodeLastRune(val[:start])
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			return false
+		}
+	}
+	if end < len(val) {
+		r, _ := utf8.DecodeRune(val[end:])
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,92 @@
+package markdown
+
+import (
+	"regexp"
+	"strings"
+	"unicode"
+
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/parser"
+)
+
+// Slug derives a stable anchor id from heading text the Dutch way:
+// diacritics are folded (Loopbaanoriëntatie → loopbaanorientatie, één →
+// een), letters are lowercased, and every run of other characters becomes
+// one hyphen. The result only ever contains a–z, 0–9 and single inner
+// hyphens.
+func Slug(s string) string {
+	var b strings.Builder
+	pendingHyphen := false
+	for _, r := range s {
+		folded, ok := fold(r)
+		if !ok {
+			pendingHyphen = b.Len() > 0
+			continue
+		}
+		if pendingHyphen {
+			b.WriteByte('-')
+			pendingHyphen = false
+		}
+		b.WriteString(folded)
+	}
+	return b.String()
+}
+
+// fold maps one rune to its lowercase ASCII spelling, reporting false for
+// runes that separate words.
+func fold(r rune) (string, bool) {
+	switch {
+	case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
+		return string(r), true
+	case r >= 'A' && r <= 'Z':
+		return string(r + 'a' - 'A'), true
+	case r == '\'' || r == '’' || r == '\u00ad': // "RIEC's" → "riecs"; soft hyphen is invisible
+		return "", true
+	}
+	if s, ok := foldTable[unicode.ToLower(r)]; ok {
+		return s, true
+	}
+	return "", false
+}
+
+var foldTable = map[rune]string{
+	'à': "a", 'á': "a", 'â': "a", 'ã': "a", 'ä': "a", 'å': "a", 'æ': "ae",
+	'ç': "c", 'è': "e", 'é': "e", 'ê': "e", 'ë': "e",
+	'ì': "i", 'í': "i", 'î': "i", 'ï': "i", 'ĳ': "ij",
+	'ñ': "n", 'ò': "o", 'ó': "o", 'ô': "o", 'õ': "o", 'ö': "o", 'ø': "o", 'œ': "oe",
+	'ù': "u", 'ú': "u", 'û': "u", 'ü': "u", 'ý': "y", 'ÿ': "y", 'ß': "ss",
+	'š': "s", 'ž': "z", 'č': "c", 'ł': "l",
+}
+
+// Fold returns s with the same diacritic folding and lowercasing as Slug
+// but with spacing kept, for comparing text regardless of accents.
+func Fold(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if f, ok := fold(r); ok {
+			b.WriteString(f)
+		} else {
+			b.WriteRune(unicode.ToLower(r))
+		}
+	}
+	return b.String()
+}
+
+// headingIDs is a parser.IDs that gives every heading without an explicit
+// {#id} its Dutch slug. Unlike goldmark's default it never appends "-1",
+// "-2" to a repeated slug: such a suffix would make an anchor depend on the
+// order of headings, so a repeated id is reported as an error instead (by
+// the anchors registry) and the editor chooses one with {#id}.
+type headingIDs struct{}
+
+var _ parser.IDs = headingIDs{}
+
+// linkDestRE removes the destination of inline links in raw heading text,
+// so "[Wet](#wet) op x" slugs as "wet-op-x".
+var linkDestRE = regexp.MustCompile(`\]\([^)]*\)`)
+
+func (headingIDs) Generate(value []byte, _ ast.NodeKind) []byte {
+	return []byte(Slug(linkDestRE.ReplaceAllString(string(value), "]")))
+}
+
+func (headingIDs) Put([]byte) {}

@@ -1,0 +1,267 @@
+// Package render writes the pages of a site as HTML through html/template,
+// with the theme's templates and fingerprinted assets, minified. It owns
+// the theme (embedded, overridable file by file from a folder) and the
+// per-page helpers templates call; it does not decide what pages exist or
+// where links go: that is the site package's job.
+package render
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"html/template"
+	"io"
+	"io/fs"
+	"path"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/tdewolff/minify/v2"
+	"github.com/tdewolff/minify/v2/css"
+	"github.com/tdewolff/minify/v2/html"
+	"github.com/tdewolff/minify/v2/js"
+
+	"ledenbrief/internal/content"
+	"ledenbrief/internal/markdown"
+	"ledenbrief/internal/site"
+)
+
+// Page kinds, each rendered with the template of the same name.
+const (
+	KindHome          = "home"
+	KindLetter        = "letter"
+	KindAnnex         = "annex"
+	KindGuide         = "guide"
+	KindGuides        = "guides"
+	KindAbbreviations = "abbreviations"
+)
+
+var kinds = []string{KindHome, KindLetter, KindAnnex, KindGuide, KindGuides, KindAbbreviations}
+
+// Asset is a theme file as published: its fingerprinted name and content.
+type Asset struct {
+	Name string // "style.3f2a9c1e.css"
+	Data []byte
+}
+
+// Renderer renders pages. It is safe for concurrent use.
+type Renderer struct {
+	templates map[string]*template.Template
+	assets    map[string]Asset // by the theme's name for it, "style.css"
+	minifier  *minify.M
+	conv      *markdown.Converter
+	config    *content.Config
+}
+
+// Overlay returns a file system that serves files from override when it
+// has them and from base otherwise, so that a site can replace single
+// templates or assets of the embedded theme. A nil override is allowed.
+func Overlay(base, override fs.FS) fs.FS {
+	if override == nil {
+		return base
+	}
+	return overlay{base: base, override: override}
+}
+
+type overlay struct{ base, override fs.FS }
+
+func (o overlay) Open(name string) (fs.File, error) {
+	f, err := o.override.Open(name)
+	if err == nil {
+		if info, serr := f.Stat(); serr == nil && !info.IsDir() {
+			return f, nil
+		}
+		f.Close()
+	}
+	return o.base.Open(name)
+}
+
+// ReadDir lists the union of both folders, so that a site may add assets.
+func (o overlay) ReadDir(name string) ([]fs.DirEntry, error) {
+	base, berr := fs.ReadDir(o.base, name)
+	over, oerr := fs.ReadDir(o.override, name)
+	if berr != nil && oerr != nil {
+		return nil, berr
+	}
+	seen := map[string]bool{}
+	var out []fs.DirEntry
+	for _, e := range append(over, base...) {
+		if !seen[e.Name()] {
+			seen[e.Name()] = true
+			out = append(out, e)
+		}
+	}
+	return out, nil
+}
+
+// New loads the theme from theme (with folders templates/ and assets/).
+func New(theme fs.FS, conv *markdown.Converter, config *content.Config) (*Renderer, error) {
+	r := &Renderer{
+		templates: map[string]*template.Template{},
+		assets:    map[string]Asset{},
+		minifier:  minify.New(),
+		conv:      conv,
+		config:    config,
+	}
+	r.minifier.Add("text/html", &html.Minifier{KeepDocumentTags: true, KeepEndTags: true, KeepQuotes: true})
+	r.minifier.AddFunc("text/css", css.Minify)
+	r.minifier.AddFunc("application/javascript", js.Minify)
+	layout, err := fs.ReadFile(theme, "templates/layout.html")
+	if err != nil {
+		return nil, fmt.Errorf("theme: %w", err)
+	}
+	for _, kind := range kinds {
+		name := "templates/" + kind + ".html"
+		text, err := fs.ReadFile(theme, name)
+		if err != nil {
+			return nil, fmt.Errorf("theme: %w", err)
+		}
+		t, err := template.New("layout").Funcs(funcs).Parse(string(layout))
+		if err == nil {
+			_, err = t.New(kind).Parse(string(text))
+		}
+		if err != nil {
+			return nil, fmt.Errorf("theme: %s: %w", name, err)
+		}
+		r.templates[kind] = t
+	}
+	if err := r.loadAssets(theme); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// loadAssets minifies and fingerprints every file in assets/.
+func (r *Renderer) loadAssets(theme fs.FS) error {
+	entries, err := fs.ReadDir(theme, "assets")
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("theme: %w", err)
+	}
+	for _, e := range entries {
+		if e.IsDir() {
+			continue
+		}
+		data, err := fs.ReadFile(theme, "assets/"+e.Name())
+		if err != nil {
+			return fmt.Errorf("theme: %w", err)
+		}
+		ext := path.Ext(e.Name())
+		if mediatype := mediaTypes[ext]; mediatype != "" {
+			if data, err = r.minifier.Bytes(mediatype, data); err != nil {
+				return fmt.Errorf("theme: minify assets/%s: %w", e.Name(), err)
+			}
+		}
+		sum := sha256.Sum256(data)
+		name := strings.TrimSuffix(e.Name(), ext) + "." + hex.EncodeToString(sum[:4]) + ext
+		r.assets[e.Name()] = Asset{Name: name, Data: data}
+	}
+	return nil
+}
+
+var mediaTypes = map[string]string{".css": "text/css", ".js": "application/javascript"}
+
+// Assets returns the published theme files.
+func (r *Renderer) Assets() []Asset {
+	out := make([]Asset, 0, len(r.assets))
+	for _, a := range r.assets {
+		out = append(out, a)
+	}
+	slices.SortFunc(out, func(x, y Asset) int { return strings.Compare(x.Name, y.Name) })
+	return out
+}
+
+// Page is what a template sees: the page and helpers bound to its place
+// in the site.
+type Page struct {
+	Kind        string
+	Path        string // folder of the page, "" for home
+	Title       string
+	Description string
+	Site        *content.Config
+	Canonical   string // absolute URL of the page
+
+	Letters       []*site.LetterInfo     // home
+	Letter        *site.Letter           // letter and annex
+	Guide         *site.Guide            // a handreiking
+	Guides        []*site.Guide          // the handreikingen index
+	Abbreviations []content.Abbreviation // the abbreviations page
+
+	Root string // relative path from the page to the site root
+	r    *Renderer
+}
+
+// Link returns the relative URL of the page in folder to, with fragment.
+func (p *Page) Link(to, fragment string) string { return site.Rel(p.Path, to, fragment) }
+
+// Asset returns the relative URL of a theme asset by its unfingerprinted name.
+func (p *Page) Asset(name string) (string, error) {
+	a, ok := p.r.assets[name]
+	if !ok {
+		return "", fmt.Errorf("no asset %q in the theme", name)
+	}
+	return p.Root + "assets/" + a.Name, nil
+}
+
+// Markdown renders a parsed document.
+func (p *Page) Markdown(d *markdown.Doc) (template.HTML, error) {
+	var b bytes.Buffer
+	if err := p.r.conv.Render(&b, d); err != nil {
+		return "", err
+	}
+	return template.HTML(b.String()), nil
+}
+
+// Render writes page p, minified, to w.
+func (r *Renderer) Render(w io.Writer, p *Page) error {
+	t := r.templates[p.Kind]
+	if t == nil {
+		return fmt.Errorf("no template for page kind %q", p.Kind)
+	}
+	p.r = r
+	p.Site = r.config
+	p.Root = site.Up(p.Path, "")
+	p.Canonical = r.config.BaseURL + p.Path
+	var b bytes.Buffer
+	if err := t.ExecuteTemplate(&b, "layout", p); err != nil {
+		return fmt.Errorf("render %s: %w", p.Canonical, err)
+	}
+	return r.minifier.Minify("text/html", w, &b)
+}
+
+var funcs = template.FuncMap{
+	"date":    content.DutchDate,
+	"isodate": func(t time.Time) string { return t.Format(time.DateOnly) },
+	"tel":     telURL,
+	"kind":    kindLabel,
+	"abbrid":  func(term string) string { return "afk-" + markdown.Slug(term) },
+}
+
+var nonDigit = regexp.MustCompile(`[^0-9+]`)
+
+// telURL turns a Dutch phone number as printed ("070-373 83 93") into a
+// tel: URL in international form.
+func telURL(number string) template.URL {
+	digits := nonDigit.ReplaceAllString(number, "")
+	if strings.HasPrefix(digits, "0") && !strings.HasPrefix(digits, "00") {
+		digits = "+31" + digits[1:]
+	}
+	return template.URL("tel:" + digits)
+}
+
+var kindLabels = map[string]string{
+	"brochure": "Brochure", "circulaire": "Circulaire", "handreiking": "Handreiking",
+	"infographic": "Infographic", "nieuwsbericht": "Nieuwsbericht", "wetsvoorstel": "Wetsvoorstel",
+	"website": "Website", "beleidskader": "Beleidskader", "instrument": "Instrument", "leidraad": "Leidraad",
+	"programma": "Programma", "overig": "Document",
+}
+
+func kindLabel(kind string) string {
+	if l, ok := kindLabels[kind]; ok {
+		return l
+	}
+	return kind
+}

@@ -1,0 +1,67 @@
+package site
+
+import (
+	"strings"
+)
+
+// Page paths: every page is a folder with an index.html, so canonical
+// URLs are pretty ("/21-082/bijlage/") while links inside the site name the
+// file, which is what a browser needs on file://.
+const (
+	HomePath          = ""
+	GuidesPath        = "handreikingen/"
+	AbbreviationsPath = "afkortingen/"
+)
+
+// LetterPath is the folder of a letter's page.
+func LetterPath(slug string) string { return slug + "/" }
+
+// AnnexPath is the folder of a letter's annex page.
+func AnnexPath(slug string) string { return slug + "/bijlage/" }
+
+// GuidePath is the folder of a handreiking's page.
+func GuidePath(id string) string { return "handreikingen/" + id + "/" }
+
+// Rel returns a relative link from the page in folder from to the page in
+// folder to, with the fragment if it is not empty. Links within one page are
+// just the fragment. Every link names index.html so it also works from
+// file://, where a folder does not open its index.
+func Rel(from, to, fragment string) string {
+	if from == to && fragment != "" {
+		return "#" + fragment
+	}
+	return Up(from, to) + "index.html" + hash(fragment)
+}
+
+// Up returns the relative folder path from folder from to folder to,
+// "" when they are the same.
+func Up(from, to string) string {
+	f := strings.Split(strings.TrimSuffix(from, "/"), "/")
+	t := strings.Split(strings.TrimSuffix(to, "/"), "/")
+	if from == "" {
+		f = nil
+	}
+	if to == "" {
+		t = nil
+	}
+	i := 0
+	for i < len(f) && i < len(t) && f[i] == t[i] {
+		i++
+	}
+	var b strings.Builder
+	for range f[i:] {
+		b.WriteString("../")
+	}
+	for _, seg := range t[i:] {
+		b.WriteString(seg)
+		b.WriteString("/")
+	}
+	return b.String()
+}
+
+func hash(fragment string) string {
+	if fragment == "" {
+		return ""
+	}
+	return "#" + fragment
+}
