@@ -224,7 +224,7 @@ func (s *Site) loadGuides(diags *diag.List) {
 			continue
 		}
 		g := &Guide{Doc: Doc{Src: src, BodyOffset: body}}
-		if !fm.decode([]field{
+		decoded := fm.decode([]field{
 			{name: "id", required: true, set: text(&g.ID)},
 			{name: "title", required: true, set: text(&g.Title)},
 			{name: "kind", required: true, set: text(&g.Kind)},
@@ -232,11 +232,9 @@ func (s *Site) loadGuides(diags *diag.List) {
 			{name: "publisher", set: text(&g.Publisher)},
 			{name: "url", set: text(&g.URL)},
 			{name: "date", set: text(&g.Date)},
-		}, diags) {
-			continue
-		}
+		}, diags)
 		g.IDOffset = fm.valueOffset("id")
-		if !checkID(src, g.IDOffset, g.ID, diags) {
+		if g.ID != "" && !checkID(src, g.IDOffset, g.ID, diags) || !decoded {
 			continue
 		}
 		if !slices.Contains(Kinds, g.Kind) {
@@ -310,7 +308,7 @@ func (s *Site) LoadLetter(slug string, diags *diag.List) *Letter {
 	}
 	m := &l.Meta
 	var date string
-	if !fm.decode([]field{
+	ok = fm.decode([]field{
 		{name: "number", required: true, set: text(&m.Number)},
 		{name: "reference", required: true, set: text(&m.Reference)},
 		{name: "date", required: true, set: text(&date)},
@@ -320,22 +318,15 @@ func (s *Site) LoadLetter(slug string, diags *diag.List) *Letter {
 		{name: "attachments", set: number(&m.Attachments)},
 		{name: "series", set: text(&m.Series)},
 		{name: "summary", set: text(&m.Summary)},
-	}, diags) {
-		return nil
-	}
+	}, diags)
 	l.Body = &Doc{Src: src, BodyOffset: body, Title: m.Subject}
-	ok = true
-	if t, err := time.Parse(time.DateOnly, date); err != nil {
+	if t, err := time.Parse(time.DateOnly, date); date != "" && err != nil {
 		diags.Add(src, fm.valueOffset("date"), "date must be written as YYYY-MM-DD, got %q", date)
 		ok = false
 	} else {
 		m.Date = t
 	}
-	if g := numberRE.FindStringSubmatch(m.Number); g == nil {
-		diags.Add(src, fm.valueOffset("number"), "number must look like \"Lbr. 21/082\", got %q", m.Number)
-		ok = false
-	} else if want := g[1] + "-" + g[2]; want != slug {
-		diags.Add(src, fm.valueOffset("number"), "number %q belongs in folder brieven/%s, not brieven/%s", m.Number, want, slug)
+	if m.Number != "" && !checkNumber(src, fm.valueOffset("number"), m.Number, slug, diags) {
 		ok = false
 	}
 	if m.Series != "" && !checkID(src, fm.valueOffset("series"), m.Series, diags) {
@@ -355,6 +346,21 @@ func (s *Site) LoadLetter(slug string, diags *diag.List) *Letter {
 	return l
 }
 
+// checkNumber reports a letter number that is malformed or does not
+// match the letter's folder.
+func checkNumber(src *diag.Source, off int, number, slug string, diags *diag.List) bool {
+	g := numberRE.FindStringSubmatch(number)
+	if g == nil {
+		diags.Add(src, off, "number must look like \"Lbr. 21/082\", got %q", number)
+		return false
+	}
+	if want := g[1] + "-" + g[2]; want != slug {
+		diags.Add(src, off, "number %q belongs in folder brieven/%s, not brieven/%s", number, want, slug)
+		return false
+	}
+	return true
+}
+
 func (s *Site) loadSection(name string, diags *diag.List) (*Doc, bool) {
 	src, ok := s.source(name, diags)
 	if !ok {
@@ -365,14 +371,15 @@ func (s *Site) loadSection(name string, diags *diag.List) (*Doc, bool) {
 		return nil, false
 	}
 	d := &Doc{Src: src, BodyOffset: body}
-	if !fm.decode([]field{
+	ok = fm.decode([]field{
 		{name: "id", required: true, set: text(&d.ID)},
 		{name: "title", required: true, set: text(&d.Title)},
-	}, diags) {
-		return nil, false
-	}
+	}, diags)
 	d.IDOffset = fm.valueOffset("id")
-	return d, checkID(src, d.IDOffset, d.ID, diags)
+	if d.ID != "" && !checkID(src, d.IDOffset, d.ID, diags) {
+		ok = false
+	}
+	return d, ok
 }
 
 // markdownFiles lists the .md files of dir in name order. A missing folder
@@ -424,7 +431,7 @@ func firstInvalidUTF8(b []byte) int {
 	return len(b)
 }
 
-// String formats a letter's date the Dutch way, "6 december 2021".
+// DutchDate formats a date the Dutch way, "6 december 2021".
 func DutchDate(t time.Time) string {
 	return fmt.Sprintf("%d %s %d", t.Day(), dutchMonths[t.Month()-1], t.Year())
 }

@@ -98,7 +98,7 @@ func (fm *frontMatter) decode(fields []field, diags *diag.List) bool {
 	}
 	for _, f := range fields {
 		if f.required && !seen[f.name] {
-			diags.Add(fm.src, 0, "missing required front matter field %q", f.name)
+			diags.Add(fm.src, 0, "missing required field %q", f.name)
 			ok = false
 		}
 	}

@@ -1,0 +1,28 @@
+# ledenbrief — see README.md.
+GO ?= go
+BIN := bin/ledenbrief
+
+.PHONY: build test bench serve fuzz clean
+
+## build: build the shipped letter into public/
+build:
+	$(GO) build -o $(BIN) ./cmd/ledenbrief
+	$(BIN) build
+
+## test: run every test (browser tests skip without Chromium unless CI=true)
+test:
+	$(GO) vet ./...
+	$(GO) test -count=1 ./...
+
+## bench: run the benchmarks (BenchmarkBuild builds 1,000 generated letters)
+bench:
+	$(GO) test -run='^$$' -bench=. -benchmem -benchtime=3x ./...
+
+## fuzz: run each fuzz target for a short while
+fuzz:
+	$(GO) test -run='^$$' -fuzz=FuzzLoad -fuzztime=30s ./internal/content
+	$(GO) test -run='^$$' -fuzz=FuzzParse -fuzztime=30s ./internal/markdown
+	$(GO) test -run='^$$' -fuzz=FuzzBuild -fuzztime=30s ./internal/build
+
+clean:
+	rm -rf bin public

@@ -1,0 +1,224 @@
+package build_test
+
+import (
+	"bytes"
+	"html"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"ledenbrief/internal/build"
+)
+
+// realContent is the letter the repository ships.
+const realContent = "../../content"
+
+func buildReal(t testing.TB, out string) *build.Result {
+	t.Helper()
+	res, err := build.Run(build.Options{Content: realContent, Out: out})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	res.Diags.Print(&b)
+	if b.Len() > 0 {
+		t.Fatalf("the shipped content has errors:\n%s", b.String())
+	}
+	return res
+}
+
+// readTree returns every file under dir by slash path.
+func readTree(t testing.TB, dir string) map[string][]byte {
+	t.Helper()
+	files := map[string][]byte{}
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(p)
+		rel, _ := filepath.Rel(dir, p)
+		files[filepath.ToSlash(rel)] = data
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return files
+}
+
+func TestBuildIsDeterministic(t *testing.T) {
+	a, b := filepath.Join(t.TempDir(), "a"), filepath.Join(t.TempDir(), "b")
+	buildReal(t, a)
+	buildReal(t, b)
+	fa, fb := readTree(t, a), readTree(t, b)
+	if len(fa) != len(fb) {
+		t.Fatalf("builds wrote %d and %d files", len(fa), len(fb))
+	}
+	for name, data := range fa {
+		if !bytes.Equal(data, fb[name]) {
+			t.Errorf("%s differs between two builds of the same content", name)
+		}
+	}
+}
+
+// TestFailedBuildKeepsPreviousOutput breaks a link in a copy of the real
+// content and checks the previous public/ survives byte for byte.
+func TestFailedBuildKeepsPreviousOutput(t *testing.T) {
+	dir := t.TempDir()
+	contentDir := filepath.Join(dir, "content")
+	if err := os.CopyFS(contentDir, os.DirFS(realContent)); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "public")
+	if _, err := build.Run(build.Options{Content: contentDir, Out: out}); err != nil {
+		t.Fatal(err)
+	}
+	before := readTree(t, out)
+
+	brief := filepath.Join(contentDir, "brieven/21-082/brief.md")
+	text, _ := os.ReadFile(brief)
+	broken := bytes.Replace(text, []byte("[Hier](#integriteit)"), []byte("[Hier](#integriteid)"), 1)
+	if bytes.Equal(broken, text) {
+		t.Fatal("the link to break is not in brief.md")
+	}
+	os.WriteFile(brief, broken, 0o644)
+	res, err := build.Run(build.Options{Content: contentDir, Out: out})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	res.Diags.Print(&b)
+	if !regexp.MustCompile(`brief\.md:\d+:\d+: unknown id "integriteid" \(did you mean "integriteit"\?\)`).Match(b.Bytes()) {
+		t.Errorf("diagnostic does not name the broken link:\n%s", b.String())
+	}
+	after := readTree(t, out)
+	if len(after) != len(before) {
+		t.Fatalf("public/ had %d files, now %d", len(before), len(after))
+	}
+	for name, data := range before {
+		if !bytes.Equal(data, after[name]) {
+			t.Errorf("%s changed after a failed build", name)
+		}
+	}
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), ".public") {
+			t.Errorf("failed build left %s behind", e.Name())
+		}
+	}
+}
+
+var (
+	blockRE   = regexp.MustCompile(`(?i)</?(?:p|li|ul|ol|h[1-6]|div|dt|dd|dl|br|section|article|header|footer|main|nav|table|tr|td|th|title|head|body|html)\b[^>]*>`)
+	tagRE     = regexp.MustCompile(`<[^>]*>`)
+	spaceRE   = regexp.MustCompile(`\s+`)
+	mdLinkRE  = regexp.MustCompile(`\[((?:[^\]\\]|\\.)*)\]\([^)]*\)`)
+	autoRE    = regexp.MustCompile(`<(https?://[^>]+)>`)
+	mdMarkRE  = regexp.MustCompile(`\*+|^#+ |^- `)
+	escapeRE  = regexp.MustCompile(`\\([()\[\]*_])`)
+	permalink = regexp.MustCompile(`<a class="?permalink"?[^>]*>#</a>`)
+)
+
+// siteText returns the visible text of every HTML page, whitespace folded.
+func siteText(files map[string][]byte) string {
+	var b strings.Builder
+	for name, data := range files {
+		if strings.HasSuffix(name, ".html") {
+			s := permalink.ReplaceAllString(string(data), "")
+			s = blockRE.ReplaceAllString(s, " ") // block boundaries separate words,
+			s = tagRE.ReplaceAllString(s, "")    // inline markup does not
+			b.WriteString(html.UnescapeString(s))
+			b.WriteString("\n")
+		}
+	}
+	return spaceRE.ReplaceAllString(b.String(), " ")
+}
+
+// seedParagraphs returns the paragraphs and list items of the source
+// letter as plain text, without Markdown.
+func seedParagraphs(t *testing.T) []string {
+	data, err := os.ReadFile("testdata/seed-lbr-21-082.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, block := range regexp.MustCompile(`\n\s*\n`).Split(string(data), -1) {
+		for _, line := range strings.Split(block, "\n") {
+			s := strings.TrimSpace(line)
+			s = mdLinkRE.ReplaceAllString(s, "$1")
+			s = autoRE.ReplaceAllString(s, "$1")
+			s = mdMarkRE.ReplaceAllString(s, "")
+			s = escapeRE.ReplaceAllString(s, "$1")
+			s = strings.TrimSpace(spaceRE.ReplaceAllString(s, " "))
+			if s != "" {
+				out = append(out, s)
+			}
+		}
+	}
+	return out
+}
+
+// TestSeedFidelity checks that every paragraph and list item of the
+// source letter of 40 or more characters appears in the built site.
+func TestSeedFidelity(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "public")
+	buildReal(t, out)
+	text := siteText(readTree(t, out))
+	total, found := 0, 0
+	for _, p := range seedParagraphs(t) {
+		if len([]rune(p)) < 40 {
+			continue
+		}
+		total++
+		if strings.Contains(text, p) {
+			found++
+		} else {
+			t.Errorf("not in the site: %q", p)
+		}
+	}
+	if total < 80 {
+		t.Fatalf("only %d paragraphs read from the seed; the parser is broken", total)
+	}
+	t.Logf("%d of %d paragraphs and list items of 40+ characters found", found, total)
+}
+
+// TestHierLinksLandOnTheirTopic checks the six "Hier" links of the letter
+// point at the annex section of the same topic, and that no link in the
+// site is a placeholder.
+func TestHierLinksLandOnTheirTopic(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "public")
+	buildReal(t, out)
+	files := readTree(t, out)
+	letter := string(files["21-082/index.html"])
+	annex := string(files["21-082/bijlage/index.html"])
+	want := []struct{ topic, section string }{
+		{"brief-rechtspositie", "Rechtspositie politieke ambtsdragers"},
+		{"brief-integriteit", "Bestuurlijke integriteit"},
+		{"brief-ondermijning", "Ondermijning"},
+		{"brief-desinformatie", "Desinformatie"},
+		{"brief-weerbaarheid", "Weerbaar bestuur"},
+		{"brief-sterke-lokale-democratie", "Sterke lokale democratie"},
+	}
+	hier := regexp.MustCompile(`<a href="?bijlage/index\.html#([a-z0-9-]+)"?>Hier</a>`).FindAllStringSubmatch(letter, -1)
+	if len(hier) != len(want) {
+		t.Fatalf("found %d Hier links to the annex, want %d", len(hier), len(want))
+	}
+	for i, m := range hier {
+		h2 := regexp.MustCompile(`<h2 id="?` + m[1] + `"?>([^<]+)`).FindStringSubmatch(annex)
+		if h2 == nil {
+			t.Errorf("Hier link %d points at #%s, which is not a section of the annex", i+1, m[1])
+			continue
+		}
+		if got := strings.TrimSpace(h2[1]); got != want[i].section {
+			t.Errorf("Hier link in %s lands on %q, want %q", want[i].topic, got, want[i].section)
+		}
+	}
+	for name, data := range files {
+		if bytes.Contains(data, []byte(`href="#"`)) || bytes.Contains(data, []byte(`href=#>`)) {
+			t.Errorf("%s has a link to bare #", name)
+		}
+	}
+}
