@@ -1,7 +1,6 @@
 package markdown
 
 import (
-	"regexp"
 	"slices"
 	"strings"
 	"unicode"
@@ -38,29 +37,31 @@ func renderAbbr(w util.BufWriter, _ []byte, node ast.Node, entering bool) (ast.W
 	return ast.WalkContinue, nil
 }
 
-// abbreviations finds the terms of a glossary in text.
+// abbreviations finds the terms of a glossary in text. Terms are found
+// by their first byte and compared directly, which is much faster than
+// one regular expression of all terms on text of this size.
 type abbreviations struct {
 	expansions map[string]string
-	re         *regexp.Regexp // nil when there are no terms
+	byFirst    [256][]string // terms by first byte, longest first
+	any        bool
 }
 
 func newAbbreviations(m map[string]string) *abbreviations {
 	a := &abbreviations{expansions: m}
-	if len(m) == 0 {
-		return a
-	}
-	terms := make([]string, 0, len(m))
 	for t := range m {
-		terms = append(terms, regexp.QuoteMeta(t))
-	}
-	// Longest first, so that "RIEC's" style prefixes of longer terms lose.
-	slices.SortFunc(terms, func(a, b string) int {
-		if len(a) != len(b) {
-			return len(b) - len(a)
+		if t != "" {
+			a.byFirst[t[0]] = append(a.byFirst[t[0]], t)
+			a.any = true
 		}
-		return strings.Compare(a, b)
-	})
-	a.re = regexp.MustCompile(strings.Join(terms, "|"))
+	}
+	for i := range a.byFirst {
+		slices.SortFunc(a.byFirst[i], func(x, y string) int {
+			if len(x) != len(y) {
+				return len(y) - len(x)
+			}
+			return strings.Compare(x, y)
+		})
+	}
 	return a
 }
 
@@ -68,7 +69,7 @@ func newAbbreviations(m map[string]string) *abbreviations {
 // section starts at each heading) in an abbrNode. Text in headings, links
 // and code is left alone.
 func (a *abbreviations) mark(root ast.Node, src []byte) {
-	if a.re == nil {
+	if !a.any {
 		return
 	}
 	var texts []*ast.Text
@@ -127,12 +128,13 @@ func (a *abbreviations) markText(t *ast.Text, src []byte, seen map[string]bool) 
 // find returns the first occurrence in val of a term not yet seen that
 // stands as a word of its own.
 func (a *abbreviations) find(val []byte, seen map[string]bool) (start, end int, term string) {
-	for _, m := range a.re.FindAllIndex(val, -1) {
-		t := string(val[m[0]:m[1]])
-		if seen[t] || !wordBoundary(val, m[0], m[1]) {
-			continue
+	for i := 0; i < len(val); i++ {
+		for _, t := range a.byFirst[val[i]] {
+			if len(val)-i < len(t) || string(val[i:i+len(t)]) != t || seen[t] || !wordBoundary(val, i, i+len(t)) {
+				continue
+			}
+			return i, i + len(t), t
 		}
-		return m[0], m[1], t
 	}
 	return 0, 0, ""
 }

@@ -1,0 +1,84 @@
+package build_test
+
+import (
+	"os"
+	"path/filepath"
+	"strconv"
+	"syscall"
+	"testing"
+
+	"ledenbrief/internal/build"
+	"ledenbrief/internal/corpus"
+)
+
+// scratchDir returns a temporary folder on tmpfs when there is one, so
+// that a benchmark measures the build rather than the disk.
+func scratchDir(b testing.TB) string {
+	if info, err := os.Stat("/dev/shm"); err == nil && info.IsDir() {
+		dir, err := os.MkdirTemp("/dev/shm", "ledenbrief-bench-")
+		if err == nil {
+			b.Cleanup(func() { os.RemoveAll(dir) })
+			return dir
+		}
+	}
+	return b.TempDir()
+}
+
+func TestGeneratedCorpusBuilds(t *testing.T) {
+	dir := t.TempDir()
+	if err := corpus.Write(filepath.Join(dir, "content"), 4); err != nil {
+		t.Fatal(err)
+	}
+	res, err := build.Run(build.Options{Content: filepath.Join(dir, "content"), Out: filepath.Join(dir, "public")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := res.Diags.Len(); n > 0 {
+		t.Fatalf("generated corpus has %d errors, first: %s", n, res.Diags.Sorted()[0])
+	}
+	if want := 4*2 + corpus.Guides + 3; res.Pages != want {
+		t.Errorf("built %d pages, want %d", res.Pages, want)
+	}
+}
+
+// BenchmarkBuild builds a generated corpus of LEDENBRIEF_BENCH_LETTERS
+// letters (default 1000) from scratch, writing to tmpfs when available.
+// It reports pages/s, Markdown MB/s and the process's peak resident memory.
+func BenchmarkBuild(b *testing.B) {
+	n := 1000
+	if v, err := strconv.Atoi(os.Getenv("LEDENBRIEF_BENCH_LETTERS")); err == nil && v > 0 {
+		n = v
+	}
+	dir := scratchDir(b)
+	contentDir := filepath.Join(dir, "content")
+	if err := corpus.Write(contentDir, n); err != nil {
+		b.Fatal(err)
+	}
+	var markdownBytes int64
+	filepath.Walk(filepath.Join(contentDir, "brieven"), func(_ string, info os.FileInfo, err error) error {
+		if err == nil && !info.IsDir() {
+			markdownBytes += info.Size()
+		}
+		return err
+	})
+	out := filepath.Join(dir, "public")
+	b.ResetTimer()
+	var pages int
+	for b.Loop() {
+		res, err := build.Run(build.Options{Content: contentDir, Out: out})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if res.Diags.Len() > 0 {
+			b.Fatalf("corpus has errors: %s", res.Diags.Sorted()[0])
+		}
+		pages = res.Pages
+	}
+	sec := b.Elapsed().Seconds() / float64(b.N)
+	b.ReportMetric(float64(pages)/sec, "pages/s")
+	b.ReportMetric(float64(markdownBytes)/1e6/sec, "MB/s")
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) == nil {
+		b.ReportMetric(float64(ru.Maxrss)/1024, "peak-RSS-MiB")
+	}
+}
