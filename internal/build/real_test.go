@@ -222,3 +222,26 @@ func TestHierLinksLandOnTheirTopic(t *testing.T) {
 		}
 	}
 }
+
+// TestLetterPageWeight keeps the letter page, with the style sheets and
+// scripts it loads before any search, under 30 KB.
+func TestLetterPageWeight(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "public")
+	buildReal(t, out)
+	page, err := os.ReadFile(filepath.Join(out, "21-082/index.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	total := len(page)
+	for _, m := range regexp.MustCompile(`(?:href|src)="?([^" >]+\.(?:css|js))`).FindAllSubmatch(page, -1) {
+		asset, err := os.ReadFile(filepath.Join(out, "21-082", filepath.FromSlash(string(m[1]))))
+		if err != nil {
+			t.Fatal(err)
+		}
+		total += len(asset)
+	}
+	t.Logf("letter page: %d bytes of HTML+CSS+JS", total)
+	if total >= 30*1024 {
+		t.Errorf("letter page weighs %d bytes of HTML+CSS+JS, want under 30 KB", total)
+	}
+}

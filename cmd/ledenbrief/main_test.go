@@ -1,0 +1,20 @@
+package main
+
+import (
+	"os"
+	"testing"
+
+	"github.com/rogpeppe/go-internal/testscript"
+)
+
+func TestMain(m *testing.M) {
+	testscript.Main(m, map[string]func(){
+		"ledenbrief": func() { os.Exit(run(os.Args[1:], os.Stderr)) },
+	})
+}
+
+// TestScripts runs the command-line scripts in testdata/script: exit
+// codes, messages and what is (not) written.
+func TestScripts(t *testing.T) {
+	testscript.Run(t, testscript.Params{Dir: "testdata/script"})
+}

@@ -1,0 +1,91 @@
+// Package browsertest starts headless Chromium for tests that check what
+// a reader sees, and serves a built site on loopback under a subpath.
+// Without Chromium such tests skip with a message, except when CI=true,
+// where they fail: CI must always run them.
+package browsertest
+
+import (
+	"context"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// Chromium returns the path of the Chromium binary, or "" when none is installed.
+func Chromium() string {
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	return ""
+}
+
+// Require skips the test when what (a tool a test needs, found at path)
+// is missing, or fails it when CI=true.
+func Require(t testing.TB, what, path string) {
+	t.Helper()
+	if path != "" {
+		if _, err := os.Stat(path); err == nil {
+			return
+		}
+	}
+	if os.Getenv("CI") == "true" {
+		t.Fatalf("%s is required in CI but was not found (.ci/run installs it)", what)
+	}
+	t.Skipf("skipping: %s not found (install it, see .ci/run)", what)
+}
+
+// New starts a fresh headless Chromium with its own profile and returns a
+// browser context that lives as long as the test.
+func New(t testing.TB) context.Context {
+	t.Helper()
+	bin := Chromium()
+	Require(t, "Chromium", bin)
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(bin),
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("allow-file-access-from-files", false),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1024, 768),
+	)
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelCtx := chromedp.NewContext(actx)
+	// The first call starts the browser; it must not carry a timeout, or
+	// the timeout would end the browser itself.
+	if err := chromedp.Do(ctx); err != nil {
+		cancelCtx()
+		cancelAlloc()
+		t.Fatalf("start Chromium: %v", err)
+	}
+	tctx, cancelTimeout := context.WithTimeout(ctx, 3*time.Minute)
+	t.Cleanup(func() { cancelTimeout(); cancelCtx(); cancelAlloc() })
+	return tctx
+}
+
+// ServeSubpath serves dir on 127.0.0.1 under prefix (like "/intranet/x/")
+// with a plain file server, as a clerk's office web server would, and
+// returns the site's URL.
+func ServeSubpath(t testing.TB, dir, prefix string) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle(prefix, http.StripPrefix(strings.TrimSuffix(prefix, "/"), http.FileServer(http.Dir(dir))))
+	srv := &httptest.Server{Listener: ln, Config: &http.Server{Handler: mux}}
+	srv.Start()
+	t.Cleanup(srv.Close)
+	return srv.URL + prefix
+}

@@ -1,0 +1,209 @@
+package build_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"ledenbrief/internal/browsertest"
+)
+
+// builtReal builds the shipped content once per test into a fresh folder.
+func builtReal(t *testing.T) string {
+	out := filepath.Join(t.TempDir(), "public")
+	buildReal(t, out)
+	return out
+}
+
+func fileURL(dir, page string) string {
+	return (&url.URL{Scheme: "file", Path: filepath.ToSlash(filepath.Join(dir, page))}).String()
+}
+
+// TestBrowserHierLinksFromFile opens the letter from file://, follows each
+// "Hier" link as a reader would, and checks it lands on the annex section
+// of the same topic.
+func TestBrowserHierLinksFromFile(t *testing.T) {
+	ctx := browsertest.New(t)
+	out := builtReal(t)
+	letter := fileURL(out, "21-082/index.html")
+	want := []string{
+		"Rechtspositie politieke ambtsdragers", "Bestuurlijke integriteit", "Ondermijning",
+		"Desinformatie", "Weerbaar bestuur", "Sterke lokale democratie",
+	}
+	for i, section := range want {
+		if err := chromedp.Do(ctx, chromedp.Navigate(letter)); err != nil {
+			t.Fatal(err)
+		}
+		n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`[...document.querySelectorAll("a")].filter(a => a.textContent === "Hier").length`))
+		if err != nil || n != len(want) {
+			t.Fatalf("letter has %d Hier links (err %v), want %d", n, err, len(want))
+		}
+		click := fmt.Sprintf(`[...document.querySelectorAll("a")].filter(a => a.textContent === "Hier")[%d].click()`, i)
+		if _, err := chromedp.Run(ctx, chromedp.Evaluate[any](click)); err != nil {
+			t.Fatal(err)
+		}
+		if err := chromedp.Do(ctx, chromedp.WaitReady("#lb_toc")); err != nil {
+			t.Fatalf("Hier link %d did not open the annex: %v", i+1, err)
+		}
+		got, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(() => {
+			const el = document.getElementById(decodeURIComponent(location.hash.slice(1)));
+			return el ? el.tagName + " " + el.firstChild.textContent.trim() : "no element for " + location.hash;
+		})()`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got != "H2 "+section {
+			t.Errorf("Hier link %d landed on %q, want the heading %q", i+1, got, section)
+		}
+	}
+}
+
+// crawl visits every page reachable from start and checks that every
+// internal link opens a page (not a folder listing or an error) and that
+// every fragment names an element on its page. It returns the pages seen.
+func crawl(t *testing.T, ctx context.Context, start, root string) []string {
+	type pageInfo struct {
+		Here  string   `json:"here"`
+		Title string   `json:"title"`
+		Main  bool     `json:"main"`
+		IDs   []string `json:"ids"`
+		Links []string `json:"links"`
+	}
+	const probe = `JSON.stringify({
+		here: location.href.split("#")[0],
+		title: document.title,
+		main: !!document.querySelector("main"),
+		ids: [...document.querySelectorAll("[id]")].map(e => e.id),
+		links: [...document.querySelectorAll("a[href]")].map(a => a.href),
+	})`
+	seen := map[string]*pageInfo{}
+	queue := []string{start}
+	var fragments [][2]string // page, fragment
+	for len(queue) > 0 {
+		page := queue[0]
+		queue = queue[1:]
+		if seen[page] != nil {
+			continue
+		}
+		if err := chromedp.Do(ctx, chromedp.Navigate(page)); err != nil {
+			t.Fatalf("open %s: %v", page, err)
+		}
+		raw, err := chromedp.Run(ctx, chromedp.Evaluate[string](probe))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var info pageInfo
+		if err := json.Unmarshal([]byte(raw), &info); err != nil {
+			t.Fatal(err)
+		}
+		seen[page] = &info
+		if !info.Main || info.Title == "" {
+			t.Errorf("%s is not a page of the site (title %q)", page, info.Title)
+			continue
+		}
+		for _, link := range info.Links {
+			if !strings.HasPrefix(link, root) {
+				continue // external: mailto:, tel:, https://…
+			}
+			target, frag, _ := strings.Cut(link, "#")
+			if target == info.Here { // within the page (a server may show index.html as its folder)
+				target = page
+			}
+			if !strings.HasSuffix(target, ".html") && !strings.HasSuffix(target, ".xml") {
+				t.Errorf("%s links to %s, which is not a file (it fails on file://)", page, link)
+				continue
+			}
+			if strings.HasSuffix(target, ".html") {
+				queue = append(queue, target)
+				if frag != "" {
+					fragments = append(fragments, [2]string{target, frag})
+				}
+			}
+		}
+	}
+	for _, f := range fragments {
+		if info := seen[f[0]]; info != nil && !slices.Contains(info.IDs, f[1]) {
+			t.Errorf("broken fragment: %s has no element #%s", f[0], f[1])
+		}
+	}
+	pages := make([]string, 0, len(seen))
+	for p := range seen {
+		pages = append(pages, p)
+	}
+	return pages
+}
+
+// TestBrowserNavigation crawls the site from file:// and from a server
+// under a subpath: every navigation link and fragment must work in both.
+func TestBrowserNavigation(t *testing.T) {
+	ctx := browsertest.New(t)
+	out := builtReal(t)
+	t.Run("file", func(t *testing.T) {
+		root := fileURL(out, "") + "/"
+		pages := crawl(t, ctx, root+"index.html", root)
+		if len(pages) < 26 {
+			t.Errorf("reached %d pages from the home page, want all 26", len(pages))
+		}
+	})
+	t.Run("subpath", func(t *testing.T) {
+		root := browsertest.ServeSubpath(t, out, "/intranet/griffie/ledenbrieven/")
+		pages := crawl(t, ctx, root+"index.html", root)
+		if len(pages) < 26 {
+			t.Errorf("reached %d pages from the home page, want all 26", len(pages))
+		}
+	})
+}
+
+// TestAccessibility runs axe-core's WCAG 2.1 A and AA rules on the home
+// page, the letter, the annex and a handreiking: no violations allowed.
+func TestAccessibility(t *testing.T) {
+	axe := os.Getenv("LEDENBRIEF_AXE")
+	browsertest.Require(t, "axe-core (LEDENBRIEF_AXE=path/to/axe.min.js)", axe)
+	script, err := os.ReadFile(axe)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := browsertest.New(t)
+	out := builtReal(t)
+	for _, page := range []string{"index.html", "21-082/index.html", "21-082/bijlage/index.html", "handreikingen/handreiking-integriteit/index.html", "handreikingen/index.html", "afkortingen/index.html"} {
+		if err := chromedp.Do(ctx, chromedp.Navigate(fileURL(out, page))); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := chromedp.Run(ctx, chromedp.Evaluate[any](string(script))); err != nil {
+			t.Fatal(err)
+		}
+		res, err := chromedp.Run(ctx, chromedp.Evaluate[string](`axe.run(document, {runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}})
+			.then(r => JSON.stringify(r.violations.map(v => v.id + ": " + v.help + " (" + v.nodes.map(n => n.target.join(" ")).join(", ") + ")")))`,
+			chromedp.EvalAwaitPromise))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var violations []string
+		json.Unmarshal([]byte(res), &violations)
+		for _, v := range violations {
+			t.Errorf("%s: %s", page, v)
+		}
+	}
+}
+
+// TestNuHTMLChecker validates every page with the W3C Nu HTML checker.
+func TestNuHTMLChecker(t *testing.T) {
+	jar := os.Getenv("LEDENBRIEF_VNU")
+	browsertest.Require(t, "the Nu HTML checker (LEDENBRIEF_VNU=path/to/vnu.jar)", jar)
+	java, _ := exec.LookPath("java")
+	browsertest.Require(t, "java", java)
+	out := builtReal(t)
+	cmd := exec.Command(java, "-jar", jar, "--errors-only", "--skip-non-html", "--also-check-css", out)
+	if msg, err := cmd.CombinedOutput(); err != nil || len(msg) > 0 {
+		t.Errorf("Nu HTML checker (%v):\n%s", err, msg)
+	}
+}
