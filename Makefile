@@ -22,7 +22,7 @@ bench:
 fuzz:
 	$(GO) test -run='^$$' -fuzz=FuzzLoad -fuzztime=30s ./internal/content
 	$(GO) test -run='^$$' -fuzz=FuzzParse -fuzztime=30s ./internal/markdown
-	$(GO) test -run='^$$' -fuzz=FuzzBuild -fuzztime=30s ./internal/build
+	$(GO) test -run='^$$' -fuzz=FuzzResolve -fuzztime=30s ./internal/site
 
 clean:
 	rm -rf bin public

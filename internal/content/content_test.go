@@ -1,0 +1,114 @@
+package content
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"ledenbrief/internal/diag"
+)
+
+const siteYAML = "title: T\npublisher: P\nbase_url: https://example.org\n"
+
+func letterFS(brief string) fstest.MapFS {
+	return fstest.MapFS{
+		"site.yaml":               {Data: []byte(siteYAML)},
+		"brieven/21-001/brief.md": {Data: []byte(brief)},
+	}
+}
+
+func diagnostics(l *diag.List) string {
+	var b strings.Builder
+	l.Print(&b)
+	return b.String()
+}
+
+func TestLoadLetter(t *testing.T) {
+	fsys := letterFS("---\nnumber: Lbr. 21/001\nreference: R\ndate: 2021-12-06\nsubject: S\nto: Aan de leden\nattachments: 1\n---\nTekst.\n")
+	fsys["brieven/21-001/bijlage/02-b.md"] = &fstest.MapFile{Data: []byte("---\nid: b\ntitle: B\n---\nB.\n")}
+	fsys["brieven/21-001/bijlage/01-a.md"] = &fstest.MapFile{Data: []byte("---\nid: a\ntitle: A\n---\nA.\n")}
+	var diags diag.List
+	s := Load(fsys, "content", &diags)
+	l := s.LoadLetter("21-001", &diags)
+	if diags.Len() > 0 {
+		t.Fatal(diagnostics(&diags))
+	}
+	if s.Config.BaseURL != "https://example.org/" {
+		t.Errorf("base URL %q lacks its trailing slash", s.Config.BaseURL)
+	}
+	if DutchDate(l.Meta.Date) != "6 december 2021" {
+		t.Errorf("date = %s", DutchDate(l.Meta.Date))
+	}
+	if len(l.Annex) != 2 || l.Annex[0].ID != "a" || l.Annex[1].ID != "b" {
+		t.Errorf("annex not in file-name order: %+v", l.Annex)
+	}
+	if string(l.Body.Body()) != "Tekst.\n" {
+		t.Errorf("body = %q", l.Body.Body())
+	}
+}
+
+func TestInvalidUTF8(t *testing.T) {
+	fsys := letterFS("---\nnumber: Lbr. 21/001\nreference: R\ndate: 2021-12-06\nsubject: S\nto: T\n---\nCaf\xe9 au lait\n")
+	var diags diag.List
+	s := Load(fsys, "content", &diags)
+	if l := s.LoadLetter("21-001", &diags); l != nil {
+		t.Error("a letter with invalid UTF-8 was loaded")
+	}
+	want := "content/brieven/21-001/brief.md:8:4: invalid UTF-8: save the file as UTF-8\n"
+	if got := diagnostics(&diags); got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}
+
+func TestSymlinksAreRefused(t *testing.T) {
+	dir := t.TempDir()
+	secret := filepath.Join(t.TempDir(), "secret.md")
+	os.WriteFile(secret, []byte("---\nid: geheim\ntitle: G\nkind: brochure\n---\ngeheim\n"), 0o644)
+	os.MkdirAll(filepath.Join(dir, "handreikingen"), 0o755)
+	os.MkdirAll(filepath.Join(dir, "brieven"), 0o755)
+	os.WriteFile(filepath.Join(dir, "site.yaml"), []byte(siteYAML), 0o644)
+	if err := os.Symlink(secret, filepath.Join(dir, "handreikingen", "link.md")); err != nil {
+		t.Skip("cannot make symbolic links here:", err)
+	}
+	var diags diag.List
+	s := Load(os.DirFS(dir), "content", &diags)
+	if len(s.Guides) != 0 {
+		t.Error("a handreiking was loaded through a symbolic link")
+	}
+	want := "content/handreikingen/link.md:1:1: symbolic links are not allowed in the content folder\n"
+	if got := diagnostics(&diags); got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}
+
+// FuzzLoad feeds arbitrary text to the front matter of a letter, an annex
+// section and a handreiking: loading must never panic, and every problem
+// must carry a position inside its file.
+func FuzzLoad(f *testing.F) {
+	for _, s := range []string{
+		"---\nnumber: Lbr. 21/001\nreference: R\ndate: 2021-12-06\nsubject: S\nto: T\n---\nx",
+		"---\nnumber: [\n---\n",
+		"---\n- a\n- b\n---\n",
+		"\n\n---\nid: x\n---",
+		"---\nattachments: -1\ndate: 2021-02-30\nnumber: Lbr. 99/999\n---\n",
+		"---\n: :\n\t---\n",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		fsys := letterFS(text)
+		fsys["brieven/21-001/bijlage/01.md"] = &fstest.MapFile{Data: []byte(text)}
+		fsys["handreikingen/h.md"] = &fstest.MapFile{Data: []byte(text)}
+		fsys["afkortingen.yaml"] = &fstest.MapFile{Data: []byte(text)}
+		var diags diag.List
+		s := Load(fsys, "content", &diags)
+		s.LoadLetter("21-001", &diags)
+		for _, d := range diags.Sorted() {
+			if d.Src != nil && (d.Offset < 0 || d.Offset > len(d.Src.Text)) {
+				t.Fatalf("%s: offset %d outside the file", d, d.Offset)
+			}
+		}
+	})
+}

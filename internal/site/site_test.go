@@ -1,0 +1,75 @@
+package site
+
+import (
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"ledenbrief/internal/content"
+	"ledenbrief/internal/diag"
+)
+
+func TestRel(t *testing.T) {
+	for _, c := range []struct{ from, to, frag, want string }{
+		{"", "", "", "index.html"},
+		{"", "21-082/", "", "21-082/index.html"},
+		{"21-082/", "21-082/bijlage/", "rechtspositie", "bijlage/index.html#rechtspositie"},
+		{"21-082/bijlage/", "21-082/", "brief-integriteit", "../index.html#brief-integriteit"},
+		{"21-082/bijlage/", "21-082/bijlage/", "x", "#x"},
+		{"21-082/bijlage/", "handreikingen/h/", "", "../../handreikingen/h/index.html"},
+		{"handreikingen/h/", "", "", "../../index.html"},
+	} {
+		if got := Rel(c.from, c.to, c.frag); got != c.want {
+			t.Errorf("Rel(%q, %q, %q) = %q, want %q", c.from, c.to, c.frag, got, c.want)
+		}
+	}
+}
+
+func TestEditDistance(t *testing.T) {
+	for _, c := range []struct {
+		a, b string
+		d    int
+	}{{"", "", 0}, {"integriteid", "integriteit", 1}, {"abc", "", 3}, {"kitten", "sitting", 3}} {
+		if got := editDistance(c.a, c.b); got != c.d {
+			t.Errorf("editDistance(%q, %q) = %d, want %d", c.a, c.b, got, c.d)
+		}
+	}
+}
+
+const brief = "---\nnumber: Lbr. 21/001\nreference: R\ndate: 2021-12-06\nsubject: S\nto: T\n---\n"
+
+// FuzzResolve runs arbitrary Markdown through parsing, the anchor registry
+// and link resolution: no panics, and every diagnostic inside its file.
+func FuzzResolve(f *testing.F) {
+	for _, s := range []string{
+		"## A {#a}\n\n[Hier](#sectie) [h](#gids) [x](#) [y]() [z](../../x) [m](mailto:a@b)\n",
+		"## A\n## A\n# B\n![i](plaatje.png) [j](javascript:x)\n",
+		"[a](/abs) [b](%zz) [c](sectie#x) [d](#sectie-sub)\n",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, body string) {
+		fsys := fstest.MapFS{
+			"site.yaml":                           {Data: []byte("title: T\npublisher: P\nbase_url: https://example.org/\n")},
+			"brieven/21-001/brief.md":             {Data: []byte(brief + body)},
+			"brieven/21-001/bijlage/01-sectie.md": {Data: []byte("---\nid: sectie\ntitle: Sectie\n---\n### Sub {#sectie-sub}\n" + body)},
+			"handreikingen/gids.md":               {Data: []byte("---\nid: gids\ntitle: Gids\nkind: brochure\n---\n" + body)},
+			"brieven/21-001/bijlage/plaatje.png":  {Data: []byte("png")},
+		}
+		var diags diag.List
+		c := content.Load(fsys, "content", &diags)
+		s := New(c, &diags)
+		if l := c.LoadLetter("21-001", &diags); l != nil {
+			s.AddLetter(s.ResolveLetter(l, &diags))
+		}
+		s.ResolveGuides(&diags)
+		for _, d := range diags.Sorted() {
+			if d.Src != nil && (d.Offset < 0 || d.Offset > len(d.Src.Text)) {
+				t.Fatalf("%s: offset %d outside the file", d, d.Offset)
+			}
+			if strings.Contains(d.Msg, "%!") {
+				t.Fatalf("badly formatted message: %s", d)
+			}
+		}
+	})
+}
