@@ -1,0 +1,33 @@
+package anchors
+
+import (
+	"strings"
+	"testing"
+
+	"ledenbrief/internal/diag"
+)
+
+func TestDuplicateNamesTheFirstPlace(t *testing.T) {
+	a := &diag.Source{Path: "content/brieven/21-001/brief.md", Text: []byte("## Integriteit {#integriteit}\n")}
+	b := &diag.Source{Path: "content/brieven/21-001/bijlage/01.md", Text: []byte("---\nid: integriteit\n")}
+	r := NewRegistry()
+	var diags diag.List
+	if !r.Add(Anchor{ID: "integriteit", Page: LetterPage, Src: a, Offset: 3}, &diags) {
+		t.Fatal("first anchor refused")
+	}
+	if r.Add(Anchor{ID: "integriteit", Page: AnnexPage, Src: b, Offset: 8}, &diags) {
+		t.Fatal("duplicate accepted")
+	}
+	var out strings.Builder
+	diags.Print(&out)
+	want := `content/brieven/21-001/bijlage/01.md:2:5: duplicate id "integriteit": already used at content/brieven/21-001/brief.md:1:4`
+	if !strings.HasPrefix(out.String(), want) {
+		t.Errorf("got %q, want prefix %q", out.String(), want)
+	}
+	if got := r.Lookup("integriteit"); got == nil || got.Page != LetterPage {
+		t.Errorf("Lookup returned %+v, want the first anchor", got)
+	}
+	if len(r.All()) != 1 {
+		t.Errorf("All() has %d anchors", len(r.All()))
+	}
+}
