@@ -14,10 +14,10 @@ func TestSlug(t *testing.T) {
 		"RIEC's en B&W":       "riecs-en-b-w",
 		"  **Integriteit**  ": "integriteit",
 		"Inzet kabinetsformatie: betere bestuurlijke en financiële verhoudingen": "inzet-kabinetsformatie-betere-bestuurlijke-en-financiele-verhoudingen",
-		"Inzet en positionering VNG/gemeenten":                                  "inzet-en-positionering-vng-gemeenten",
-		"IJsselmeer":  "ijsselmeer",
-		"€ 195 miljoen": "195-miljoen",
-		"???":           "",
+		"Inzet en positionering VNG/gemeenten":                                   "inzet-en-positionering-vng-gemeenten",
+		"IJsselmeer":                                                             "ijsselmeer",
+		"€ 195 miljoen":                                                          "195-miljoen",
+		"???":                                                                    "",
 	} {
 		if got := Slug(in); got != want {
 			t.Errorf("Slug(%q) = %q, want %q", in, got, want)
