@@ -6,6 +6,7 @@
 //
 //	ledenbrief build [--content DIR] [--out DIR] [--base-url URL] [--theme DIR]
 //	ledenbrief check [--content DIR] [--theme DIR]
+//	ledenbrief search [--content DIR] [--n N] [--json] QUERY
 //
 // Content errors are printed to stderr as "file:line:col: message", all of
 // them at once. The exit status is 0 on success, 1 when the content has
@@ -38,6 +39,7 @@ func init() {
 	commands = []command{
 		{"build", "[--content DIR] [--out DIR] [--base-url URL] [--theme DIR]", "build the site into the output folder", runBuild},
 		{"check", "[--content DIR] [--theme DIR]", "validate the content and templates, write nothing", runCheck},
+		{"search", "[--content DIR] [--n N] [--json] QUERY", "search the letters with bleve from the terminal", runSearch},
 		{"help", "", "show this help", func([]string, io.Writer) int { usage(os.Stdout); return 0 }},
 	}
 }

@@ -24,6 +24,7 @@ import (
 	"ledenbrief/internal/content"
 	"ledenbrief/internal/diag"
 	"ledenbrief/internal/render"
+	"ledenbrief/internal/search"
 	"ledenbrief/internal/site"
 )
 
@@ -42,6 +43,9 @@ type Options struct {
 	Check bool
 	// Workers is the number of letters processed at once; 0 means one per CPU.
 	Workers int
+	// KeepIndex returns the bleve index in the Result, made with term
+	// vectors so that it can highlight (for the search command and server).
+	KeepIndex bool
 }
 
 // Result summarises a build.
@@ -50,6 +54,11 @@ type Result struct {
 	Pages int        // HTML pages rendered
 	Files int        // files written, pages included
 	Bytes int64      // bytes written
+	Units int        // searchable units indexed
+
+	// Index and Dict are the bleve index and its static form, with KeepIndex.
+	Index *search.Index
+	Dict  *search.Dictionary
 }
 
 // Run builds the site described by opts. A non-nil error means the build
@@ -87,11 +96,23 @@ func Run(opts Options) (*Result, error) {
 		defer out.abandon()
 	}
 
-	if err := buildLetters(s, r, out, opts.Workers, diags); err != nil {
+	idx, err := search.NewIndex(opts.KeepIndex)
+	if err != nil {
 		return res, err
 	}
-	if err := buildRest(s, r, out, diags); err != nil {
+	if !opts.KeepIndex {
+		defer idx.Close()
+	}
+	if err := buildLetters(s, r, idx, out, opts.Workers, diags); err != nil {
 		return res, err
+	}
+	dict, err := buildRest(s, r, idx, out, diags)
+	if err != nil {
+		return res, err
+	}
+	res.Units = dict.N
+	if opts.KeepIndex {
+		res.Index, res.Dict = idx, dict
 	}
 	res.Pages, res.Files, res.Bytes = int(out.pages.Load()), int(out.files.Load()), out.bytes.Load()
 	if diags.Len() > 0 || opts.Check {
@@ -101,7 +122,7 @@ func Run(opts Options) (*Result, error) {
 }
 
 // buildLetters resolves and renders every letter, several at once.
-func buildLetters(s *site.Site, r *render.Renderer, out *publisher, workers int, diags *diag.List) error {
+func buildLetters(s *site.Site, r *render.Renderer, idx *search.Index, out *publisher, workers int, diags *diag.List) error {
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
@@ -114,7 +135,7 @@ func buildLetters(s *site.Site, r *render.Renderer, out *publisher, workers int,
 			defer wg.Done()
 			var buf bytes.Buffer
 			for slug := range slugs {
-				if err := buildLetter(s, r, out, slug, &buf, diags); err != nil {
+				if err := buildLetter(s, r, idx, out, slug, &buf, diags); err != nil {
 					errs <- err
 					for range slugs { // drain so the sender finishes
 					}
@@ -132,13 +153,16 @@ func buildLetters(s *site.Site, r *render.Renderer, out *publisher, workers int,
 	return <-errs
 }
 
-func buildLetter(s *site.Site, r *render.Renderer, out *publisher, slug string, buf *bytes.Buffer, diags *diag.List) error {
+func buildLetter(s *site.Site, r *render.Renderer, idx *search.Index, out *publisher, slug string, buf *bytes.Buffer, diags *diag.List) error {
 	l := s.Content.LoadLetter(slug, diags)
 	if l == nil {
 		return nil
 	}
 	rl := s.ResolveLetter(l, diags)
 	s.AddLetter(rl)
+	if err := idx.Add(search.LetterUnits(rl)); err != nil {
+		return err
+	}
 	title := rl.Info.Meta.Number + ": " + rl.Info.Meta.Subject
 	if err := out.page(r, buf, &render.Page{Kind: render.KindLetter, Path: site.LetterPath(slug), Title: title, Description: rl.Info.Meta.Summary, Letter: rl}); err != nil {
 		return err
@@ -150,9 +174,24 @@ func buildLetter(s *site.Site, r *render.Renderer, out *publisher, slug string, 
 }
 
 // buildRest writes everything that needs all letters: handreikingen with
-// their backlinks, the index pages, the feed, the sitemap and the assets.
-func buildRest(s *site.Site, r *render.Renderer, out *publisher, diags *diag.List) error {
+// their backlinks, the index pages, the static search index, the feed,
+// the sitemap and the assets.
+func buildRest(s *site.Site, r *render.Renderer, idx *search.Index, out *publisher, diags *diag.List) (*search.Dictionary, error) {
 	s.ResolveGuides(diags)
+	guides := make([]search.Unit, 0, len(s.Guides))
+	for _, g := range s.Guides {
+		guides = append(guides, search.GuideUnit(g, render.KindLabel(g.Kind)))
+	}
+	if err := idx.Add(guides); err != nil {
+		return nil, err
+	}
+	dict, err := search.ReadDictionary(idx)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := search.WriteStatic(dict, out.file); err != nil {
+		return nil, err
+	}
 	var buf bytes.Buffer
 	cfg := &s.Content.Config
 	pages := []*render.Page{
@@ -165,31 +204,31 @@ func buildRest(s *site.Site, r *render.Renderer, out *publisher, diags *diag.Lis
 	}
 	for _, p := range pages {
 		if err := out.page(r, &buf, p); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	for _, a := range r.Assets() {
 		if err := out.file("assets/"+a.Name, a.Data); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	for _, m := range s.Media() {
 		data, err := fs.ReadFile(s.Content.FS, m)
 		if err != nil {
-			return fmt.Errorf("copy %s: %w", m, err)
+			return nil, fmt.Errorf("copy %s: %w", m, err)
 		}
 		if err := out.file("media/"+m, data); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	feed, err := atomFeed(s)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if err := out.file("feed.xml", feed); err != nil {
-		return err
+		return nil, err
 	}
-	return out.file("sitemap.xml", sitemap(s))
+	return dict, out.file("sitemap.xml", sitemap(s))
 }
 
 // publisher writes output files into a temporary folder and swaps it in

@@ -137,3 +137,21 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+func TestSections(t *testing.T) {
+	c := New(Options{Abbreviations: map[string]string{"VOG": "Verklaring Omtrent Gedrag"}})
+	d := c.Parse([]byte("Inleiding met een VOG.\n\n### Eerste {#een}\n\nTekst *een*.\n\n- punt a\n- punt b\n\n#### Dieper\n\nNog.\n\n### Tweede\n\nTwee.\n"))
+	got := d.Sections(3)
+	if len(got) != 3 {
+		t.Fatalf("got %d sections: %+v", len(got), got)
+	}
+	if got[0].ID != "" || got[0].Text != "Inleiding met een VOG." || len(got[0].Expansions) != 1 {
+		t.Errorf("intro = %+v", got[0])
+	}
+	if got[1].ID != "een" || got[1].Title != "Eerste" || got[1].Text != "Tekst een.\npunt a\npunt b\nDieper\nNog." {
+		t.Errorf("first = %+v", got[1])
+	}
+	if got[2].ID != "tweede" || got[2].Text != "Twee." {
+		t.Errorf("second = %+v", got[2])
+	}
+}

@@ -236,7 +236,7 @@ var funcs = template.FuncMap{
 	"date":    content.DutchDate,
 	"isodate": func(t time.Time) string { return t.Format(time.DateOnly) },
 	"tel":     telURL,
-	"kind":    kindLabel,
+	"kind":    KindLabel,
 	"abbrid":  func(term string) string { return "afk-" + markdown.Slug(term) },
 }
 
@@ -259,7 +259,8 @@ var kindLabels = map[string]string{
 	"programma": "Programma", "overig": "Document",
 }
 
-func kindLabel(kind string) string {
+// KindLabel is the Dutch label of a handreiking kind, as readers see it.
+func KindLabel(kind string) string {
 	if l, ok := kindLabels[kind]; ok {
 		return l
 	}

@@ -1,0 +1,92 @@
+package markdown
+
+import (
+	"strings"
+
+	"github.com/yuin/goldmark/ast"
+)
+
+// Section is the plain text of a document between two headings, for
+// search: what a reader would find under one anchor.
+type Section struct {
+	ID         string   // id of the heading that opens it, "" for text before the first heading
+	Title      string   // that heading's text
+	Text       string   // the text, one line per paragraph, list item or sub-heading
+	Expansions []string // expansions of the abbreviations used in it, in order of first use
+}
+
+// Sections splits d at every heading of level maxLevel or higher (a
+// smaller number); deeper headings stay inside their section. Sections
+// without text and without a heading are left out.
+func (d *Doc) Sections(maxLevel int) []Section {
+	var out []Section
+	cur := Section{}
+	var text strings.Builder
+	flush := func() {
+		cur.Text = strings.TrimSpace(text.String())
+		if cur.ID != "" || cur.Text != "" {
+			out = append(out, cur)
+		}
+		text.Reset()
+	}
+	for block := d.root.FirstChild(); block != nil; block = block.NextSibling() {
+		if h, ok := block.(*ast.Heading); ok && h.Level <= maxLevel {
+			flush()
+			id, _ := headingID(h, d.Source)
+			cur = Section{ID: id, Title: plainText(h, d.Source)}
+			continue
+		}
+		writeBlockText(&text, block, d.Source, &cur.Expansions)
+	}
+	flush()
+	return out
+}
+
+// writeBlockText writes the text of a block, each paragraph, heading and
+// list item on a line of its own, and records abbreviation expansions.
+func writeBlockText(b *strings.Builder, n ast.Node, src []byte, expansions *[]string) {
+	_ = ast.Walk(n, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
+		switch c := c.(type) {
+		case *ast.Paragraph, *ast.TextBlock, *ast.Heading, *ast.ListItem:
+			if !entering && b.Len() > 0 && !strings.HasSuffix(b.String(), "\n") {
+				b.WriteByte('\n')
+			}
+		case *ast.FencedCodeBlock, *ast.CodeBlock, *ast.HTMLBlock:
+			if entering {
+				for i := 0; i < c.Lines().Len(); i++ {
+					seg := c.Lines().At(i)
+					b.Write(seg.Value(src))
+				}
+				b.WriteByte('\n')
+			}
+			return ast.WalkSkipChildren, nil
+		case *ast.Text:
+			if entering {
+				b.Write(c.Value(src))
+				if c.SoftLineBreak() || c.HardLineBreak() {
+					b.WriteByte(' ')
+				}
+			}
+		case *ast.String:
+			if entering {
+				b.Write(c.Value)
+			}
+		case *ast.AutoLink:
+			if entering {
+				b.Write(c.Label(src))
+			}
+		case *ast.RawHTML:
+			if entering {
+				for i := 0; i < c.Segments.Len(); i++ {
+					seg := c.Segments.At(i)
+					b.Write(seg.Value(src))
+				}
+			}
+		case *abbrNode:
+			if entering {
+				*expansions = append(*expansions, c.Expansion)
+			}
+		}
+		return ast.WalkContinue, nil
+	})
+}

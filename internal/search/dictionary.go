@@ -1,0 +1,332 @@
+package search
+
+import (
+	"container/heap"
+	"context"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/analysis/lang/nl"
+	"github.com/blevesearch/bleve/v2/search"
+	index "github.com/blevesearch/bleve_index_api"
+)
+
+// MaxPostings is the number of postings kept per term and field in the
+// static index: those with the highest BM25 weight. A term in more
+// documents keeps its true document frequency, so scores stay bleve's;
+// only documents that could not reach a term's top results are left out.
+const MaxPostings = 100
+
+// maxStoredText caps the text kept per unit for snippets.
+const maxStoredText = 2000
+
+// Dictionary is the static index as read back from bleve: everything the
+// browser needs to analyse a query and score it exactly as bleve would.
+type Dictionary struct {
+	N        int                  // number of units
+	Avg      []float64            // bleve's average length per field (see bm25ScoreMetrics), in Fields order
+	Docs     []Doc                // units by ordinal
+	Terms    map[string]*Postings // analysed term → postings per field
+	Surfaces map[string]string    // folded surface form → analysed term
+	Stop     map[string]bool      // stop words, dropped from queries
+	byID     map[string]int       // unit ID → ordinal
+	vocab    []vocabEntry         // built on first use by Vocabulary
+}
+
+// Postings are the documents of one term, per field.
+type Postings struct {
+	DF   []int       // documents per field, before pruning
+	List [][]Posting // per field, by ordinal
+}
+
+// Posting is one document of a term in a field.
+type Posting struct {
+	Doc  int // ordinal
+	Freq int
+	Len  int // field length in tokens
+}
+
+// Doc is a unit's stored fields.
+type Doc struct {
+	ID, Page, Anchor, Title, Context, Letter, Date, Kind, Body string
+}
+
+// ReadDictionary reads x back: its documents, term dictionaries,
+// postings and statistics, and the analysed form of every surface word.
+func ReadDictionary(x *Index) (*Dictionary, error) {
+	if err := x.Flush(); err != nil {
+		return nil, err
+	}
+	adv, err := x.Index.Advanced()
+	if err != nil {
+		return nil, err
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	d := &Dictionary{Terms: map[string]*Postings{}, Surfaces: map[string]string{}, Stop: stopWords()}
+	ordinal, err := d.readDocs(r)
+	if err != nil {
+		return nil, err
+	}
+	br, ok := r.(index.BM25Reader)
+	if !ok {
+		return nil, fmt.Errorf("search: index reader has no BM25 statistics")
+	}
+	for fi, field := range Fields {
+		card, err := br.FieldCardinality(field)
+		if err != nil {
+			return nil, err
+		}
+		avg := 0.0
+		if d.N > 0 {
+			avg = math.Ceil(float64(card) / float64(d.N))
+		}
+		d.Avg = append(d.Avg, avg)
+		if err := d.readField(r, fi, field, avg, ordinal); err != nil {
+			return nil, err
+		}
+	}
+	if err := d.analyseSurfaces(x); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// readDocs loads every stored unit and numbers them in the order of their
+// Order keys, so that ordinals do not depend on bleve's internals. It
+// returns the ordinal of every internal document id.
+func (d *Dictionary) readDocs(r index.IndexReader) (map[string]int, error) {
+	ids, err := r.DocIDReaderAll()
+	if err != nil {
+		return nil, err
+	}
+	defer ids.Close()
+	type entry struct {
+		order, internal string
+		doc             Doc
+	}
+	var entries []entry
+	for {
+		id, err := ids.Next()
+		if err != nil {
+			return nil, err
+		}
+		if id == nil {
+			break
+		}
+		ext, err := r.ExternalID(id)
+		if err != nil {
+			return nil, err
+		}
+		stored, err := r.Document(ext)
+		if err != nil {
+			return nil, err
+		}
+		e := entry{internal: string(id), doc: Doc{ID: ext}}
+		stored.VisitFields(func(f index.Field) {
+			v := string(f.Value())
+			switch f.Name() {
+			case fieldPage:
+				e.doc.Page = v
+			case fieldAnchor:
+				e.doc.Anchor = v
+			case fieldLabel:
+				e.doc.Title = v
+			case fieldContext:
+				e.doc.Context = v
+			case fieldLetter:
+				e.doc.Letter = v
+			case fieldDate:
+				e.doc.Date = v
+			case fieldKind:
+				e.doc.Kind = v
+			case FieldBody:
+				e.doc.Body = truncate(v, maxStoredText)
+			case fieldOrder:
+				e.order = v
+			}
+		})
+		entries = append(entries, e)
+	}
+	slices.SortFunc(entries, func(a, b entry) int { return strings.Compare(a.order, b.order) })
+	ordinal := make(map[string]int, len(entries))
+	d.byID = make(map[string]int, len(entries))
+	d.Docs = make([]Doc, len(entries))
+	for i, e := range entries {
+		d.Docs[i] = e.doc
+		ordinal[e.internal] = i
+		d.byID[e.doc.ID] = i
+	}
+	d.N = len(entries)
+	return ordinal, nil
+}
+
+// readField reads one field's term dictionary and postings, keeping the
+// MaxPostings postings of highest BM25 weight per term.
+func (d *Dictionary) readField(r index.IndexReader, fi int, field string, avg float64, ordinal map[string]int) error {
+	dict, err := r.FieldDict(field)
+	if err != nil {
+		return err
+	}
+	defer dict.Close()
+	var tfd index.TermFieldDoc
+	for {
+		entry, err := dict.Next()
+		if err != nil {
+			return err
+		}
+		if entry == nil {
+			return nil
+		}
+		tfr, err := r.TermFieldReader(context.Background(), []byte(entry.Term), field, true, true, false)
+		if err != nil {
+			return err
+		}
+		top := &postingHeap{avg: avg}
+		for {
+			m, err := tfr.Next(&tfd)
+			if err != nil {
+				tfr.Close()
+				return err
+			}
+			if m == nil {
+				break
+			}
+			p := Posting{Doc: ordinal[string(m.ID)], Freq: int(m.Freq), Len: normLength(m.Norm)}
+			if top.Len() < MaxPostings {
+				heap.Push(top, p)
+			} else if top.weight(p) > top.weight(top.list[0]) {
+				top.list[0] = p
+				heap.Fix(top, 0)
+			}
+		}
+		df := int(tfr.Count())
+		tfr.Close()
+		t := d.Terms[entry.Term]
+		if t == nil {
+			t = &Postings{DF: make([]int, len(Fields)), List: make([][]Posting, len(Fields))}
+			d.Terms[entry.Term] = t
+		}
+		t.DF[fi] = df
+		list := top.list
+		slices.SortFunc(list, func(a, b Posting) int { return a.Doc - b.Doc })
+		t.List[fi] = list
+	}
+}
+
+// normLength recovers a field's length in tokens from bleve's norm,
+// 1/sqrt(length), stored as a float32.
+func normLength(norm float64) int {
+	if norm <= 0 {
+		return 0
+	}
+	return int(math.Round(1 / (norm * norm)))
+}
+
+// Norm is bleve's stored norm of a field of n tokens.
+func Norm(n int) float64 {
+	if n <= 0 {
+		return 0
+	}
+	return float64(float32(1 / math.Sqrt(float64(n))))
+}
+
+// postingHeap keeps the postings of highest BM25 weight, lowest on top.
+type postingHeap struct {
+	list []Posting
+	avg  float64
+}
+
+func (h *postingHeap) weight(p Posting) float64 {
+	return termFrequencyWeight(p.Freq, Norm(p.Len), h.avg)
+}
+func (h *postingHeap) Len() int { return len(h.list) }
+func (h *postingHeap) Less(i, j int) bool {
+	wi, wj := h.weight(h.list[i]), h.weight(h.list[j])
+	if wi != wj {
+		return wi < wj
+	}
+	return h.list[i].Doc > h.list[j].Doc
+}
+func (h *postingHeap) Swap(i, j int) { h.list[i], h.list[j] = h.list[j], h.list[i] }
+func (h *postingHeap) Push(x any)    { h.list = append(h.list, x.(Posting)) }
+func (h *postingHeap) Pop() any {
+	p := h.list[len(h.list)-1]
+	h.list = h.list[:len(h.list)-1]
+	return p
+}
+
+// termFrequencyWeight is the part of bleve's BM25 term score that depends
+// on the document (see bleve's TermQueryScorer.docScore).
+func termFrequencyWeight(freq int, norm, avg float64) float64 {
+	tf := math.Sqrt(float64(freq))
+	if avg > 0 {
+		fieldLength := 1 / (norm * norm)
+		return tf * search.BM25_k1 / (tf + search.BM25_k1*(1-search.BM25_b+search.BM25_b*fieldLength/avg))
+	}
+	return tf * norm
+}
+
+// analyseSurfaces maps every folded surface word to the term bleve's
+// Dutch analyzer makes of it. Stop words map to nothing.
+func (d *Dictionary) analyseSurfaces(x *Index) error {
+	a := x.Index.Mapping().AnalyzerNamed(nl.AnalyzerName)
+	if a == nil {
+		return fmt.Errorf("search: no %s analyzer", nl.AnalyzerName)
+	}
+	for _, w := range x.Surfaces() {
+		toks := a.Analyze([]byte(w))
+		if len(toks) != 1 {
+			continue // a stop word, or a word the tokenizer splits differently on its own
+		}
+		key := fold(w)
+		if prev, ok := d.Surfaces[key]; !ok || d.df(string(toks[0].Term)) > d.df(prev) {
+			d.Surfaces[key] = string(toks[0].Term)
+		}
+	}
+	return nil
+}
+
+// df is a term's document frequency summed over fields.
+func (d *Dictionary) df(term string) int {
+	t := d.Terms[term]
+	if t == nil {
+		return 0
+	}
+	n := 0
+	for _, v := range t.DF {
+		n += v
+	}
+	return n
+}
+
+// stopWords returns bleve's Dutch stop word list.
+func stopWords() map[string]bool {
+	tm := analysis.NewTokenMap()
+	_ = tm.LoadBytes(nl.DutchStopWords) // a constant of bleve's; it parses
+	out := make(map[string]bool, len(tm))
+	for w := range tm {
+		out[w] = true
+	}
+	return out
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	cut := n
+	for cut > 0 && s[cut]&0xC0 == 0x80 {
+		cut--
+	}
+	if i := strings.LastIndexAny(s[:cut], " \n"); i > n/2 {
+		cut = i
+	}
+	return s[:cut] + " …"
+}

@@ -1,0 +1,258 @@
+package search
+
+import (
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2/search/query"
+)
+
+// How a query word is expanded, and what an expansion weighs. The browser
+// (assets/search.js) implements the same rules; a test holds them equal.
+const (
+	minPrefixLen = 3   // runes a word needs before it is completed as a prefix
+	maxPrefix    = 8   // completions per word
+	prefixBoost  = 0.6 // weight of a completion
+	maxFuzzy     = 5   // typo corrections per word
+	fuzzyBoost   = 0.5 // weight of a typo correction
+)
+
+// Expansion is one analysed term a query word stands for.
+type Expansion struct {
+	Term  string  `json:"term"`
+	Boost float64 `json:"boost"`
+}
+
+// Word is one word of a query with the terms it stands for.
+type Word struct {
+	Text  string      `json:"text"`
+	Terms []Expansion `json:"terms"`
+}
+
+// Query is an analysed query.
+type Query struct {
+	Words []Word `json:"words"`
+}
+
+var wordRE = regexp.MustCompile(`[\p{L}\p{N}]+(?:['’][\p{L}\p{N}]+)*`)
+
+// maxEdits is the typo tolerance for a word of n runes, as bleve's "auto"
+// fuzziness: none for short words, one edit up to seven letters, two beyond.
+func maxEdits(n int) int {
+	switch {
+	case n < 4:
+		return 0
+	case n < 8:
+		return 1
+	}
+	return 2
+}
+
+// vocabEntry is a folded word and the term it stands for.
+type vocabEntry struct {
+	key, term string
+	df        int
+}
+
+// Vocabulary returns every folded word the index knows, sorted, each with
+// its analysed term: the surface forms of the text first, then the terms
+// themselves for keys no surface form claimed.
+func (d *Dictionary) Vocabulary() []vocabEntry {
+	if d.vocab != nil {
+		return d.vocab
+	}
+	m := make(map[string]string, len(d.Surfaces)+len(d.Terms))
+	for k, t := range d.Surfaces {
+		if d.Terms[t] != nil {
+			m[k] = t
+		}
+	}
+	terms := make([]string, 0, len(d.Terms))
+	for t := range d.Terms {
+		terms = append(terms, t)
+	}
+	slices.Sort(terms)
+	for _, t := range terms {
+		if k := fold(t); m[k] == "" {
+			m[k] = t
+		}
+	}
+	v := make([]vocabEntry, 0, len(m))
+	for k, t := range m {
+		v = append(v, vocabEntry{k, t, d.df(t)})
+	}
+	slices.SortFunc(v, func(a, b vocabEntry) int { return strings.Compare(a.key, b.key) })
+	d.vocab = v
+	return v
+}
+
+// Analyze turns what a reader typed into a Query. With typing, the last
+// word is also completed as a prefix, since the reader may not have
+// finished it.
+func (d *Dictionary) Analyze(q string, typing bool) Query {
+	vocab := d.Vocabulary()
+	var toks []string
+	for _, t := range wordRE.FindAllString(strings.ToLower(q), -1) {
+		if !d.Stop[t] {
+			toks = append(toks, t)
+		}
+	}
+	var out Query
+	for i, tok := range toks {
+		key := fold(tok)
+		exp := map[string]float64{}
+		if j, ok := slices.BinarySearchFunc(vocab, key, func(e vocabEntry, k string) int { return strings.Compare(e.key, k) }); ok {
+			exp[vocab[j].term] = 1
+		}
+		last := typing && i == len(toks)-1
+		if (last || len(exp) == 0) && utf8.RuneCountInString(key) >= minPrefixLen {
+			addBest(exp, prefixCandidates(vocab, key), maxPrefix, prefixBoost)
+		}
+		if len(exp) == 0 {
+			addBest(exp, fuzzyCandidates(vocab, key), maxFuzzy, fuzzyBoost)
+		}
+		if len(exp) == 0 {
+			continue
+		}
+		w := Word{Text: tok}
+		for t, b := range exp {
+			w.Terms = append(w.Terms, Expansion{t, b})
+		}
+		slices.SortFunc(w.Terms, func(a, b Expansion) int { return strings.Compare(a.Term, b.Term) })
+		out.Words = append(out.Words, w)
+	}
+	return out
+}
+
+type candidate struct {
+	term string
+	dist int
+	df   int
+}
+
+// addBest adds up to n new terms from cands, best first, with boost.
+func addBest(exp map[string]float64, cands []candidate, n int, boost float64) {
+	sort.SliceStable(cands, func(i, j int) bool {
+		a, b := cands[i], cands[j]
+		if a.dist != b.dist {
+			return a.dist < b.dist
+		}
+		if a.df != b.df {
+			return a.df > b.df
+		}
+		return a.term < b.term
+	})
+	added := 0
+	for _, c := range cands {
+		if added == n {
+			return
+		}
+		if _, ok := exp[c.term]; ok {
+			continue
+		}
+		exp[c.term] = boost
+		added++
+	}
+}
+
+// prefixCandidates returns the terms of every longer word starting with key.
+func prefixCandidates(vocab []vocabEntry, key string) []candidate {
+	i, _ := slices.BinarySearchFunc(vocab, key, func(e vocabEntry, k string) int { return strings.Compare(e.key, k) })
+	var out []candidate
+	for ; i < len(vocab) && strings.HasPrefix(vocab[i].key, key); i++ {
+		if vocab[i].key != key {
+			out = append(out, candidate{vocab[i].term, 0, vocab[i].df})
+		}
+	}
+	return out
+}
+
+// fuzzyCandidates returns the terms of words within maxEdits of key that
+// share its first two letters (the browser holds only that shard).
+func fuzzyCandidates(vocab []vocabEntry, key string) []candidate {
+	k := []rune(key)
+	edits := maxEdits(len(k))
+	if edits == 0 {
+		return nil
+	}
+	shard := ShardKey(key)
+	i, _ := slices.BinarySearchFunc(vocab, shard, func(e vocabEntry, s string) int { return strings.Compare(e.key, s) })
+	var out []candidate
+	for ; i < len(vocab) && strings.HasPrefix(vocab[i].key, shard); i++ {
+		c := []rune(vocab[i].key)
+		if abs(len(c)-len(k)) > edits {
+			continue
+		}
+		if dist := levenshtein(k, c); dist <= edits {
+			out = append(out, candidate{vocab[i].term, dist, vocab[i].df})
+		}
+	}
+	return out
+}
+
+// ShardKey is the part of the static index a folded word is in: its first
+// two letters.
+func ShardKey(key string) string {
+	n := 0
+	for i := range key {
+		if n == 2 {
+			return key[:i]
+		}
+		n++
+	}
+	return key
+}
+
+func levenshtein(a, b []rune) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
+// Bleve returns the bleve query for q: for each word, a disjunction of
+// term queries over every field and expansion, boosted by field and
+// expansion weight; the words joined by a disjunction, so that passages
+// matching more words rank higher.
+func (q Query) Bleve() query.Query {
+	words := make([]query.Query, 0, len(q.Words))
+	for _, w := range q.Words {
+		var leaves []query.Query
+		for _, e := range w.Terms {
+			for _, f := range Fields {
+				tq := query.NewTermQuery(e.Term)
+				tq.SetField(f)
+				tq.SetBoost(FieldBoost[f] * e.Boost)
+				leaves = append(leaves, tq)
+			}
+		}
+		words = append(words, query.NewDisjunctionQuery(leaves))
+	}
+	if len(words) == 0 {
+		return query.NewMatchNoneQuery()
+	}
+	return query.NewDisjunctionQuery(words)
+}

@@ -1,0 +1,47 @@
+package search
+
+import (
+	"fmt"
+
+	"github.com/blevesearch/bleve/v2"
+)
+
+// Result is one hit of a query answered by bleve.
+type Result struct {
+	ID        string   `json:"id"`
+	URL       string   `json:"url"` // relative to the site root
+	Title     string   `json:"title"`
+	Context   string   `json:"context"`
+	Letter    string   `json:"letter,omitempty"`
+	Date      string   `json:"date,omitempty"`
+	Kind      string   `json:"kind"`
+	Score     float64  `json:"score"`
+	Fragments []string `json:"fragments,omitempty"` // HTML, query words in <mark>
+}
+
+// Search answers q from bleve itself with the same analysis and query as
+// the browser, returning at most size results, best first. Fragments are
+// highlighted when the index was made with term vectors.
+func (x *Index) Search(d *Dictionary, q string, size int) ([]Result, Query, error) {
+	aq := d.Analyze(q, false)
+	req := bleve.NewSearchRequestOptions(aq.Bleve(), size, 0, false)
+	req.Fields = []string{fieldPage, fieldAnchor, fieldLabel, fieldContext, fieldLetter, fieldDate, fieldKind}
+	req.Highlight = bleve.NewHighlightWithStyle("html")
+	req.Highlight.Fields = []string{FieldBody}
+	res, err := x.Index.Search(req)
+	if err != nil {
+		return nil, aq, fmt.Errorf("search: %w", err)
+	}
+	out := make([]Result, 0, len(res.Hits))
+	for _, h := range res.Hits {
+		str := func(f string) string { s, _ := h.Fields[f].(string); return s }
+		u := Unit{Page: str(fieldPage), Anchor: str(fieldAnchor)}
+		r := Result{
+			ID: h.ID, URL: u.URL(), Title: str(fieldLabel), Context: str(fieldContext),
+			Letter: str(fieldLetter), Date: str(fieldDate), Kind: str(fieldKind), Score: h.Score,
+		}
+		r.Fragments = append(r.Fragments, h.Fragments[FieldBody]...)
+		out = append(out, r)
+	}
+	return out, aq, nil
+}

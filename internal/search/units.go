@@ -1,0 +1,101 @@
+package search
+
+import (
+	"fmt"
+	"strings"
+
+	"ledenbrief/internal/site"
+)
+
+// Unit is one searchable passage: what a reader lands on when following
+// a result. Every unit is one anchor of one page.
+type Unit struct {
+	ID      string // Page + "#" + Anchor: unique in a site, stable across builds
+	Page    string // page folder, "21-082/bijlage/"
+	Anchor  string // id on the page; "" for the top of the page
+	Label   string // the title shown in results
+	Title   string // the text indexed as title (boosted): the heading of a passage
+	Context string // where the passage is, "Lbr. 21/082 › Bijlage › Ondermijning"
+	Body    string
+	Extra   string // expansions of the abbreviations used, a handreiking's kind and publisher
+	Letter  string // "Lbr. 21/082"; "" for handreikingen
+	Date    string // YYYY-MM-DD; "" for handreikingen
+	Kind    string // "brief", "bijlage" or "handreiking"
+	Order   string // sort key giving every unit a stable place in the exported index
+}
+
+// URL returns the unit's link relative to the site root.
+func (u *Unit) URL() string {
+	return site.Rel("", u.Page, u.Anchor)
+}
+
+// LetterUnits returns the searchable units of a letter: each topic block of
+// the letter (the text before the first topic included) and each section
+// and subsection of its annex.
+func LetterUnits(rl *site.Letter) []Unit {
+	meta := rl.Info.Meta
+	date := meta.Date.Format("2006-01-02")
+	var units []Unit
+	add := func(page, anchor, title, context, body string, expansions []string, kind string) {
+		units = append(units, Unit{
+			ID: page + "#" + anchor, Page: page, Anchor: anchor, Label: title, Title: title, Context: context,
+			Body: body, Extra: strings.Join(dedupe(expansions), "\n"),
+			Letter: meta.Number, Date: date, Kind: kind,
+			Order: fmt.Sprintf("%s/%04d", rl.Info.Slug, len(units)),
+		})
+	}
+	letterPage := site.LetterPath(rl.Info.Slug)
+	for _, s := range rl.Body.Sections(2) {
+		title := s.Title
+		if s.ID == "" {
+			title = meta.Subject
+		}
+		add(letterPage, s.ID, title, meta.Number+" › Brief", s.Text, s.Expansions, "brief")
+	}
+	annexPage := site.AnnexPath(rl.Info.Slug)
+	for _, sec := range rl.Sections {
+		for _, s := range sec.Doc.Sections(3) {
+			if s.ID == "" {
+				add(annexPage, sec.Src.ID, sec.Src.Title, meta.Number+" › Bijlage", s.Text, s.Expansions, "bijlage")
+				continue
+			}
+			add(annexPage, s.ID, s.Title, meta.Number+" › Bijlage › "+sec.Src.Title, s.Text, s.Expansions, "bijlage")
+		}
+	}
+	return units
+}
+
+// GuideUnit returns the searchable unit of a handreiking. Its title is
+// indexed as body text and its description as extra text: a handreiking
+// page summarises what the letters say, so the letters' own passages
+// should rank above it when both match.
+func GuideUnit(g *site.Guide, kindLabel string) Unit {
+	var body strings.Builder
+	var expansions []string
+	for _, s := range g.Doc.Sections(6) {
+		if s.Title != "" {
+			body.WriteString(s.Title + "\n")
+		}
+		body.WriteString(s.Text + "\n")
+		expansions = append(expansions, s.Expansions...)
+	}
+	extra := append([]string{kindLabel, g.Topic, g.Publisher}, dedupe(expansions)...)
+	extra = append(extra, strings.TrimSpace(body.String()))
+	return Unit{
+		ID: g.Path() + "#", Page: g.Path(), Label: g.Title, Context: "Handreiking · " + kindLabel,
+		Body: g.Title, Extra: strings.TrimSpace(strings.Join(extra, "\n")),
+		Kind: "handreiking", Order: "~" + g.ID,
+	}
+}
+
+func dedupe(in []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, s := range in {
+		if s != "" && !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	return out
+}
