@@ -15,6 +15,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 )
 
@@ -67,6 +69,17 @@ func New(t testing.TB) context.Context {
 		cancelCtx()
 		cancelAlloc()
 		t.Fatalf("start Chromium: %v", err)
+	}
+	// A headless window never has the input focus, so focus events would not
+	// fire; emulate a focused page as a reader's browser has.
+	focus := func(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {
+		_, err := cdp.Call(ctx, t, emulation.SetFocusEmulationEnabled, emulation.SetFocusEmulationEnabledParams{Enabled: true})
+		return chromedp.Void{}, err
+	}
+	if err := chromedp.Do(ctx, focus); err != nil {
+		cancelCtx()
+		cancelAlloc()
+		t.Fatalf("emulate focus: %v", err)
 	}
 	tctx, cancelTimeout := context.WithTimeout(ctx, 3*time.Minute)
 	t.Cleanup(func() { cancelTimeout(); cancelCtx(); cancelAlloc() })

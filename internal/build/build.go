@@ -198,6 +198,7 @@ func buildRest(s *site.Site, r *render.Renderer, idx *search.Index, out *publish
 		{Kind: render.KindHome, Path: site.HomePath, Title: "Ledenbrieven", Description: cfg.Description, Letters: s.Letters},
 		{Kind: render.KindGuides, Path: site.GuidesPath, Title: "Handreikingen", Guides: s.Guides},
 		{Kind: render.KindAbbreviations, Path: site.AbbreviationsPath, Title: "Afkortingen", Abbreviations: s.Content.Abbreviations},
+		{Kind: render.KindSearch, Path: site.SearchPath, Title: "Zoeken"},
 	}
 	for _, g := range s.Guides {
 		pages = append(pages, &render.Page{Kind: render.KindGuide, Path: g.Path(), Title: g.Title, Guide: g})

@@ -38,9 +38,10 @@ const (
 	KindGuide         = "guide"
 	KindGuides        = "guides"
 	KindAbbreviations = "abbreviations"
+	KindSearch        = "search"
 )
 
-var kinds = []string{KindHome, KindLetter, KindAnnex, KindGuide, KindGuides, KindAbbreviations}
+var kinds = []string{KindHome, KindLetter, KindAnnex, KindGuide, KindGuides, KindAbbreviations, KindSearch}
 
 // Asset is a theme file as published: its fingerprinted name and content.
 type Asset struct {

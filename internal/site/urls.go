@@ -11,6 +11,7 @@ const (
 	HomePath          = ""
 	GuidesPath        = "handreikingen/"
 	AbbreviationsPath = "afkortingen/"
+	SearchPath        = "zoeken/"
 )
 
 // LetterPath is the folder of a letter's page.

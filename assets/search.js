@@ -1,0 +1,376 @@
+/* ledenbrief search: queries the static index that the build derives from
+   its bleve index, with bleve's analysis (the exported surface forms), its
+   BM25 scoring and the same query shape, so results match the server's.
+   Data arrives as <script> files calling LB.meta, LB.shard and LB.docs,
+   which works from file:// where fetch() does not. No dependencies. */
+(function () {
+  "use strict";
+
+  var meta = null;
+  var shards = {}; // shard key -> {v: vocabulary, t: terms}
+  var docShards = {}; // number -> rows
+  var pending = {}; // url -> promise
+  var waiting = {}; // "meta" | "v:key" | "d:n" -> resolve
+
+  window.LB = {
+    meta: function (m) { meta = m; settle("meta"); },
+    shard: function (key, data) { shards[key] = data; settle("v:" + key); },
+    docs: function (n, rows) { docShards[n] = rows; settle("d:" + n); }
+  };
+
+  function settle(name) {
+    if (waiting[name]) { waiting[name](); delete waiting[name]; }
+  }
+
+  // load adds a <script> once and resolves when it has called back.
+  function load(url, name) {
+    if (pending[url]) return pending[url];
+    pending[url] = new Promise(function (resolve, reject) {
+      waiting[name] = resolve;
+      var s = document.createElement("script");
+      s.src = url;
+      s.async = true;
+      s.onerror = function () { delete pending[url]; reject(new Error("kan " + url + " niet laden")); };
+      document.head.appendChild(s);
+    });
+    return pending[url];
+  }
+
+  // fold must equal the Go side (internal/markdown.Fold): lowercase, no
+  // diacritics, apostrophes and soft hyphens dropped.
+  var FOLD = {
+    "à": "a", "á": "a", "â": "a", "ã": "a", "ä": "a", "å": "a", "æ": "ae",
+    "ç": "c", "è": "e", "é": "e", "ê": "e", "ë": "e",
+    "ì": "i", "í": "i", "î": "i", "ï": "i", "ĳ": "ij",
+    "ñ": "n", "ò": "o", "ó": "o", "ô": "o", "õ": "o", "ö": "o", "ø": "o", "œ": "oe",
+    "ù": "u", "ú": "u", "û": "u", "ü": "u", "ý": "y", "ÿ": "y", "ß": "ss",
+    "š": "s", "ž": "z", "č": "c", "ł": "l"
+  };
+  function fold(s) {
+    var out = "";
+    for (var ch of s) {
+      if ((ch >= "a" && ch <= "z") || (ch >= "0" && ch <= "9")) { out += ch; continue; }
+      if (ch >= "A" && ch <= "Z") { out += ch.toLowerCase(); continue; }
+      if (ch === "'" || ch === "\u2019" || ch === "\u00ad") continue;
+      var lc = ch.toLowerCase();
+      out += FOLD[lc] !== undefined ? FOLD[lc] : lc;
+    }
+    return out;
+  }
+
+  function shardKey(key) {
+    var cps = Array.from(key);
+    return cps.slice(0, 2).join("");
+  }
+
+  function hexOf(s) {
+    var bytes = new TextEncoder().encode(s), out = "";
+    for (var i = 0; i < bytes.length; i++) out += (bytes[i] < 16 ? "0" : "") + bytes[i].toString(16);
+    return out;
+  }
+
+  function root() { return LB.root; }
+
+  function loadMeta() {
+    return load(new URL(root() + "search/meta.js", document.baseURI).href, "meta");
+  }
+
+  // loadShard loads the vocabulary shard of a folded word, if the index has one.
+  function loadShard(key) {
+    var k = shardKey(key);
+    if (shards[k] || meta.shards.indexOf(k) < 0) return Promise.resolve();
+    return load(new URL(root() + meta.dir + "v-" + hexOf(k) + ".js", document.baseURI).href, "v:" + k);
+  }
+
+  function loadDocs(n) {
+    if (docShards[n]) return Promise.resolve();
+    return load(new URL(root() + meta.dir + "d-" + n + ".js", document.baseURI).href, "d:" + n);
+  }
+
+  function vocabEntry(key) {
+    var sh = shards[shardKey(key)];
+    if (!sh || !Object.prototype.hasOwnProperty.call(sh.v, key)) return null;
+    var v = sh.v[key];
+    return typeof v === "number" ? [key, v] : v;
+  }
+
+  function maxEdits(n) { return n < 4 ? 0 : n < 8 ? 1 : 2; }
+
+  function levenshtein(a, b) {
+    var prev = [], cur = [], i, j;
+    for (j = 0; j <= b.length; j++) prev[j] = j;
+    for (i = 1; i <= a.length; i++) {
+      cur = [i];
+      for (j = 1; j <= b.length; j++) {
+        cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+      }
+      prev = cur;
+    }
+    return prev[b.length];
+  }
+
+  function cmpStr(a, b) { return a < b ? -1 : a > b ? 1 : 0; }
+
+  // addBest mirrors the Go addBest: best candidates first, new terms only.
+  function addBest(exp, cands, n, boost) {
+    cands.sort(function (a, b) {
+      if (a.dist !== b.dist) return a.dist - b.dist;
+      if (a.df !== b.df) return b.df - a.df;
+      return cmpStr(a.term, b.term);
+    });
+    var added = 0;
+    for (var i = 0; i < cands.length && added < n; i++) {
+      if (Object.prototype.hasOwnProperty.call(exp, cands[i].term)) continue;
+      exp[cands[i].term] = boost;
+      added++;
+    }
+  }
+
+  function sortedKeys(sh) { return Object.keys(sh.v).sort(cmpStr); }
+
+  function prefixCandidates(key) {
+    var sh = shards[shardKey(key)], out = [];
+    if (!sh) return out;
+    sortedKeys(sh).forEach(function (k) {
+      if (k !== key && k.indexOf(key) === 0) {
+        var e = vocabEntry(k);
+        out.push({ term: e[0], dist: 0, df: e[1] });
+      }
+    });
+    return out;
+  }
+
+  function fuzzyCandidates(key) {
+    var k = Array.from(key), edits = maxEdits(k.length), out = [];
+    var sh = shards[shardKey(key)];
+    if (!edits || !sh) return out;
+    sortedKeys(sh).forEach(function (cand) {
+      var c = Array.from(cand);
+      if (Math.abs(c.length - k.length) > edits) return;
+      var d = levenshtein(k, c);
+      if (d <= edits) {
+        var e = vocabEntry(cand);
+        out.push({ term: e[0], dist: d, df: e[1] });
+      }
+    });
+    return out;
+  }
+
+  var WORD = /[\p{L}\p{N}]+(?:['\u2019][\p{L}\p{N}]+)*/gu;
+
+  // analyze mirrors Dictionary.Analyze in internal/search/query.go.
+  function analyze(q, typing) {
+    var toks = (q.toLowerCase().match(WORD) || []).filter(function (t) { return meta.stop.indexOf(t) < 0; });
+    return Promise.all(toks.map(function (t) { return loadShard(fold(t)); })).then(function () {
+      var x = meta.expansion, words = [];
+      toks.forEach(function (tok, i) {
+        var key = fold(tok), exp = {};
+        var e = vocabEntry(key);
+        if (e) exp[e[0]] = 1;
+        var last = typing && i === toks.length - 1;
+        if ((last || !Object.keys(exp).length) && Array.from(key).length >= x.minPrefixLen) {
+          addBest(exp, prefixCandidates(key), x.maxPrefix, x.prefix);
+        }
+        if (!Object.keys(exp).length) addBest(exp, fuzzyCandidates(key), x.maxFuzzy, x.fuzzy);
+        var terms = Object.keys(exp).sort(cmpStr).map(function (t) { return { term: t, boost: exp[t] }; });
+        if (terms.length) words.push({ text: tok, terms: terms });
+      });
+      return words;
+    });
+  }
+
+  function termRecord(term) {
+    var sh = shards[shardKey(fold(term))];
+    return sh && sh.t[term];
+  }
+
+  // score mirrors bleve: per word a disjunction of term queries over every
+  // field and expansion, the words in a disjunction; BM25 per term query
+  // (search/scorer/scorer_term.go), coordination factors per disjunction.
+  function score(words) {
+    var loads = [];
+    words.forEach(function (w) { w.terms.forEach(function (e) { loads.push(loadShard(fold(e.term))); }); });
+    return Promise.all(loads).then(function () {
+      var N = meta.n, k1 = meta.k1, b = meta.b, leaves = [], sumSq = 0;
+      words.forEach(function (w, wi) {
+        w.terms.forEach(function (e) {
+          var rec = termRecord(e.term);
+          meta.fields.forEach(function (f, fi) {
+            var df = rec ? rec[0][fi] : 0, avg = meta.avg[fi];
+            var idf = avg > 0 ? Math.log(1 + (N - df + 0.5) / (df + 0.5)) : 1 + Math.log(N / (df + 1));
+            var boost = meta.boost[fi] * e.boost;
+            sumSq += (boost * idf) * (boost * idf);
+            leaves.push({ word: wi, field: fi, idf: idf, boost: boost, avg: avg, postings: rec ? rec[1 + fi] : [] });
+          });
+        });
+      });
+      var qnorm = 1 / Math.sqrt(sumSq);
+      var perWord = words.map(function () { return {}; }); // doc -> [sum, matched leaves]
+      var leavesPerWord = words.map(function () { return 0; });
+      leaves.forEach(function (l) {
+        leavesPerWord[l.word]++;
+        var qw = l.boost * l.idf * qnorm, p = l.postings, doc = 0;
+        for (var i = 0; i < p.length; i += 3) {
+          doc += p[i];
+          var tf = Math.sqrt(p[i + 1]), norm = Math.fround(1 / Math.sqrt(p[i + 2]));
+          var s;
+          if (l.avg > 0) {
+            var len = 1 / (norm * norm);
+            s = l.idf * (tf * k1) / (tf + k1 * (1 - b + b * len / l.avg));
+          } else {
+            s = tf * norm * l.idf;
+          }
+          if (qw !== 1) s *= qw;
+          var acc = perWord[l.word][doc] || (perWord[l.word][doc] = [0, 0]);
+          acc[0] += s;
+          acc[1]++;
+        }
+      });
+      var total = {}, matched = {};
+      perWord.forEach(function (docs, wi) {
+        Object.keys(docs).forEach(function (d) {
+          var a = docs[d];
+          total[d] = (total[d] || 0) + a[0] * (a[1] / leavesPerWord[wi]);
+          matched[d] = (matched[d] || 0) + 1;
+        });
+      });
+      return Object.keys(total).map(function (d) {
+        return { doc: +d, score: total[d] * (matched[d] / words.length) };
+      }).sort(function (x, y) { return y.score - x.score || x.doc - y.doc; });
+    });
+  }
+
+  // search runs a query and returns its best hits with their stored fields.
+  function search(q, typing, limit) {
+    return loadMeta().then(function () { return analyze(q, typing); }).then(function (words) {
+      if (!words.length) return { words: words, hits: [], total: 0 };
+      return score(words).then(function (ranked) {
+        var top = ranked.slice(0, limit);
+        var per = meta.docsPerShard;
+        return Promise.all(top.map(function (h) { return loadDocs(Math.floor(h.doc / per)); })).then(function () {
+          top.forEach(function (h) {
+            var row = docShards[Math.floor(h.doc / per)][h.doc % per];
+            h.url = row[0]; h.title = row[1]; h.context = row[2]; h.date = row[3]; h.kind = row[4]; h.body = row[5];
+          });
+          return { words: words, hits: top, total: ranked.length };
+        });
+      });
+    });
+  }
+
+  // markedKeys lists the folded words that stand for a matched term, so a
+  // snippet can mark "hennepkwekerijen" for the query "hennepkwekerij".
+  function markedKeys(words) {
+    var terms = {}, keys = {};
+    words.forEach(function (w) { w.terms.forEach(function (e) { terms[e.term] = true; }); });
+    Object.keys(shards).forEach(function (k) {
+      var v = shards[k].v;
+      Object.keys(v).forEach(function (key) {
+        var t = typeof v[key] === "number" ? key : v[key][0];
+        if (terms[t]) keys[key] = true;
+      });
+    });
+    return keys;
+  }
+
+  function escapeHTML(s) {
+    return s.replace(/[&<>"]/g, function (c) { return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" }[c]; });
+  }
+
+  // snippet returns HTML: the stretch of body with the most marked words.
+  function snippet(body, keys) {
+    var toks = [], m, re = new RegExp(WORD.source, "gu");
+    while ((m = re.exec(body))) toks.push({ start: m.index, end: m.index + m[0].length, mark: !!keys[fold(m[0])] });
+    var W = 26, best = 0, bestCount = -1, count = 0, i;
+    for (i = 0; i < toks.length; i++) {
+      if (toks[i].mark) count++;
+      if (i >= W && toks[i - W].mark) count--;
+      if (count > bestCount) { bestCount = count; best = Math.max(0, i - W + 1); }
+    }
+    if (!toks.length) return "";
+    var from = Math.max(0, best - 3), to = Math.min(toks.length, from + W);
+    var out = from > 0 ? "… " : "", pos = toks[from].start;
+    for (i = from; i < to; i++) {
+      out += escapeHTML(body.slice(pos, toks[i].start));
+      var w = escapeHTML(body.slice(toks[i].start, toks[i].end));
+      out += toks[i].mark ? "<mark>" + w + "</mark>" : w;
+      pos = toks[i].end;
+    }
+    return out + (to < toks.length ? " …" : escapeHTML(body.slice(pos)));
+  }
+
+  LB.search = search;
+  LB.analyze = function (q, typing) { return loadMeta().then(function () { return analyze(q, typing); }); };
+  LB.snippet = function (body, words) { return snippet(body, markedKeys(words)); };
+  LB.markedKeys = markedKeys;
+  LB.escapeHTML = escapeHTML;
+})();
+
+/* The search form: live results under the field, keyboard operable. */
+(function () {
+  "use strict";
+  var form = document.querySelector("form[role=search]");
+  if (!form) return;
+  var input = form.querySelector("input[type=search]");
+  var out = document.getElementById(input.getAttribute("aria-controls"));
+  LB.root = form.getAttribute("data-root") || "";
+  var seq = 0;
+
+  function links() { return Array.prototype.slice.call(out.querySelectorAll("a")); }
+
+  function clear() { seq++; out.innerHTML = ""; }
+
+  function render(res, q) {
+    var n = res.hits.length;
+    if (!n) {
+      out.innerHTML = '<p class="search-status">Geen resultaten voor “' + LB.escapeHTML(q) +
+        "”. Probeer een ander woord of een kortere zoekvraag.</p>";
+      return;
+    }
+    var html = '<p class="search-status">' + (res.total > n ? "De beste " + n + " van " + res.total : String(n)) +
+      (n === 1 && res.total === 1 ? " resultaat" : " resultaten") + " voor “" + LB.escapeHTML(q) + "”</p><ol class=\"search-hits\">";
+    res.hits.forEach(function (h) {
+      html += '<li><a href="' + LB.escapeHTML(LB.root + h.url) + '">' + LB.escapeHTML(h.title) + "</a>" +
+        '<span class="search-context">' + LB.escapeHTML(h.context) + "</span>" +
+        '<span class="search-snippet">' + LB.snippet(h.body, res.words) + "</span></li>";
+    });
+    out.innerHTML = html + "</ol>";
+  }
+
+  function run(typing) {
+    var q = input.value, my = ++seq;
+    if (!q.trim()) { clear(); return; }
+    LB.search(q, typing, 10).then(function (res) {
+      if (my === seq) render(res, q.trim());
+    }, function (err) {
+      if (my === seq) out.innerHTML = '<p class="search-status">Zoeken lukt niet: ' + LB.escapeHTML(err.message) + "</p>";
+    });
+  }
+
+  input.addEventListener("input", function () { run(true); });
+  form.addEventListener("submit", function (e) {
+    e.preventDefault();
+    run(false);
+  });
+  form.addEventListener("keydown", function (e) {
+    var ls = links(), i = ls.indexOf(document.activeElement);
+    if (e.key === "ArrowDown" && ls.length) {
+      e.preventDefault();
+      ls[Math.min(i + 1, ls.length - 1)].focus();
+    } else if (e.key === "ArrowUp" && ls.length && i >= 0) {
+      e.preventDefault();
+      if (i === 0) input.focus(); else ls[i - 1].focus();
+    } else if (e.key === "Escape") {
+      clear();
+      input.focus();
+    }
+  });
+
+  var m = /[?&]q=([^&#]*)/.exec(location.search);
+  if (m && !input.value) {
+    input.value = decodeURIComponent(m[1].replace(/\+/g, " "));
+    run(false);
+  } else if (input.value) {
+    run(true);
+  }
+})();

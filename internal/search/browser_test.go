@@ -1,0 +1,190 @@
+package search_test
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"math"
+	"net/url"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"ledenbrief/internal/browsertest"
+	"ledenbrief/internal/build"
+)
+
+const realContent = "../../content"
+
+// querySpec is one line of testdata/queries.txt.
+type querySpec struct {
+	q    string
+	want []string
+}
+
+func readQueries(t *testing.T) []querySpec {
+	f, err := os.Open("testdata/queries.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var out []querySpec
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		q, want, ok := strings.Cut(line, "|")
+		if !ok {
+			t.Fatalf("bad line %q", line)
+		}
+		spec := querySpec{q: strings.TrimSpace(q)}
+		for _, w := range strings.Split(want, ",") {
+			spec.want = append(spec.want, strings.TrimSpace(w))
+		}
+		out = append(out, spec)
+	}
+	return out
+}
+
+// builtSite builds the shipped content and returns the output folder.
+func builtSite(t *testing.T) string {
+	out := filepath.Join(t.TempDir(), "public")
+	res, err := build.Run(build.Options{Content: realContent, Out: out})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Diags.Len() > 0 {
+		t.Fatal(res.Diags.Sorted()[0])
+	}
+	return out
+}
+
+// jsHit is a result as the browser's engine returns it.
+type jsHit struct {
+	URL   string  `json:"url"`
+	Score float64 `json:"score"`
+}
+
+// openSearch opens a page from file:// and starts the search engine the
+// way a reader does: by focusing the search field.
+func openSearch(t *testing.T, ctx context.Context, out, page string) {
+	u := (&url.URL{Scheme: "file", Path: filepath.ToSlash(filepath.Join(out, page))}).String()
+	if err := chromedp.Do(ctx, chromedp.Navigate(u), chromedp.Focus("#lb_q")); err != nil {
+		t.Fatalf("open %s: %v", page, err)
+	}
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool]("!!(window.LB && LB.search)")); err != nil {
+		t.Fatalf("search engine did not start on %s: %v", page, err)
+	}
+}
+
+// jsSearch runs queries through the page's engine, as typed and submitted.
+func jsSearch(t *testing.T, ctx context.Context, queries []string, limit int) [][]jsHit {
+	qs, _ := json.Marshal(queries)
+	expr := fmt.Sprintf(`Promise.all(%s.map(q => LB.search(q, false, %d))).then(rs => JSON.stringify(rs.map(r => r.hits.map(h => ({url: h.url, score: h.score})))))`, qs, limit)
+	raw, err := chromedp.Run(ctx, chromedp.Evaluate[string](expr, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var hits [][]jsHit
+	if err := json.Unmarshal([]byte(raw), &hits); err != nil {
+		t.Fatal(err)
+	}
+	return hits
+}
+
+// TestQuerySetRecall runs the query set through the exported index with
+// the page's own JavaScript, from file://, and checks recall at 1 and 5.
+func TestQuerySetRecall(t *testing.T) {
+	ctx := browsertest.New(t)
+	out := builtSite(t)
+	openSearch(t, ctx, out, "index.html")
+	specs := readQueries(t)
+	if len(specs) < 30 {
+		t.Fatalf("only %d queries", len(specs))
+	}
+	qs := make([]string, len(specs))
+	for i, s := range specs {
+		qs[i] = s.q
+	}
+	results := jsSearch(t, ctx, qs, 5)
+	at1, at5, mrr := 0, 0, 0.0
+	for i, s := range specs {
+		rank := 0
+		for r, h := range results[i] {
+			if slices.Contains(s.want, h.URL) {
+				rank = r + 1
+				break
+			}
+		}
+		switch {
+		case rank == 1:
+			at1++
+			fallthrough
+		case rank > 0:
+			at5++
+			mrr += 1 / float64(rank)
+		default:
+			got := make([]string, len(results[i]))
+			for r, h := range results[i] {
+				got[r] = h.URL
+			}
+			t.Logf("miss: %q: got %v", s.q, got)
+		}
+		if rank > 1 {
+			t.Logf("rank %d: %q", rank, s.q)
+		}
+	}
+	n := float64(len(specs))
+	t.Logf("%d queries: recall@1 %.3f, recall@5 %.3f, MRR %.3f", len(specs), float64(at1)/n, float64(at5)/n, mrr/n)
+	if float64(at5)/n < 0.95 || float64(at1)/n < 0.8 {
+		t.Errorf("recall@1 %.3f (want ≥ 0.80), recall@5 %.3f (want ≥ 0.95)", float64(at1)/n, float64(at5)/n)
+	}
+}
+
+// TestStaticAgreesWithBleve compares, for every query of the set, the
+// browser's top five (from the exported index) with bleve's own search of
+// the index it was derived from: same analysis, same documents, same scores.
+func TestStaticAgreesWithBleve(t *testing.T) {
+	ctx := browsertest.New(t)
+	out := builtSite(t)
+	openSearch(t, ctx, out, "index.html")
+	res, err := build.Run(build.Options{Content: realContent, Check: true, KeepIndex: true})
+	if err != nil || res.Diags.Len() > 0 {
+		t.Fatalf("build: %v %v", err, res.Diags.Error())
+	}
+	defer res.Index.Close()
+	var qs []string
+	for _, s := range readQueries(t) {
+		qs = append(qs, s.q)
+	}
+	qs = append(qs, "ondermijning integriteit", "raadsleden", "gemeente", "hennep", "wethouders en burgemeesters", "xyzzy")
+	js := jsSearch(t, ctx, qs, 5)
+	for i, q := range qs {
+		hits, _, err := res.Index.Search(res.Dict, q, 5)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(hits) != len(js[i]) {
+			t.Errorf("%q: bleve has %d results, the browser %d", q, len(hits), len(js[i]))
+			continue
+		}
+		for r := range hits {
+			b, s := hits[r], js[i][r]
+			if math.Abs(b.Score-s.Score) > 1e-9*math.Max(1, b.Score) {
+				t.Errorf("%q rank %d: bleve %s %.12f, browser %s %.12f", q, r+1, b.URL, b.Score, s.URL, s.Score)
+				continue
+			}
+			tied := (r > 0 && hits[r-1].Score == b.Score) || (r+1 < len(hits) && hits[r+1].Score == b.Score)
+			if b.URL != s.URL && !tied {
+				t.Errorf("%q rank %d: bleve %s, browser %s", q, r+1, b.URL, s.URL)
+			}
+		}
+	}
+}
