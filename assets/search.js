@@ -184,9 +184,11 @@
     return sh && sh.t[term];
   }
 
-  // score mirrors bleve: per word a disjunction of term queries over every
-  // field and expansion, the words in a disjunction; BM25 per term query
-  // (search/scorer/scorer_term.go), coordination factors per disjunction.
+  // score mirrors bleve (Query.Bleve in internal/search/query.go): per word
+  // a disjunction of term queries over every field and expansion; the
+  // words, and with several words their conjunction, in a disjunction;
+  // BM25 per term query (bleve's search/scorer/scorer_term.go) and a
+  // coordination factor per disjunction.
   function score(words) {
     var loads = [];
     words.forEach(function (w) { w.terms.forEach(function (e) { loads.push(loadShard(fold(e.term))); }); });
@@ -204,6 +206,10 @@
           });
         });
       });
+      // With several words, a conjunction of all of them is one more clause
+      // of the top disjunction: it repeats every leaf in the query norm.
+      var clauses = words.length > 1 ? words.length + 1 : 1;
+      if (words.length > 1) sumSq *= 2;
       var qnorm = 1 / Math.sqrt(sumSq);
       var perWord = words.map(function () { return {}; }); // doc -> [sum, matched leaves]
       var leavesPerWord = words.map(function () { return 0; });
@@ -235,7 +241,9 @@
         });
       });
       return Object.keys(total).map(function (d) {
-        return { doc: +d, score: total[d] * (matched[d] / words.length) };
+        var sum = total[d], n = matched[d];
+        if (words.length > 1 && n === words.length) { sum += total[d]; n++; }
+        return { doc: +d, score: sum * (n / clauses) };
       }).sort(function (x, y) { return y.score - x.score || x.doc - y.doc; });
     });
   }

@@ -33,7 +33,7 @@ const (
 var Fields = []string{FieldTitle, FieldBody, FieldExtra}
 
 // FieldBoost is the query-time weight of each field.
-var FieldBoost = map[string]float64{FieldTitle: 3, FieldBody: 1, FieldExtra: 0.5}
+var FieldBoost = map[string]float64{FieldTitle: 2, FieldBody: 1, FieldExtra: 0.5}
 
 // Stored-only fields.
 const (

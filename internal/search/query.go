@@ -236,7 +236,8 @@ func abs(x int) int {
 // Bleve returns the bleve query for q: for each word, a disjunction of
 // term queries over every field and expansion, boosted by field and
 // expansion weight; the words joined by a disjunction, so that passages
-// matching more words rank higher.
+// matching more words rank higher, with one more clause, the conjunction
+// of all words, so that passages with every word rank higher still.
 func (q Query) Bleve() query.Query {
 	words := make([]query.Query, 0, len(q.Words))
 	for _, w := range q.Words {
@@ -253,6 +254,9 @@ func (q Query) Bleve() query.Query {
 	}
 	if len(words) == 0 {
 		return query.NewMatchNoneQuery()
+	}
+	if len(words) > 1 {
+		words = append(words, query.NewConjunctionQuery(slices.Clone(words)))
 	}
 	return query.NewDisjunctionQuery(words)
 }

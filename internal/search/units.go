@@ -80,10 +80,10 @@ func GuideUnit(g *site.Guide, kindLabel string) Unit {
 		expansions = append(expansions, s.Expansions...)
 	}
 	extra := append([]string{kindLabel, g.Topic, g.Publisher}, dedupe(expansions)...)
-	extra = append(extra, strings.TrimSpace(body.String()))
+	extra = append([]string{g.Title}, append(extra, strings.TrimSpace(body.String()))...)
 	return Unit{
 		ID: g.Path() + "#", Page: g.Path(), Label: g.Title, Context: "Handreiking · " + kindLabel,
-		Body: g.Title, Extra: strings.TrimSpace(strings.Join(extra, "\n")),
+		Extra: strings.TrimSpace(strings.Join(extra, "\n")),
 		Kind: "handreiking", Order: "~" + g.ID,
 	}
 }
