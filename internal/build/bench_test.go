@@ -36,7 +36,7 @@ func TestGeneratedCorpusBuilds(t *testing.T) {
 	if n := res.Diags.Len(); n > 0 {
 		t.Fatalf("generated corpus has %d errors, first: %s", n, res.Diags.Sorted()[0])
 	}
-	if want := 4*2 + corpus.Guides + 3; res.Pages != want {
+	if want := 4*2 + corpus.Guides + 4; res.Pages != want {
 		t.Errorf("built %d pages, want %d", res.Pages, want)
 	}
 }

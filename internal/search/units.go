@@ -84,7 +84,7 @@ func GuideUnit(g *site.Guide, kindLabel string) Unit {
 	return Unit{
 		ID: g.Path() + "#", Page: g.Path(), Label: g.Title, Context: "Handreiking · " + kindLabel,
 		Extra: strings.TrimSpace(strings.Join(extra, "\n")),
-		Kind: "handreiking", Order: "~" + g.ID,
+		Kind:  "handreiking", Order: "~" + g.ID,
 	}
 }
 
