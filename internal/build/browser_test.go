@@ -67,8 +67,8 @@ func TestBrowserHierLinksFromFile(t *testing.T) {
 	}
 }
 
-// crawl visits every page reachable from start and checks that every
-// internal link opens a page (not a folder listing or an error) and that
+// crawl visits every page reachable from start (by links and form
+// actions) and checks that every internal link opens a page (not a folder listing or an error) and that
 // every fragment names an element on its page. It returns the pages seen.
 func crawl(t *testing.T, ctx context.Context, start, root string) []string {
 	type pageInfo struct {
@@ -83,7 +83,8 @@ func crawl(t *testing.T, ctx context.Context, start, root string) []string {
 		title: document.title,
 		main: !!document.querySelector("main"),
 		ids: [...document.querySelectorAll("[id]")].map(e => e.id),
-		links: [...document.querySelectorAll("a[href]")].map(a => a.href),
+		links: [...document.querySelectorAll("a[href]")].map(a => a.href)
+			.concat([...document.querySelectorAll("form[action]")].map(f => f.action)),
 	})`
 	seen := map[string]*pageInfo{}
 	queue := []string{start}
