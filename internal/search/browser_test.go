@@ -27,8 +27,8 @@ type querySpec struct {
 	want []string
 }
 
-func readQueries(t *testing.T) []querySpec {
-	f, err := os.Open("testdata/queries.txt")
+func readQueries(t *testing.T, file string) []querySpec {
+	f, err := os.Open(file)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -99,13 +99,19 @@ func jsSearch(t *testing.T, ctx context.Context, queries []string, limit int) []
 	return hits
 }
 
-// TestQuerySetRecall runs the query set through the exported index with
+// TestQuerySetRecall runs the query sets through the exported index with
 // the page's own JavaScript, from file://, and checks recall at 1 and 5.
+// queries.txt was used to tune the ranking; queries-unseen.txt was not.
 func TestQuerySetRecall(t *testing.T) {
 	ctx := browsertest.New(t)
 	out := builtSite(t)
 	openSearch(t, ctx, out, "index.html")
-	specs := readQueries(t)
+	for _, file := range []string{"testdata/queries.txt", "testdata/queries-unseen.txt"} {
+		t.Run(filepath.Base(file), func(t *testing.T) { checkRecall(t, ctx, readQueries(t, file)) })
+	}
+}
+
+func checkRecall(t *testing.T, ctx context.Context, specs []querySpec) {
 	if len(specs) < 30 {
 		t.Fatalf("only %d queries", len(specs))
 	}
@@ -161,7 +167,7 @@ func TestStaticAgreesWithBleve(t *testing.T) {
 	}
 	defer res.Index.Close()
 	var qs []string
-	for _, s := range readQueries(t) {
+	for _, s := range append(readQueries(t, "testdata/queries.txt"), readQueries(t, "testdata/queries-unseen.txt")...) {
 		qs = append(qs, s.q)
 	}
 	qs = append(qs, "ondermijning integriteit", "raadsleden", "gemeente", "hennep", "wethouders en burgemeesters", "xyzzy")
