@@ -14,7 +14,6 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis/lang/nl"
-	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/mapping"
 	index "github.com/blevesearch/bleve_index_api"
@@ -131,12 +130,9 @@ type bleveDoc struct {
 // surface forms of their words are collected on the caller's goroutine.
 func (x *Index) Add(units []Unit) error {
 	words := map[string]struct{}{}
-	tok := unicode.NewUnicodeTokenizer()
 	for i := range units {
 		for _, text := range []string{units[i].Title, units[i].Body, units[i].Extra} {
-			for _, t := range tok.Tokenize([]byte(text)) {
-				words[lower(t.Term)] = struct{}{}
-			}
+			eachWord(text, func(w string) { words[w] = struct{}{} })
 		}
 	}
 	x.mu.Lock()
