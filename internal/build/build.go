@@ -103,10 +103,11 @@ func Run(opts Options) (*Result, error) {
 	if !opts.KeepIndex {
 		defer idx.Close()
 	}
-	if err := buildLetters(s, r, idx, out, opts.Workers, diags); err != nil {
+	static := search.NewStaticWriter(out.file)
+	if err := buildLetters(s, r, idx, static, out, opts.Workers, diags); err != nil {
 		return res, err
 	}
-	dict, err := buildRest(s, r, idx, out, diags)
+	dict, err := buildRest(s, r, idx, static, out, diags)
 	if err != nil {
 		return res, err
 	}
@@ -122,11 +123,15 @@ func Run(opts Options) (*Result, error) {
 }
 
 // buildLetters resolves and renders every letter, several at once.
-func buildLetters(s *site.Site, r *render.Renderer, idx *search.Index, out *publisher, workers int, diags *diag.List) error {
+func buildLetters(s *site.Site, r *render.Renderer, idx *search.Index, static *search.StaticWriter, out *publisher, workers int, diags *diag.List) error {
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	slugs := make(chan string)
+	type job struct {
+		slug string
+		n    int // position among the letters, for the search index's numbering
+	}
+	jobs := make(chan job)
 	errs := make(chan error, workers)
 	var wg sync.WaitGroup
 	for range workers {
@@ -134,33 +139,41 @@ func buildLetters(s *site.Site, r *render.Renderer, idx *search.Index, out *publ
 		go func() {
 			defer wg.Done()
 			var buf bytes.Buffer
-			for slug := range slugs {
-				if err := buildLetter(s, r, idx, out, slug, &buf, diags); err != nil {
+			for j := range jobs {
+				if err := buildLetter(s, r, idx, static, out, j.slug, j.n, &buf, diags); err != nil {
 					errs <- err
-					for range slugs { // drain so the sender finishes
+					for range jobs { // drain so the sender finishes
 					}
 					return
 				}
 			}
 		}()
 	}
-	for _, slug := range s.Content.LetterSlugs {
-		slugs <- slug
+	for n, slug := range s.Content.LetterSlugs {
+		jobs <- job{slug, n}
 	}
-	close(slugs)
+	close(jobs)
 	wg.Wait()
 	close(errs)
 	return <-errs
 }
 
-func buildLetter(s *site.Site, r *render.Renderer, idx *search.Index, out *publisher, slug string, buf *bytes.Buffer, diags *diag.List) error {
+func buildLetter(s *site.Site, r *render.Renderer, idx *search.Index, static *search.StaticWriter, out *publisher, slug string, n int, buf *bytes.Buffer, diags *diag.List) error {
 	l := s.Content.LoadLetter(slug, diags)
 	if l == nil {
 		return nil
 	}
 	rl := s.ResolveLetter(l, diags)
 	s.AddLetter(rl)
-	if err := idx.Add(search.LetterUnits(rl)); err != nil {
+	units, err := search.LetterUnits(rl, n*search.UnitsPerLetter)
+	if err != nil {
+		diags.Add(l.Body.Src, 0, "%v", err)
+		return nil
+	}
+	if err := idx.Add(units); err != nil {
+		return err
+	}
+	if err := static.WriteDocs(units); err != nil {
 		return err
 	}
 	title := rl.Info.Meta.Number + ": " + rl.Info.Meta.Subject
@@ -176,20 +189,28 @@ func buildLetter(s *site.Site, r *render.Renderer, idx *search.Index, out *publi
 // buildRest writes everything that needs all letters: handreikingen with
 // their backlinks, the index pages, the static search index, the feed,
 // the sitemap and the assets.
-func buildRest(s *site.Site, r *render.Renderer, idx *search.Index, out *publisher, diags *diag.List) (*search.Dictionary, error) {
+func buildRest(s *site.Site, r *render.Renderer, idx *search.Index, static *search.StaticWriter, out *publisher, diags *diag.List) (*search.Dictionary, error) {
 	s.ResolveGuides(diags)
 	guides := make([]search.Unit, 0, len(s.Guides))
-	for _, g := range s.Guides {
-		guides = append(guides, search.GuideUnit(g, render.KindLabel(g.Kind)))
+	base := len(s.Content.LetterSlugs) * search.UnitsPerLetter
+	for i, g := range s.Guides {
+		guides = append(guides, search.GuideUnit(g, render.KindLabel(g.Kind), base+i))
 	}
 	if err := idx.Add(guides); err != nil {
+		return nil, err
+	}
+	if err := static.WriteDocs(guides); err != nil {
 		return nil, err
 	}
 	dict, err := search.ReadDictionary(idx)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := search.WriteStatic(dict, out.file); err != nil {
+	dir, err := static.Finish(dict)
+	if err != nil {
+		return nil, err
+	}
+	if err := out.rename(search.PendingDir, dir); err != nil {
 		return nil, err
 	}
 	var buf bytes.Buffer
@@ -296,6 +317,20 @@ func (o *publisher) file(name string, data []byte) error {
 		return err
 	}
 	return os.WriteFile(p, data, 0o644)
+}
+
+// rename moves a file or folder of the output, both slash-separated
+// paths. Renaming what was never written (an empty search index) does
+// nothing.
+func (o *publisher) rename(from, to string) error {
+	if o.dir == "" {
+		return nil
+	}
+	err := os.Rename(filepath.Join(o.dir, filepath.FromSlash(from)), filepath.Join(o.dir, filepath.FromSlash(to)))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	return err
 }
 
 // commit replaces the target with the new output. The previous output is

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"math"
 	"slices"
-	"strings"
 
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/analysis/lang/nl"
@@ -20,19 +19,14 @@ import (
 // only documents that could not reach a term's top results are left out.
 const MaxPostings = 100
 
-// maxStoredText caps the text kept per unit for snippets.
-const maxStoredText = 2000
-
 // Dictionary is the static index as read back from bleve: everything the
 // browser needs to analyse a query and score it exactly as bleve would.
 type Dictionary struct {
 	N        int                  // number of units
 	Avg      []float64            // bleve's average length per field (see bm25ScoreMetrics), in Fields order
-	Docs     []Doc                // units by ordinal
 	Terms    map[string]*Postings // analysed term → postings per field
 	Surfaces map[string]string    // folded surface form → analysed term
 	Stop     map[string]bool      // stop words, dropped from queries
-	byID     map[string]int       // unit ID → ordinal
 	vocab    []vocabEntry         // built on first use by Vocabulary
 }
 
@@ -47,11 +41,6 @@ type Posting struct {
 	Doc  int // ordinal
 	Freq int
 	Len  int // field length in tokens
-}
-
-// Doc is a unit's stored fields.
-type Doc struct {
-	ID, Page, Anchor, Title, Context, Letter, Date, Kind, Body string
 }
 
 // ReadDictionary reads x back: its documents, term dictionaries,
@@ -70,7 +59,12 @@ func ReadDictionary(x *Index) (*Dictionary, error) {
 	}
 	defer r.Close()
 	d := &Dictionary{Terms: map[string]*Postings{}, Surfaces: map[string]string{}, Stop: stopWords()}
-	ordinal, err := d.readDocs(r)
+	n, err := r.DocCount()
+	if err != nil {
+		return nil, err
+	}
+	d.N = int(n)
+	ordinal, err := d.ordinals(x, r)
 	if err != nil {
 		return nil, err
 	}
@@ -98,73 +92,32 @@ func ReadDictionary(x *Index) (*Dictionary, error) {
 	return d, nil
 }
 
-// readDocs loads every stored unit and numbers them in the order of their
-// Order keys, so that ordinals do not depend on bleve's internals. It
-// returns the ordinal of every internal document id.
-func (d *Dictionary) readDocs(r index.IndexReader) (map[string]int, error) {
+// ordinals maps bleve's internal document ids to the units' ordinals.
+func (d *Dictionary) ordinals(x *Index, r index.IndexReader) (map[string]int, error) {
 	ids, err := r.DocIDReaderAll()
 	if err != nil {
 		return nil, err
 	}
 	defer ids.Close()
-	type entry struct {
-		order, internal string
-		doc             Doc
-	}
-	var entries []entry
+	out := map[string]int{}
 	for {
 		id, err := ids.Next()
 		if err != nil {
 			return nil, err
 		}
 		if id == nil {
-			break
+			return out, nil
 		}
 		ext, err := r.ExternalID(id)
 		if err != nil {
 			return nil, err
 		}
-		stored, err := r.Document(ext)
-		if err != nil {
-			return nil, err
+		ord, ok := x.ordinals[ext]
+		if !ok {
+			return nil, fmt.Errorf("search: document %q has no ordinal", ext)
 		}
-		e := entry{internal: string(id), doc: Doc{ID: ext}}
-		stored.VisitFields(func(f index.Field) {
-			v := string(f.Value())
-			switch f.Name() {
-			case fieldPage:
-				e.doc.Page = v
-			case fieldAnchor:
-				e.doc.Anchor = v
-			case fieldLabel:
-				e.doc.Title = v
-			case fieldContext:
-				e.doc.Context = v
-			case fieldLetter:
-				e.doc.Letter = v
-			case fieldDate:
-				e.doc.Date = v
-			case fieldKind:
-				e.doc.Kind = v
-			case FieldBody:
-				e.doc.Body = truncate(v, maxStoredText)
-			case fieldOrder:
-				e.order = v
-			}
-		})
-		entries = append(entries, e)
+		out[string(id)] = ord
 	}
-	slices.SortFunc(entries, func(a, b entry) int { return strings.Compare(a.order, b.order) })
-	ordinal := make(map[string]int, len(entries))
-	d.byID = make(map[string]int, len(entries))
-	d.Docs = make([]Doc, len(entries))
-	for i, e := range entries {
-		d.Docs[i] = e.doc
-		ordinal[e.internal] = i
-		d.byID[e.doc.ID] = i
-	}
-	d.N = len(entries)
-	return ordinal, nil
 }
 
 // readField reads one field's term dictionary and postings, keeping the
@@ -315,18 +268,4 @@ func stopWords() map[string]bool {
 		out[w] = true
 	}
 	return out
-}
-
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	cut := n
-	for cut > 0 && s[cut]&0xC0 == 0x80 {
-		cut--
-	}
-	if i := strings.LastIndexAny(s[:cut], " \n"); i > n/2 {
-		cut = i
-	}
-	return s[:cut] + " …"
 }

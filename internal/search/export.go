@@ -7,7 +7,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
-	"sort"
+	"strings"
+	"sync"
 
 	"github.com/blevesearch/bleve/v2/search"
 )
@@ -16,17 +17,17 @@ import (
 // showing ten results loads at most ten small files.
 const DocsPerShard = 8
 
+// maxStoredText caps the text kept per unit for snippets.
+const maxStoredText = 2000
+
 // MetaPath is where the static index starts, relative to the site root.
 // Its name is fixed so that pages can point at it before the index is
 // complete; it names the folder, hashed, that holds the shards.
 const MetaPath = "search/meta.js"
 
-// Export describes the written static index.
-type Export struct {
-	Meta  string // MetaPath
-	Files int
-	Bytes int
-}
+// PendingDir is the folder the shards are written to while the index is
+// built; the caller renames it to the folder Finish returns.
+const PendingDir = "search/pending/"
 
 // meta is what the browser loads first: the statistics and parameters
 // every query needs, and where the shards are.
@@ -45,14 +46,66 @@ type meta struct {
 	Expansion    map[string]float64 `json:"expansion"`
 }
 
-// WriteStatic writes the static index of d through write (a path relative
-// to the site root, and the file's bytes): a meta script, one script per
-// vocabulary shard with the words, terms and postings starting with its
-// two letters, and text shards with the stored fields of DocsPerShard
-// units each. Shard folders are named after a hash of their content, so
-// that no browser cache mixes two builds.
-func WriteStatic(d *Dictionary, write func(name string, data []byte) error) (Export, error) {
-	files := map[string][]byte{}
+// StaticWriter writes the static index of a site through a write function
+// (a path relative to the site root, and the file's bytes): text shards of
+// DocsPerShard units each as units are indexed, and at the end one
+// vocabulary shard per first two letters, with the words, terms and
+// postings read back from bleve, and the meta script. It is safe for
+// concurrent use.
+type StaticWriter struct {
+	write  func(name string, data []byte) error
+	mu     sync.Mutex
+	hashes map[string][32]byte // file name → content hash, for the folder name
+	Files  int                 // files written
+	Bytes  int                 // bytes written
+}
+
+// NewStaticWriter returns a writer that writes through write.
+func NewStaticWriter(write func(name string, data []byte) error) *StaticWriter {
+	return &StaticWriter{write: write, hashes: map[string][32]byte{}}
+}
+
+func (w *StaticWriter) file(name string, data []byte) error {
+	w.mu.Lock()
+	w.hashes[name] = sha256.Sum256(data)
+	w.Files++
+	w.Bytes += len(data)
+	w.mu.Unlock()
+	return w.write(PendingDir+name, data)
+}
+
+// WriteDocs writes the text shards of units that own their shards: a
+// letter's units (numbered from a multiple of UnitsPerLetter), or all the
+// handreikingen at once.
+func (w *StaticWriter) WriteDocs(units []Unit) error {
+	byShard := map[int][]Unit{}
+	for _, u := range units {
+		byShard[u.Ordinal/DocsPerShard] = append(byShard[u.Ordinal/DocsPerShard], u)
+	}
+	for n, us := range byShard {
+		rows := make([][]string, DocsPerShard) // nil where no unit has the number
+		for _, u := range us {
+			text := u.Body
+			if text == "" { // a handreiking: its description is all in Extra
+				text = u.Extra
+			}
+			rows[u.Ordinal%DocsPerShard] = []string{u.URL(), u.Label, u.Context, u.Date, u.Kind, truncate(text, maxStoredText)}
+		}
+		data, err := script("LB.docs", n, rows)
+		if err != nil {
+			return err
+		}
+		if err := w.file(fmt.Sprintf("d-%d.js", n), data); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Finish writes the vocabulary shards of d and the meta script, and
+// returns the folder the pending shards must be renamed to: named after a
+// hash of every shard, so that no browser cache mixes two builds.
+func (w *StaticWriter) Finish(d *Dictionary) (string, error) {
 	shards := map[string]*vocabShard{}
 	shard := func(key string) *vocabShard {
 		k := ShardKey(key)
@@ -91,40 +144,31 @@ func WriteStatic(d *Dictionary, write func(name string, data []byte) error) (Exp
 	for _, k := range keys {
 		data, err := script("LB.shard", k, shards[k])
 		if err != nil {
-			return Export{}, err
+			return "", err
 		}
-		files["v-"+hex.EncodeToString([]byte(k))+".js"] = data
-	}
-	for i := 0; i*DocsPerShard < len(d.Docs); i++ {
-		end := min(len(d.Docs), (i+1)*DocsPerShard)
-		rows := make([][]string, 0, end-i*DocsPerShard)
-		for _, doc := range d.Docs[i*DocsPerShard : end] {
-			u := Unit{Page: doc.Page, Anchor: doc.Anchor}
-			rows = append(rows, []string{u.URL(), doc.Title, doc.Context, doc.Date, doc.Kind, doc.Body})
+		if err := w.file("v-"+hex.EncodeToString([]byte(k))+".js", data); err != nil {
+			return "", err
 		}
-		data, err := script("LB.docs", i, rows)
-		if err != nil {
-			return Export{}, err
-		}
-		files[fmt.Sprintf("d-%d.js", i)] = data
 	}
 
-	// The folder is named after a hash of every shard, in name order.
-	names := make([]string, 0, len(files))
-	for n := range files {
+	w.mu.Lock()
+	names := make([]string, 0, len(w.hashes))
+	for n := range w.hashes {
 		names = append(names, n)
 	}
-	sort.Strings(names)
+	slices.Sort(names)
 	h := sha256.New()
 	for _, n := range names {
+		sum := w.hashes[n]
 		h.Write([]byte(n))
-		h.Write(files[n])
+		h.Write(sum[:])
 	}
+	w.mu.Unlock()
 	dir := "search/" + hex.EncodeToString(h.Sum(nil)[:5]) + "/"
 
 	stop := make([]string, 0, len(d.Stop))
-	for w := range d.Stop {
-		stop = append(stop, w)
+	for s := range d.Stop {
+		stop = append(stop, s)
 	}
 	slices.Sort(stop)
 	m := meta{
@@ -135,19 +179,15 @@ func WriteStatic(d *Dictionary, write func(name string, data []byte) error) (Exp
 	for _, f := range Fields {
 		m.Boost = append(m.Boost, FieldBoost[f])
 	}
-	metaData, err := script("LB.meta", m)
+	data, err := script("LB.meta", m)
 	if err != nil {
-		return Export{}, err
+		return "", err
 	}
-	ex := Export{Meta: MetaPath, Files: 1, Bytes: len(metaData)}
-	for _, n := range names {
-		if err := write(dir+n, files[n]); err != nil {
-			return Export{}, err
-		}
-		ex.Files++
-		ex.Bytes += len(files[n])
-	}
-	return ex, write(MetaPath, metaData)
+	w.mu.Lock()
+	w.Files++
+	w.Bytes += len(data)
+	w.mu.Unlock()
+	return dir, w.write(MetaPath, data)
 }
 
 // vocabShard is one vocabulary shard: folded words with their term
@@ -176,4 +216,20 @@ func script(fn string, args ...any) ([]byte, error) {
 	}
 	b.WriteString(");\n")
 	return b.Bytes(), nil
+}
+
+// truncate cuts s to about n bytes at a word boundary.
+func truncate(s string, n int) string {
+	s = strings.TrimSpace(s)
+	if len(s) <= n {
+		return s
+	}
+	cut := n
+	for cut > 0 && s[cut]&0xC0 == 0x80 {
+		cut--
+	}
+	if i := strings.LastIndexAny(s[:cut], " \n"); i > n/2 {
+		cut = i
+	}
+	return s[:cut] + " …"
 }

@@ -34,7 +34,8 @@ var Fields = []string{FieldTitle, FieldBody, FieldExtra}
 // FieldBoost is the query-time weight of each field.
 var FieldBoost = map[string]float64{FieldTitle: 2, FieldBody: 1, FieldExtra: 0.5}
 
-// Stored-only fields.
+// Stored-only fields, kept when the index is made for searching with
+// bleve itself (NewIndex with store).
 const (
 	fieldLabel   = "label"
 	fieldPage    = "page"
@@ -43,37 +44,37 @@ const (
 	fieldLetter  = "letter"
 	fieldDate    = "date"
 	fieldKind    = "kind"
-	fieldOrder   = "order"
 )
 
-// newMapping returns the index mapping: Dutch text fields, keyword
-// metadata, BM25 scoring. Term vectors (needed for highlighting) are
-// optional because they cost index time the static export does not need.
-func newMapping(termVectors bool) mapping.IndexMapping {
-	text := func(store bool) *mapping.FieldMapping {
+// newMapping returns the index mapping: Dutch text fields and BM25
+// scoring. With store, the text is also stored with term vectors, and the
+// metadata a result shows, so that bleve can answer and highlight
+// queries itself; without, the index holds only what the static export
+// reads back, which makes it faster to build and much smaller.
+func newMapping(store bool) mapping.IndexMapping {
+	text := func() *mapping.FieldMapping {
 		f := bleve.NewTextFieldMapping()
 		f.Analyzer = nl.AnalyzerName
 		f.Store = store
-		f.IncludeTermVectors = termVectors
+		f.IncludeTermVectors = store
 		f.IncludeInAll = false
-		f.DocValues = false
-		return f
-	}
-	stored := func() *mapping.FieldMapping {
-		f := bleve.NewKeywordFieldMapping()
-		f.Index = false
-		f.Store = true
-		f.IncludeInAll = false
-		f.IncludeTermVectors = false
 		f.DocValues = false
 		return f
 	}
 	doc := bleve.NewDocumentStaticMapping()
-	doc.AddFieldMappingsAt(FieldTitle, text(false))
-	doc.AddFieldMappingsAt(FieldBody, text(true))
-	doc.AddFieldMappingsAt(FieldExtra, text(false))
-	for _, f := range []string{fieldLabel, fieldPage, fieldAnchor, fieldContext, fieldLetter, fieldDate, fieldKind, fieldOrder} {
-		doc.AddFieldMappingsAt(f, stored())
+	for _, f := range Fields {
+		doc.AddFieldMappingsAt(f, text())
+	}
+	if store {
+		for _, f := range []string{fieldLabel, fieldPage, fieldAnchor, fieldContext, fieldLetter, fieldDate, fieldKind} {
+			m := bleve.NewKeywordFieldMapping()
+			m.Index = false
+			m.Store = true
+			m.IncludeInAll = false
+			m.IncludeTermVectors = false
+			m.DocValues = false
+			doc.AddFieldMappingsAt(f, m)
+		}
 	}
 	m := bleve.NewIndexMapping()
 	m.DefaultMapping = doc
@@ -85,45 +86,33 @@ func newMapping(termVectors bool) mapping.IndexMapping {
 	return m
 }
 
-// Index is a bleve index of a site's units, with the surface forms of all
-// words seen, for the static export.
+// Index is a bleve index of a site's units, with the number of every unit
+// and the surface forms of all words seen, for the static export.
 type Index struct {
 	bleve.Index
+	store    bool
 	mu       sync.Mutex
 	batch    *bleve.Batch
 	surfaces map[string]struct{}
+	ordinals map[string]int // unit ID → Ordinal
 	err      error
 }
 
-// batchSize is the number of units indexed at once: large batches let
-// bleve build few, large segments.
-const batchSize = 2000
+// batchSize is the number of units indexed at once: large batches give
+// bleve few, large segments, which are faster to read back.
+const batchSize = 10000
 
-// NewIndex returns an empty in-memory index. With termVectors, search
-// results can carry highlighted fragments.
-func NewIndex(termVectors bool) (*Index, error) {
+// NewIndex returns an empty in-memory index. With store, bleve keeps the
+// text and metadata of every unit so that Search can show and highlight
+// results (the search command, the server); a build needs neither.
+func NewIndex(store bool) (*Index, error) {
 	// Scorch, bleve's default index type, kept in memory (an empty path):
 	// only scorch has the statistics BM25 scoring needs.
-	idx, err := bleve.NewUsing("", newMapping(termVectors), scorch.Name, scorch.Name, nil)
+	idx, err := bleve.NewUsing("", newMapping(store), scorch.Name, scorch.Name, nil)
 	if err != nil {
 		return nil, fmt.Errorf("search: new index: %w", err)
 	}
-	return &Index{Index: idx, surfaces: map[string]struct{}{}}, nil
-}
-
-// bleveDoc is how a unit is stored in bleve.
-type bleveDoc struct {
-	Title   string `json:"title"`
-	Label   string `json:"label"`
-	Body    string `json:"body"`
-	Extra   string `json:"extra"`
-	Page    string `json:"page"`
-	Anchor  string `json:"anchor"`
-	Context string `json:"context"`
-	Letter  string `json:"letter"`
-	Date    string `json:"date"`
-	Kind    string `json:"kind"`
-	Order   string `json:"order"`
+	return &Index{Index: idx, store: store, surfaces: map[string]struct{}{}, ordinals: map[string]int{}}, nil
 }
 
 // Add queues units for indexing; it is safe for concurrent use. The
@@ -147,21 +136,22 @@ func (x *Index) Add(units []Unit) error {
 		x.batch = x.Index.NewBatch()
 	}
 	for _, u := range units {
-		err := x.batch.Index(u.ID, bleveDoc{
-			Title: u.Title, Label: u.Label, Body: u.Body, Extra: u.Extra, Page: u.Page, Anchor: u.Anchor,
-			Context: u.Context, Letter: u.Letter, Date: u.Date, Kind: u.Kind, Order: u.Order,
-		})
-		if err != nil {
+		doc := map[string]any{FieldTitle: u.Title, FieldBody: u.Body, FieldExtra: u.Extra}
+		if x.store {
+			doc[fieldLabel], doc[fieldPage], doc[fieldAnchor], doc[fieldContext] = u.Label, u.Page, u.Anchor, u.Context
+			doc[fieldLetter], doc[fieldDate], doc[fieldKind] = u.Letter, u.Date, u.Kind
+		}
+		if err := x.batch.Index(u.ID, doc); err != nil {
 			x.err = fmt.Errorf("search: index %s: %w", u.ID, err)
 			return x.err
 		}
+		x.ordinals[u.ID] = u.Ordinal
 	}
 	if x.batch.Size() >= batchSize {
 		return x.flushLocked()
 	}
 	return nil
 }
-
 // Flush indexes what is queued.
 func (x *Index) Flush() error {
 	x.mu.Lock()

@@ -21,8 +21,13 @@ type Unit struct {
 	Letter  string // "Lbr. 21/082"; "" for handreikingen
 	Date    string // YYYY-MM-DD; "" for handreikingen
 	Kind    string // "brief", "bijlage" or "handreiking"
-	Order   string // sort key giving every unit a stable place in the exported index
+	Ordinal int    // the unit's number in the static index, stable across builds
 }
+
+// UnitsPerLetter is the room for units each letter has in the numbering
+// of the static index: letter i's units are numbered from i*UnitsPerLetter,
+// so every letter can be indexed and exported on its own, in any order.
+const UnitsPerLetter = 512
 
 // URL returns the unit's link relative to the site root.
 func (u *Unit) URL() string {
@@ -31,8 +36,9 @@ func (u *Unit) URL() string {
 
 // LetterUnits returns the searchable units of a letter: each topic block of
 // the letter (the text before the first topic included) and each section
-// and subsection of its annex.
-func LetterUnits(rl *site.Letter) []Unit {
+// and subsection of its annex, numbered from base. A letter with more than
+// UnitsPerLetter units is an error.
+func LetterUnits(rl *site.Letter, base int) ([]Unit, error) {
 	meta := rl.Info.Meta
 	date := meta.Date.Format("2006-01-02")
 	var units []Unit
@@ -40,8 +46,7 @@ func LetterUnits(rl *site.Letter) []Unit {
 		units = append(units, Unit{
 			ID: page + "#" + anchor, Page: page, Anchor: anchor, Label: title, Title: title, Context: context,
 			Body: body, Extra: strings.Join(dedupe(expansions), "\n"),
-			Letter: meta.Number, Date: date, Kind: kind,
-			Order: fmt.Sprintf("%s/%04d", rl.Info.Slug, len(units)),
+			Letter: meta.Number, Date: date, Kind: kind, Ordinal: base + len(units),
 		})
 	}
 	letterPage := site.LetterPath(rl.Info.Slug)
@@ -62,14 +67,17 @@ func LetterUnits(rl *site.Letter) []Unit {
 			add(annexPage, s.ID, s.Title, meta.Number+" › Bijlage › "+sec.Src.Title, s.Text, s.Expansions, "bijlage")
 		}
 	}
-	return units
+	if len(units) > UnitsPerLetter {
+		return nil, fmt.Errorf("%s has %d searchable sections; at most %d fit in the search index", meta.Number, len(units), UnitsPerLetter)
+	}
+	return units, nil
 }
 
-// GuideUnit returns the searchable unit of a handreiking. Its title is
+// GuideUnit returns the searchable unit of a handreiking, numbered ordinal. Its title is
 // indexed as body text and its description as extra text: a handreiking
 // page summarises what the letters say, so the letters' own passages
 // should rank above it when both match.
-func GuideUnit(g *site.Guide, kindLabel string) Unit {
+func GuideUnit(g *site.Guide, kindLabel string, ordinal int) Unit {
 	var body strings.Builder
 	var expansions []string
 	for _, s := range g.Doc.Sections(6) {
@@ -84,7 +92,7 @@ func GuideUnit(g *site.Guide, kindLabel string) Unit {
 	return Unit{
 		ID: g.Path() + "#", Page: g.Path(), Label: g.Title, Context: "Handreiking · " + kindLabel,
 		Extra: strings.TrimSpace(strings.Join(extra, "\n")),
-		Kind:  "handreiking", Order: "~" + g.ID,
+		Kind:  "handreiking", Ordinal: ordinal,
 	}
 }
 
