@@ -152,6 +152,7 @@ func (x *Index) Add(units []Unit) error {
 	}
 	return nil
 }
+
 // Flush indexes what is queued.
 func (x *Index) Flush() error {
 	x.mu.Lock()
