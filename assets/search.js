@@ -289,14 +289,19 @@
   function snippet(body, keys) {
     var toks = [], m, re = new RegExp(WORD.source, "gu");
     while ((m = re.exec(body))) toks.push({ start: m.index, end: m.index + m[0].length, mark: !!keys[fold(m[0])] });
-    var W = 26, best = 0, bestCount = -1, count = 0, i;
+    if (!toks.length) return "";
+    // The window of W words with the most marked words, earliest first;
+    // then moved left a little so the first marked word has some context.
+    var W = 26, best = 0, bestCount = 0, count = 0, i;
     for (i = 0; i < toks.length; i++) {
       if (toks[i].mark) count++;
       if (i >= W && toks[i - W].mark) count--;
       if (count > bestCount) { bestCount = count; best = Math.max(0, i - W + 1); }
     }
-    if (!toks.length) return "";
-    var from = Math.max(0, best - 3), to = Math.min(toks.length, from + W);
+    var first = best;
+    while (first < toks.length && !toks[first].mark) first++;
+    var from = first < toks.length ? Math.max(0, Math.min(best, first - 6)) : 0;
+    var to = Math.min(toks.length, from + W);
     var out = from > 0 ? "… " : "", pos = toks[from].start;
     for (i = from; i < to; i++) {
       out += escapeHTML(body.slice(pos, toks[i].start));

@@ -6,6 +6,7 @@ package browsertest
 
 import (
 	"context"
+	"encoding/json"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -101,4 +102,31 @@ func ServeSubpath(t testing.TB, dir, prefix string) string {
 	srv.Start()
 	t.Cleanup(srv.Close)
 	return srv.URL + prefix
+}
+
+// AxeViolations runs axe-core's WCAG 2.1 A and AA rules on the page open
+// in ctx and returns one line per violation. axe-core is found through
+// LEDENBRIEF_AXE (the path of axe.min.js); see Require for when it is missing.
+func AxeViolations(t testing.TB, ctx context.Context) []string {
+	t.Helper()
+	path := os.Getenv("LEDENBRIEF_AXE")
+	Require(t, "axe-core (LEDENBRIEF_AXE=path/to/axe.min.js)", path)
+	script, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[any](string(script))); err != nil {
+		t.Fatal(err)
+	}
+	res, err := chromedp.Run(ctx, chromedp.Evaluate[string](`axe.run(document, {runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}})
+		.then(r => JSON.stringify(r.violations.map(v => v.id + ": " + v.help + " (" + v.nodes.map(n => n.target.join(" ")).join(", ") + ")")))`,
+		chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var violations []string
+	if err := json.Unmarshal([]byte(res), &violations); err != nil {
+		t.Fatal(err)
+	}
+	return violations
 }

@@ -1,0 +1,147 @@
+package search_test
+
+import (
+	"context"
+	"encoding/json"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+
+	"ledenbrief/internal/browsertest"
+)
+
+// loadedSearchFiles returns the search files (engine and index) the page
+// has loaded so far, by path relative to the site root. It reads the
+// page's script elements: file:// loads leave no resource timing entries.
+func loadedSearchFiles(t *testing.T, ctx context.Context, root string) []string {
+	raw, err := chromedp.Run(ctx, chromedp.Evaluate[string](`JSON.stringify([...document.querySelectorAll("script[src]")].map(s => s.src))`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	json.Unmarshal([]byte(raw), &names)
+	var out []string
+	for _, n := range names {
+		rel := strings.TrimPrefix(strings.SplitN(n, "?", 2)[0], root)
+		if strings.HasPrefix(rel, "search/") || strings.HasPrefix(rel, "assets/search.") {
+			out = append(out, rel)
+		}
+	}
+	return out
+}
+
+func evalString(t *testing.T, ctx context.Context, expr string) string {
+	s, err := chromedp.Run(ctx, chromedp.Evaluate[string](expr))
+	if err != nil {
+		t.Fatalf("%s: %v", expr, err)
+	}
+	return s
+}
+
+// searchAndFollow types a query into the search field of page the way a
+// reader does, checks the results, and follows the first one with the
+// keyboard. It returns the bytes of search files the first query loaded.
+func searchAndFollow(t *testing.T, ctx context.Context, root, page, dir string) int64 {
+	if err := chromedp.Do(ctx, chromedp.Navigate(root+page)); err != nil {
+		t.Fatal(err)
+	}
+	if files := loadedSearchFiles(t, ctx, root); len(files) > 0 {
+		t.Errorf("the page loaded search files before the search field was used: %v", files)
+	}
+	if err := chromedp.Do(ctx,
+		chromedp.Click("#lb_q"),
+		chromedp.SendKeys("#lb_q", "hennepkwekerij"),
+		chromedp.WaitVisible("#lb_results li a"),
+	); err != nil {
+		t.Fatalf("no results after typing: %v", err)
+	}
+	if live := evalString(t, ctx, `document.querySelector("#lb_results").getAttribute("aria-live")`); live != "polite" {
+		t.Errorf("results region has aria-live=%q", live)
+	}
+	if label := evalString(t, ctx, `document.querySelector("label[for=lb_q]").textContent`); label == "" {
+		t.Error("the search field has no label")
+	}
+	first := evalString(t, ctx, `document.querySelector("#lb_results li a").textContent`)
+	if first != "Ondermijning" {
+		t.Errorf("first result is %q, want Ondermijning", first)
+	}
+	if mark := evalString(t, ctx, `(document.querySelector("#lb_results li mark") || {}).textContent || ""`); !strings.HasPrefix(strings.ToLower(mark), "hennepkwekerij") {
+		t.Errorf("snippet marks %q, want the matched word", mark)
+	}
+	if os.Getenv("LEDENBRIEF_AXE") != "" || os.Getenv("CI") == "true" {
+		for _, v := range browsertest.AxeViolations(t, ctx) {
+			t.Errorf("with results shown: %s", v)
+		}
+	}
+	var bytes int64
+	for _, f := range loadedSearchFiles(t, ctx, root) {
+		info, err := os.Stat(filepath.Join(dir, filepath.FromSlash(f)))
+		if err != nil {
+			t.Fatalf("loaded %s, which is not in the output: %v", f, err)
+		}
+		bytes += info.Size()
+	}
+
+	// Arrow down reaches the first result, Enter follows it.
+	if err := chromedp.Do(ctx, chromedp.KeyEvent(kb.ArrowDown)); err != nil {
+		t.Fatal(err)
+	}
+	if active := evalString(t, ctx, `document.activeElement.textContent`); active != "Ondermijning" {
+		t.Fatalf("after ArrowDown the focus is on %q", active)
+	}
+	if err := chromedp.Do(ctx, chromedp.KeyEvent(kb.Enter), chromedp.WaitReady("#lb_toc")); err != nil {
+		t.Fatal(err)
+	}
+	landed := evalString(t, ctx, `(() => { const el = document.getElementById(location.hash.slice(1)); return location.pathname.replace(/index\.html$/, "").split("/").slice(-3).join("/") + location.hash + " " + (el ? el.firstChild.textContent.trim() : "-"); })()`)
+	if landed != "21-082/bijlage/#ondermijning Ondermijning" {
+		t.Errorf("following the result landed on %q", landed)
+	}
+	return bytes
+}
+
+func TestSearchFieldFromFile(t *testing.T) {
+	ctx := browsertest.New(t)
+	out := builtSite(t)
+	root := (&url.URL{Scheme: "file", Path: filepath.ToSlash(out) + "/"}).String()
+	n := searchAndFollow(t, ctx, root, "21-082/index.html", out)
+	t.Logf("first query from file:// loaded %d bytes of search code and index", n)
+}
+
+func TestSearchFieldUnderSubpath(t *testing.T) {
+	ctx := browsertest.New(t)
+	out := builtSite(t)
+	root := browsertest.ServeSubpath(t, out, "/intranet/griffie/ledenbrieven/")
+	searchAndFollow(t, ctx, root, "handreikingen/index.html", out)
+}
+
+// TestSearchKeyboardAndMessages checks Escape and the no-results message.
+func TestSearchKeyboardAndMessages(t *testing.T) {
+	ctx := browsertest.New(t)
+	out := builtSite(t)
+	root := (&url.URL{Scheme: "file", Path: filepath.ToSlash(out) + "/"}).String()
+	if err := chromedp.Do(ctx,
+		chromedp.Navigate(root+"index.html"),
+		chromedp.Click("#lb_q"),
+		chromedp.SendKeys("#lb_q", "qqxyzzy"),
+		chromedp.WaitVisible("#lb_results .search-status"),
+	); err != nil {
+		t.Fatal(err)
+	}
+	if msg := evalString(t, ctx, `document.querySelector("#lb_results").textContent`); !strings.Contains(msg, "Geen resultaten voor “qqxyzzy”") {
+		t.Errorf("no-results message is %q", msg)
+	}
+	if err := chromedp.Do(ctx, chromedp.KeyEvent(kb.Escape)); err != nil {
+		t.Fatal(err)
+	}
+	if html := evalString(t, ctx, `document.querySelector("#lb_results").innerHTML`); html != "" {
+		t.Errorf("Escape left the results: %q", html)
+	}
+	if active := evalString(t, ctx, `document.activeElement.id`); active != "lb_q" {
+		t.Errorf("after Escape the focus is on %q, want the search field", active)
+	}
+}
