@@ -9,7 +9,8 @@ import (
 // Result is one hit of a query answered by bleve.
 type Result struct {
 	ID        string   `json:"id"`
-	URL       string   `json:"url"` // relative to the site root
+	URL       string   `json:"url"`                 // relative to the site root
+	Canonical string   `json:"canonical,omitempty"` // absolute, under the site's base URL
 	Title     string   `json:"title"`
 	Context   string   `json:"context"`
 	Letter    string   `json:"letter,omitempty"`

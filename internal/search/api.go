@@ -1,0 +1,73 @@
+package search
+
+import (
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"strings"
+)
+
+// apiResponse is the JSON body of GET /api/search.
+type apiResponse struct {
+	Query   string   `json:"query"`
+	Words   []Word   `json:"words"` // how the query was analysed
+	Results []Result `json:"results"`
+	Error   string   `json:"error,omitempty"`
+}
+
+// Handler answers GET /api/search?q=QUERY[&n=N] from bleve itself, with
+// the same analysis and ranking as the static search, as JSON: each
+// result with its URL relative to the site root, its canonical URL under
+// base (when base is not empty), and highlighted fragments. It is meant
+// for intranet portals and is read-only, so any origin may call it.
+func Handler(x *Index, d *Dictionary, base string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Type", "application/json; charset=utf-8")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Cache-Control", "no-store")
+		h.Set("Access-Control-Allow-Origin", "*")
+		reply := func(status int, body apiResponse) {
+			w.WriteHeader(status)
+			enc := json.NewEncoder(w)
+			enc.SetEscapeHTML(false)
+			_ = enc.Encode(body) // the client went away; nothing to do
+		}
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			h.Set("Allow", "GET, HEAD")
+			reply(http.StatusMethodNotAllowed, apiResponse{Error: "only GET is allowed"})
+			return
+		}
+		q := strings.TrimSpace(r.URL.Query().Get("q"))
+		if q == "" {
+			reply(http.StatusBadRequest, apiResponse{Error: "missing query: use ?q=words"})
+			return
+		}
+		if len(q) > 500 {
+			reply(http.StatusBadRequest, apiResponse{Query: q[:500], Error: "query too long (500 bytes at most)"})
+			return
+		}
+		n := 10
+		if v := r.URL.Query().Get("n"); v != "" {
+			var err error
+			if n, err = strconv.Atoi(v); err != nil || n < 1 || n > 50 {
+				reply(http.StatusBadRequest, apiResponse{Query: q, Error: "n must be a number from 1 to 50"})
+				return
+			}
+		}
+		results, aq, err := x.Search(d, q, n)
+		if err != nil {
+			reply(http.StatusInternalServerError, apiResponse{Query: q, Error: err.Error()})
+			return
+		}
+		if base != "" {
+			for i := range results {
+				results[i].Canonical = base + strings.Replace(results[i].URL, "index.html", "", 1)
+			}
+		}
+		if results == nil {
+			results = []Result{}
+		}
+		reply(http.StatusOK, apiResponse{Query: q, Words: aq.Words, Results: results})
+	})
+}

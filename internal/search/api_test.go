@@ -1,0 +1,70 @@
+package search_test
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+
+	"ledenbrief/internal/build"
+	"ledenbrief/internal/search"
+)
+
+func TestAPI(t *testing.T) {
+	res, err := build.Run(build.Options{Content: realContent, Check: true, KeepIndex: true})
+	if err != nil || res.Diags.Len() > 0 {
+		t.Fatalf("build: %v %v", err, res.Diags.Error())
+	}
+	defer res.Index.Close()
+	srv := httptest.NewServer(search.Handler(res.Index, res.Dict, "https://example.org/brieven/"))
+	defer srv.Close()
+
+	get := func(query string) (int, map[string]any, http.Header) {
+		resp, err := http.Get(srv.URL + "/api/search?" + query)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var body map[string]any
+		if err := json.NewDecoder(resp.Body).Decode(&body); err != nil {
+			t.Fatalf("%s: not JSON: %v", query, err)
+		}
+		return resp.StatusCode, body, resp.Header
+	}
+
+	status, body, header := get("q=" + url.QueryEscape("hennepkwekerij"))
+	if status != 200 || header.Get("Content-Type") != "application/json; charset=utf-8" {
+		t.Fatalf("status %d, content type %q", status, header.Get("Content-Type"))
+	}
+	results := body["results"].([]any)
+	if len(results) == 0 {
+		t.Fatal("no results")
+	}
+	first := results[0].(map[string]any)
+	if first["url"] != "21-082/bijlage/index.html#ondermijning" || first["canonical"] != "https://example.org/brieven/21-082/bijlage/#ondermijning" {
+		t.Errorf("first result = %v", first)
+	}
+	frags, _ := first["fragments"].([]any)
+	if len(frags) == 0 || !strings.Contains(frags[0].(string), "<mark>hennepkwekerijen</mark>") {
+		t.Errorf("fragments = %v, want the plural marked", frags)
+	}
+
+	if status, body, _ := get("q=xyzzyqq"); status != 200 || len(body["results"].([]any)) != 0 {
+		t.Errorf("no-match query: status %d, body %v", status, body)
+	}
+	for _, bad := range []string{"", "q=", "q=x&n=0", "q=x&n=abc", "q=" + strings.Repeat("a", 600)} {
+		if status, body, _ := get(bad); status != 400 || body["error"] == "" {
+			t.Errorf("%q: status %d, body %v; want 400 with an error", bad, status, body)
+		}
+	}
+	resp, err := http.Post(srv.URL+"/api/search?q=x", "text/plain", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 405 {
+		t.Errorf("POST: status %d, want 405", resp.StatusCode)
+	}
+}
