@@ -1,0 +1,166 @@
+package search_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"ledenbrief/internal/browsertest"
+	"ledenbrief/internal/build"
+	"ledenbrief/internal/content"
+	"ledenbrief/internal/corpus"
+	"ledenbrief/internal/diag"
+	"ledenbrief/internal/search"
+	"ledenbrief/internal/site"
+)
+
+// benchLetters is the corpus size: LEDENBRIEF_BENCH_LETTERS, default 1000.
+func benchLetters() int {
+	if n, err := strconv.Atoi(os.Getenv("LEDENBRIEF_BENCH_LETTERS")); err == nil && n > 0 {
+		return n
+	}
+	return 1000
+}
+
+// benchDir is a scratch folder on tmpfs when there is one.
+func benchDir(b *testing.B) string {
+	if dir, err := os.MkdirTemp("/dev/shm", "ledenbrief-bench-"); err == nil {
+		b.Cleanup(func() { os.RemoveAll(dir) })
+		return dir
+	}
+	return b.TempDir()
+}
+
+// BenchmarkIndex measures indexing alone: the units of a generated corpus
+// into bleve, read back and exported as the static index. It reports
+// units/s and the static index's bytes.
+func BenchmarkIndex(b *testing.B) {
+	n := benchLetters()
+	dir := benchDir(b)
+	if err := corpus.Write(dir, n); err != nil {
+		b.Fatal(err)
+	}
+	var diags diag.List
+	c := content.Load(os.DirFS(dir), "content", &diags)
+	s := site.New(c, &diags)
+	var letters [][]search.Unit
+	for i, slug := range c.LetterSlugs {
+		units, err := search.LetterUnits(s.ResolveLetter(c.LoadLetter(slug, &diags), &diags), i*search.UnitsPerLetter)
+		if err != nil {
+			b.Fatal(err)
+		}
+		letters = append(letters, units)
+	}
+	if diags.Len() > 0 {
+		b.Fatal(diags.Sorted()[0])
+	}
+	units, bytes := 0, 0
+	b.ResetTimer()
+	for b.Loop() {
+		idx, err := search.NewIndex(false)
+		if err != nil {
+			b.Fatal(err)
+		}
+		w := search.NewStaticWriter(func(string, []byte) error { return nil })
+		units = 0
+		for _, us := range letters {
+			if err := idx.Add(us); err != nil {
+				b.Fatal(err)
+			}
+			if err := w.WriteDocs(us); err != nil {
+				b.Fatal(err)
+			}
+			units += len(us)
+		}
+		d, err := search.ReadDictionary(idx)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := w.Finish(d); err != nil {
+			b.Fatal(err)
+		}
+		bytes = w.Bytes
+		idx.Close()
+	}
+	b.ReportMetric(float64(units)*float64(b.N)/b.Elapsed().Seconds(), "units/s")
+	b.ReportMetric(float64(bytes)/(1<<20), "static-MiB")
+}
+
+// BenchmarkBrowserSearch builds a generated corpus, opens it from file://
+// in Chromium and measures what a reader gets: the bytes the first query
+// loads (engine, meta, shards) and the latency of queries typed one after
+// another, from the keystroke to the results (median and p95).
+func BenchmarkBrowserSearch(b *testing.B) {
+	ctx := browsertest.New(b)
+	dir := benchDir(b)
+	n := benchLetters()
+	if err := corpus.Write(filepath.Join(dir, "content"), n); err != nil {
+		b.Fatal(err)
+	}
+	out := filepath.Join(dir, "public")
+	if res, err := build.Run(build.Options{Content: filepath.Join(dir, "content"), Out: out}); err != nil || res.Diags.Len() > 0 {
+		b.Fatalf("build: %v", err)
+	}
+	root := (&url.URL{Scheme: "file", Path: filepath.ToSlash(out) + "/"}).String()
+	queries := []string{"ondermijning gemeente", "integriteit", "weerbaarheid bestuurders", "hennepkwekerijen", "desinformatie", "loopbaanorie",
+		"rechtspositie wethouders", "VOG", "verordening", "intimidatie agressie", "klantcontactcentra", "geheimhouding", "sollicitatieplicht",
+		"criminaliteit netwerken", "gemeenteraad verkiezingen", "belangenverstrengeling", "dialoog", "preventie", "inwoners onrust", "ondermijing"}
+	var firstBytes int64
+	var lat []float64
+	for b.Loop() {
+		if err := chromedp.Do(ctx, chromedp.Navigate(root+"index.html"), chromedp.Click("#lb_q"), chromedp.SendKeys("#lb_q", queries[0]), chromedp.WaitVisible("#lb_results li a")); err != nil {
+			b.Fatal(err)
+		}
+		firstBytes = 0
+		raw, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`JSON.stringify([...document.querySelectorAll("script[src]")].map(s => s.src))`))
+		var srcs []string
+		json.Unmarshal([]byte(raw), &srcs)
+		for _, s := range srcs {
+			u, _ := url.Parse(s)
+			if info, err := os.Stat(u.Path); err == nil {
+				firstBytes += info.Size()
+			}
+		}
+		// Fresh page, so that every query pays for the shards it needs.
+		if err := chromedp.Do(ctx, chromedp.Navigate(root+"index.html"), chromedp.Click("#lb_q"), chromedp.Poll[chromedp.Void]("!!(window.LB && LB.search)")); err != nil {
+			b.Fatal(err)
+		}
+		qs, _ := json.Marshal(queries)
+		raw, err := chromedp.Run(ctx, chromedp.Evaluate[string](fmt.Sprintf(`(async () => {
+			const times = [];
+			for (const q of %s) {
+				const t0 = performance.now();
+				await LB.search(q, true, 10);
+				times.push(performance.now() - t0);
+			}
+			return JSON.stringify(times);
+		})()`, qs), chromedp.EvalAwaitPromise))
+		if err != nil {
+			b.Fatal(err)
+		}
+		var times []float64
+		json.Unmarshal([]byte(raw), &times)
+		lat = append(lat, times...)
+	}
+	slices.Sort(lat)
+	b.ReportMetric(float64(firstBytes)/1024, "first-query-KiB")
+	b.ReportMetric(lat[len(lat)/2], "p50-ms")
+	b.ReportMetric(lat[(len(lat)*95+99)/100-1], "p95-ms")
+	var total int64
+	filepath.WalkDir(filepath.Join(out, "search"), func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			info, _ := d.Info()
+			total += info.Size()
+		}
+		return err
+	})
+	b.ReportMetric(float64(total)/(1<<20), "static-MiB")
+}
