@@ -27,7 +27,7 @@ type Dictionary struct {
 	Terms    map[string]*Postings // analysed term → postings per field
 	Surfaces map[string]string    // folded surface form → analysed term
 	Stop     map[string]bool      // stop words, dropped from queries
-	vocab    []vocabEntry         // built on first use by Vocabulary
+	vocab    []vocabEntry         // built on first use by vocabulary
 }
 
 // Postings are the documents of one term, per field.
@@ -182,8 +182,8 @@ func normLength(norm float64) int {
 	return int(math.Round(1 / (norm * norm)))
 }
 
-// Norm is bleve's stored norm of a field of n tokens.
-func Norm(n int) float64 {
+// norm is bleve's stored norm of a field of n tokens.
+func norm(n int) float64 {
 	if n <= 0 {
 		return 0
 	}
@@ -197,7 +197,7 @@ type postingHeap struct {
 }
 
 func (h *postingHeap) weight(p Posting) float64 {
-	return termFrequencyWeight(p.Freq, Norm(p.Len), h.avg)
+	return termFrequencyWeight(p.Freq, norm(p.Len), h.avg)
 }
 func (h *postingHeap) Len() int { return len(h.list) }
 func (h *postingHeap) Less(i, j int) bool {
@@ -217,13 +217,13 @@ func (h *postingHeap) Pop() any {
 
 // termFrequencyWeight is the part of bleve's BM25 term score that depends
 // on the document (see bleve's TermQueryScorer.docScore).
-func termFrequencyWeight(freq int, norm, avg float64) float64 {
+func termFrequencyWeight(freq int, fieldNorm, avg float64) float64 {
 	tf := math.Sqrt(float64(freq))
 	if avg > 0 {
-		fieldLength := 1 / (norm * norm)
+		fieldLength := 1 / (fieldNorm * fieldNorm)
 		return tf * search.BM25_k1 / (tf + search.BM25_k1*(1-search.BM25_b+search.BM25_b*fieldLength/avg))
 	}
-	return tf * norm
+	return tf * fieldNorm
 }
 
 // analyseSurfaces maps every folded surface word to the term bleve's

@@ -116,7 +116,7 @@ func (w *StaticWriter) Finish(d *Dictionary) (string, error) {
 		}
 		return s
 	}
-	for _, e := range d.Vocabulary() {
+	for _, e := range d.vocabulary() {
 		if e.key == e.term {
 			shard(e.key).Vocab[e.key] = e.df
 		} else {

@@ -8,6 +8,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2/search/query"
+
+	"ledenbrief/internal/editdist"
 )
 
 // How a query word is expanded, and what an expansion weighs. The browser
@@ -57,10 +59,10 @@ type vocabEntry struct {
 	df        int
 }
 
-// Vocabulary returns every folded word the index knows, sorted, each with
+// vocabulary returns every folded word the index knows, sorted, each with
 // its analysed term: the surface forms of the text first, then the terms
 // themselves for keys no surface form claimed.
-func (d *Dictionary) Vocabulary() []vocabEntry {
+func (d *Dictionary) vocabulary() []vocabEntry {
 	if d.vocab != nil {
 		return d.vocab
 	}
@@ -93,7 +95,7 @@ func (d *Dictionary) Vocabulary() []vocabEntry {
 // word is also completed as a prefix, since the reader may not have
 // finished it.
 func (d *Dictionary) Analyze(q string, typing bool) Query {
-	vocab := d.Vocabulary()
+	vocab := d.vocabulary()
 	var toks []string
 	for _, t := range wordRE.FindAllString(strings.ToLower(q), -1) {
 		if !d.Stop[t] {
@@ -173,8 +175,8 @@ func prefixCandidates(vocab []vocabEntry, key string) []candidate {
 // fuzzyCandidates returns the terms of words within maxEdits of key that
 // share its first two letters (the browser holds only that shard).
 func fuzzyCandidates(vocab []vocabEntry, key string) []candidate {
-	k := []rune(key)
-	edits := maxEdits(len(k))
+	n := utf8.RuneCountInString(key)
+	edits := maxEdits(n)
 	if edits == 0 {
 		return nil
 	}
@@ -182,11 +184,10 @@ func fuzzyCandidates(vocab []vocabEntry, key string) []candidate {
 	i, _ := slices.BinarySearchFunc(vocab, shard, func(e vocabEntry, s string) int { return strings.Compare(e.key, s) })
 	var out []candidate
 	for ; i < len(vocab) && strings.HasPrefix(vocab[i].key, shard); i++ {
-		c := []rune(vocab[i].key)
-		if abs(len(c)-len(k)) > edits {
+		if abs(utf8.RuneCountInString(vocab[i].key)-n) > edits {
 			continue
 		}
-		if dist := levenshtein(k, c); dist <= edits {
+		if dist := editdist.Distance(key, vocab[i].key); dist <= edits {
 			out = append(out, candidate{vocab[i].term, dist, vocab[i].df})
 		}
 	}
@@ -204,26 +205,6 @@ func ShardKey(key string) string {
 		n++
 	}
 	return key
-}
-
-func levenshtein(a, b []rune) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
 
 func abs(x int) int {

@@ -16,6 +16,7 @@ import (
 	"ledenbrief/internal/anchors"
 	"ledenbrief/internal/content"
 	"ledenbrief/internal/diag"
+	"ledenbrief/internal/editdist"
 	"ledenbrief/internal/markdown"
 )
 
@@ -360,7 +361,7 @@ func (s *Site) suggest(id string, local *anchors.Registry) string {
 	}
 	best, bestDist := "", len(id)/2+2
 	for _, k := range known {
-		if d := editDistance(id, k); d < bestDist || (d == bestDist && k < best) {
+		if d := editdist.Distance(id, k); d < bestDist || (d == bestDist && k < best) {
 			best, bestDist = k, d
 		}
 	}
@@ -368,28 +369,6 @@ func (s *Site) suggest(id string, local *anchors.Registry) string {
 		return ""
 	}
 	return fmt.Sprintf(" (did you mean %q?)", best)
-}
-
-// editDistance is the Levenshtein distance between a and b, in bytes
-// (ids are ASCII).
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
 
 // OnAnnex reports whether the reference is in the annex rather than the letter.
