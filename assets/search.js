@@ -94,7 +94,8 @@
     return typeof v === "number" ? [key, v] : v;
   }
 
-  function maxEdits(n) { return n < 4 ? 0 : n < 8 ? 1 : 2; }
+  // maxEdits is bleve's "auto" fuzziness, as in internal/search/query.go.
+  function maxEdits(n) { return n > meta.fuzziness[1] ? meta.fuzziness[2] : n > meta.fuzziness[0] ? meta.fuzziness[2] - 1 : 0; }
 
   function levenshtein(a, b) {
     var prev = [], cur = [], i, j;

@@ -100,9 +100,11 @@ func Run(opts Options) (*Result, error) {
 	if err != nil {
 		return res, err
 	}
-	if !opts.KeepIndex {
-		defer idx.Close()
-	}
+	defer func() {
+		if res.Index == nil { // not handed to the caller
+			idx.Close()
+		}
+	}()
 	static := search.NewStaticWriter(out.file)
 	if err := buildLetters(s, r, idx, static, out, opts.Workers, diags); err != nil {
 		return res, err

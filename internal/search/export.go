@@ -11,6 +11,7 @@ import (
 	"sync"
 
 	"github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/searcher"
 )
 
 // DocsPerShard is the number of units per text shard of the static index:
@@ -44,6 +45,7 @@ type meta struct {
 	DocsPerShard int                `json:"docsPerShard"`
 	Stop         []string           `json:"stop"`
 	Expansion    map[string]float64 `json:"expansion"`
+	Fuzziness    []int              `json:"fuzziness"` // bleve's auto fuzziness: low and high thresholds, maximum
 }
 
 // StaticWriter writes the static index of a site through a write function
@@ -174,6 +176,7 @@ func (w *StaticWriter) Finish(d *Dictionary) (string, error) {
 	m := meta{
 		Version: 1, Dir: dir, N: d.N, Fields: Fields, Avg: d.Avg,
 		K1: search.BM25_k1, B: search.BM25_b, Shards: keys, DocsPerShard: DocsPerShard, Stop: stop,
+		Fuzziness: []int{searcher.AutoFuzzinessLowThreshold, searcher.AutoFuzzinessHighThreshold, searcher.MaxFuzziness},
 		Expansion: map[string]float64{"prefix": prefixBoost, "fuzzy": fuzzyBoost, "maxPrefix": maxPrefix, "maxFuzzy": maxFuzzy, "minPrefixLen": minPrefixLen},
 	}
 	for _, f := range Fields {

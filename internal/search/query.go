@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2/search/query"
+	"github.com/blevesearch/bleve/v2/search/searcher"
 
 	"ledenbrief/internal/editdist"
 )
@@ -41,16 +42,17 @@ type Query struct {
 
 var wordRE = regexp.MustCompile(`[\p{L}\p{N}]+(?:['’][\p{L}\p{N}]+)*`)
 
-// maxEdits is the typo tolerance for a word of n runes, as bleve's "auto"
-// fuzziness: none for short words, one edit up to seven letters, two beyond.
+// maxEdits is the typo tolerance for a word of n letters, bleve's "auto"
+// fuzziness (searcher.GetAutoFuzziness): none up to two letters, one edit
+// up to five, two beyond.
 func maxEdits(n int) int {
 	switch {
-	case n < 4:
-		return 0
-	case n < 8:
-		return 1
+	case n > searcher.AutoFuzzinessHighThreshold:
+		return searcher.MaxFuzziness
+	case n > searcher.AutoFuzzinessLowThreshold:
+		return searcher.MaxFuzziness - 1
 	}
-	return 2
+	return 0
 }
 
 // vocabEntry is a folded word and the term it stands for.
