@@ -113,9 +113,11 @@ func New(c *content.Site, diags *diag.List) *Site {
 	return s
 }
 
-// ResolveGuides rewrites the links in handreiking bodies. Call it after
-// every letter has been added: a handreiking's page is written last.
+// ResolveGuides rewrites the links in handreiking bodies and puts the
+// letters and every handreiking's references in order. Call it after every
+// letter has been added: the pages that list letters are written last.
 func (s *Site) ResolveGuides(diags *diag.List) {
+	slices.SortFunc(s.Letters, compareLetters)
 	for _, g := range s.Guides {
 		for _, l := range g.Doc.Links {
 			s.resolveLink(l, &g.Guide.Doc, g.Path(), nil, diags)
@@ -171,13 +173,13 @@ func (s *Site) ResolveLetter(l *content.Letter, diags *diag.List) *Letter {
 	return rl
 }
 
-// AddLetter records a resolved letter's place on the home page and its
-// references to handreikingen. Letters may be added in any order.
+// AddLetter records a resolved letter for the home page and its
+// references to handreikingen. Letters may be added in any order and at
+// once; ResolveGuides sorts them.
 func (s *Site) AddLetter(rl *Letter) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.Letters = append(s.Letters, rl.Info)
-	slices.SortFunc(s.Letters, compareLetters)
 	for id, refs := range rl.guideRef {
 		g := s.guideByID[id]
 		g.Refs = append(g.Refs, refs...)
