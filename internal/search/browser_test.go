@@ -17,6 +17,7 @@ import (
 
 	"ledenbrief/internal/browsertest"
 	"ledenbrief/internal/build"
+	"ledenbrief/internal/search"
 )
 
 const realContent = "../../content"
@@ -154,9 +155,10 @@ func checkRecall(t *testing.T, ctx context.Context, specs []querySpec) {
 	}
 }
 
-// TestStaticAgreesWithBleve compares, for every query of the set, the
-// browser's top five (from the exported index) with bleve's own search of
-// the index it was derived from: same analysis, same documents, same scores.
+// TestStaticAgreesWithBleve compares, for every query of the sets and a few
+// more, the browser's analysis (typed and submitted) and top five, from the
+// exported index, with the Go analysis and bleve's own search of the index
+// it was derived from: same words and expansions, same documents, same scores.
 func TestStaticAgreesWithBleve(t *testing.T) {
 	ctx := browsertest.New(t)
 	out := builtSite(t)
@@ -170,7 +172,25 @@ func TestStaticAgreesWithBleve(t *testing.T) {
 	for _, s := range append(readQueries(t, "testdata/queries.txt"), readQueries(t, "testdata/queries-unseen.txt")...) {
 		qs = append(qs, s.q)
 	}
-	qs = append(qs, "ondermijning integriteit", "raadsleden", "gemeente", "hennep", "wethouders en burgemeesters", "xyzzy")
+	qs = append(qs, "ondermijning integriteit", "raadsleden", "gemeente", "hennep", "wethouders en burgemeesters", "xyzzy",
+		"Loopbaanoriëntatie", "RIEC's", "de het een", "integ", "burgemeestr", "ICT-middelen", "070 373")
+	qsJSON, _ := json.Marshal(qs)
+	for _, typing := range []bool{false, true} {
+		raw, err := chromedp.Run(ctx, chromedp.Evaluate[string](fmt.Sprintf(`Promise.all(%s.map(q => LB.analyze(q, %t))).then(ws => JSON.stringify(ws))`, qsJSON, typing), chromedp.EvalAwaitPromise))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var browser [][]search.Word
+		if err := json.Unmarshal([]byte(raw), &browser); err != nil {
+			t.Fatal(err)
+		}
+		for i, q := range qs {
+			goWords := res.Dict.Analyze(q, typing).Words
+			if !slices.EqualFunc(goWords, browser[i], func(a, b search.Word) bool { return a.Text == b.Text && slices.Equal(a.Terms, b.Terms) }) {
+				t.Errorf("%q (typing %t): Go analyses %+v, the browser %+v", q, typing, goWords, browser[i])
+			}
+		}
+	}
 	js := jsSearch(t, ctx, qs, 5)
 	for i, q := range qs {
 		hits, _, err := res.Index.Search(res.Dict, q, 5)
