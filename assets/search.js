@@ -316,7 +316,6 @@
   LB.search = search;
   LB.analyze = function (q, typing) { return loadMeta().then(function () { return analyze(q, typing); }); };
   LB.snippet = function (body, words) { return snippet(body, markedKeys(words)); };
-  LB.markedKeys = markedKeys;
   LB.escapeHTML = escapeHTML;
 })();
 
