@@ -109,7 +109,7 @@ func Run(opts Options) (*Result, error) {
 	if err := buildLetters(s, r, idx, static, out, opts.Workers, diags); err != nil {
 		return res, err
 	}
-	dict, err := buildRest(s, r, idx, static, out, diags)
+	dict, err := buildRest(s, r, idx, static, out, opts.Workers, diags)
 	if err != nil {
 		return res, err
 	}
@@ -190,9 +190,35 @@ func buildLetter(s *site.Site, r *render.Renderer, idx *search.Index, static *se
 
 // buildRest writes everything that needs all letters: handreikingen with
 // their backlinks, the index pages, the static search index, the feed,
-// the sitemap and the assets.
-func buildRest(s *site.Site, r *render.Renderer, idx *search.Index, static *search.StaticWriter, out *publisher, diags *diag.List) (*search.Dictionary, error) {
+// the sitemap and the assets. The search index is read back and exported
+// while the pages are rendered.
+func buildRest(s *site.Site, r *render.Renderer, idx *search.Index, static *search.StaticWriter, out *publisher, workers int, diags *diag.List) (*search.Dictionary, error) {
 	s.ResolveGuides(diags)
+	var dict *search.Dictionary
+	exported := make(chan error, 1)
+	go func() {
+		var err error
+		dict, err = exportSearch(s, idx, static, out)
+		exported <- err
+	}()
+
+	cfg := &s.Content.Config
+	pages := []*render.Page{
+		{Kind: render.KindHome, Path: site.HomePath, Title: "Ledenbrieven", Description: cfg.Description, Letters: s.Letters},
+		{Kind: render.KindGuides, Path: site.GuidesPath, Title: "Handreikingen", Guides: s.Guides},
+		{Kind: render.KindAbbreviations, Path: site.AbbreviationsPath, Title: "Afkortingen", Abbreviations: s.Content.Abbreviations},
+		{Kind: render.KindSearch, Path: site.SearchPath, Title: "Zoeken"},
+	}
+	for _, g := range s.Guides {
+		pages = append(pages, &render.Page{Kind: render.KindGuide, Path: g.Path(), Title: g.Title, Guide: g})
+	}
+	err := errors.Join(renderPages(r, out, pages, workers), writeFiles(s, r, out), <-exported)
+	return dict, err
+}
+
+// exportSearch indexes the handreikingen, reads the index back and writes
+// the static search index.
+func exportSearch(s *site.Site, idx *search.Index, static *search.StaticWriter, out *publisher) (*search.Dictionary, error) {
 	guides := make([]search.Unit, 0, len(s.Guides))
 	base := len(s.Content.LetterSlugs) * search.UnitsPerLetter
 	for i, g := range s.Guides {
@@ -212,47 +238,62 @@ func buildRest(s *site.Site, r *render.Renderer, idx *search.Index, static *sear
 	if err != nil {
 		return nil, err
 	}
-	if err := out.rename(search.PendingDir, dir); err != nil {
-		return nil, err
+	return dict, out.rename(search.PendingDir, dir)
+}
+
+// renderPages renders pages with a pool of workers.
+func renderPages(r *render.Renderer, out *publisher, pages []*render.Page, workers int) error {
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
 	}
-	var buf bytes.Buffer
-	cfg := &s.Content.Config
-	pages := []*render.Page{
-		{Kind: render.KindHome, Path: site.HomePath, Title: "Ledenbrieven", Description: cfg.Description, Letters: s.Letters},
-		{Kind: render.KindGuides, Path: site.GuidesPath, Title: "Handreikingen", Guides: s.Guides},
-		{Kind: render.KindAbbreviations, Path: site.AbbreviationsPath, Title: "Afkortingen", Abbreviations: s.Content.Abbreviations},
-		{Kind: render.KindSearch, Path: site.SearchPath, Title: "Zoeken"},
-	}
-	for _, g := range s.Guides {
-		pages = append(pages, &render.Page{Kind: render.KindGuide, Path: g.Path(), Title: g.Title, Guide: g})
+	next := make(chan *render.Page)
+	errs := make([]error, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var buf bytes.Buffer
+			for p := range next {
+				if errs[w] == nil {
+					errs[w] = out.page(r, &buf, p)
+				}
+			}
+		}()
 	}
 	for _, p := range pages {
-		if err := out.page(r, &buf, p); err != nil {
-			return nil, err
-		}
+		next <- p
 	}
+	close(next)
+	wg.Wait()
+	return errors.Join(errs...)
+}
+
+// writeFiles writes the theme's assets, the media the content links to,
+// the feed and the sitemap.
+func writeFiles(s *site.Site, r *render.Renderer, out *publisher) error {
 	for _, a := range r.Assets() {
 		if err := out.file("assets/"+a.Name, a.Data); err != nil {
-			return nil, err
+			return err
 		}
 	}
 	for _, m := range s.Media() {
 		data, err := fs.ReadFile(s.Content.FS, m)
 		if err != nil {
-			return nil, fmt.Errorf("copy %s: %w", m, err)
+			return fmt.Errorf("copy %s: %w", m, err)
 		}
 		if err := out.file("media/"+m, data); err != nil {
-			return nil, err
+			return err
 		}
 	}
 	feed, err := atomFeed(s)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if err := out.file("feed.xml", feed); err != nil {
-		return nil, err
+		return err
 	}
-	return dict, out.file("sitemap.xml", sitemap(s))
+	return out.file("sitemap.xml", sitemap(s))
 }
 
 // publisher writes output files into a temporary folder and swaps it in
