@@ -6,6 +6,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 
 	"ledenbrief/internal/build"
@@ -59,6 +60,19 @@ func TestAPI(t *testing.T) {
 			t.Errorf("%q: status %d, body %v; want 400 with an error", bad, status, body)
 		}
 	}
+	// Portals call at once: the handler shares one index and dictionary.
+	var wg sync.WaitGroup
+	for _, q := range []string{"integriteit", "ondermijing", "loopbaanorie", "VOG", "weerbaar bestuur", "hennep"} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if status, _, _ := get("q=" + url.QueryEscape(q)); status != 200 {
+				t.Errorf("%q: status %d", q, status)
+			}
+		}()
+	}
+	wg.Wait()
+
 	resp, err := http.Post(srv.URL+"/api/search?q=x", "text/plain", nil)
 	if err != nil {
 		t.Fatal(err)

@@ -27,7 +27,7 @@ type Dictionary struct {
 	Terms    map[string]*Postings // analysed term → postings per field
 	Surfaces map[string]string    // folded surface form → analysed term
 	Stop     map[string]bool      // stop words, dropped from queries
-	vocab    []vocabEntry         // built on first use by vocabulary
+	vocab    []vocabEntry         // every folded word, sorted; see buildVocabulary
 }
 
 // Postings are the documents of one term, per field.
@@ -64,7 +64,7 @@ func ReadDictionary(x *Index) (*Dictionary, error) {
 		return nil, err
 	}
 	d.N = int(n)
-	ordinal, err := d.ordinals(x, r)
+	ordinal, err := internalOrdinals(x, r)
 	if err != nil {
 		return nil, err
 	}
@@ -89,11 +89,14 @@ func ReadDictionary(x *Index) (*Dictionary, error) {
 	if err := d.analyseSurfaces(x); err != nil {
 		return nil, err
 	}
+	d.buildVocabulary()
 	return d, nil
 }
 
 // ordinals maps bleve's internal document ids to the units' ordinals.
-func (d *Dictionary) ordinals(x *Index, r index.IndexReader) (map[string]int, error) {
+func internalOrdinals(x *Index, r index.IndexReader) (map[string]int, error) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
 	ids, err := r.DocIDReaderAll()
 	if err != nil {
 		return nil, err

@@ -118,7 +118,7 @@ func (w *StaticWriter) Finish(d *Dictionary) (string, error) {
 		}
 		return s
 	}
-	for _, e := range d.vocabulary() {
+	for _, e := range d.vocab {
 		if e.key == e.term {
 			shard(e.key).Vocab[e.key] = e.df
 		} else {

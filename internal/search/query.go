@@ -61,13 +61,11 @@ type vocabEntry struct {
 	df        int
 }
 
-// vocabulary returns every folded word the index knows, sorted, each with
-// its analysed term: the surface forms of the text first, then the terms
-// themselves for keys no surface form claimed.
-func (d *Dictionary) vocabulary() []vocabEntry {
-	if d.vocab != nil {
-		return d.vocab
-	}
+// buildVocabulary lists every folded word the index knows, sorted, each
+// with its analysed term: the surface forms of the text first, then the
+// terms themselves for keys no surface form claimed. It runs once, when
+// the dictionary is read, so that queries can share the dictionary.
+func (d *Dictionary) buildVocabulary() {
 	m := make(map[string]string, len(d.Surfaces)+len(d.Terms))
 	for k, t := range d.Surfaces {
 		if d.Terms[t] != nil {
@@ -90,14 +88,13 @@ func (d *Dictionary) vocabulary() []vocabEntry {
 	}
 	slices.SortFunc(v, func(a, b vocabEntry) int { return strings.Compare(a.key, b.key) })
 	d.vocab = v
-	return v
 }
 
 // Analyze turns what a reader typed into a Query. With typing, the last
 // word is also completed as a prefix, since the reader may not have
 // finished it.
 func (d *Dictionary) Analyze(q string, typing bool) Query {
-	vocab := d.vocabulary()
+	vocab := d.vocab
 	var toks []string
 	for _, t := range wordRE.FindAllString(strings.ToLower(q), -1) {
 		if !d.Stop[t] {
