@@ -66,8 +66,14 @@ func TestAPI(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			if status, _, _ := get("q=" + url.QueryEscape(q)); status != 200 {
-				t.Errorf("%q: status %d", q, status)
+			resp, err := http.Get(srv.URL + "/api/search?q=" + url.QueryEscape(q))
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			resp.Body.Close()
+			if resp.StatusCode != 200 {
+				t.Errorf("%q: status %d", q, resp.StatusCode)
 			}
 		}()
 	}
