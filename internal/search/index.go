@@ -1,9 +1,10 @@
 // Package search indexes a site's searchable units with bleve (Dutch
 // analyzer, BM25 scoring, title boosted over body), answers queries from
-// that index, and exports a compact static copy of it — term dictionary,
-// postings, document statistics and stored text, all read back from the
-// bleve index — as script files a browser can load from file://. The
-// browser searches that copy with the same query analysis and the same
+// that index, and exports a compact static copy of it as script files a
+// browser can load from file://: the term dictionaries, postings and BM25
+// statistics read back from the bleve index, the analysed form of every
+// word of the text, and each unit's title and text for showing results.
+// The browser searches that copy with the same query analysis and the same
 // scoring as bleve. The package does not render pages or decide URLs.
 package search
 
