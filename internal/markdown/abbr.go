@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/text"
 	"github.com/yuin/goldmark/util"
 )
@@ -63,6 +64,13 @@ func newAbbreviations(m map[string]string) *abbreviations {
 		})
 	}
 	return a
+}
+
+var _ parser.ASTTransformer = (*abbreviations)(nil)
+
+// Transform marks abbreviations as a goldmark AST transformer.
+func (a *abbreviations) Transform(root *ast.Document, reader text.Reader, _ parser.Context) {
+	a.mark(root, reader.Source())
 }
 
 // mark wraps the first use of each term in every section of root (a

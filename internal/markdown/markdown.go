@@ -50,7 +50,14 @@ func New(opts Options) *Converter {
 	}
 	c.md = goldmark.New(
 		goldmark.WithExtensions(extension.Table, extension.Strikethrough),
-		goldmark.WithParserOptions(parser.WithAttribute(), parser.WithAutoHeadingID()),
+		goldmark.WithParserOptions(
+			parser.WithAttribute(),
+			parser.WithAutoHeadingID(),
+			parser.WithASTTransformers(
+				util.Prioritized(c.abbr, 100),      // mark abbreviations, then
+				util.Prioritized(collector{}, 200), // record headings and links
+			),
+		),
 		goldmark.WithRendererOptions(rendererOpts...),
 	)
 	return c
@@ -96,11 +103,25 @@ type Doc struct {
 // Parse parses src. Offsets in the result are relative to src.
 func (c *Converter) Parse(src []byte) *Doc {
 	ctx := parser.NewContext(parser.WithIDs(headingIDs{}))
-	root := c.md.Parser().Parse(text.NewReader(src), parser.WithContext(ctx))
-	d := &Doc{Source: src, root: root}
-	c.abbr.mark(root, src)
+	c.md.Parser().Parse(text.NewReader(src), parser.WithContext(ctx))
+	return ctx.Get(docKey).(*Doc)
+}
+
+// docKey holds the Doc that collector makes of a parsed document.
+var docKey = parser.NewContextKey()
+
+// collector is the AST transformer that records a document's headings
+// and links, with their byte offsets, for the caller to resolve: link
+// targets are ids of a whole letter, known only once all its documents
+// are parsed, so links are rewritten with Link.SetDest before rendering.
+type collector struct{}
+
+var _ parser.ASTTransformer = collector{}
+
+func (collector) Transform(root *ast.Document, reader text.Reader, pc parser.Context) {
+	d := &Doc{Source: reader.Source(), root: root}
 	d.collect()
-	return d
+	pc.Set(docKey, d)
 }
 
 // collect records headings and links in document order.
