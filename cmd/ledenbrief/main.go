@@ -20,6 +20,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"time"
 
 	"ledenbrief/internal/build"
@@ -45,6 +46,9 @@ func init() {
 }
 
 func main() {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(build.GCPercent)
+	}
 	os.Exit(run(os.Args[1:], os.Stderr))
 }
 
