@@ -245,3 +245,40 @@ func TestLetterPageWeight(t *testing.T) {
 		t.Errorf("letter page weighs %d bytes of HTML+CSS+JS, want under 30 KB", total)
 	}
 }
+
+// TestNoInlineScriptsNoExternalRequests keeps every page working under a
+// strict Content-Security-Policy and offline: scripts only from files of
+// the site, no inline event handlers, nothing loaded from elsewhere.
+func TestNoInlineScriptsNoExternalRequests(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "public")
+	buildReal(t, out)
+	inline := regexp.MustCompile(`<script\b[^>]*>\s*[^<\s]`)
+	scriptTag := regexp.MustCompile(`<script\b[^>]*>`)
+	handler := regexp.MustCompile(`\son[a-z]+=`)
+	external := regexp.MustCompile(`<(?:script|img|link|iframe|source)\b[^>]*\b(?:src|href)="?(?:[a-z]+:)?//`)
+	canonical := regexp.MustCompile(`<link rel="?canonical"?[^>]*>`) // names the page; loads nothing
+	pages := 0
+	for name, data := range readTree(t, out) {
+		if !strings.HasSuffix(name, ".html") {
+			continue
+		}
+		pages++
+		for _, tag := range scriptTag.FindAll(data, -1) {
+			if !bytes.Contains(tag, []byte("src=")) {
+				t.Errorf("%s: script without src: %s", name, tag)
+			}
+		}
+		if m := inline.Find(data); m != nil {
+			t.Errorf("%s: inline script: %s", name, m)
+		}
+		if m := handler.Find(data); m != nil {
+			t.Errorf("%s: inline event handler: %s", name, m)
+		}
+		if m := external.Find(canonical.ReplaceAll(data, nil)); m != nil {
+			t.Errorf("%s: loads from elsewhere: %s", name, m)
+		}
+	}
+	if pages < 27 {
+		t.Fatalf("checked %d pages", pages)
+	}
+}
