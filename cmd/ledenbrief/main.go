@@ -142,7 +142,7 @@ func runPipeline(name string, args []string, stderr io.Writer, check bool) int {
 	if check {
 		fmt.Fprintf(stderr, "ledenbrief: content is valid (%d pages) in %v\n", res.Pages, elapsed)
 	} else {
-		fmt.Fprintf(stderr, "ledenbrief: built %d pages, %d files (%.1f KB) into %s in %v\n", res.Pages, res.Files, float64(res.Bytes)/1024, bf.opts.Out, elapsed)
+		fmt.Fprintf(stderr, "ledenbrief: built %d pages, %d searchable passages, %d files (%.1f KB) into %s in %v\n", res.Pages, res.Units, res.Files, float64(res.Bytes)/1024, bf.opts.Out, elapsed)
 	}
 	return 0
 }

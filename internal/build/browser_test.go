@@ -192,3 +192,25 @@ func TestNuHTMLChecker(t *testing.T) {
 		t.Errorf("Nu HTML checker (%v):\n%s", err, msg)
 	}
 }
+
+// TestReadableOnAPhone opens the pages at a phone's width: nothing may
+// stick out sideways, so a reader never has to scroll horizontally.
+func TestReadableOnAPhone(t *testing.T) {
+	ctx := browsertest.New(t)
+	out := builtReal(t)
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(360, 740)); err != nil {
+		t.Fatal(err)
+	}
+	for _, page := range []string{"index.html", "21-082/index.html", "21-082/bijlage/index.html", "handreikingen/handreiking-integriteit/index.html", "afkortingen/index.html"} {
+		if err := chromedp.Do(ctx, chromedp.Navigate(fileURL(out, page))); err != nil {
+			t.Fatal(err)
+		}
+		w, err := chromedp.Run(ctx, chromedp.Evaluate[[]int](`[document.documentElement.scrollWidth, document.documentElement.clientWidth]`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if w[0] > w[1] {
+			t.Errorf("%s is %d px wide on a %d px screen", page, w[0], w[1])
+		}
+	}
+}

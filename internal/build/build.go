@@ -229,7 +229,7 @@ func exportSearch(s *site.Site, idx *search.Index, static *search.StaticWriter, 
 	guides := make([]search.Unit, 0, len(s.Guides))
 	base := len(s.Content.LetterSlugs) * search.UnitsPerLetter
 	for i, g := range s.Guides {
-		guides = append(guides, search.GuideUnit(g, render.KindLabel(g.Kind), base+i))
+		guides = append(guides, search.GuideUnit(g, content.KindLabel(g.Kind), base+i))
 	}
 	if err := idx.Add(guides); err != nil {
 		return nil, err

@@ -19,6 +19,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"path"
 	"regexp"
 	"slices"
@@ -102,8 +103,17 @@ type Site struct {
 	LetterSlugs   []string       // sorted
 }
 
-// Kinds lists the accepted values of a handreiking's kind field.
-var Kinds = []string{"beleidskader", "brochure", "circulaire", "handreiking", "infographic", "instrument", "leidraad", "nieuwsbericht", "overig", "programma", "website", "wetsvoorstel"}
+// kindLabels maps the accepted values of a handreiking's kind field to
+// the Dutch label readers see.
+var kindLabels = map[string]string{
+	"beleidskader": "Beleidskader", "brochure": "Brochure", "circulaire": "Circulaire",
+	"handreiking": "Handreiking", "infographic": "Infographic", "instrument": "Instrument",
+	"leidraad": "Leidraad", "nieuwsbericht": "Nieuwsbericht", "overig": "Document",
+	"programma": "Programma", "website": "Website", "wetsvoorstel": "Wetsvoorstel",
+}
+
+// KindLabel is the Dutch label of a handreiking kind, as readers see it.
+func KindLabel(kind string) string { return kindLabels[kind] }
 
 // Load reads site.yaml, afkortingen.yaml and the handreikingen of fsys and
 // lists the letters. prefix is prepended to paths in diagnostics.
@@ -237,8 +247,9 @@ func (s *Site) loadGuides(diags *diag.List) {
 		if g.ID != "" && !checkID(src, g.IDOffset, g.ID, diags) || !decoded {
 			continue
 		}
-		if !slices.Contains(Kinds, g.Kind) {
-			diags.Add(src, fm.valueOffset("kind"), "unknown kind %q (known: %s)", g.Kind, strings.Join(Kinds, ", "))
+		if _, ok := kindLabels[g.Kind]; !ok {
+			known := slices.Sorted(maps.Keys(kindLabels))
+			diags.Add(src, fm.valueOffset("kind"), "unknown kind %q (known: %s)", g.Kind, strings.Join(known, ", "))
 		}
 		if g.URL != "" && !strings.HasPrefix(g.URL, "https://") && !strings.HasPrefix(g.URL, "http://") {
 			diags.Add(src, fm.valueOffset("url"), "url must be an absolute http(s) address, got %q", g.URL)

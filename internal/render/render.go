@@ -237,7 +237,7 @@ var funcs = template.FuncMap{
 	"date":    content.DutchDate,
 	"isodate": func(t time.Time) string { return t.Format(time.DateOnly) },
 	"tel":     telURL,
-	"kind":    KindLabel,
+	"kind":    content.KindLabel,
 	"abbrid":  func(term string) string { return "afk-" + markdown.Slug(term) },
 }
 
@@ -251,19 +251,4 @@ func telURL(number string) template.URL {
 		digits = "+31" + digits[1:]
 	}
 	return template.URL("tel:" + digits)
-}
-
-var kindLabels = map[string]string{
-	"brochure": "Brochure", "circulaire": "Circulaire", "handreiking": "Handreiking",
-	"infographic": "Infographic", "nieuwsbericht": "Nieuwsbericht", "wetsvoorstel": "Wetsvoorstel",
-	"website": "Website", "beleidskader": "Beleidskader", "instrument": "Instrument", "leidraad": "Leidraad",
-	"programma": "Programma", "overig": "Document",
-}
-
-// KindLabel is the Dutch label of a handreiking kind, as readers see it.
-func KindLabel(kind string) string {
-	if l, ok := kindLabels[kind]; ok {
-		return l
-	}
-	return kind
 }

@@ -236,7 +236,7 @@ func (d *Dictionary) analyseSurfaces(x *Index) error {
 	if a == nil {
 		return fmt.Errorf("search: no %s analyzer", nl.AnalyzerName)
 	}
-	for _, w := range x.Surfaces() {
+	for _, w := range x.surfaceWords() {
 		toks := a.Analyze([]byte(w))
 		if len(toks) != 1 {
 			continue // a stop word, or a word the tokenizer splits differently on its own

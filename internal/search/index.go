@@ -176,8 +176,8 @@ func (x *Index) flushLocked() error {
 	return nil
 }
 
-// Surfaces returns the distinct lowercased words of every unit, sorted.
-func (x *Index) Surfaces() []string {
+// surfaceWords returns the distinct lowercased words of every unit, sorted.
+func (x *Index) surfaceWords() []string {
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	out := make([]string, 0, len(x.surfaces))

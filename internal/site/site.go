@@ -229,7 +229,7 @@ func (s *Site) resolveLetterLink(rl *Letter, link *markdown.Link, d *content.Doc
 			ref.SectionTitle = a.Title
 		}
 	}
-	target := s.resolveLink(link, d, from, rl.Anchors, diags)
+	target := s.resolveLink(link, d, from, rl, diags)
 	switch t := target.(type) {
 	case *Guide:
 		rl.guideRef[t.ID] = append(rl.guideRef[t.ID], ref)
@@ -259,8 +259,8 @@ func (rl *Letter) sectionOf(id string) *Section {
 
 // resolveLink rewrites one link's destination to a relative URL and returns
 // what it points at (*Guide, *anchors.Anchor, or nil for external links and
-// errors). local holds the ids of the letter the link is in, if any.
-func (s *Site) resolveLink(link *markdown.Link, d *content.Doc, from string, local *anchors.Registry, diags *diag.List) any {
+// errors). local is the letter the link is in, nil for a handreiking.
+func (s *Site) resolveLink(link *markdown.Link, d *content.Doc, from string, local *Letter, diags *diag.List) any {
 	off := d.BodyOffset + link.Offset
 	dest := link.Dest
 	what := "link"
@@ -274,10 +274,10 @@ func (s *Site) resolveLink(link *markdown.Link, d *content.Doc, from string, loc
 	case strings.HasPrefix(dest, "#"):
 		id := dest[1:]
 		if local != nil {
-			if a := local.Lookup(id); a != nil {
-				to := LetterPath(letterSlug(from))
+			if a := local.Anchors.Lookup(id); a != nil {
+				to := LetterPath(local.Info.Slug)
 				if a.Page == anchors.AnnexPage {
-					to = AnnexPath(letterSlug(from))
+					to = AnnexPath(local.Info.Slug)
 				}
 				link.SetDest(Rel(from, to, id))
 				return a
@@ -318,12 +318,6 @@ func (s *Site) resolveLink(link *markdown.Link, d *content.Doc, from string, loc
 	return nil
 }
 
-// letterSlug extracts the letter folder from a page folder ("21-082/bijlage/" → "21-082").
-func letterSlug(from string) string {
-	slug, _, _ := strings.Cut(from, "/")
-	return slug
-}
-
 func hasScheme(dest string, schemes ...string) bool {
 	for _, sc := range schemes {
 		if len(dest) > len(sc) && strings.EqualFold(dest[:len(sc)+1], sc+":") {
@@ -351,10 +345,10 @@ func statNoLink(c *content.Site, name string) (fs.FileInfo, error) {
 }
 
 // suggest proposes the nearest known ids for a mistyped one.
-func (s *Site) suggest(id string, local *anchors.Registry) string {
+func (s *Site) suggest(id string, local *Letter) string {
 	var known []string
 	if local != nil {
-		for _, a := range local.All() {
+		for _, a := range local.Anchors.All() {
 			known = append(known, a.ID)
 		}
 	}
