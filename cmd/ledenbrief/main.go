@@ -4,9 +4,11 @@
 //
 // Usage:
 //
-//	ledenbrief build [--content DIR] [--out DIR] [--base-url URL] [--theme DIR]
-//	ledenbrief check [--content DIR] [--theme DIR]
-//	ledenbrief search [--content DIR] [--n N] [--json] QUERY
+//	ledenbrief build   [--content DIR] [--out DIR] [--base-url URL] [--theme DIR] [--drafts]
+//	ledenbrief check   [--content DIR] [--theme DIR] [--drafts]
+//	ledenbrief anchors lock|check [--content DIR]
+//	ledenbrief new     NUMBER --from NUMBER [--content DIR] [--date YYYY-MM-DD]
+//	ledenbrief search  [--content DIR] [--n N] [--json] QUERY
 //
 // Content errors are printed to stderr as "file:line:col: message", all of
 // them at once. The exit status is 0 on success, 1 when the content has
@@ -38,8 +40,10 @@ var commands []command
 
 func init() {
 	commands = []command{
-		{"build", "[--content DIR] [--out DIR] [--base-url URL] [--theme DIR]", "build the site into the output folder", runBuild},
-		{"check", "[--content DIR] [--theme DIR]", "validate the content and templates, write nothing", runCheck},
+		{"build", "[--content DIR] [--out DIR] [--base-url URL] [--theme DIR] [--drafts]", "build the site into the output folder", runBuild},
+		{"check", "[--content DIR] [--theme DIR] [--drafts]", "validate the content and templates, write nothing", runCheck},
+		{"anchors", "lock|check [--content DIR]", "add the published anchors to content/anchors.lock, or list locked anchors that are gone", runAnchors},
+		{"new", "NUMBER --from NUMBER [--content DIR] [--date YYYY-MM-DD]", "start the next edition of a letter, as a draft", runNew},
 		{"search", "[--content DIR] [--n N] [--json] QUERY", "search the letters with bleve from the terminal", runSearch},
 		{"help", "", "show this help", func([]string, io.Writer) int { usage(os.Stdout); return 0 }},
 	}
@@ -75,7 +79,7 @@ func run(args []string, stderr io.Writer) int {
 func usage(w io.Writer) {
 	fmt.Fprintln(w, "Usage: ledenbrief COMMAND [flags]\n\nCommands:")
 	for _, c := range commands {
-		fmt.Fprintf(w, "  %-6s %s\n         %s\n", c.name, c.args, c.summary)
+		fmt.Fprintf(w, "  %-7s %s\n          %s\n", c.name, c.args, c.summary)
 	}
 	fmt.Fprintln(w, "\nRun 'ledenbrief COMMAND -h' for a command's flags.")
 }
@@ -89,6 +93,7 @@ func newFlagSet(name string, stderr io.Writer, bf *buildFlags, writes bool) *fla
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&bf.opts.Content, "content", "content", "content `folder`")
+	fs.BoolVar(&bf.opts.Drafts, "drafts", false, "also build letters marked draft: true, each page marked as a concept")
 	fs.StringVar(&bf.opts.ThemeDir, "theme", "", "`folder` with templates/ and assets/ that override the built-in theme (default: the content folder's parent, when it has them)")
 	if writes {
 		fs.StringVar(&bf.opts.Out, "out", "public", "output `folder`; replaced only when the build succeeds")

@@ -1,7 +1,10 @@
-// Package anchors keeps the registry of ids a letter publishes: every annex
+// Package anchors keeps the ids a site publishes and the lock that keeps
+// them published. A Registry holds the ids of one letter: every annex
 // section, every heading of the letter and its annex, each on the page it
-// lands on. It reports an id used twice, because a reader following a link
-// must land on exactly one place. It knows nothing of Markdown or HTML.
+// lands on, and the aliases that keep old ids landing on their new place.
+// It reports an id used twice, because a reader following a link must land
+// on exactly one place. The Lock (lock.go) is the list of every anchor ever
+// published. The package knows nothing of Markdown, HTML or URLs.
 package anchors
 
 import (
@@ -19,11 +22,13 @@ const (
 
 // Anchor is one published id.
 type Anchor struct {
-	ID     string
-	Page   Page
-	Title  string // text of the heading the id belongs to
-	Src    *diag.Source
-	Offset int
+	ID      string
+	Page    Page
+	Title   string // text of the heading the id belongs to
+	Section string // id of the annex section that holds it; "" on the letter page
+	AliasOf string // the live id an alias stands for; "" for a live id
+	Src     *diag.Source
+	Offset  int
 }
 
 // Registry holds the anchors of one letter.
@@ -42,7 +47,12 @@ func NewRegistry() *Registry {
 func (r *Registry) Add(a Anchor, diags *diag.List) bool {
 	if prev, ok := r.byID[a.ID]; ok {
 		line, col := prev.Src.Position(prev.Offset)
-		diags.Add(a.Src, a.Offset, "duplicate id %q: already used at %s:%d:%d; give one of them another id with {#…}", a.ID, prev.Src.Path, line, col)
+		switch {
+		case a.AliasOf != "" || prev.AliasOf != "":
+			diags.Add(a.Src, a.Offset, "alias %q collides with the same id at %s:%d:%d; an alias must be an id that nothing else uses", a.ID, prev.Src.Path, line, col)
+		default:
+			diags.Add(a.Src, a.Offset, "duplicate id %q: already used at %s:%d:%d; give one of them another id with {#…}", a.ID, prev.Src.Path, line, col)
+		}
 		return false
 	}
 	p := &a
@@ -51,9 +61,18 @@ func (r *Registry) Add(a Anchor, diags *diag.List) bool {
 	return true
 }
 
-// Lookup returns the anchor with id, or nil.
+// Lookup returns the anchor with id, live or alias, or nil.
 func (r *Registry) Lookup(id string) *Anchor {
 	return r.byID[id]
+}
+
+// Live returns the live anchor that id names, following an alias, or nil.
+func (r *Registry) Live(id string) *Anchor {
+	a := r.byID[id]
+	if a != nil && a.AliasOf != "" {
+		return r.byID[a.AliasOf]
+	}
+	return a
 }
 
 // All returns the anchors in the order they were added.

@@ -1,10 +1,12 @@
 // Package build runs the whole pipeline for one site: load the content,
-// resolve every letter, render every page, and publish the result. Letters
-// are streamed through a pool of workers, one letter at a time per worker,
-// so memory stays flat as a site grows. Output is written to a temporary
-// folder beside the target and swapped in only when the build had no
-// errors, so a failed or interrupted build never damages the previous
-// output.
+// index every letter (first pass: ids, sections, links between letters),
+// connect them (series, backlinks, the anchor lock), resolve and render
+// every letter (second pass), render the pages that list them, and publish
+// the result. Letters are streamed through a pool of workers in both
+// passes, one letter at a time per worker, so memory stays flat as a site
+// grows. Output is written to a temporary folder beside the target and
+// swapped in only when the build had no errors, so a failed or
+// interrupted build never damages the previous output.
 package build
 
 import (
@@ -48,6 +50,9 @@ type Options struct {
 	ThemeDir string
 	// Check validates the content and renders every page without writing.
 	Check bool
+	// Drafts builds the letters marked draft too, each page marked as a
+	// concept; they stay out of the home page, feed, sitemap and search.
+	Drafts bool
 	// Workers is the number of letters processed at once; 0 means one per CPU.
 	Workers int
 	// KeepIndex returns the bleve index in the Result, made with term
@@ -74,21 +79,17 @@ type Result struct {
 func Run(opts Options) (*Result, error) {
 	res := &Result{Diags: &diag.List{}}
 	diags := res.Diags
-	prefix := filepath.ToSlash(filepath.Clean(opts.Content))
-	if info, err := os.Stat(opts.Content); err != nil || !info.IsDir() {
-		return res, fmt.Errorf("content folder %s: not found", opts.Content)
+	s, err := Index(opts, diags)
+	if err != nil {
+		return res, err
 	}
-	c := content.Load(os.DirFS(opts.Content), prefix, diags)
-	if opts.BaseURL != "" {
-		c.Config.BaseURL = strings.TrimSuffix(opts.BaseURL, "/") + "/"
-	}
-	s := site.New(c, diags)
+	s.CheckLock(diags)
 
 	theme := fs.FS(ledenbrief.Theme)
 	if opts.ThemeDir != "" {
 		theme = render.Overlay(ledenbrief.Theme, os.DirFS(opts.ThemeDir))
 	}
-	r, err := render.New(theme, s.Converter, &c.Config)
+	r, err := render.New(theme, s.Converter, &s.Content.Config)
 	if err != nil {
 		return res, err
 	}
@@ -131,74 +132,131 @@ func Run(opts Options) (*Result, error) {
 	return res, out.commit()
 }
 
-// buildLetters resolves and renders every letter, several at once.
-func buildLetters(s *site.Site, r *render.Renderer, idx *search.Index, static *search.StaticWriter, out *publisher, workers int, diags *diag.List) error {
+// Index loads the content and makes the first pass over every letter:
+// the site it returns knows every letter's ids, sections, series and the
+// links between letters, but has rendered nothing and has not checked
+// the anchor lock (see site.Site.CheckLock).
+func Index(opts Options, diags *diag.List) (*site.Site, error) {
+	if info, err := os.Stat(opts.Content); err != nil || !info.IsDir() {
+		return nil, fmt.Errorf("content folder %s: not found", opts.Content)
+	}
+	prefix := filepath.ToSlash(filepath.Clean(opts.Content))
+	c := content.Load(os.DirFS(opts.Content), prefix, diags)
+	if opts.BaseURL != "" {
+		c.Config.BaseURL = strings.TrimSuffix(opts.BaseURL, "/") + "/"
+	}
+	s := site.New(c, opts.Drafts, diags)
+	err := forEach(c.LetterSlugs, opts.Workers, func(i int, slug string) error {
+		if l := c.LoadLetter(slug, diags); l != nil {
+			s.IndexLetter(l, i, diags)
+		}
+		return nil
+	})
+	s.Link(diags)
+	return s, err
+}
+
+// forEach calls f for every item on a pool of workers and returns the
+// first error; after an error the remaining items are skipped.
+func forEach[T any](items []T, workers int, f func(int, T) error) error {
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	type job struct {
-		slug string
-		n    int // position among the letters, for the search index's numbering
-	}
-	jobs := make(chan job)
-	errs := make(chan error, workers)
+	var next atomic.Int64
+	var failed atomic.Bool
+	errs := make([]error, workers)
 	var wg sync.WaitGroup
-	for range workers {
+	for w := range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			var buf bytes.Buffer
-			for j := range jobs {
-				if err := buildLetter(s, r, idx, static, out, j.slug, j.n, &buf, diags); err != nil {
-					errs <- err
-					for range jobs { // drain so the sender finishes
-					}
+			for !failed.Load() {
+				i := int(next.Add(1)) - 1
+				if i >= len(items) {
 					return
+				}
+				if err := f(i, items[i]); err != nil {
+					errs[w] = err
+					failed.Store(true)
 				}
 			}
 		}()
 	}
-	for n, slug := range s.Content.LetterSlugs {
-		jobs <- job{slug, n}
-	}
-	close(jobs)
 	wg.Wait()
-	close(errs)
-	return <-errs
+	return errors.Join(errs...)
 }
 
-func buildLetter(s *site.Site, r *render.Renderer, idx *search.Index, static *search.StaticWriter, out *publisher, slug string, n int, buf *bytes.Buffer, diags *diag.List) error {
-	l := s.Content.LoadLetter(slug, diags)
-	if l == nil {
-		return nil
+// buildLetters resolves and renders every letter, several at once: its
+// page, its annex, what changed since the previous edition, and its
+// searchable units (drafts are never searchable).
+func buildLetters(s *site.Site, r *render.Renderer, idx *search.Index, static *search.StaticWriter, out *publisher, workers int, diags *diag.List) error {
+	var bufs sync.Pool
+	return forEach(s.Letters, workers, func(_ int, li *site.LetterInfo) error {
+		buf, _ := bufs.Get().(*bytes.Buffer)
+		if buf == nil {
+			buf = new(bytes.Buffer)
+		}
+		defer bufs.Put(buf)
+		return buildLetter(s, r, idx, static, out, li, buf, diags)
+	})
+}
+
+func buildLetter(s *site.Site, r *render.Renderer, idx *search.Index, static *search.StaticWriter, out *publisher, li *site.LetterInfo, buf *bytes.Buffer, diags *diag.List) error {
+	l, err := reload(s, li.Slug)
+	if err != nil {
+		return err
 	}
 	rl := s.ResolveLetter(l, diags)
-	s.AddLetter(rl)
-	units, err := search.LetterUnits(rl, n*search.UnitsPerLetter)
+	if !li.Meta.Draft {
+		units, err := search.LetterUnits(rl, li.Order()*search.UnitsPerLetter)
+		if err != nil {
+			diags.Add(l.Body.Src, 0, "%v", err)
+			return nil
+		}
+		if err := idx.Add(units); err != nil {
+			return err
+		}
+		if err := static.WriteDocs(units); err != nil {
+			return err
+		}
+	}
+	title := li.Meta.Number + ": " + li.Meta.Subject
+	draft := li.Meta.Draft
+	if err := out.page(r, buf, &render.Page{Kind: render.KindLetter, Path: li.Path(), Title: title, Description: li.Meta.Summary, Letter: rl, Draft: draft}); err != nil {
+		return err
+	}
+	if len(rl.Sections) > 0 {
+		if err := out.page(r, buf, &render.Page{Kind: render.KindAnnex, Path: li.AnnexPath(), Title: "Bijlage bij " + title, Letter: rl, Draft: draft}); err != nil {
+			return err
+		}
+	}
+	prev := li.Previous()
+	if prev == nil {
+		return nil
+	}
+	pl, err := reload(s, prev.Slug)
 	if err != nil {
-		diags.Add(l.Body.Src, 0, "%v", err)
-		return nil
-	}
-	if err := idx.Add(units); err != nil {
 		return err
 	}
-	if err := static.WriteDocs(units); err != nil {
-		return err
+	changes := s.Changes(rl, s.Parse(pl))
+	return out.page(r, buf, &render.Page{Kind: render.KindChanges, Path: li.ChangesPath(), Title: "Wijzigingen in " + li.Meta.Number, Changes: changes, Draft: draft})
+}
+
+// reload loads a letter again in the second pass. Its problems were
+// reported in the first; a letter that no longer loads was changed on
+// disk during the build.
+func reload(s *site.Site, slug string) (*content.Letter, error) {
+	l := s.Content.LoadLetter(slug, &diag.List{})
+	if l == nil {
+		return nil, fmt.Errorf("letter %s changed during the build; build again", slug)
 	}
-	title := rl.Info.Meta.Number + ": " + rl.Info.Meta.Subject
-	if err := out.page(r, buf, &render.Page{Kind: render.KindLetter, Path: site.LetterPath(slug), Title: title, Description: rl.Info.Meta.Summary, Letter: rl}); err != nil {
-		return err
-	}
-	if len(rl.Sections) == 0 {
-		return nil
-	}
-	return out.page(r, buf, &render.Page{Kind: render.KindAnnex, Path: site.AnnexPath(slug), Title: "Bijlage bij " + title, Letter: rl})
+	return l, nil
 }
 
 // buildRest writes everything that needs all letters: handreikingen with
-// their backlinks, the index pages, the static search index, the feed,
-// the sitemap and the assets. The search index is read back and exported
-// while the pages are rendered.
+// their backlinks, the index pages, series pages, the pages kept for
+// aliases, the static search index, the feed, the sitemap and the assets.
+// The search index is read back and exported while the pages are rendered.
 func buildRest(s *site.Site, r *render.Renderer, idx *search.Index, static *search.StaticWriter, out *publisher, workers int, diags *diag.List) (*search.Dictionary, error) {
 	s.ResolveGuides(diags)
 	var dict *search.Dictionary
@@ -211,13 +269,20 @@ func buildRest(s *site.Site, r *render.Renderer, idx *search.Index, static *sear
 
 	cfg := &s.Content.Config
 	pages := []*render.Page{
-		{Kind: render.KindHome, Path: site.HomePath, Title: "Ledenbrieven", Description: cfg.Description, Letters: s.Letters},
+		{Kind: render.KindHome, Path: site.HomePath, Title: "Ledenbrieven", Description: cfg.Description, Home: s.Home()},
 		{Kind: render.KindGuides, Path: site.GuidesPath, Title: "Handreikingen", Guides: s.Guides},
 		{Kind: render.KindAbbreviations, Path: site.AbbreviationsPath, Title: "Afkortingen", Abbreviations: s.Content.Abbreviations},
 		{Kind: render.KindSearch, Path: site.SearchPath, Title: "Zoeken"},
 	}
 	for _, g := range s.Guides {
 		pages = append(pages, &render.Page{Kind: render.KindGuide, Path: g.Path(), Title: g.Title, Guide: g})
+	}
+	for _, sr := range s.Series {
+		n := sr.Newest()
+		pages = append(pages, &render.Page{Kind: render.KindSeries, Path: sr.Path(), Title: n.Meta.Subject, Series: sr, Refresh: n.Path()})
+	}
+	for _, rd := range s.Redirects {
+		pages = append(pages, &render.Page{Kind: render.KindRedirect, Path: rd.Path, Title: rd.Title, Redirect: rd, Refresh: rd.To})
 	}
 	err := errors.Join(renderPages(r, out, pages, workers), writeFiles(s, r, out), <-exported)
 	return dict, err
@@ -250,30 +315,10 @@ func exportSearch(s *site.Site, idx *search.Index, static *search.StaticWriter, 
 
 // renderPages renders pages with a pool of workers.
 func renderPages(r *render.Renderer, out *publisher, pages []*render.Page, workers int) error {
-	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
-	}
-	next := make(chan *render.Page)
-	errs := make([]error, workers)
-	var wg sync.WaitGroup
-	for w := range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			var buf bytes.Buffer
-			for p := range next {
-				if errs[w] == nil {
-					errs[w] = out.page(r, &buf, p)
-				}
-			}
-		}()
-	}
-	for _, p := range pages {
-		next <- p
-	}
-	close(next)
-	wg.Wait()
-	return errors.Join(errs...)
+	return forEach(pages, workers, func(_ int, p *render.Page) error {
+		var buf bytes.Buffer
+		return out.page(r, &buf, p)
+	})
 }
 
 // writeFiles writes the theme's assets, the media the content links to,

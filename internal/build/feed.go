@@ -45,10 +45,11 @@ func atomFeed(s *site.Site) ([]byte, error) {
 		Author: cfg.Publisher,
 	}
 	f.Updated = "2000-01-01T00:00:00Z"
-	if len(s.Letters) > 0 {
-		f.Updated = atomTime(s.Letters[0].Meta.Date)
+	letters := s.Published()
+	if len(letters) > 0 {
+		f.Updated = atomTime(letters[0].Meta.Date)
 	}
-	for _, l := range s.Letters {
+	for _, l := range letters {
 		url := cfg.BaseURL + site.LetterPath(l.Slug)
 		f.Entries = append(f.Entries, atomEntry{
 			Title:   l.Meta.Number + ": " + l.Meta.Subject,
@@ -85,11 +86,19 @@ type urlset struct {
 func sitemap(s *site.Site) []byte {
 	base := s.Content.Config.BaseURL
 	u := urlset{URLs: []sitemapURL{{Loc: base}, {Loc: base + site.GuidesPath}, {Loc: base + site.AbbreviationsPath}}}
-	for _, l := range s.Letters {
+	for _, l := range s.Published() {
 		d := l.Meta.Date.Format(time.DateOnly)
 		u.URLs = append(u.URLs, sitemapURL{Loc: base + site.LetterPath(l.Slug), LastMod: d})
 		if len(l.Sections) > 0 {
 			u.URLs = append(u.URLs, sitemapURL{Loc: base + site.AnnexPath(l.Slug), LastMod: d})
+		}
+		if l.Previous() != nil {
+			u.URLs = append(u.URLs, sitemapURL{Loc: base + site.ChangesPath(l.Slug), LastMod: d})
+		}
+	}
+	for _, sr := range s.Series {
+		if n := sr.Newest(); !n.Meta.Draft {
+			u.URLs = append(u.URLs, sitemapURL{Loc: base + sr.Path(), LastMod: n.Meta.Date.Format(time.DateOnly)})
 		}
 	}
 	for _, g := range s.Guides {

@@ -10,6 +10,12 @@
 //	brieven/<nn-nnn>/brief.md    a letter; the folder is its number with "/" → "-"
 //	brieven/<nn-nnn>/bijlage/*.md    the annex, one file per section, in file-name order
 //	handreikingen/*.md           one handreiking (guide, circular, website …) per file
+//	anchors.lock                 every anchor ever published (read here, kept by the anchors package)
+//
+// A letter, an annex section and a handreiking may keep ids they had before
+// with the front matter field "aliases" (a list of ids; for a letter, of
+// letter folders like 21-082). A letter with "draft: true" is a concept:
+// it is only built when drafts are asked for.
 //
 // Every file must be valid UTF-8 and a regular file: symbolic links are
 // refused so that nothing outside the content folder can leak into a site.
@@ -56,6 +62,13 @@ type Doc struct {
 	ID         string // the stable anchor of the document (annex sections and handreikingen)
 	IDOffset   int    // byte offset of the id's value, for diagnostics
 	Title      string
+	Aliases    []Alias // ids the document had before, still published
+}
+
+// Alias is an old id kept alive, with the offset of where it is declared.
+type Alias struct {
+	ID     string
+	Offset int
 }
 
 // Body returns the Markdown body of d.
@@ -72,14 +85,16 @@ type LetterMeta struct {
 	Attachments int       // number of bijlagen
 	Series      string    // id of the series the letter belongs to
 	Summary     string    // one or two sentences for the home page and feed
+	Draft       bool      // a concept, built only on request
 }
 
 // Letter is one edition: the letter and its annex.
 type Letter struct {
-	Slug  string // folder name, "21-082"
-	Meta  LetterMeta
-	Body  *Doc
-	Annex []*Doc // in file-name order
+	Slug    string // folder name, "21-082"
+	Meta    LetterMeta
+	Body    *Doc
+	Annex   []*Doc  // in file-name order
+	Aliases []Alias // folders the letter was published under before
 }
 
 // Guide is a handreiking: a document the letters refer to.
@@ -101,7 +116,11 @@ type Site struct {
 	Abbreviations []Abbreviation // sorted by term
 	Guides        []*Guide       // sorted by id
 	LetterSlugs   []string       // sorted
+	Lock          *diag.Source   // anchors.lock; nil when the site has none yet
 }
+
+// LockFile is the name of the anchor lock in the content folder.
+const LockFile = "anchors.lock"
 
 // kindLabels maps the accepted values of a handreiking's kind field to
 // the Dutch label readers see.
@@ -123,7 +142,28 @@ func Load(fsys fs.FS, prefix string, diags *diag.List) *Site {
 	s.loadAbbreviations(diags)
 	s.loadGuides(diags)
 	s.listLetters(diags)
+	s.loadLock(diags)
 	return s
+}
+
+func (s *Site) loadLock(diags *diag.List) {
+	if _, err := fs.Lstat(s.FS, LockFile); errors.Is(err, fs.ErrNotExist) {
+		return
+	}
+	if src, ok := s.source(LockFile, diags); ok {
+		s.Lock = src
+	}
+}
+
+// Source reads one file of the content folder by its slash-separated
+// name, refusing symbolic links and invalid UTF-8 as every load does. It
+// returns nil when the file cannot be read; the reason is in diags.
+func (s *Site) Source(name string, diags *diag.List) *diag.Source {
+	src, ok := s.source(name, diags)
+	if !ok {
+		return nil
+	}
+	return src
 }
 
 // source reads one file, refusing symbolic links and invalid UTF-8.
@@ -242,8 +282,10 @@ func (s *Site) loadGuides(diags *diag.List) {
 			{name: "publisher", set: text(&g.Publisher)},
 			{name: "url", set: text(&g.URL)},
 			{name: "date", set: text(&g.Date)},
+			{name: "aliases", set: aliases(fm, &g.Aliases)},
 		}, diags)
 		g.IDOffset = fm.valueOffset("id")
+		decoded = checkAliases(src, g.ID, g.Aliases, ValidID, diags) && decoded
 		if g.ID != "" && !checkID(src, g.IDOffset, g.ID, diags) || !decoded {
 			continue
 		}
@@ -329,8 +371,13 @@ func (s *Site) LoadLetter(slug string, diags *diag.List) *Letter {
 		{name: "attachments", set: number(&m.Attachments)},
 		{name: "series", set: text(&m.Series)},
 		{name: "summary", set: text(&m.Summary)},
+		{name: "draft", set: boolean(&m.Draft)},
+		{name: "aliases", set: aliases(fm, &l.Aliases)},
 	}, diags)
 	l.Body = &Doc{Src: src, BodyOffset: body, Title: m.Subject}
+	if !checkAliases(src, slug, l.Aliases, slugRE.MatchString, diags) {
+		ok = false
+	}
 	if t, err := time.Parse(time.DateOnly, date); date != "" && err != nil {
 		diags.Add(src, fm.valueOffset("date"), "date must be written as YYYY-MM-DD, got %q", date)
 		ok = false
@@ -355,6 +402,28 @@ func (s *Site) LoadLetter(slug string, diags *diag.List) *Letter {
 		return nil
 	}
 	return l
+}
+
+// checkAliases reports aliases that are malformed, repeated, or equal to
+// the live id they stand in for.
+func checkAliases(src *diag.Source, live string, list []Alias, valid func(string) bool, diags *diag.List) bool {
+	ok := true
+	seen := map[string]bool{}
+	for _, a := range list {
+		switch {
+		case !valid(a.ID):
+			diags.Add(src, a.Offset, "invalid alias %q: it must look like an id of the same kind", a.ID)
+		case a.ID == live:
+			diags.Add(src, a.Offset, "alias %q is the live id itself; list only ids that are no longer used", a.ID)
+		case seen[a.ID]:
+			diags.Add(src, a.Offset, "alias %q is listed twice", a.ID)
+		default:
+			seen[a.ID] = true
+			continue
+		}
+		ok = false
+	}
+	return ok
 }
 
 // checkNumber reports a letter number that is malformed or does not
@@ -385,9 +454,13 @@ func (s *Site) loadSection(name string, diags *diag.List) (*Doc, bool) {
 	ok = fm.decode([]field{
 		{name: "id", required: true, set: text(&d.ID)},
 		{name: "title", required: true, set: text(&d.Title)},
+		{name: "aliases", set: aliases(fm, &d.Aliases)},
 	}, diags)
 	d.IDOffset = fm.valueOffset("id")
 	if d.ID != "" && !checkID(src, d.IDOffset, d.ID, diags) {
+		ok = false
+	}
+	if !checkAliases(src, d.ID, d.Aliases, ValidID, diags) {
 		ok = false
 	}
 	return d, ok

@@ -164,6 +164,24 @@ func number(dst *int) func(*yaml.Node) error {
 	}
 }
 
+// aliases returns a field setter for a list of ids, as a YAML sequence
+// ("[oud-a, oud-b]") or a single value.
+func aliases(fm *frontMatter, dst *[]Alias) func(*yaml.Node) error {
+	return func(n *yaml.Node) error {
+		items := []*yaml.Node{n}
+		if n.Kind == yaml.SequenceNode {
+			items = n.Content
+		}
+		for _, it := range items {
+			if it.Kind != yaml.ScalarNode || it.Value == "" {
+				return fmt.Errorf("expected a list of ids, like [oude-id]")
+			}
+			*dst = append(*dst, Alias{ID: it.Value, Offset: fm.nodeOffset(it)})
+		}
+		return nil
+	}
+}
+
 // boolean returns a field setter for true/false.
 func boolean(dst *bool) func(*yaml.Node) error {
 	return func(n *yaml.Node) error {

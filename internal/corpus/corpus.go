@@ -79,7 +79,7 @@ func (w *writer) letter(r *rand.Rand, i int, slug string) {
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "---\nnumber: %s\nreference: TRE/U%09d\ndate: %04d-%02d-%02d\nsubject: %s\nto: Aan de leden\nphone: 070-373 83 93\nattachments: 1\nseries: reeks-%d\n---\n",
-		number, i, 2010+i/999, 1+i%12, 1+i%28, title(r, 7), i%50)
+		number, i, 2010+i/999, 1+i%12, 1+i%28, title(r, 7), i/3)
 	fmt.Fprintf(&b, "Geachte leden van college en gemeenteraad,\n\n%s\n\n", paragraph(r, 60))
 	for s, id := range sections {
 		fmt.Fprintf(&b, "## %s {#brief-%d}\n\n%s [Hier](#%s) leest u meer.\n\n", title(r, 2), s+1, paragraph(r, 30), id)

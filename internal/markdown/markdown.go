@@ -1,6 +1,7 @@
 // Package markdown turns the Markdown body of a letter, annex section or
 // handreiking into HTML with goldmark. It owns the Markdown dialect: heading
-// ids ({#id} or a Dutch slug), visible heading permalinks, abbreviations
+// ids ({#id} or a Dutch slug) and their aliases ({#id alias="old-id"}),
+// visible heading permalinks, abbreviations
 // marked with <abbr> on first use per section, and raw HTML escaped unless
 // allowed. It reports the document's headings and links with their byte
 // offsets, and lets a caller rewrite link destinations between parsing and
@@ -67,9 +68,10 @@ func New(opts Options) *Converter {
 type Heading struct {
 	Level    int
 	ID       string
-	Text     string // plain text, without markup
-	Offset   int    // byte offset in the parsed source
-	Explicit bool   // the id was written as {#id}
+	Text     string   // plain text, without markup
+	Offset   int      // byte offset in the parsed source
+	Explicit bool     // the id was written as {#id}
+	Aliases  []string // old ids kept alive, from {#id alias="old other-old"}
 }
 
 // Link is a link or image of a document, in source order.
@@ -137,7 +139,7 @@ func (d *Doc) collect() {
 			section = id
 			d.Headings = append(d.Headings, Heading{
 				Level: n.Level, ID: id, Text: plainText(n, d.Source),
-				Offset: blockOffset(n), Explicit: explicit,
+				Offset: blockOffset(n), Explicit: explicit, Aliases: headingAliases(n),
 			})
 		case *ast.Link:
 			d.Links = append(d.Links, &Link{Dest: string(n.Destination), Text: plainText(n, d.Source), Offset: n.Pos(), Section: section, node: n})
@@ -163,6 +165,22 @@ func headingID(h *ast.Heading, src []byte) (string, bool) {
 		explicit = bytes.Contains(line, []byte("{#"))
 	}
 	return string(id), explicit
+}
+
+// headingAliases returns the ids of a heading's alias attribute, which
+// keeps links to its earlier ids landing on it.
+func headingAliases(h *ast.Heading) []string {
+	v, ok := h.AttributeString("alias")
+	if !ok {
+		return nil
+	}
+	switch v := v.(type) {
+	case []byte:
+		return strings.Fields(string(v))
+	case string:
+		return strings.Fields(v)
+	}
+	return nil
 }
 
 func blockOffset(n ast.Node) int {
@@ -219,7 +237,9 @@ func (r *nodeRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
 }
 
 // heading writes <hN id> with a permalink, so that every section can be
-// linked to by a reader as well as by an editor.
+// linked to by a reader as well as by an editor. Each alias becomes an
+// empty element with the old id inside the heading, so that a link to the
+// old id lands on exactly the same spot, without a script.
 func (r *nodeRenderer) heading(w util.BufWriter, src []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
 	n := node.(*ast.Heading)
 	tag := "h" + string(rune('0'+n.Level))
@@ -231,6 +251,11 @@ func (r *nodeRenderer) heading(w util.BufWriter, src []byte, node ast.Node, ente
 			w.WriteString(`"`)
 		}
 		w.WriteString(">")
+		for _, alias := range headingAliases(n) {
+			w.WriteString(`<span class="alias" id="`)
+			w.WriteString(html.EscapeString(alias))
+			w.WriteString(`"></span>`)
+		}
 		return ast.WalkContinue, nil
 	}
 	if id, ok := n.AttributeString("id"); ok {

@@ -26,6 +26,7 @@ import (
 	"github.com/tdewolff/minify/v2/js"
 
 	"ledenbrief/internal/content"
+	"ledenbrief/internal/diff"
 	"ledenbrief/internal/markdown"
 	"ledenbrief/internal/site"
 )
@@ -39,9 +40,12 @@ const (
 	KindGuides        = "guides"
 	KindAbbreviations = "abbreviations"
 	KindSearch        = "search"
+	KindChanges       = "changes"  // what changed in an edition
+	KindSeries        = "series"   // a series, leading to its newest edition
+	KindRedirect      = "redirect" // an old address kept for an alias
 )
 
-var kinds = []string{KindHome, KindLetter, KindAnnex, KindGuide, KindGuides, KindAbbreviations, KindSearch}
+var kinds = []string{KindHome, KindLetter, KindAnnex, KindGuide, KindGuides, KindAbbreviations, KindSearch, KindChanges, KindSeries, KindRedirect}
 
 // Asset is a theme file as published: its fingerprinted name and content.
 type Asset struct {
@@ -185,11 +189,20 @@ type Page struct {
 	Site        *content.Config
 	Canonical   string // absolute URL of the page
 
-	Letters       []*site.LetterInfo     // home
+	Home          []site.HomeEntry       // home
 	Letter        *site.Letter           // letter and annex
+	Changes       *site.Changes          // what changed in an edition
+	Series        *site.Series           // a series page
+	Redirect      *site.Redirect         // an old address
 	Guide         *site.Guide            // a handreiking
 	Guides        []*site.Guide          // the handreikingen index
 	Abbreviations []content.Abbreviation // the abbreviations page
+
+	// Refresh, when set, is the folder of the page this one leads to at
+	// once (a series' newest edition, the new address of an alias).
+	Refresh string
+	// Draft marks every page of a letter that is not published yet.
+	Draft bool
 
 	Root string // relative path from the page to the site root
 	r    *Renderer
@@ -233,7 +246,22 @@ func (r *Renderer) Render(w io.Writer, p *Page) error {
 	return r.minifier.Minify("text/html", w, &b)
 }
 
+// diffText writes one piece of a word-level difference. Inserted and
+// deleted text also say so in words, for screen readers (which do not
+// announce <ins> and <del>) and for print in black and white.
+func diffText(op diff.Op) template.HTML {
+	text := template.HTMLEscapeString(op.Text)
+	switch op.Kind {
+	case diff.Insert:
+		return template.HTML(`<ins><span class="vh">[toegevoegd: </span>` + text + `<span class="vh">]</span></ins>`)
+	case diff.Delete:
+		return template.HTML(`<del><span class="vh">[verwijderd: </span>` + text + `<span class="vh">]</span></del>`)
+	}
+	return template.HTML(text)
+}
+
 var funcs = template.FuncMap{
+	"diff":    diffText,
 	"date":    content.DutchDate,
 	"isodate": func(t time.Time) string { return t.Format(time.DateOnly) },
 	"tel":     telURL,

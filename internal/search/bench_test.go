@@ -50,7 +50,11 @@ func BenchmarkIndex(b *testing.B) {
 	}
 	var diags diag.List
 	c := content.Load(os.DirFS(dir), "content", &diags)
-	s := site.New(c, &diags)
+	s := site.New(c, false, &diags)
+	for i, slug := range c.LetterSlugs {
+		s.IndexLetter(c.LoadLetter(slug, &diags), i, &diags)
+	}
+	s.Link(&diags)
 	var letters [][]search.Unit
 	for i, slug := range c.LetterSlugs {
 		units, err := search.LetterUnits(s.ResolveLetter(c.LoadLetter(slug, &diags), &diags), i*search.UnitsPerLetter)

@@ -1,8 +1,17 @@
 // Package site turns loaded content into the site as data: the pages, the
 // URL of every page, each letter's anchors, every link resolved to a
-// relative URL, and the backlinks from handreikingen and annex sections to
-// the places that link to them. It reports every link that does not land
-// and every id that is not unique. It neither reads files nor writes HTML.
+// relative URL, the backlinks from handreikingen and annex sections to
+// the places that link to them, the editions of a series and what changed
+// between them, the redirects that keep old ids alive, and the anchors the
+// site publishes against its lock. It reports every link that does not
+// land, every id that is not unique and every published anchor that was
+// lost. It neither reads files nor writes HTML.
+//
+// A site is made in two passes over its letters, so that links between
+// letters can be resolved while letters are streamed: IndexLetter records
+// each letter's ids, sections and outgoing links (pass one), Link connects
+// them (series, backlinks, lock), and ResolveLetter rewrites the links of
+// each letter as its pages are rendered (pass two).
 package site
 
 import (
@@ -20,24 +29,33 @@ import (
 	"ledenbrief/internal/markdown"
 )
 
-// Site is the resolved site apart from its letters, which are resolved one
-// at a time with ResolveLetter and handed back with AddLetter.
+// Site is the resolved site apart from its letters' pages, which are
+// resolved one at a time with ResolveLetter.
 type Site struct {
 	Content   *content.Site
 	Converter *markdown.Converter
-	Guides    []*Guide // sorted by id
-	Letters   []*LetterInfo
+	Guides    []*Guide      // sorted by id
+	Letters   []*LetterInfo // every letter built, newest first (after Link)
+	Series    []*Series     // sorted by id (after Link)
+	Redirects []*Redirect   // pages kept for aliases, sorted by path (after Link)
+	Lock      *anchors.Lock
+	// Drafts is whether letters marked draft are built.
+	Drafts bool
 
-	guideByID map[string]*Guide
-	mu        sync.Mutex
-	media     map[string]bool
+	guideByID    map[string]*Guide // by id and by alias
+	letterBySlug map[string]*LetterInfo
+	draftSlugs   map[string]bool // drafts left out of this build
+	mu           sync.Mutex
+	media        map[string]bool
+	fresh        []freshAnchor // anchors not in the lock yet, to explain a lost one
 }
 
 // Guide is a handreiking with its parsed body and everything that links to it.
 type Guide struct {
 	*content.Guide
-	Doc  *markdown.Doc
-	Refs []Ref // sorted: newest letter first, then document order
+	Doc     *markdown.Doc
+	Refs    []Ref // sorted: newest letter first, then document order
+	anchors *anchors.Registry
 }
 
 // Path is the folder of the guide's page.
@@ -61,73 +79,79 @@ func (r Ref) Path() string {
 	return LetterPath(r.Letter.Slug)
 }
 
-// LetterInfo is what the rest of the site needs to know of a letter once
-// its pages are written: enough for the home page, the feed and backlinks.
-type LetterInfo struct {
-	Slug     string
-	Meta     content.LetterMeta
-	Sections []SectionInfo // the annex's top-level sections
+// OnAnnex reports whether the reference is in the annex rather than the letter.
+func (r Ref) OnAnnex() bool { return r.Page == anchors.AnnexPage }
+
+// sortRefs orders references newest letter first, then in document order.
+func sortRefs(refs []Ref) {
+	slices.SortStableFunc(refs, func(a, b Ref) int {
+		if c := compareLetters(a.Letter, b.Letter); c != 0 {
+			return c
+		}
+		return a.order - b.order
+	})
 }
 
-// SectionInfo names one annex section.
-type SectionInfo struct {
-	ID, Title string
-}
-
-// Letter is one letter resolved: its documents parsed and its links
-// rewritten to relative URLs.
-type Letter struct {
-	Info     *LetterInfo
-	Body     *markdown.Doc
-	Src      *content.Letter
-	Sections []*Section
-	Anchors  *anchors.Registry
-	guideRef map[string][]Ref // guide id → references from this letter
-}
-
-// Section is one annex section.
-type Section struct {
-	Src  *content.Doc
-	Doc  *markdown.Doc
-	Back []Ref // the places in the letter that link to this section or its subsections
-}
-
-// New parses the handreikingen of c and prepares the site for its letters.
-func New(c *content.Site, diags *diag.List) *Site {
+// New parses the handreikingen of c and prepares the site for its
+// letters. Drafts are built only when drafts is true.
+func New(c *content.Site, drafts bool, diags *diag.List) *Site {
 	abbr := make(map[string]string, len(c.Abbreviations))
 	for _, a := range c.Abbreviations {
 		abbr[a.Term] = a.Expansion
 	}
 	s := &Site{
-		Content:   c,
-		Converter: markdown.New(markdown.Options{AllowHTML: c.Config.AllowHTML, Abbreviations: abbr}),
-		guideByID: map[string]*Guide{},
-		media:     map[string]bool{},
+		Content:      c,
+		Converter:    markdown.New(markdown.Options{AllowHTML: c.Config.AllowHTML, Abbreviations: abbr}),
+		Drafts:       drafts,
+		Lock:         anchors.ParseLock(c.Lock, diags),
+		guideByID:    map[string]*Guide{},
+		letterBySlug: map[string]*LetterInfo{},
+		draftSlugs:   map[string]bool{},
+		media:        map[string]bool{},
 	}
 	for _, cg := range c.Guides {
-		g := &Guide{Guide: cg, Doc: s.Converter.Parse(cg.Body())}
+		g := &Guide{Guide: cg, Doc: s.Converter.Parse(cg.Body()), anchors: anchors.NewRegistry()}
 		s.checkHeadings(&cg.Doc, g.Doc, 2, "## ", diags)
+		for _, h := range g.Doc.Headings {
+			s.register(g.anchors, anchors.Anchor{ID: h.ID, Title: h.Text, Src: cg.Src, Offset: cg.BodyOffset + h.Offset}, h.Aliases, g.Path(), false, diags)
+		}
 		s.guideByID[g.ID] = g
 		s.Guides = append(s.Guides, g)
+	}
+	for _, g := range s.Guides {
+		for _, a := range g.Aliases {
+			if prev := s.guideByID[a.ID]; prev != nil {
+				diags.Add(g.Src, a.Offset, "alias %q collides with handreiking %q (%s); an alias must be an id that nothing else uses", a.ID, prev.ID, prev.Src.Path)
+				continue
+			}
+			s.guideByID[a.ID] = g
+		}
 	}
 	return s
 }
 
-// ResolveGuides rewrites the links in handreiking bodies and puts the
-// letters and every handreiking's references in order. Call it after every
-// letter has been added: the pages that list letters are written last.
+// register adds a live anchor and its aliases to a registry, and keeps
+// anchors the lock does not list yet to explain a lost one.
+func (s *Site) register(r *anchors.Registry, a anchors.Anchor, aliases []string, page string, frontMatter bool, diags *diag.List) {
+	if r.Add(a, diags) {
+		s.noteFresh(page, a.ID, a, frontMatter)
+	}
+	for _, alias := range aliases {
+		al := a
+		al.ID, al.AliasOf = alias, a.ID
+		r.Add(al, diags)
+	}
+}
+
+// ResolveGuides rewrites the links in handreiking bodies and puts every
+// handreiking's references in order. Call it after every letter has been
+// resolved: the pages that list letters are written last.
 func (s *Site) ResolveGuides(diags *diag.List) {
-	slices.SortFunc(s.Letters, compareLetters)
 	for _, g := range s.Guides {
 		for _, l := range g.Doc.Links {
 			s.resolveLink(l, &g.Guide.Doc, g.Path(), nil, diags)
 		}
-		slices.SortStableFunc(g.Refs, func(a, b Ref) int {
-			if c := compareLetters(a.Letter, b.Letter); c != 0 {
-				return c
-			}
-			return a.order - b.order
-		})
+		sortRefs(g.Refs)
 	}
 }
 
@@ -137,53 +161,6 @@ func compareLetters(a, b *LetterInfo) int {
 		return c
 	}
 	return strings.Compare(b.Slug, a.Slug)
-}
-
-// ResolveLetter parses the documents of l, registers its anchors and
-// resolves its links. It is safe to call for several letters at once.
-func (s *Site) ResolveLetter(l *content.Letter, diags *diag.List) *Letter {
-	info := &LetterInfo{Slug: l.Slug, Meta: l.Meta}
-	rl := &Letter{Info: info, Src: l, Anchors: anchors.NewRegistry(), guideRef: map[string][]Ref{}}
-	rl.Body = s.Converter.Parse(l.Body.Body())
-	s.checkHeadings(l.Body, rl.Body, 2, "## ", diags)
-	for _, h := range rl.Body.Headings {
-		rl.Anchors.Add(anchors.Anchor{ID: h.ID, Page: anchors.LetterPage, Title: h.Text, Src: l.Body.Src, Offset: l.Body.BodyOffset + h.Offset}, diags)
-	}
-	for _, d := range l.Annex {
-		sec := &Section{Src: d, Doc: s.Converter.Parse(d.Body())}
-		rl.Sections = append(rl.Sections, sec)
-		info.Sections = append(info.Sections, SectionInfo{ID: d.ID, Title: d.Title})
-		rl.Anchors.Add(anchors.Anchor{ID: d.ID, Page: anchors.AnnexPage, Title: d.Title, Src: d.Src, Offset: d.IDOffset}, diags)
-		s.checkHeadings(d, sec.Doc, 3, "### ", diags)
-		for _, h := range sec.Doc.Headings {
-			rl.Anchors.Add(anchors.Anchor{ID: h.ID, Page: anchors.AnnexPage, Title: h.Text, Src: d.Src, Offset: d.BodyOffset + h.Offset}, diags)
-		}
-	}
-	order := 0
-	for _, link := range rl.Body.Links {
-		order++
-		s.resolveLetterLink(rl, link, l.Body, anchors.LetterPage, "", "", order, diags)
-	}
-	for _, sec := range rl.Sections {
-		for _, link := range sec.Doc.Links {
-			order++
-			s.resolveLetterLink(rl, link, sec.Src, anchors.AnnexPage, sec.Src.ID, sec.Src.Title, order, diags)
-		}
-	}
-	return rl
-}
-
-// AddLetter records a resolved letter for the home page and its
-// references to handreikingen. Letters may be added in any order and at
-// once; ResolveGuides sorts them.
-func (s *Site) AddLetter(rl *Letter) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.Letters = append(s.Letters, rl.Info)
-	for id, refs := range rl.guideRef {
-		g := s.guideByID[id]
-		g.Refs = append(g.Refs, refs...)
-	}
 }
 
 // Media returns the content files that links and images point at, as paths
@@ -200,7 +177,8 @@ func (s *Site) Media() []string {
 }
 
 // checkHeadings reports headings above minLevel (the page's own title and
-// section titles are written by the theme) and ids that cannot be anchors.
+// section titles are written by the theme) and ids or aliases that cannot
+// be anchors.
 func (s *Site) checkHeadings(d *content.Doc, md *markdown.Doc, minLevel int, hint string, diags *diag.List) {
 	for _, h := range md.Headings {
 		off := d.BodyOffset + h.Offset
@@ -212,54 +190,21 @@ func (s *Site) checkHeadings(d *content.Doc, md *markdown.Doc, minLevel int, hin
 		case !content.ValidID(h.ID):
 			diags.Add(d.Src, off, "invalid id %q: use lowercase letters, digits and single hyphens", h.ID)
 		}
-	}
-}
-
-// resolveLetterLink resolves a link in a letter or its annex and records
-// what it links to, for backlinks.
-func (s *Site) resolveLetterLink(rl *Letter, link *markdown.Link, d *content.Doc, page anchors.Page, defID, defTitle string, order int, diags *diag.List) {
-	from := LetterPath(rl.Info.Slug)
-	if page == anchors.AnnexPage {
-		from = AnnexPath(rl.Info.Slug)
-	}
-	ref := Ref{Letter: rl.Info, Page: page, SectionID: defID, SectionTitle: defTitle, LinkText: link.Text, order: order}
-	if link.Section != "" {
-		ref.SectionID = link.Section
-		if a := rl.Anchors.Lookup(link.Section); a != nil {
-			ref.SectionTitle = a.Title
-		}
-	}
-	target := s.resolveLink(link, d, from, rl, diags)
-	switch t := target.(type) {
-	case *Guide:
-		rl.guideRef[t.ID] = append(rl.guideRef[t.ID], ref)
-	case *anchors.Anchor:
-		if t.Page == anchors.AnnexPage && page == anchors.LetterPage {
-			if sec := rl.sectionOf(t.ID); sec != nil {
-				sec.Back = append(sec.Back, ref)
+		for _, a := range h.Aliases {
+			switch {
+			case !content.ValidID(a):
+				diags.Add(d.Src, off, "invalid alias %q: use lowercase letters, digits and single hyphens", a)
+			case a == h.ID:
+				diags.Add(d.Src, off, "alias %q is the heading's own id; list only ids that are no longer used", a)
 			}
 		}
 	}
-}
-
-// sectionOf returns the annex section that holds anchor id.
-func (rl *Letter) sectionOf(id string) *Section {
-	for _, sec := range rl.Sections {
-		if sec.Src.ID == id {
-			return sec
-		}
-		for _, h := range sec.Doc.Headings {
-			if h.ID == id {
-				return sec
-			}
-		}
-	}
-	return nil
 }
 
 // resolveLink rewrites one link's destination to a relative URL and returns
-// what it points at (*Guide, *anchors.Anchor, or nil for external links and
-// errors). local is the letter the link is in, nil for a handreiking.
+// what it points at (*Guide, *anchors.Anchor, *LetterInfo or letterTarget,
+// or nil for external links and errors). local is the letter the link is
+// in, nil for a handreiking.
 func (s *Site) resolveLink(link *markdown.Link, d *content.Doc, from string, local *Letter, diags *diag.List) any {
 	off := d.BodyOffset + link.Offset
 	dest := link.Dest
@@ -274,12 +219,8 @@ func (s *Site) resolveLink(link *markdown.Link, d *content.Doc, from string, loc
 	case strings.HasPrefix(dest, "#"):
 		id := dest[1:]
 		if local != nil {
-			if a := local.Anchors.Lookup(id); a != nil {
-				to := LetterPath(local.Info.Slug)
-				if a.Page == anchors.AnnexPage {
-					to = AnnexPath(local.Info.Slug)
-				}
-				link.SetDest(Rel(from, to, id))
+			if a := local.Anchors.Live(id); a != nil {
+				link.SetDest(Rel(from, local.Info.pagePath(a.Page), a.ID))
 				return a
 			}
 		}
@@ -289,6 +230,8 @@ func (s *Site) resolveLink(link *markdown.Link, d *content.Doc, from string, loc
 		}
 		diags.Add(d.Src, off, "unknown id %q%s", id, s.suggest(id, local))
 		return nil
+	case letterLinkRE.MatchString(dest):
+		return s.resolveLetterLink(link, d, from, diags)
 	case hasScheme(dest, "https", "http", "mailto", "tel"):
 		return nil
 	case strings.Contains(strings.SplitN(dest, "/", 2)[0], ":"):
@@ -355,9 +298,14 @@ func (s *Site) suggest(id string, local *Letter) string {
 	for _, g := range s.Guides {
 		known = append(known, g.ID)
 	}
-	best, bestDist := "", len(id)/2+2
+	return didYouMean(id, known)
+}
+
+// didYouMean names the nearest of known to word, if one is near enough.
+func didYouMean(word string, known []string) string {
+	best, bestDist := "", len(word)/2+2
 	for _, k := range known {
-		if d := editdist.Distance(id, k); d < bestDist || (d == bestDist && k < best) {
+		if d := editdist.Distance(word, k); d < bestDist || (d == bestDist && k < best) {
 			best, bestDist = k, d
 		}
 	}
@@ -366,6 +314,3 @@ func (s *Site) suggest(id string, local *Letter) string {
 	}
 	return fmt.Sprintf(" (did you mean %q?)", best)
 }
-
-// OnAnnex reports whether the reference is in the annex rather than the letter.
-func (r Ref) OnAnnex() bool { return r.Page == anchors.AnnexPage }

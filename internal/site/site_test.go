@@ -47,9 +47,12 @@ func FuzzResolve(f *testing.F) {
 		}
 		var diags diag.List
 		c := content.Load(fsys, "content", &diags)
-		s := New(c, &diags)
+		s := New(c, false, &diags)
 		if l := c.LoadLetter("21-001", &diags); l != nil {
-			s.AddLetter(s.ResolveLetter(l, &diags))
+			s.IndexLetter(l, 0, &diags)
+			s.Link(&diags)
+			s.CheckLock(&diags)
+			s.ResolveLetter(l, &diags)
 		}
 		s.ResolveGuides(&diags)
 		for _, d := range diags.Sorted() {

@@ -20,6 +20,13 @@ func LetterPath(slug string) string { return slug + "/" }
 // AnnexPath is the folder of a letter's annex page.
 func AnnexPath(slug string) string { return slug + "/bijlage/" }
 
+// ChangesPath is the folder of the page that shows what changed in a
+// letter against the previous edition of its series.
+func ChangesPath(slug string) string { return slug + "/wijzigingen/" }
+
+// SeriesPath is the folder of a series' page, which leads to its newest edition.
+func SeriesPath(id string) string { return "reeks/" + id + "/" }
+
 // GuidePath is the folder of a handreiking's page.
 func GuidePath(id string) string { return "handreikingen/" + id + "/" }
 

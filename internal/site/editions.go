@@ -1,0 +1,343 @@
+package site
+
+import (
+	"slices"
+	"strings"
+
+	"ledenbrief/internal/anchors"
+	"ledenbrief/internal/diag"
+	"ledenbrief/internal/diff"
+	"ledenbrief/internal/markdown"
+)
+
+// Series is the editions of one letter: letters with the same series in
+// their front matter, a newer one being a newer version of the annex.
+type Series struct {
+	ID       string
+	Editions []*LetterInfo // oldest first: by date, then number
+}
+
+// Path is the folder of the series page, which leads to the newest edition.
+func (s *Series) Path() string { return SeriesPath(s.ID) }
+
+// Newest is the newest edition.
+func (s *Series) Newest() *LetterInfo { return s.Editions[len(s.Editions)-1] }
+
+// Link is the step between the two passes: with every letter indexed, it
+// puts the letters in order, checks letter aliases, forms the series and
+// compares their editions, and hands every link between letters to the
+// page it lands on. CheckLock is the step after it.
+func (s *Site) Link(diags *diag.List) {
+	slices.SortFunc(s.Letters, compareLetters)
+	s.linkAliases(diags)
+	s.formSeries()
+	for _, li := range s.Letters {
+		for _, x := range li.outgoing {
+			s.addInbound(x)
+		}
+		li.outgoing = nil
+	}
+	for _, li := range s.Letters {
+		sortRefs(li.Inbound)
+		for _, refs := range li.inbound {
+			sortRefs(refs)
+		}
+	}
+	s.Redirects = s.redirects()
+}
+
+// linkAliases lets a letter answer to the folders it had before, unless
+// another letter uses them.
+func (s *Site) linkAliases(diags *diag.List) {
+	for i := len(s.Letters) - 1; i >= 0; i-- { // oldest first: the first claim wins
+		li := s.Letters[i]
+		for j, alias := range li.Aliases {
+			if prev := s.letterBySlug[alias]; prev != nil {
+				diags.Add(li.aliasSrc, li.aliasOff[j], "alias %q collides with letter %s; an alias must be a folder that no letter uses", alias, prev.Slug)
+				continue
+			}
+			if s.draftSlugs[alias] {
+				diags.Add(li.aliasSrc, li.aliasOff[j], "alias %q collides with the draft letter %s", alias, alias)
+				continue
+			}
+			s.letterBySlug[alias] = li
+		}
+	}
+}
+
+// addInbound records a link from one letter at the letter or the annex
+// section it lands on. Links that do not land are reported by ResolveLetter.
+func (s *Site) addInbound(x crossRef) {
+	li := s.letterBySlug[x.slug]
+	if li == nil {
+		return
+	}
+	if x.id == "" {
+		li.Inbound = append(li.Inbound, x.ref)
+		return
+	}
+	t, ok := li.ids[x.id]
+	switch {
+	case !ok:
+	case t.page == anchors.AnnexPage:
+		li.inbound[t.section] = append(li.inbound[t.section], x.ref)
+	default:
+		li.Inbound = append(li.Inbound, x.ref)
+	}
+}
+
+// formSeries groups letters into series, oldest edition first, and gives
+// every section its thread through the editions and its status.
+func (s *Site) formSeries() {
+	byID := map[string]*Series{}
+	for i := len(s.Letters) - 1; i >= 0; i-- {
+		li := s.Letters[i]
+		if li.Meta.Series == "" {
+			continue
+		}
+		sr := byID[li.Meta.Series]
+		if sr == nil {
+			sr = &Series{ID: li.Meta.Series}
+			byID[sr.ID] = sr
+			s.Series = append(s.Series, sr)
+		}
+		li.Series, li.Edition = sr, len(sr.Editions)
+		sr.Editions = append(sr.Editions, li)
+	}
+	slices.SortFunc(s.Series, func(a, b *Series) int { return strings.Compare(a.ID, b.ID) })
+	for _, sr := range s.Series {
+		threadSections(sr)
+	}
+}
+
+// threadSections matches each section with the same section in the
+// editions before it, by id or alias, so that a renamed or moved section
+// keeps its thread, and compares it with the previous edition.
+func threadSections(sr *Series) {
+	threadOf := map[string]string{} // an id or alias seen so far → its thread
+	used := map[string]bool{}
+	for k, li := range sr.Editions {
+		inThis := map[string]bool{}
+		for _, sec := range li.Sections {
+			sec.Thread = ""
+			for _, name := range append([]string{sec.ID}, sec.Aliases...) {
+				if t, ok := threadOf[name]; ok && !inThis[t] {
+					sec.Thread = t
+					break
+				}
+			}
+			if sec.Thread == "" {
+				sec.Thread = sec.ID
+				for used[sec.Thread] {
+					sec.Thread += "+"
+				}
+			}
+			used[sec.Thread], inThis[sec.Thread] = true, true
+		}
+		for _, sec := range li.Sections {
+			for _, name := range append([]string{sec.ID}, sec.Aliases...) {
+				threadOf[name] = sec.Thread
+			}
+		}
+		if k == 0 {
+			continue
+		}
+		prev := sr.Editions[k-1]
+		for _, sec := range li.Sections {
+			switch p := prev.section(sec.Thread); {
+			case p == nil:
+				sec.Status = StatusNew
+			case p.hash == sec.hash:
+				sec.Status = StatusUnchanged
+			default:
+				sec.Status = StatusChanged
+			}
+		}
+		li.Removed = nil
+		for _, p := range prev.Sections {
+			if !inThis[p.Thread] {
+				li.Removed = append(li.Removed, p)
+			}
+		}
+	}
+}
+
+// section returns the letter's section of a thread, or nil.
+func (li *LetterInfo) section(thread string) *SectionInfo {
+	for _, sec := range li.Sections {
+		if sec.Thread == thread {
+			return sec
+		}
+	}
+	return nil
+}
+
+// Previous is the edition before this one, or nil.
+func (li *LetterInfo) Previous() *LetterInfo {
+	if li.Series == nil || li.Edition == 0 {
+		return nil
+	}
+	return li.Series.Editions[li.Edition-1]
+}
+
+// Newer is the newest edition of the letter's series when that is not the
+// letter itself: the reader of a superseded edition is told about it.
+func (li *LetterInfo) Newer() *LetterInfo {
+	if li.Series == nil || li.Series.Newest() == li {
+		return nil
+	}
+	return li.Series.Newest()
+}
+
+// InNewest returns the section of the newest edition that continues
+// section id of this letter, or nil when it was removed.
+func (li *LetterInfo) InNewest(id string) *SectionInfo {
+	n := li.Newer()
+	sec := li.sectionByID(id)
+	if n == nil || sec == nil {
+		return nil
+	}
+	return n.section(sec.Thread)
+}
+
+func (li *LetterInfo) sectionByID(id string) *SectionInfo {
+	for _, sec := range li.Sections {
+		if sec.ID == id {
+			return sec
+		}
+	}
+	return nil
+}
+
+// Version is one edition's state of a section, for the version switcher.
+type Version struct {
+	Letter  *LetterInfo
+	Section *SectionInfo // nil when the section was removed in this edition
+	Status  string       // a section status, StatusRemoved included; "" in the first edition
+	Current bool         // the edition being read
+}
+
+// Versions lists section id of this letter in every edition of its series
+// that has it, oldest first, and the edition that removed it, if any.
+// It returns nil for a letter outside a series of two or more editions.
+func (li *LetterInfo) Versions(id string) []Version {
+	sec := li.sectionByID(id)
+	if li.Series == nil || len(li.Series.Editions) < 2 || sec == nil {
+		return nil
+	}
+	var out []Version
+	seen := false
+	for _, e := range li.Series.Editions {
+		es := e.section(sec.Thread)
+		switch {
+		case es != nil:
+			seen = true
+			out = append(out, Version{Letter: e, Section: es, Status: es.Status, Current: e == li})
+		case seen:
+			out = append(out, Version{Letter: e, Status: StatusRemoved})
+			seen = false
+		}
+	}
+	return out
+}
+
+// Changes is what changed in an edition against the previous one.
+type Changes struct {
+	Letter, Previous *LetterInfo
+	Sections         []SectionChange
+}
+
+// SectionChange is one section of a Changes page.
+type SectionChange struct {
+	ID, Title    string // in the new edition; ID is "" for the letter itself
+	PrevID       string // the id in the previous edition, "" when new
+	PrevTitle    string
+	Status       string
+	OnLetterPage bool        // the letter itself rather than an annex section
+	Paragraphs   [][]diff.Op // word-level difference, paragraph by paragraph
+}
+
+// Renamed reports whether the section has another id than before.
+func (c SectionChange) Renamed() bool { return c.PrevID != "" && c.ID != "" && c.PrevID != c.ID }
+
+// Changes compares letter l with the previous edition prev, both parsed:
+// the letter itself, every annex section by thread, and the sections
+// that were removed.
+func (s *Site) Changes(l, prev *Letter) *Changes {
+	c := &Changes{Letter: l.Info, Previous: prev.Info}
+	prevByThread := map[string]*Section{}
+	for i, sec := range prev.Sections {
+		prevByThread[prev.Info.Sections[i].Thread] = sec
+	}
+	body := diff.Words(sectionText(prev.Body), sectionText(l.Body))
+	status := StatusUnchanged
+	if diff.Changed(body) {
+		status = StatusChanged
+	}
+	c.Sections = append(c.Sections, SectionChange{Title: "De brief", PrevTitle: "De brief", Status: status, OnLetterPage: true, Paragraphs: diff.Paragraphs(body)})
+	for i, sec := range l.Sections {
+		info := l.Info.Sections[i]
+		ch := SectionChange{ID: info.ID, Title: info.Title, Status: info.Status}
+		old := ""
+		if p := prevByThread[info.Thread]; p != nil {
+			ch.PrevID, ch.PrevTitle = p.Src.ID, p.Src.Title
+			old = withTitle(p.Src.Title, p.Doc)
+		}
+		ch.Paragraphs = diff.Paragraphs(diff.Words(old, withTitle(info.Title, sec.Doc)))
+		c.Sections = append(c.Sections, ch)
+	}
+	for _, r := range l.Info.Removed {
+		for i, p := range prev.Sections {
+			if prev.Info.Sections[i] == r {
+				ch := SectionChange{PrevID: r.ID, PrevTitle: r.Title, Title: r.Title, Status: StatusRemoved}
+				ch.Paragraphs = diff.Paragraphs(diff.Words(withTitle(r.Title, p.Doc), ""))
+				c.Sections = append(c.Sections, ch)
+			}
+		}
+	}
+	return c
+}
+
+// withTitle is a section's text headed by its title, so that a new title
+// shows as a change.
+func withTitle(title string, d *markdown.Doc) string {
+	return title + "\n" + sectionText(d)
+}
+
+// HomeEntry is one item of the home page: a letter, or the newest edition
+// of a series with the editions before it.
+type HomeEntry struct {
+	Letter *LetterInfo
+	Older  []*LetterInfo // newest first
+}
+
+// Home lists the published letters newest first, a series as one entry
+// under its newest edition. Drafts are never listed.
+func (s *Site) Home() []HomeEntry {
+	var out []HomeEntry
+	entry := map[*Series]int{}
+	for _, li := range s.Letters { // newest first
+		if li.Meta.Draft {
+			continue
+		}
+		if i, ok := entry[li.Series]; ok && li.Series != nil {
+			out[i].Older = append(out[i].Older, li)
+			continue
+		}
+		entry[li.Series] = len(out)
+		out = append(out, HomeEntry{Letter: li})
+	}
+	return out
+}
+
+// Published lists the letters that are not drafts, newest first: those
+// in the feed, the sitemap and the search index.
+func (s *Site) Published() []*LetterInfo {
+	var out []*LetterInfo
+	for _, li := range s.Letters {
+		if !li.Meta.Draft {
+			out = append(out, li)
+		}
+	}
+	return out
+}

@@ -1,0 +1,351 @@
+package site
+
+import (
+	"crypto/sha256"
+	"regexp"
+	"slices"
+
+	"ledenbrief/internal/anchors"
+	"ledenbrief/internal/content"
+	"ledenbrief/internal/diag"
+	"ledenbrief/internal/markdown"
+)
+
+// LetterInfo is what the rest of the site needs to know of a letter while
+// any letter is rendered: its ids, its sections, its place in a series and
+// the links other letters make to it. It is made in the first pass.
+type LetterInfo struct {
+	Slug     string
+	Meta     content.LetterMeta
+	Sections []*SectionInfo // the annex's top-level sections, in order
+	Aliases  []string       // folders the letter was published under before
+
+	Series  *Series        // nil for a letter outside any series
+	Edition int            // position in Series.Editions, oldest first
+	Removed []*SectionInfo // sections of the previous edition this one no longer has
+	Inbound []Ref          // links from other letters to the letter page, sorted
+
+	ids      map[string]idInfo // every id of the letter and its annex, aliases too
+	outgoing []crossRef        // links to other letters, resolved by Link
+	inbound  map[string][]Ref  // annex section id → links from other letters
+	order    int               // position among the letter folders
+	aliasSrc *diag.Source      // brief.md, kept only when the letter has aliases
+	aliasOff []int
+}
+
+// SectionInfo names one annex section and how it relates to the same
+// section in the other editions of its series.
+type SectionInfo struct {
+	ID, Title string
+	Aliases   []string
+	// Thread is the same for a section in every edition of a series,
+	// following ids and aliases, so that renamed and moved sections match.
+	Thread string
+	// Status compares the section with the previous edition: StatusNew,
+	// StatusChanged or StatusUnchanged; "" in a letter that is no later edition.
+	Status string
+	hash   [32]byte
+}
+
+// Section statuses, as readers see them.
+const (
+	StatusNew       = "nieuw"
+	StatusChanged   = "gewijzigd"
+	StatusUnchanged = "ongewijzigd"
+	StatusRemoved   = "vervallen"
+)
+
+// idInfo says where an id of a letter lands.
+type idInfo struct {
+	page    anchors.Page
+	live    string // the id itself, or the live id of an alias
+	section string // the annex section holding it
+	title   string
+}
+
+// crossRef is a link from one letter to another, kept from the first
+// pass so that the target's pages can list it.
+type crossRef struct {
+	slug, id string
+	ref      Ref
+}
+
+// Order is the letter's position among the letter folders, a number that
+// does not change when other letters are built or left out.
+func (li *LetterInfo) Order() int { return li.order }
+
+// pagePath is the folder of one of the letter's pages.
+func (li *LetterInfo) pagePath(p anchors.Page) string {
+	if p == anchors.AnnexPage {
+		return AnnexPath(li.Slug)
+	}
+	return LetterPath(li.Slug)
+}
+
+// Path is the folder of the letter's page.
+func (li *LetterInfo) Path() string { return LetterPath(li.Slug) }
+
+// AnnexPath is the folder of the letter's annex page.
+func (li *LetterInfo) AnnexPath() string { return AnnexPath(li.Slug) }
+
+// ChangesPath is the folder of the page that compares the letter with
+// the previous edition.
+func (li *LetterInfo) ChangesPath() string { return ChangesPath(li.Slug) }
+
+// Letter is one letter resolved: its documents parsed and its links
+// rewritten to relative URLs.
+type Letter struct {
+	Info     *LetterInfo
+	Body     *markdown.Doc
+	Src      *content.Letter
+	Sections []*Section
+	Anchors  *anchors.Registry
+	guideRef map[string][]Ref // guide id → references from this letter
+}
+
+// Section is one annex section.
+type Section struct {
+	Src  *content.Doc
+	Doc  *markdown.Doc
+	Info *SectionInfo
+	// Back lists the places that link to this section or its
+	// subsections: first the letter itself, then other letters.
+	Back []Ref
+}
+
+// letterLinkRE matches a link to another letter: "21-082" or "21-082#id".
+var letterLinkRE = regexp.MustCompile(`^\d{2}-\d{3}(?:#|$)`)
+
+// parse parses the documents of l and registers its anchors. note says
+// whether anchors new to the lock are kept, to explain a lost one.
+func (s *Site) parse(l *content.Letter, diags *diag.List, note bool) *Letter {
+	rl := &Letter{Src: l, Anchors: anchors.NewRegistry(), guideRef: map[string][]Ref{}}
+	reg := func(a anchors.Anchor, aliases []string, frontMatter bool) {
+		page := LetterPath(l.Slug)
+		if a.Page == anchors.AnnexPage {
+			page = AnnexPath(l.Slug)
+		}
+		if !note {
+			page = "" // nothing is noted for a page without a name
+		}
+		s.register(rl.Anchors, a, aliases, page, frontMatter, diags)
+	}
+	rl.Body = s.Converter.Parse(l.Body.Body())
+	s.checkHeadings(l.Body, rl.Body, 2, "## ", diags)
+	for _, h := range rl.Body.Headings {
+		reg(anchors.Anchor{ID: h.ID, Page: anchors.LetterPage, Title: h.Text, Src: l.Body.Src, Offset: l.Body.BodyOffset + h.Offset}, h.Aliases, false)
+	}
+	for _, d := range l.Annex {
+		sec := &Section{Src: d, Doc: s.Converter.Parse(d.Body())}
+		rl.Sections = append(rl.Sections, sec)
+		var aliases []string
+		for _, a := range d.Aliases {
+			aliases = append(aliases, a.ID)
+		}
+		s.checkHeadings(d, sec.Doc, 3, "### ", diags)
+		reg(anchors.Anchor{ID: d.ID, Page: anchors.AnnexPage, Section: d.ID, Title: d.Title, Src: d.Src, Offset: d.IDOffset}, aliases, true)
+		for _, h := range sec.Doc.Headings {
+			reg(anchors.Anchor{ID: h.ID, Page: anchors.AnnexPage, Section: d.ID, Title: h.Text, Src: d.Src, Offset: d.BodyOffset + h.Offset}, h.Aliases, false)
+		}
+	}
+	return rl
+}
+
+// IndexLetter is the first pass over a letter: it parses it, reports
+// duplicate ids and bad headings, and records what other letters and the
+// lock need to know of it. order is the letter's position among the
+// letter folders. Safe to call for several letters at once.
+func (s *Site) IndexLetter(l *content.Letter, order int, diags *diag.List) {
+	if l.Meta.Draft && !s.Drafts {
+		s.mu.Lock()
+		s.draftSlugs[l.Slug] = true
+		s.mu.Unlock()
+		return
+	}
+	rl := s.parse(l, diags, !l.Meta.Draft)
+	info := &LetterInfo{Slug: l.Slug, Meta: l.Meta, ids: map[string]idInfo{}, inbound: map[string][]Ref{}, order: order}
+	for _, a := range l.Aliases {
+		info.Aliases = append(info.Aliases, a.ID)
+		info.aliasOff = append(info.aliasOff, a.Offset)
+		info.aliasSrc = l.Body.Src
+	}
+	for _, a := range rl.Anchors.All() {
+		live := a.ID
+		if a.AliasOf != "" {
+			live = a.AliasOf
+		}
+		info.ids[a.ID] = idInfo{page: a.Page, live: live, section: a.Section, title: a.Title}
+	}
+	for _, sec := range rl.Sections {
+		si := &SectionInfo{ID: sec.Src.ID, Title: sec.Src.Title, Thread: sec.Src.ID}
+		for _, a := range sec.Src.Aliases {
+			si.Aliases = append(si.Aliases, a.ID)
+		}
+		si.hash = sha256.Sum256([]byte(si.Title + "\n" + sectionText(sec.Doc)))
+		info.Sections = append(info.Sections, si)
+	}
+	rl.Info = info
+	rl.forEachLink(func(link *markdown.Link, _ *content.Doc, ref Ref) {
+		if !letterLinkRE.MatchString(link.Dest) {
+			return
+		}
+		slug, id := link.Dest[:6], ""
+		if len(link.Dest) > 7 {
+			id = link.Dest[7:]
+		}
+		if slug != l.Slug {
+			info.outgoing = append(info.outgoing, crossRef{slug: slug, id: id, ref: ref})
+		}
+	})
+	if note := !l.Meta.Draft; note {
+		s.noteFresh(LetterPath(l.Slug), "", anchors.Anchor{Title: l.Meta.Subject, Src: l.Body.Src}, true)
+		if len(rl.Sections) > 0 {
+			s.noteFresh(AnnexPath(l.Slug), "", anchors.Anchor{Title: "Bijlage", Src: rl.Sections[0].Src.Src}, true)
+		}
+	}
+	s.mu.Lock()
+	s.Letters = append(s.Letters, info)
+	s.letterBySlug[l.Slug] = info
+	s.mu.Unlock()
+}
+
+// sectionText is the plain text of a whole annex section, to compare and
+// diff editions.
+func sectionText(d *markdown.Doc) string {
+	var text string
+	for _, sec := range d.Sections(0) {
+		text += sec.Text
+	}
+	return text
+}
+
+// forEachLink calls f for every link of the letter and its annex, in
+// document order, with the reference a backlink to it would show.
+func (rl *Letter) forEachLink(f func(*markdown.Link, *content.Doc, Ref)) {
+	order := 0
+	visit := func(links []*markdown.Link, d *content.Doc, page anchors.Page, defID, defTitle string) {
+		for _, link := range links {
+			order++
+			ref := Ref{Letter: rl.Info, Page: page, SectionID: defID, SectionTitle: defTitle, LinkText: link.Text, order: order}
+			if link.Section != "" {
+				ref.SectionID = link.Section
+				if a := rl.Anchors.Lookup(link.Section); a != nil {
+					ref.SectionTitle = a.Title
+				}
+			}
+			f(link, d, ref)
+		}
+	}
+	visit(rl.Body.Links, rl.Src.Body, anchors.LetterPage, "", "")
+	for _, sec := range rl.Sections {
+		visit(sec.Doc.Links, sec.Src, anchors.AnnexPage, sec.Src.ID, sec.Src.Title)
+	}
+}
+
+// Info returns the letter built from folder slug, or nil.
+func (s *Site) Info(slug string) *LetterInfo {
+	li := s.letterBySlug[slug]
+	if li == nil || li.Slug != slug {
+		return nil
+	}
+	return li
+}
+
+// ResolveLetter is the second pass over a letter indexed before: it parses
+// it again, resolves its links (reporting those that do not land) and
+// collects the backlinks its pages show. Safe to call for several letters
+// at once, after Link.
+func (s *Site) ResolveLetter(l *content.Letter, diags *diag.List) *Letter {
+	rl := s.parse(l, &diag.List{}, false) // the first pass reported its problems
+	rl.Info = s.Info(l.Slug)
+	back := map[string][]Ref{}
+	rl.forEachLink(func(link *markdown.Link, d *content.Doc, ref Ref) {
+		from := LetterPath(l.Slug)
+		if ref.Page == anchors.AnnexPage {
+			from = AnnexPath(l.Slug)
+		}
+		switch t := s.resolveLink(link, d, from, rl, diags).(type) {
+		case *Guide:
+			rl.guideRef[t.ID] = append(rl.guideRef[t.ID], ref)
+		case *anchors.Anchor:
+			if t.Page == anchors.AnnexPage && ref.Page == anchors.LetterPage {
+				back[t.Section] = append(back[t.Section], ref)
+			}
+		}
+	})
+	for i, sec := range rl.Sections {
+		sec.Info = rl.Info.Sections[i]
+		sec.Back = append(back[sec.Src.ID], rl.Info.inbound[sec.Src.ID]...)
+	}
+	s.mu.Lock()
+	for id, refs := range rl.guideRef {
+		g := s.guideByID[id]
+		g.Refs = append(g.Refs, refs...)
+	}
+	s.mu.Unlock()
+	return rl
+}
+
+// letterTarget is what a link to another letter lands on.
+type letterTarget struct {
+	letter *LetterInfo
+	id     idInfo
+}
+
+// resolveLetterLink resolves a link to another letter, "21-082" or
+// "21-082#id", following the letter's and the id's aliases.
+func (s *Site) resolveLetterLink(link *markdown.Link, d *content.Doc, from string, diags *diag.List) any {
+	off := d.BodyOffset + link.Offset
+	slug, id := link.Dest[:6], ""
+	if len(link.Dest) > 7 {
+		id = link.Dest[7:]
+	}
+	li := s.letterBySlug[slug]
+	if li == nil {
+		if s.draftSlugs[slug] {
+			diags.Add(d.Src, off, "letter %s is a draft and is not published; link to it once it is, or build with --drafts to preview", slug)
+			return nil
+		}
+		diags.Add(d.Src, off, "unknown letter %q%s", slug, didYouMean(slug, s.slugs()))
+		return nil
+	}
+	if id == "" {
+		link.SetDest(Rel(from, li.Path(), ""))
+		return li
+	}
+	t, ok := li.ids[id]
+	if !ok {
+		diags.Add(d.Src, off, "unknown id %q in letter %s%s", id, li.Slug, didYouMean(id, li.idList()))
+		return nil
+	}
+	link.SetDest(Rel(from, li.pagePath(t.page), t.live))
+	return letterTarget{li, t}
+}
+
+// slugs lists the folders of the letters built, sorted.
+func (s *Site) slugs() []string {
+	var out []string
+	for slug := range s.letterBySlug {
+		out = append(out, slug)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// idList lists the ids of a letter, sorted.
+func (li *LetterInfo) idList() []string {
+	var out []string
+	for id := range li.ids {
+		out = append(out, id)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// Parse parses a letter indexed before without resolving its links, for
+// comparing it with a later edition.
+func (s *Site) Parse(l *content.Letter) *Letter {
+	rl := s.parse(l, &diag.List{}, false)
+	rl.Info = s.Info(l.Slug)
+	return rl
+}

@@ -1,0 +1,258 @@
+package site
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"ledenbrief/internal/anchors"
+	"ledenbrief/internal/diag"
+	"ledenbrief/internal/editdist"
+)
+
+// freshAnchor is an anchor the lock does not list yet: when a locked one
+// disappears, the most similar fresh anchor on the same page is most
+// likely its new name, and the diagnostic points there.
+type freshAnchor struct {
+	key         string
+	anchor      anchors.Anchor
+	frontMatter bool // declared in front matter rather than on a heading
+}
+
+// noteFresh keeps an anchor that the lock does not list, when the site
+// has a lock. page "" notes nothing.
+func (s *Site) noteFresh(page, id string, a anchors.Anchor, frontMatter bool) {
+	if page == "" || s.Lock.Len() == 0 {
+		return
+	}
+	key := anchors.Key(page, id)
+	if s.Lock.Has(key) {
+		return
+	}
+	s.mu.Lock()
+	s.fresh = append(s.fresh, freshAnchor{key: key, anchor: a, frontMatter: frontMatter})
+	s.mu.Unlock()
+}
+
+// PublishedKeys returns the lock keys of every anchor the published
+// letters (drafts left out) and handreikingen provide, aliases and the
+// pages kept for them included, sorted. Call it after Link.
+func (s *Site) PublishedKeys() []string {
+	var keys []string
+	for slug, li := range s.letterBySlug {
+		if li.Meta.Draft {
+			continue
+		}
+		keys = append(keys, anchors.Key(LetterPath(slug), ""))
+		if len(li.Sections) > 0 {
+			keys = append(keys, anchors.Key(AnnexPath(slug), ""))
+		}
+		for id, t := range li.ids {
+			page := LetterPath(slug)
+			if t.page == anchors.AnnexPage {
+				page = AnnexPath(slug)
+			}
+			keys = append(keys, anchors.Key(page, id))
+		}
+	}
+	for id, g := range s.guideByID {
+		keys = append(keys, anchors.Key(GuidePath(id), ""))
+		for _, a := range g.anchors.All() {
+			keys = append(keys, anchors.Key(GuidePath(id), a.ID))
+		}
+	}
+	slices.Sort(keys)
+	return slices.Compact(keys)
+}
+
+// CheckLock reports every locked anchor that the site no longer provides,
+// where it most likely went and what to do; a lost page is one report,
+// not one for each of its ids. Call it after Link.
+func (s *Site) CheckLock(diags *diag.List) {
+	if s.Lock.Len() == 0 {
+		return
+	}
+	provided := map[string]bool{}
+	for _, k := range s.PublishedKeys() {
+		provided[k] = true
+	}
+	missing := s.Lock.Missing(func(k string) bool { return provided[k] })
+	lostPages := map[string]int{}
+	for _, k := range missing {
+		if page, id := anchors.SplitKey(k); id == "" {
+			lostPages[page] = 0
+		}
+	}
+	for _, k := range missing {
+		if page, id := anchors.SplitKey(k); id != "" {
+			if _, ok := lostPages[page]; ok {
+				lostPages[page]++
+			}
+		}
+	}
+	slices.SortFunc(s.fresh, func(a, b freshAnchor) int { return strings.Compare(a.key, b.key) })
+	for _, k := range missing {
+		page, id := anchors.SplitKey(k)
+		if _, ok := lostPages[page]; ok && id != "" {
+			continue
+		}
+		s.reportLost(k, page, id, lostPages[page], diags)
+	}
+}
+
+// reportLost reports one lost anchor, at the fresh anchor that most
+// likely replaced it, or else at its line in the lock.
+func (s *Site) reportLost(key, page, id string, ids int, diags *diag.List) {
+	if f := s.successor(page, id); f != nil {
+		newID := f.anchor.ID
+		var how string
+		switch {
+		case id == "" && strings.HasPrefix(page, "handreikingen/"):
+			how = fmt.Sprintf("add \"aliases: [%s]\" to this front matter", strings.TrimSuffix(strings.TrimPrefix(page, "handreikingen/"), "/"))
+		case id == "":
+			how = fmt.Sprintf("add \"aliases: [%s]\" to the front matter of this letter", strings.TrimSuffix(page, "/"))
+		case f.frontMatter:
+			how = fmt.Sprintf("add \"aliases: [%s]\" to this front matter", id)
+		default:
+			how = fmt.Sprintf("write the heading's id as {#%s alias=\"%s\"}", newID, id)
+		}
+		diags.Add(f.anchor.Src, f.anchor.Offset, "published anchor %s no longer exists (%s); if this replaces it, keep the old address working: %s", key, lostWhat(ids), how)
+		return
+	}
+	what := "restore it, or keep it alive as an alias of the id that replaced it ({#new-id alias=\"" + id + "\"} on a heading, \"aliases: [" + id + "]\" in front matter)"
+	if id == "" {
+		what = "restore it, or list its old name under \"aliases:\" in the front matter of the page that replaced it"
+	}
+	diags.Add(s.Lock.Src, s.Lock.Offset(key), "published anchor %s no longer exists (%s) in the content: %s", key, lostWhat(ids), what)
+}
+
+func lostWhat(ids int) string {
+	switch ids {
+	case 0:
+		return "links to it would break"
+	case 1:
+		return "with 1 id on it; links to them would break"
+	}
+	return fmt.Sprintf("with %d ids on it; links to them would break", ids)
+}
+
+// successor returns the fresh anchor on the same page (or, for a page,
+// the fresh page of the same kind) whose id is most like the lost one, if
+// one is alike enough to be its likely new name.
+func (s *Site) successor(page, id string) *freshAnchor {
+	var best *freshAnchor
+	bestScore := 0.0
+	lost := id
+	if id == "" {
+		lost = page
+	}
+	for i := range s.fresh {
+		f := &s.fresh[i]
+		fpage, fid := anchors.SplitKey(f.key)
+		cand := fid
+		switch {
+		case id != "" && fpage == page && fid != "":
+		case id == "" && fid == "" && pageKind(fpage) == pageKind(page):
+			cand = fpage
+		default:
+			continue
+		}
+		if score := likeness(lost, cand); score > bestScore {
+			best, bestScore = f, score
+		}
+	}
+	return best
+}
+
+// pageKind tells a letter page, an annex page and a handreiking apart.
+func pageKind(page string) string {
+	switch {
+	case strings.HasPrefix(page, "handreikingen/"):
+		return "guide"
+	case strings.HasSuffix(page, "/bijlage/"):
+		return "annex"
+	}
+	return "letter"
+}
+
+// likeness scores how alike two ids are, from 0 (nothing in common) to 1:
+// the larger of their shared words and their edit similarity. Ids that
+// share no word and differ in more than half their letters score 0.
+func likeness(a, b string) float64 {
+	wa, wb := strings.FieldsFunc(a, isSep), strings.FieldsFunc(b, isSep)
+	shared := 0
+	for _, w := range wa {
+		if len(w) > 2 && slices.Contains(wb, w) {
+			shared++
+		}
+	}
+	words := float64(shared) / float64(max(len(wa), len(wb), 1))
+	longest := max(len(a), len(b), 1)
+	edits := 1 - float64(editdist.Distance(a, b))/float64(longest)
+	if edits < 0.5 {
+		edits = 0
+	}
+	return max(words, edits)
+}
+
+func isSep(r rune) bool { return r == '-' || r == '/' }
+
+// Redirect is a page kept at an old address: a letter, annex or
+// handreiking that is now published under another name.
+type Redirect struct {
+	Path  string // the old folder
+	To    string // the folder of the page it leads to
+	Title string // the title of that page
+	IDs   []RedirectID
+}
+
+// RedirectID is an id of the page an old address leads to, kept on the
+// redirect page so that an old link with a fragment still lands.
+type RedirectID struct {
+	ID, Live, Title string
+}
+
+// redirects lists the pages kept for letter and handreiking aliases.
+func (s *Site) redirects() []*Redirect {
+	var out []*Redirect
+	for _, li := range s.Letters {
+		for _, alias := range li.Aliases {
+			if s.letterBySlug[alias] != li {
+				continue // reported as a collision
+			}
+			lp := &Redirect{Path: LetterPath(alias), To: li.Path(), Title: li.Meta.Number + ": " + li.Meta.Subject}
+			ap := &Redirect{Path: AnnexPath(alias), To: AnnexPath(li.Slug), Title: "Bijlage bij " + li.Meta.Number}
+			for _, id := range li.idList() {
+				t := li.ids[id]
+				rid := RedirectID{ID: id, Live: t.live, Title: li.ids[t.live].title}
+				if t.page == anchors.AnnexPage {
+					ap.IDs = append(ap.IDs, rid)
+				} else {
+					lp.IDs = append(lp.IDs, rid)
+				}
+			}
+			out = append(out, lp)
+			if len(li.Sections) > 0 {
+				out = append(out, ap)
+			}
+		}
+	}
+	for _, g := range s.Guides {
+		for _, a := range g.Aliases {
+			if s.guideByID[a.ID] != g {
+				continue
+			}
+			r := &Redirect{Path: GuidePath(a.ID), To: g.Path(), Title: g.Title}
+			for _, h := range g.anchors.All() {
+				live := h.ID
+				if h.AliasOf != "" {
+					live = h.AliasOf
+				}
+				r.IDs = append(r.IDs, RedirectID{ID: h.ID, Live: live, Title: h.Title})
+			}
+			out = append(out, r)
+		}
+	}
+	slices.SortFunc(out, func(a, b *Redirect) int { return strings.Compare(a.Path, b.Path) })
+	return out
+}
