@@ -2,12 +2,17 @@
 GO ?= go
 BIN := bin/ledenbrief
 
-.PHONY: build test bench serve fuzz clean
+.PHONY: build test bench serve fuzz clean example
 
 ## build: build the shipped letter into public/
 build:
 	$(GO) build -o $(BIN) ./cmd/ledenbrief
 	$(BIN) build
+
+## example: build the fictional example series (editions, aliases, lock) into public-voorbeeld/
+example:
+	$(GO) build -o $(BIN) ./cmd/ledenbrief
+	$(BIN) build --content testdata/voorbeeldreeks/content --out public-voorbeeld
 
 ## test: run every test (browser tests skip without Chromium unless CI=true)
 test:
@@ -25,4 +30,4 @@ fuzz:
 	$(GO) test -run='^$$' -fuzz=FuzzResolve -fuzztime=30s ./internal/site
 
 clean:
-	rm -rf bin public
+	rm -rf bin public public-voorbeeld

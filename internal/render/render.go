@@ -249,15 +249,20 @@ func (r *Renderer) Render(w io.Writer, p *Page) error {
 // diffText writes one piece of a word-level difference. Inserted and
 // deleted text also say so in words, for screen readers (which do not
 // announce <ins> and <del>) and for print in black and white.
+// Spacing around a change is written outside the element, where the
+// minifier cannot fold it into the hidden label's own space.
 func diffText(op diff.Op) template.HTML {
-	text := template.HTMLEscapeString(op.Text)
-	switch op.Kind {
-	case diff.Insert:
-		return template.HTML(`<ins><span class="vh">[toegevoegd: </span>` + text + `<span class="vh">]</span></ins>`)
-	case diff.Delete:
-		return template.HTML(`<del><span class="vh">[verwijderd: </span>` + text + `<span class="vh">]</span></del>`)
+	trimmed := strings.TrimSpace(op.Text)
+	if op.Kind == diff.Equal || trimmed == "" {
+		return template.HTML(template.HTMLEscapeString(op.Text))
 	}
-	return template.HTML(text)
+	lead := op.Text[:strings.Index(op.Text, trimmed)]
+	trail := op.Text[len(lead)+len(trimmed):]
+	tag, label := "ins", "toegevoegd"
+	if op.Kind == diff.Delete {
+		tag, label = "del", "verwijderd"
+	}
+	return template.HTML(lead + "<" + tag + `><span class="vh">[` + label + ": </span>" + template.HTMLEscapeString(trimmed) + `<span class="vh">]</span></` + tag + ">" + trail)
 }
 
 var funcs = template.FuncMap{

@@ -254,6 +254,7 @@ type SectionChange struct {
 	PrevTitle    string
 	Status       string
 	OnLetterPage bool        // the letter itself rather than an annex section
+	Moved        bool        // the section changed places with the others
 	Paragraphs   [][]diff.Op // word-level difference, paragraph by paragraph
 }
 
@@ -266,9 +267,18 @@ func (c SectionChange) Renamed() bool { return c.PrevID != "" && c.ID != "" && c
 func (s *Site) Changes(l, prev *Letter) *Changes {
 	c := &Changes{Letter: l.Info, Previous: prev.Info}
 	prevByThread := map[string]*Section{}
+	prevPos := map[string]int{}
 	for i, sec := range prev.Sections {
 		prevByThread[prev.Info.Sections[i].Thread] = sec
+		prevPos[prev.Info.Sections[i].Thread] = i
 	}
+	var kept []int // previous positions of the sections kept, in their new order
+	for _, info := range l.Info.Sections {
+		if p, ok := prevPos[info.Thread]; ok {
+			kept = append(kept, p)
+		}
+	}
+	inPlace := increasing(kept)
 	body := diff.Words(sectionText(prev.Body), sectionText(l.Body))
 	status := StatusUnchanged
 	if diff.Changed(body) {
@@ -281,6 +291,7 @@ func (s *Site) Changes(l, prev *Letter) *Changes {
 		old := ""
 		if p := prevByThread[info.Thread]; p != nil {
 			ch.PrevID, ch.PrevTitle = p.Src.ID, p.Src.Title
+			ch.Moved = !inPlace[prevPos[info.Thread]]
 			old = withTitle(p.Src.Title, p.Doc)
 		}
 		ch.Paragraphs = diff.Paragraphs(diff.Words(old, withTitle(info.Title, sec.Doc)))
@@ -296,6 +307,31 @@ func (s *Site) Changes(l, prev *Letter) *Changes {
 		}
 	}
 	return c
+}
+
+// increasing returns the members of a longest increasing subsequence of
+// seq: the sections that kept their order. The others moved.
+func increasing(seq []int) map[int]bool {
+	// O(n²) is plenty for the sections of one annex.
+	length := make([]int, len(seq))
+	from := make([]int, len(seq))
+	best := -1
+	for i := range seq {
+		length[i], from[i] = 1, -1
+		for j := range i {
+			if seq[j] < seq[i] && length[j]+1 > length[i] {
+				length[i], from[i] = length[j]+1, j
+			}
+		}
+		if best < 0 || length[i] > length[best] {
+			best = i
+		}
+	}
+	out := map[int]bool{}
+	for i := best; i >= 0; i = from[i] {
+		out[seq[i]] = true
+	}
+	return out
 }
 
 // withTitle is a section's text headed by its title, so that a new title
