@@ -300,6 +300,10 @@ func (s *Site) resolveLetterLink(link *markdown.Link, d *content.Doc, from strin
 	if len(link.Dest) > 7 {
 		id = link.Dest[7:]
 	}
+	if link.Dest == slug+"#" {
+		diags.Add(d.Src, off, "placeholder link %q: name an id after the #, like %s#rechtspositie, or link to the letter as %s", link.Dest, slug, slug)
+		return nil
+	}
 	li := s.letterBySlug[slug]
 	if li == nil {
 		if s.draftSlugs[slug] {
