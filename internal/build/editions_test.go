@@ -1,0 +1,154 @@
+package build_test
+
+import (
+	"bufio"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"ledenbrief/internal/build"
+	"ledenbrief/internal/scaffold"
+)
+
+// copyContent copies the shipped content into a temporary folder.
+func copyContent(t *testing.T) string {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), "content")
+	if err := os.CopyFS(dir, os.DirFS(realContent)); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// replaceIn replaces the first occurrence of old in a file.
+func replaceIn(t *testing.T, file, old, new string) {
+	t.Helper()
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(data), old) {
+		t.Fatalf("%s has no %q", file, old)
+	}
+	if err := os.WriteFile(file, []byte(strings.Replace(string(data), old, new, 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func buildOK(t *testing.T, opts build.Options) {
+	t.Helper()
+	res, err := build.Run(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Diags.Len() > 0 {
+		var b strings.Builder
+		res.Diags.Print(&b)
+		t.Fatalf("build failed:\n%s", b.String())
+	}
+}
+
+func readFile(t *testing.T, name string) string {
+	t.Helper()
+	data, err := os.ReadFile(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(data)
+}
+
+// TestNextEditionOfTheRealLetter does what an editor does: start 22-010
+// from the real letter, change one word, publish it, and check that the
+// two editions point at each other section by section, the series page
+// leads to the new one, the changes page marks exactly that word, and
+// every locked anchor of 21-082 still lands.
+func TestNextEditionOfTheRealLetter(t *testing.T) {
+	dir := copyContent(t)
+	if _, err := scaffold.NewEdition(dir, "21-082", "22-010", time.Date(2022, 3, 1, 0, 0, 0, 0, time.UTC)); err != nil {
+		t.Fatal(err)
+	}
+	next := filepath.Join(dir, "brieven", "22-010")
+	replaceIn(t, filepath.Join(next, "brief.md"), "draft: true", "draft: false")
+	replaceIn(t, filepath.Join(next, "bijlage", "01-rechtspositie.md"), "ontvangt de VNG geregeld vragen", "ontvangt de VNG vaak vragen")
+	out := filepath.Join(t.TempDir(), "public")
+	buildOK(t, build.Options{Content: dir, Out: out})
+
+	page := func(p string) string { return readFile(t, filepath.Join(out, filepath.FromSlash(p), "index.html")) }
+	newAnnex, oldAnnex := page("22-010/bijlage"), page("21-082/bijlage")
+	for _, want := range []string{
+		`<a href="../../21-082/bijlage/index.html#rechtspositie">Lbr. 21/082</a>`,
+		`<a href="../../21-082/bijlage/index.html#weerbaar-bestuur">Lbr. 21/082</a>`,
+		`<a href="../wijzigingen/index.html">wat is er gewijzigd sinds Lbr. 21/082?</a>`,
+	} {
+		if !strings.Contains(newAnnex, want) {
+			t.Errorf("22-010/bijlage lacks %s", want)
+		}
+	}
+	for _, want := range []string{
+		`Er is een nieuwere editie van deze bijlage:`,
+		`In de nieuwste editie: <a href="../../22-010/bijlage/index.html#rechtspositie">`,
+		`<a href="../../22-010/bijlage/index.html#weerbaar-bestuur">Lbr. 22/010</a>`,
+	} {
+		if !strings.Contains(oldAnnex, want) {
+			t.Errorf("21-082/bijlage lacks %s", want)
+		}
+	}
+	if want := `<meta http-equiv="refresh" content="0; url=../../22-010/index.html">`; !strings.Contains(page("reeks/positie-raadsleden-en-wethouders"), want) {
+		t.Errorf("the series page does not lead to 22-010")
+	}
+	changes := page("22-010/wijzigingen")
+	ins := regexp.MustCompile(`<ins><span class="vh">\[toegevoegd: </span>(.*?)<span`).FindAllStringSubmatch(changes, -1)
+	del := regexp.MustCompile(`<del><span class="vh">\[verwijderd: </span>(.*?)<span`).FindAllStringSubmatch(changes, -1)
+	if len(ins) != 1 || len(del) != 1 || ins[0][1] != "vaak" || del[0][1] != "geregeld" {
+		t.Errorf("changes page marks %q inserted and %q deleted, want only vaak for geregeld", ins, del)
+	}
+	if n := strings.Count(changes, `status-gewijzigd">gewijzigd`); n != 2 { // in the overview and at the section
+		t.Errorf("%d sections marked changed, want exactly Rechtspositie", n/2)
+	}
+
+	// Every anchor the lock lists for 21-082 still lands on an element.
+	lock, err := os.Open(filepath.Join(realContent, "anchors.lock"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lock.Close()
+	checked := 0
+	for sc := bufio.NewScanner(lock); sc.Scan(); {
+		key := sc.Text()
+		if !strings.HasPrefix(key, "21-082") {
+			continue
+		}
+		p, id, _ := strings.Cut(key, "#")
+		html := page(p)
+		if id != "" && !strings.Contains(html, ` id="`+id+`"`) {
+			t.Errorf("%s: no element with that id in the new build", key)
+		}
+		checked++
+	}
+	if checked < 30 { // 37 when this was written
+		t.Errorf("checked %d anchors of 21-082, want all of them", checked)
+	}
+}
+
+// TestDraftsStayOutOfSearch builds a draft with --drafts: its pages exist,
+// but not one of its words is in the static search index.
+func TestDraftsStayOutOfSearch(t *testing.T) {
+	dir := copyContent(t)
+	if _, err := scaffold.NewEdition(dir, "21-082", "22-010", time.Date(2022, 3, 1, 0, 0, 0, 0, time.UTC)); err != nil {
+		t.Fatal(err)
+	}
+	replaceIn(t, filepath.Join(dir, "brieven", "22-010", "bijlage", "01-rechtspositie.md"), "ontvangt de VNG geregeld vragen", "ontvangt de VNG zwijnenpoedelvragen")
+	out := filepath.Join(t.TempDir(), "public")
+	buildOK(t, build.Options{Content: dir, Out: out, Drafts: true})
+	if !strings.Contains(readFile(t, filepath.Join(out, "22-010", "bijlage", "index.html")), "zwijnenpoedelvragen") {
+		t.Fatal("the draft was not built")
+	}
+	for name, data := range readTree(t, filepath.Join(out, "search")) {
+		if strings.Contains(string(data), "zwijnenpoedel") || strings.Contains(string(data), "22-010") {
+			t.Errorf("search/%s holds the draft", name)
+		}
+	}
+}
