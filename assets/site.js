@@ -1,7 +1,18 @@
 /* Loads the search engine only when the reader starts to use the search
-   field, so that no page loads search code or index before that. */
+   field, so that no page loads search code or index before that; and
+   sends a reader of an old address on to the place its fragment went. */
 (function () {
   "use strict";
+  // A page kept at an old address leads on by itself (meta refresh); a
+  // link to one of its old ids goes straight to where that id went.
+  if (document.querySelector("[data-redirect]") && location.hash) {
+    var old = document.getElementById(decodeURIComponent(location.hash.slice(1)));
+    var to = old && old.querySelector("a[href]");
+    if (to) {
+      location.replace(to.href);
+      return;
+    }
+  }
   var form = document.querySelector("form[role=search]");
   if (!form) return;
   var input = form.querySelector("input[type=search]");

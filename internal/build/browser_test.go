@@ -11,10 +11,12 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
 	"ledenbrief/internal/browsertest"
+	"ledenbrief/internal/build"
 )
 
 // builtReal builds the shipped content once per test into a fresh folder.
@@ -123,6 +125,9 @@ func crawl(t *testing.T, ctx context.Context, start, root string) []string {
 				t.Errorf("%s links to %s, which is not a file (it fails on file://)", page, link)
 				continue
 			}
+			if strings.Contains(target, "/reeks/") {
+				continue // leads on to the newest edition at once; see TestBrowserOldAddressesLand
+			}
 			if strings.HasSuffix(target, ".html") {
 				queue = append(queue, target)
 				if frag != "" {
@@ -212,5 +217,129 @@ func TestReadableOnAPhone(t *testing.T) {
 		if w[0] > w[1] {
 			t.Errorf("%s is %d px wide on a %d px screen", page, w[0], w[1])
 		}
+	}
+}
+
+// exampleContent is the fictional series of three editions in testdata.
+const exampleContent = "../../testdata/voorbeeldreeks/content"
+
+// builtExample builds the example series once per test into a fresh folder.
+func builtExample(t *testing.T) string {
+	t.Helper()
+	out := filepath.Join(t.TempDir(), "public")
+	buildOK(t, build.Options{Content: exampleContent, Out: out})
+	return out
+}
+
+// TestBrowserOldAddressesLand follows old addresses as a reader with an
+// old link would, from file:// and under a subpath: an aliased fragment
+// scrolls to exactly where the renamed heading is, and a page kept for an
+// old letter number, an old handreiking id or a series leads on to the
+// right page and fragment.
+func TestBrowserOldAddressesLand(t *testing.T) {
+	ctx := browsertest.New(t)
+	out := builtExample(t)
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(360, 640)); err != nil {
+		t.Fatal(err)
+	}
+	roots := map[string]string{
+		"file":    fileURL(out, "") + "/",
+		"subpath": browsertest.ServeSubpath(t, out, "/intranet/griffie/ledenbrieven/"),
+	}
+	for name, root := range roots {
+		t.Run(name, func(t *testing.T) {
+			scroll := func(page string) (target, heading string, y int) {
+				t.Helper()
+				if err := chromedp.Do(ctx, chromedp.Navigate("about:blank")); err != nil {
+					t.Fatal(err)
+				}
+				if err := chromedp.Do(ctx, chromedp.Navigate(root+page)); err != nil {
+					t.Fatal(err)
+				}
+				got, err := chromedp.Run(ctx, chromedp.Evaluate[[]any](`(() => {
+					const t = document.querySelector(":target");
+					const h = t && t.closest("h2, h3, h4");
+					return [t ? t.id : "", h ? h.id : "", Math.round(scrollY)];
+				})()`))
+				if err != nil {
+					t.Fatal(err)
+				}
+				return got[0].(string), got[1].(string), int(got[2].(float64))
+			}
+			for _, c := range []struct{ old, live string }{
+				{"24-907/bijlage/index.html#onkosten", "onkostenvergoeding"}, // {#… alias="onkosten"}
+				{"24-907/bijlage/index.html#scholing", "opleiding"},          // aliases: [scholing]
+			} {
+				target, heading, y := scroll(c.old)
+				_, _, liveY := scroll(strings.SplitN(c.old, "#", 2)[0] + "#" + c.live)
+				if target == "" || heading != c.live {
+					t.Errorf("%s landed on #%s in heading #%s, want the heading #%s", c.old, target, heading, c.live)
+				}
+				if y == 0 || y != liveY {
+					t.Errorf("%s scrolled to %d px, the live id to %d px", c.old, y, liveY)
+				}
+			}
+			for _, c := range []struct{ old, want string }{
+				{"25-930/bijlage/index.html#vergoeding", "25-903/bijlage/index.html#vergoeding"},
+				{"25-930/index.html", "25-903/index.html"},
+				{"handreikingen/regeling-vergoedingen/index.html", "handreikingen/modelregeling-vergoedingen/index.html"},
+				{"reeks/voorbeeld-vergoedingen/index.html", "25-903/index.html"},
+			} {
+				if err := chromedp.Do(ctx, chromedp.Navigate(root+c.old)); err != nil {
+					t.Fatal(err)
+				}
+				want := root + c.want
+				if href := settledURL(ctx, want); strings.Replace(href, "/#", "/index.html#", 1) != want && href+"index.html" != want {
+					t.Errorf("%s led to %s, want %s", c.old, href, want)
+				}
+			}
+		})
+	}
+}
+
+// settledURL waits, up to a few seconds, for the page to arrive at want
+// (a page that leads on navigates after it loaded) and returns where it
+// is. A server may show a folder's index.html as the folder.
+func settledURL(ctx context.Context, want string) string {
+	href := ""
+	for range 50 {
+		href, _ = chromedp.Run(ctx, chromedp.Evaluate[string](`document.readyState === "complete" ? location.href : ""`))
+		if href == want || strings.Replace(href, "/#", "/index.html#", 1) == want || href+"index.html" == want {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	return href
+}
+
+// TestExampleSeriesAccessibleAndValid runs axe-core on the pages that
+// only editions have (notices, version switchers, what changed) and the
+// Nu HTML checker on the whole example site, its series and redirect
+// pages included, and crawls it: every link and fragment must land.
+func TestExampleSeriesAccessibleAndValid(t *testing.T) {
+	out := builtExample(t)
+	ctx := browsertest.New(t)
+	root := fileURL(out, "") + "/"
+	if pages := crawl(t, ctx, root+"index.html", root); len(pages) < 12 {
+		t.Errorf("reached %d pages of the example, want at least 12", len(pages))
+	}
+	if os.Getenv("LEDENBRIEF_AXE") != "" || os.Getenv("CI") == "true" {
+		browsertest.Require(t, "axe-core (LEDENBRIEF_AXE=path/to/axe.min.js)", os.Getenv("LEDENBRIEF_AXE"))
+		for _, page := range []string{"index.html", "24-901/index.html", "24-901/bijlage/index.html", "25-903/wijzigingen/index.html", "24-907/wijzigingen/index.html"} {
+			if err := chromedp.Do(ctx, chromedp.Navigate(fileURL(out, page))); err != nil {
+				t.Fatal(err)
+			}
+			for _, v := range browsertest.AxeViolations(t, ctx) {
+				t.Errorf("%s: %s", page, v)
+			}
+		}
+	}
+	jar := os.Getenv("LEDENBRIEF_VNU")
+	browsertest.Require(t, "the Nu HTML checker (LEDENBRIEF_VNU=path/to/vnu.jar)", jar)
+	java, _ := exec.LookPath("java")
+	browsertest.Require(t, "java", java)
+	cmd := exec.Command(java, "-jar", jar, "--errors-only", "--skip-non-html", "--also-check-css", out)
+	if msg, err := cmd.CombinedOutput(); err != nil || len(msg) > 0 {
+		t.Errorf("Nu HTML checker (%v):\n%s", err, msg)
 	}
 }
