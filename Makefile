@@ -28,6 +28,7 @@ fuzz:
 	$(GO) test -run='^$$' -fuzz=FuzzLoad -fuzztime=30s ./internal/content
 	$(GO) test -run='^$$' -fuzz=FuzzParse -fuzztime=30s ./internal/markdown
 	$(GO) test -run='^$$' -fuzz=FuzzResolve -fuzztime=30s ./internal/site
+	$(GO) test -run='^$$' -fuzz=FuzzParseLock -fuzztime=30s ./internal/anchors
 
 clean:
 	rm -rf bin public public-voorbeeld

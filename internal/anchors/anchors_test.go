@@ -31,3 +31,22 @@ func TestDuplicateNamesTheFirstPlace(t *testing.T) {
 		t.Errorf("All() has %d anchors", len(r.All()))
 	}
 }
+
+func TestAliasLeadsToTheLiveID(t *testing.T) {
+	src := &diag.Source{Path: "b.md", Text: []byte("### Nieuw {#nieuw alias=\"oud\"}\n### Oud\n")}
+	r := NewRegistry()
+	var diags diag.List
+	r.Add(Anchor{ID: "nieuw", Src: src, Offset: 4}, &diags)
+	r.Add(Anchor{ID: "oud", AliasOf: "nieuw", Src: src, Offset: 4}, &diags)
+	if a := r.Live("oud"); a == nil || a.ID != "nieuw" {
+		t.Errorf("Live(oud) = %+v, want the anchor nieuw", a)
+	}
+	if r.Add(Anchor{ID: "oud", Src: src, Offset: 36}, &diags) {
+		t.Error("a live id equal to an alias was accepted")
+	}
+	var out strings.Builder
+	diags.Print(&out)
+	if want := `b.md:2:5: id "oud" is also an alias at b.md:1:5`; !strings.HasPrefix(out.String(), want) {
+		t.Errorf("got %q, want prefix %q", out.String(), want)
+	}
+}

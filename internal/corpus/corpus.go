@@ -3,6 +3,10 @@
 // six sections with three to five subsections each, about 27 KB of
 // Markdown in all, links by id to the annex and to handreikingen), for
 // benchmarks. The same size always gives the same bytes.
+//
+// Letters come in series of three editions, as real ones do: the second
+// and third edition of a series repeat the text of the first with a few
+// words changed here and a paragraph rewritten there.
 package corpus
 
 import (
@@ -73,31 +77,58 @@ func (w *writer) file(name, text string) {
 
 func (w *writer) letter(r *rand.Rand, i int, slug string) {
 	number := "Lbr. " + strings.Replace(slug, "-", "/", 1)
+	// The text of a series comes from its own source, the same for each
+	// edition; a later edition's changes come from the letter's own.
+	base := rand.New(rand.NewPCG(uint64(i/3), 3))
+	e := &editor{r: r, edition: i % 3}
 	sections := make([]string, 6)
 	for s := range sections {
 		sections[s] = fmt.Sprintf("onderwerp-%d", s+1)
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "---\nnumber: %s\nreference: TRE/U%09d\ndate: %04d-%02d-%02d\nsubject: %s\nto: Aan de leden\nphone: 070-373 83 93\nattachments: 1\nseries: reeks-%d\n---\n",
-		number, i, 2010+i/999, 1+i%12, 1+i%28, title(r, 7), i/3)
-	fmt.Fprintf(&b, "Geachte leden van college en gemeenteraad,\n\n%s\n\n", paragraph(r, 60))
+		number, i, 2010+i/999, 1+i%12, 1+i%28, title(base, 7), i/3)
+	fmt.Fprintf(&b, "Geachte leden van college en gemeenteraad,\n\n%s\n\n", e.edit(paragraph(base, 60)))
 	for s, id := range sections {
-		fmt.Fprintf(&b, "## %s {#brief-%d}\n\n%s [Hier](#%s) leest u meer.\n\n", title(r, 2), s+1, paragraph(r, 30), id)
+		fmt.Fprintf(&b, "## %s {#brief-%d}\n\n%s [Hier](#%s) leest u meer.\n\n", title(base, 2), s+1, e.edit(paragraph(base, 30)), id)
 	}
 	b.WriteString("Met vriendelijke groet,\n\nVereniging van Nederlandse Gemeenten\n")
 	w.file("brieven/"+slug+"/brief.md", b.String())
 	for s, id := range sections {
 		var a strings.Builder
-		fmt.Fprintf(&a, "---\nid: %s\ntitle: %s\n---\n%s\n", id, title(r, 4), paragraph(r, 35))
-		for sub := range 3 + r.IntN(3) {
-			fmt.Fprintf(&a, "\n### %s {#%s-%d}\n\n%s\n\n", title(r, 4), id, sub+1, paragraph(r, 45))
-			if r.IntN(2) == 0 {
-				fmt.Fprintf(&a, "- %s;\n- %s;\n- %s.\n\n", sentence(r, 12), sentence(r, 10), sentence(r, 14))
+		fmt.Fprintf(&a, "---\nid: %s\ntitle: %s\n---\n%s\n", id, title(base, 4), e.edit(paragraph(base, 35)))
+		for sub := range 3 + base.IntN(3) {
+			fmt.Fprintf(&a, "\n### %s {#%s-%d}\n\n%s\n\n", title(base, 4), id, sub+1, e.edit(paragraph(base, 45)))
+			if base.IntN(2) == 0 {
+				fmt.Fprintf(&a, "- %s;\n- %s;\n- %s.\n\n", sentence(base, 12), sentence(base, 10), sentence(base, 14))
 			}
-			fmt.Fprintf(&a, "Zie [%s](#handreiking-%03d). %s\n", title(r, 5), r.IntN(Guides), paragraph(r, 15))
+			fmt.Fprintf(&a, "Zie [%s](#handreiking-%03d). %s\n", title(base, 5), base.IntN(Guides), e.edit(paragraph(base, 15)))
 		}
 		w.file(fmt.Sprintf("brieven/%s/bijlage/%02d-%s.md", slug, s+1, id), a.String())
 	}
+}
+
+// editor changes the paragraphs of a later edition: in each edition a
+// tenth of them rewritten, a fifth with two words changed.
+type editor struct {
+	r       *rand.Rand
+	edition int
+}
+
+func (e *editor) edit(p string) string {
+	for range e.edition {
+		switch n := e.r.IntN(10); {
+		case n == 0:
+			p = paragraph(e.r, len(strings.Fields(p)))
+		case n < 3:
+			f := strings.Fields(p)
+			for range 2 {
+				f[e.r.IntN(len(f))] = word(e.r)
+			}
+			p = strings.Join(f, " ")
+		}
+	}
+	return p
 }
 
 func word(r *rand.Rand) string { return words[r.IntN(len(words))] }

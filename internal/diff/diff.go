@@ -90,11 +90,44 @@ func changedParagraphs(del, ins []string) []Op {
 // paragraph is the word-level script between two versions of a paragraph.
 func paragraph(old, new string) []Op {
 	a, b := tokens(old), tokens(new)
+	if rewritten(a, b) {
+		return []Op{{Delete, old}, {Insert, new}}
+	}
 	script := myers(a, b)
 	if script == nil || !alike(script, len(a)+len(b)) {
 		return []Op{{Delete, old}, {Insert, new}}
 	}
 	return absorbSpaces(script)
+}
+
+// rewritten is a quick test, linear in the words, for a paragraph that
+// was rewritten rather than edited: fewer than a quarter of its pairs of
+// neighbouring words survive. Edited text keeps most pairs; two unrelated
+// texts share few, however many single words they have in common, and
+// comparing them word by word would cost the most and show the least.
+func rewritten(a, b []string) bool {
+	pairs := func(toks []string) map[[2]string]int {
+		m := map[[2]string]int{}
+		prev := ""
+		for _, t := range toks {
+			if strings.TrimSpace(t) == "" {
+				continue
+			}
+			m[[2]string{prev, t}]++
+			prev = t
+		}
+		return m
+	}
+	pa, pb := pairs(a), pairs(b)
+	shared, total := 0, 0
+	for k, n := range pa {
+		shared += min(n, pb[k])
+		total += n
+	}
+	for _, n := range pb {
+		total += n
+	}
+	return total > 8 && 4*2*shared < total
 }
 
 // alike reports whether a script keeps at least a third of the words.

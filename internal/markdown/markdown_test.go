@@ -155,3 +155,16 @@ func TestSections(t *testing.T) {
 		t.Errorf("second = %+v", got[2])
 	}
 }
+
+func TestHeadingAliasesKeepOldIDsAtTheSameSpot(t *testing.T) {
+	c := New(Options{})
+	html, d := render(t, c, "### Intimidatie en bedreiging {#intimidatie-en-bedreiging alias=\"intimidatie-of-bedreiging oud\"}\n")
+	h := d.Headings[0]
+	if h.ID != "intimidatie-en-bedreiging" || !h.Explicit || len(h.Aliases) != 2 || h.Aliases[0] != "intimidatie-of-bedreiging" || h.Aliases[1] != "oud" {
+		t.Errorf("heading = %+v", h)
+	}
+	want := `<h3 id="intimidatie-en-bedreiging"><span class="alias" id="intimidatie-of-bedreiging"></span><span class="alias" id="oud"></span>Intimidatie en bedreiging `
+	if !strings.HasPrefix(html, want) {
+		t.Errorf("got %s\nwant prefix %s", html, want)
+	}
+}
