@@ -152,3 +152,39 @@ func TestDraftsStayOutOfSearch(t *testing.T) {
 		}
 	}
 }
+
+// TestOldEditionsStayByteIdentical builds the example series twice, the
+// second time with an unrelated new letter: the pages of the old editions
+// must not change by a byte. Two builds of the same series are identical.
+func TestOldEditionsStayByteIdentical(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "content")
+	if err := os.CopyFS(dir, os.DirFS(exampleContent)); err != nil {
+		t.Fatal(err)
+	}
+	a, b, c := filepath.Join(t.TempDir(), "a"), filepath.Join(t.TempDir(), "b"), filepath.Join(t.TempDir(), "c")
+	buildOK(t, build.Options{Content: dir, Out: a})
+	buildOK(t, build.Options{Content: dir, Out: b})
+	fa, fb := readTree(t, a), readTree(t, b)
+	for name, data := range fa {
+		if string(fb[name]) != string(data) {
+			t.Errorf("two builds of the same series differ in %s", name)
+		}
+	}
+	letter := "---\nnumber: Lbr. 26/001\nreference: X/1\ndate: 2026-01-05\nsubject: Iets anders\nto: Aan de leden\n---\nTekst.\n"
+	if err := os.MkdirAll(filepath.Join(dir, "brieven", "26-001"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "brieven", "26-001", "brief.md"), []byte(letter), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	buildOK(t, build.Options{Content: dir, Out: c})
+	fc := readTree(t, c)
+	if _, ok := fc["26-001/index.html"]; !ok {
+		t.Fatal("the new letter was not built")
+	}
+	for _, page := range []string{"24-901/index.html", "24-901/bijlage/index.html", "24-907/wijzigingen/index.html", "25-903/bijlage/index.html", "reeks/voorbeeld-vergoedingen/index.html"} {
+		if string(fa[page]) != string(fc[page]) {
+			t.Errorf("%s changed when an unrelated letter was added", page)
+		}
+	}
+}

@@ -155,17 +155,6 @@ func (s *Site) loadLock(diags *diag.List) {
 	}
 }
 
-// Source reads one file of the content folder by its slash-separated
-// name, refusing symbolic links and invalid UTF-8 as every load does. It
-// returns nil when the file cannot be read; the reason is in diags.
-func (s *Site) Source(name string, diags *diag.List) *diag.Source {
-	src, ok := s.source(name, diags)
-	if !ok {
-		return nil
-	}
-	return src
-}
-
 // source reads one file, refusing symbolic links and invalid UTF-8.
 func (s *Site) source(name string, diags *diag.List) (*diag.Source, bool) {
 	src := &diag.Source{Path: path.Join(s.Prefix, name)}
@@ -285,7 +274,7 @@ func (s *Site) loadGuides(diags *diag.List) {
 			{name: "aliases", set: aliases(fm, &g.Aliases)},
 		}, diags)
 		g.IDOffset = fm.valueOffset("id")
-		decoded = checkAliases(src, g.ID, g.Aliases, ValidID, diags) && decoded
+		decoded = checkAliases(src, g.ID, g.Aliases, ValidID, "an id like \"oude-handreiking\"", diags) && decoded
 		if g.ID != "" && !checkID(src, g.IDOffset, g.ID, diags) || !decoded {
 			continue
 		}
@@ -375,7 +364,7 @@ func (s *Site) LoadLetter(slug string, diags *diag.List) *Letter {
 		{name: "aliases", set: aliases(fm, &l.Aliases)},
 	}, diags)
 	l.Body = &Doc{Src: src, BodyOffset: body, Title: m.Subject}
-	if !checkAliases(src, slug, l.Aliases, slugRE.MatchString, diags) {
+	if !checkAliases(src, slug, l.Aliases, slugRE.MatchString, "a letter folder like 21-082", diags) {
 		ok = false
 	}
 	if t, err := time.Parse(time.DateOnly, date); date != "" && err != nil {
@@ -406,13 +395,13 @@ func (s *Site) LoadLetter(slug string, diags *diag.List) *Letter {
 
 // checkAliases reports aliases that are malformed, repeated, or equal to
 // the live id they stand in for.
-func checkAliases(src *diag.Source, live string, list []Alias, valid func(string) bool, diags *diag.List) bool {
+func checkAliases(src *diag.Source, live string, list []Alias, valid func(string) bool, like string, diags *diag.List) bool {
 	ok := true
 	seen := map[string]bool{}
 	for _, a := range list {
 		switch {
 		case !valid(a.ID):
-			diags.Add(src, a.Offset, "invalid alias %q: it must look like an id of the same kind", a.ID)
+			diags.Add(src, a.Offset, "invalid alias %q: write %s", a.ID, like)
 		case a.ID == live:
 			diags.Add(src, a.Offset, "alias %q is the live id itself; list only ids that are no longer used", a.ID)
 		case seen[a.ID]:
@@ -460,7 +449,7 @@ func (s *Site) loadSection(name string, diags *diag.List) (*Doc, bool) {
 	if d.ID != "" && !checkID(src, d.IDOffset, d.ID, diags) {
 		ok = false
 	}
-	if !checkAliases(src, d.ID, d.Aliases, ValidID, diags) {
+	if !checkAliases(src, d.ID, d.Aliases, ValidID, "an id like \"oude-paragraaf\"", diags) {
 		ok = false
 	}
 	return d, ok

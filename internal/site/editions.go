@@ -200,6 +200,21 @@ func (li *LetterInfo) InNewest(id string) *SectionInfo {
 	return n.section(sec.Thread)
 }
 
+// RemovedIn returns the edition after this one that no longer has
+// section id of this letter, or nil when the newest edition still has it.
+func (li *LetterInfo) RemovedIn(id string) *LetterInfo {
+	sec := li.sectionByID(id)
+	if li.Series == nil || sec == nil {
+		return nil
+	}
+	for _, e := range li.Series.Editions[li.Edition+1:] {
+		if e.section(sec.Thread) == nil {
+			return e
+		}
+	}
+	return nil
+}
+
 func (li *LetterInfo) sectionByID(id string) *SectionInfo {
 	for _, sec := range li.Sections {
 		if sec.ID == id {
@@ -351,16 +366,18 @@ type HomeEntry struct {
 // under its newest edition. Drafts are never listed.
 func (s *Site) Home() []HomeEntry {
 	var out []HomeEntry
-	entry := map[*Series]int{}
+	entry := map[*Series]int{}     // a series → its entry
 	for _, li := range s.Letters { // newest first
 		if li.Meta.Draft {
 			continue
 		}
-		if i, ok := entry[li.Series]; ok && li.Series != nil {
-			out[i].Older = append(out[i].Older, li)
-			continue
+		if li.Series != nil {
+			if i, ok := entry[li.Series]; ok {
+				out[i].Older = append(out[i].Older, li)
+				continue
+			}
+			entry[li.Series] = len(out)
 		}
-		entry[li.Series] = len(out)
 		out = append(out, HomeEntry{Letter: li})
 	}
 	return out

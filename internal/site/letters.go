@@ -286,12 +286,6 @@ func (s *Site) ResolveLetter(l *content.Letter, diags *diag.List) *Letter {
 	return rl
 }
 
-// letterTarget is what a link to another letter lands on.
-type letterTarget struct {
-	letter *LetterInfo
-	id     idInfo
-}
-
 // resolveLetterLink resolves a link to another letter, "21-082" or
 // "21-082#id", following the letter's and the id's aliases.
 func (s *Site) resolveLetterLink(link *markdown.Link, d *content.Doc, from string, diags *diag.List) any {
@@ -323,7 +317,7 @@ func (s *Site) resolveLetterLink(link *markdown.Link, d *content.Doc, from strin
 		return nil
 	}
 	link.SetDest(Rel(from, li.pagePath(t.page), t.live))
-	return letterTarget{li, t}
+	return li
 }
 
 // slugs lists the folders of the letters built, sorted.

@@ -112,6 +112,7 @@ func New(c *content.Site, drafts bool, diags *diag.List) *Site {
 	for _, cg := range c.Guides {
 		g := &Guide{Guide: cg, Doc: s.Converter.Parse(cg.Body()), anchors: anchors.NewRegistry()}
 		s.checkHeadings(&cg.Doc, g.Doc, 2, "## ", diags)
+		s.noteFresh(g.Path(), "", anchors.Anchor{ID: g.ID, Title: g.Title, Src: cg.Src, Offset: cg.IDOffset}, true)
 		for _, h := range g.Doc.Headings {
 			s.register(g.anchors, anchors.Anchor{ID: h.ID, Title: h.Text, Src: cg.Src, Offset: cg.BodyOffset + h.Offset}, h.Aliases, g.Path(), false, diags)
 		}
@@ -202,8 +203,8 @@ func (s *Site) checkHeadings(d *content.Doc, md *markdown.Doc, minLevel int, hin
 }
 
 // resolveLink rewrites one link's destination to a relative URL and returns
-// what it points at (*Guide, *anchors.Anchor, *LetterInfo or letterTarget,
-// or nil for external links and errors). local is the letter the link is
+// what it points at (*Guide, *anchors.Anchor of the same letter,
+// *LetterInfo for another letter, or nil for external links and errors). local is the letter the link is
 // in, nil for a handreiking.
 func (s *Site) resolveLink(link *markdown.Link, d *content.Doc, from string, local *Letter, diags *diag.List) any {
 	off := d.BodyOffset + link.Offset
