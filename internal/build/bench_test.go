@@ -3,6 +3,7 @@ package build_test
 import (
 	"os"
 	"path/filepath"
+	"runtime"
 	"runtime/debug"
 	"strconv"
 	"syscall"
@@ -87,5 +88,42 @@ func BenchmarkBuild(b *testing.B) {
 	var ru syscall.Rusage
 	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) == nil {
 		b.ReportMetric(float64(ru.Maxrss)/1024, "peak-RSS-MiB")
+	}
+}
+
+// TestGeneratedCorpusIsReproducible builds 200 generated letters with one
+// and with eight threads: every byte of the output must be the same, the
+// search index with its cut postings and hashed folder included.
+func TestGeneratedCorpusIsReproducible(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds 200 letters twice")
+	}
+	dir := t.TempDir()
+	contentDir := filepath.Join(dir, "content")
+	if err := corpus.Write(contentDir, 200); err != nil {
+		t.Fatal(err)
+	}
+	var trees []map[string][]byte
+	for _, procs := range []int{1, 8} {
+		prev := runtime.GOMAXPROCS(procs)
+		out := filepath.Join(dir, "public-"+strconv.Itoa(procs))
+		res, err := build.Run(build.Options{Content: contentDir, Out: out})
+		runtime.GOMAXPROCS(prev)
+		if err != nil || res.Diags.Len() > 0 {
+			t.Fatalf("build with %d threads: %v %v", procs, err, res.Diags.Sorted())
+		}
+		trees = append(trees, readTree(t, out))
+	}
+	if len(trees[0]) != len(trees[1]) {
+		t.Fatalf("builds wrote %d and %d files", len(trees[0]), len(trees[1]))
+	}
+	for name, data := range trees[0] {
+		other, ok := trees[1][name]
+		switch {
+		case !ok:
+			t.Errorf("%s was written on 1 thread, not on 8", name)
+		case string(other) != string(data):
+			t.Errorf("%s differs between a build on 1 and on 8 threads", name)
+		}
 	}
 }

@@ -157,7 +157,7 @@ func (d *Dictionary) readField(r index.IndexReader, fi int, field string, avg fl
 			p := Posting{Doc: ordinal[string(m.ID)], Freq: int(m.Freq), Len: normLength(m.Norm)}
 			if top.Len() < MaxPostings {
 				heap.Push(top, p)
-			} else if top.weight(p) > top.weight(top.list[0]) {
+			} else if top.lower(top.list[0], p) {
 				top.list[0] = p
 				heap.Fix(top, 0)
 			}
@@ -202,16 +202,22 @@ type postingHeap struct {
 func (h *postingHeap) weight(p Posting) float64 {
 	return termFrequencyWeight(p.Freq, norm(p.Len), h.avg)
 }
-func (h *postingHeap) Len() int { return len(h.list) }
-func (h *postingHeap) Less(i, j int) bool {
-	wi, wj := h.weight(h.list[i]), h.weight(h.list[j])
-	if wi != wj {
-		return wi < wj
+
+// lower orders postings by weight and, at equal weight, prefers the lower
+// document number: a total order on content, so that which postings are
+// kept never depends on the order in which bleve returns them.
+func (h *postingHeap) lower(a, b Posting) bool {
+	wa, wb := h.weight(a), h.weight(b)
+	if wa != wb {
+		return wa < wb
 	}
-	return h.list[i].Doc > h.list[j].Doc
+	return a.Doc > b.Doc
 }
-func (h *postingHeap) Swap(i, j int) { h.list[i], h.list[j] = h.list[j], h.list[i] }
-func (h *postingHeap) Push(x any)    { h.list = append(h.list, x.(Posting)) }
+
+func (h *postingHeap) Len() int           { return len(h.list) }
+func (h *postingHeap) Less(i, j int) bool { return h.lower(h.list[i], h.list[j]) }
+func (h *postingHeap) Swap(i, j int)      { h.list[i], h.list[j] = h.list[j], h.list[i] }
+func (h *postingHeap) Push(x any)         { h.list = append(h.list, x.(Posting)) }
 func (h *postingHeap) Pop() any {
 	p := h.list[len(h.list)-1]
 	h.list = h.list[:len(h.list)-1]
