@@ -22,6 +22,7 @@
 package content
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -115,6 +116,10 @@ type Site struct {
 	Config        Config
 	Abbreviations []Abbreviation // sorted by term
 	Guides        []*Guide       // sorted by id
+	// BrokenGuides names the handreiking files that could not be loaded,
+	// by the id their file name suggests, so that links to them are not
+	// reported a second time.
+	BrokenGuides map[string]bool
 	LetterSlugs   []string       // sorted
 	Lock          *diag.Source   // anchors.lock; nil when the site has none yet
 }
@@ -155,16 +160,63 @@ func (s *Site) loadLock(diags *diag.List) {
 	}
 }
 
+// SymlinkError is the error of Stat for a path through a symbolic link.
+type SymlinkError struct {
+	Link string // the path of the link, relative to the content folder
+}
+
+func (e *SymlinkError) Error() string {
+	return e.Link + " is a symbolic link; symbolic links are not allowed in the content folder"
+}
+
+// refuseLink reports a file or folder name that Stat refused because of
+// link, which may be name itself or a folder on its way.
+func (s *Site) refuseLink(name, link string, diags *diag.List) {
+	src := &diag.Source{Path: path.Join(s.Prefix, name)}
+	if link == name {
+		diags.Add(src, 0, "symbolic links are not allowed in the content folder")
+		return
+	}
+	diags.Add(src, 0, "%s is a symbolic link; symbolic links are not allowed in the content folder", path.Join(s.Prefix, link))
+}
+
+// Stat returns the file info of a slash-separated path in the content
+// folder, refusing a symbolic link anywhere on the way (a linked folder
+// would let files from outside the content folder into the site).
+func (s *Site) Stat(name string) (fs.FileInfo, error) {
+	p := ""
+	var info fs.FileInfo
+	for _, seg := range strings.Split(name, "/") {
+		p = path.Join(p, seg)
+		var err error
+		if info, err = fs.Lstat(s.FS, p); err != nil {
+			return nil, err
+		}
+		if info.Mode()&fs.ModeSymlink != 0 {
+			return nil, &SymlinkError{Link: p}
+		}
+	}
+	return info, nil
+}
+
 // source reads one file, refusing symbolic links and invalid UTF-8.
 func (s *Site) source(name string, diags *diag.List) (*diag.Source, bool) {
 	src := &diag.Source{Path: path.Join(s.Prefix, name)}
-	if info, err := fs.Lstat(s.FS, name); err == nil && info.Mode()&fs.ModeSymlink != 0 {
-		diags.Add(src, 0, "symbolic links are not allowed in the content folder")
+	var link *SymlinkError
+	if _, err := s.Stat(name); errors.As(err, &link) {
+		s.refuseLink(name, link.Link, diags)
 		return src, false
 	}
 	text, err := fs.ReadFile(s.FS, name)
 	if err != nil {
 		diags.Add(src, 0, "cannot read file: %v", unwrapPath(err))
+		return src, false
+	}
+	switch {
+	case bytes.HasPrefix(text, []byte("\xef\xbb\xbf")):
+		text = text[3:] // the byte order mark Windows tools write: not part of the text
+	case bytes.HasPrefix(text, []byte("\xff\xfe")), bytes.HasPrefix(text, []byte("\xfe\xff")):
+		diags.Add(src, 0, "the file is saved as UTF-16: save it as UTF-8")
 		return src, false
 	}
 	src.Text = text
@@ -253,13 +305,17 @@ func parseYAMLFile(src *diag.Source, diags *diag.List) (*frontMatter, bool) {
 func (s *Site) loadGuides(diags *diag.List) {
 	names := s.markdownFiles("handreikingen", diags)
 	byID := map[string]*Guide{}
+	s.BrokenGuides = map[string]bool{}
 	for _, name := range names {
+		broken := func() { s.BrokenGuides[strings.TrimSuffix(path.Base(name), path.Ext(name))] = true }
 		src, ok := s.source(name, diags)
 		if !ok {
+			broken()
 			continue
 		}
 		fm, body, ok := splitFrontMatter(src, diags)
 		if !ok {
+			broken()
 			continue
 		}
 		g := &Guide{Doc: Doc{Src: src, BodyOffset: body}}
@@ -276,6 +332,10 @@ func (s *Site) loadGuides(diags *diag.List) {
 		g.IDOffset = fm.valueOffset("id")
 		decoded = checkAliases(src, g.ID, g.Aliases, ValidID, "an id like \"oude-handreiking\"", diags) && decoded
 		if g.ID != "" && !checkID(src, g.IDOffset, g.ID, diags) || !decoded {
+			broken()
+			if g.ID != "" {
+				s.BrokenGuides[g.ID] = true
+			}
 			continue
 		}
 		if _, ok := kindLabels[g.Kind]; !ok {
@@ -296,6 +356,11 @@ func (s *Site) loadGuides(diags *diag.List) {
 }
 
 func (s *Site) listLetters(diags *diag.List) {
+	var link *SymlinkError
+	if _, err := s.Stat("brieven"); errors.As(err, &link) {
+		s.refuseLink("brieven", link.Link, diags)
+		return
+	}
 	entries, err := fs.ReadDir(s.FS, "brieven")
 	if err != nil {
 		diags.Add(&diag.Source{Path: path.Join(s.Prefix, "brieven")}, 0, "cannot list letters: %v", unwrapPath(err))
@@ -305,7 +370,7 @@ func (s *Site) listLetters(diags *diag.List) {
 		name := path.Join("brieven", e.Name())
 		switch {
 		case e.Type()&fs.ModeSymlink != 0:
-			diags.Add(&diag.Source{Path: path.Join(s.Prefix, name)}, 0, "symbolic links are not allowed in the content folder")
+			s.refuseLink(name, name, diags)
 		case !e.IsDir():
 			diags.Add(&diag.Source{Path: path.Join(s.Prefix, name)}, 0, "unexpected file: each letter is a folder named after its number, like brieven/21-082/")
 		case !slugRE.MatchString(e.Name()):
@@ -456,8 +521,14 @@ func (s *Site) loadSection(name string, diags *diag.List) (*Doc, bool) {
 }
 
 // markdownFiles lists the .md files of dir in name order. A missing folder
-// is not an error (a letter need not have an annex).
+// is not an error (a letter need not have an annex); a folder that is a
+// symbolic link is.
 func (s *Site) markdownFiles(dir string, diags *diag.List) []string {
+	var link *SymlinkError
+	if _, err := s.Stat(dir); errors.As(err, &link) {
+		s.refuseLink(dir, link.Link, diags)
+		return nil
+	}
 	entries, err := fs.ReadDir(s.FS, dir)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil
@@ -469,11 +540,11 @@ func (s *Site) markdownFiles(dir string, diags *diag.List) []string {
 	var names []string
 	for _, e := range entries {
 		name := path.Join(dir, e.Name())
-		if !strings.HasSuffix(e.Name(), ".md") || strings.EqualFold(e.Name(), "README.md") {
+		if !strings.EqualFold(path.Ext(e.Name()), ".md") || strings.EqualFold(e.Name(), "README.md") {
 			continue
 		}
 		if e.Type()&fs.ModeSymlink != 0 {
-			diags.Add(&diag.Source{Path: path.Join(s.Prefix, name)}, 0, "symbolic links are not allowed in the content folder")
+			s.refuseLink(name, name, diags)
 			continue
 		}
 		if e.Type().IsRegular() {

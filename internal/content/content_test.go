@@ -83,6 +83,38 @@ func TestSymlinksAreRefused(t *testing.T) {
 	}
 }
 
+// TestLinkedFoldersAreRefused links whole folders of the content to a
+// folder outside it: the handreikingen, an annex, and a folder of media.
+// Nothing is loaded from them, each link is named, and media behind a
+// link are refused.
+func TestLinkedFoldersAreRefused(t *testing.T) {
+	dir, outside := t.TempDir(), t.TempDir()
+	os.WriteFile(filepath.Join(outside, "geheim.md"), []byte("---\nid: geheim\ntitle: G\nkind: brochure\n---\ngeheim\n"), 0o644)
+	os.WriteFile(filepath.Join(outside, "kaart.png"), []byte("png"), 0o644)
+	os.MkdirAll(filepath.Join(dir, "brieven", "21-001"), 0o755)
+	os.WriteFile(filepath.Join(dir, "site.yaml"), []byte(siteYAML), 0o644)
+	os.WriteFile(filepath.Join(dir, "brieven", "21-001", "brief.md"), []byte("---\nnumber: Lbr. 21/001\nreference: R\ndate: 2021-12-06\nsubject: S\nto: T\n---\nx\n"), 0o644)
+	for _, link := range []string{"handreikingen", "brieven/21-001/bijlage", "brieven/21-001/media"} {
+		if err := os.Symlink(outside, filepath.Join(dir, filepath.FromSlash(link))); err != nil {
+			t.Skip("cannot make symbolic links here:", err)
+		}
+	}
+	var diags diag.List
+	s := Load(os.DirFS(dir), "content", &diags)
+	l := s.LoadLetter("21-001", &diags)
+	if len(s.Guides) != 0 || l == nil || len(l.Annex) != 0 {
+		t.Errorf("loaded %d handreikingen and letter %v through linked folders", len(s.Guides), l)
+	}
+	want := "content/brieven/21-001/bijlage:1:1: symbolic links are not allowed in the content folder\n" +
+		"content/handreikingen:1:1: symbolic links are not allowed in the content folder\n"
+	if got := diagnostics(&diags); got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+	if err := s.CheckMedia("brieven/21-001/media/kaart.png"); err == nil || !strings.Contains(err.Error(), "brieven/21-001/media is a symbolic link") {
+		t.Errorf("media behind a linked folder: %v", err)
+	}
+}
+
 // FuzzLoad feeds arbitrary text to the front matter of a letter, an annex
 // section and a handreiking: loading must never panic, and every problem
 // must carry a position inside its file.

@@ -218,10 +218,18 @@ var (
 	typeErrLineRE = regexp.MustCompile(`^line (\d+): `)
 )
 
-// yamlErrorOffset finds the line a yaml.v3 error names, as an offset in yamlText.
+// yamlErrorOffset finds the line of a yaml.v3 syntax error, as an offset
+// in yamlText. yaml.v3 names the line where the construct with the error
+// began (for some errors counted from 0, for others from 1), not the line
+// of the problem: an unclosed "[" or a tab is reported a line early. So
+// the error is located as the first line, from the one named on, at which
+// the text up to that line fails with the same message. A line "---"
+// ends the search: the front matter ends there.
 func yamlErrorOffset(yamlText []byte, err error) int {
-	m := yamlLineRE.FindStringSubmatch(err.Error())
-	if m == nil || m[1] == "" {
+	named := 1
+	if m := yamlLineRE.FindStringSubmatch(err.Error()); m != nil && m[1] != "" {
+		named, _ = strconv.Atoi(m[1])
+	} else {
 		var te *yaml.TypeError
 		if errors.As(err, &te) && len(te.Errors) > 0 {
 			if m2 := typeErrLineRE.FindStringSubmatch(te.Errors[0]); m2 != nil {
@@ -229,10 +237,23 @@ func yamlErrorOffset(yamlText []byte, err error) int {
 				return lineColOffset(yamlText, n, 1)
 			}
 		}
-		return 0
 	}
-	n, _ := strconv.Atoi(m[1])
-	return lineColOffset(yamlText, n, 1)
+	want := yamlErrorMessage(err)
+	lines := bytes.SplitAfter(yamlText, []byte("\n"))
+	end := 0
+	for k := range lines {
+		if k+1 >= named {
+			var n yaml.Node
+			if perr := yaml.Unmarshal(yamlText[:end+len(lines[k])], &n); perr != nil && yamlErrorMessage(perr) == want {
+				return end
+			}
+		}
+		if k > 0 && string(bytes.TrimSpace(lines[k])) == "---" {
+			break
+		}
+		end += len(lines[k])
+	}
+	return lineColOffset(yamlText, named, 1)
 }
 
 // yamlErrorMessage strips yaml.v3's "yaml: line N:" prefix, since the

@@ -128,6 +128,7 @@ func (s *Site) parse(l *content.Letter, diags *diag.List, note bool) *Letter {
 		if !note {
 			page = "" // nothing is noted for a page without a name
 		}
+		s.checkNamespace(a.ID, a, diags)
 		s.register(rl.Anchors, a, aliases, page, frontMatter, diags)
 	}
 	rl.Body = s.Converter.Parse(l.Body.Body())
@@ -149,6 +150,19 @@ func (s *Site) parse(l *content.Letter, diags *diag.List, note bool) *Letter {
 		}
 	}
 	return rl
+}
+
+// checkNamespace reports a live id of a letter that a link by id could
+// not tell from another kind of target: a handreiking's id (or alias), or
+// a letter number. Aliases may equal a handreiking's id: they keep old
+// fragments on the page working, and links by id prefer the handreiking.
+func (s *Site) checkNamespace(id string, a anchors.Anchor, diags *diag.List) {
+	if g := s.guideByID[id]; g != nil {
+		diags.Add(a.Src, a.Offset, "id %q is also the id of handreiking %q (%s), so a link to #%s would be ambiguous; give one of them another id", id, g.Title, g.Src.Path, id)
+	}
+	if letterLinkRE.MatchString(id) {
+		diags.Add(a.Src, a.Offset, "id %q looks like a letter number, and a link to it would be taken for a link to that letter; choose another id", id)
+	}
 }
 
 // IndexLetter is the first pass over a letter: it parses it, reports
@@ -304,7 +318,9 @@ func (s *Site) resolveLetterLink(link *markdown.Link, d *content.Doc, from strin
 			diags.Add(d.Src, off, "letter %s is a draft and is not published; link to it once it is, or build with --drafts to preview", slug)
 			return nil
 		}
-		diags.Add(d.Src, off, "unknown letter %q%s", slug, didYouMean(slug, s.slugs()))
+		if !slices.Contains(s.Content.LetterSlugs, slug) { // else its own errors say why it is missing
+			diags.Add(d.Src, off, "unknown letter %q%s", slug, didYouMean(slug, s.slugs()))
+		}
 		return nil
 	}
 	if id == "" {

@@ -16,7 +16,6 @@ package site
 
 import (
 	"fmt"
-	"io/fs"
 	"path"
 	"slices"
 	"strings"
@@ -218,18 +217,25 @@ func (s *Site) resolveLink(link *markdown.Link, d *content.Doc, from string, loc
 		diags.Add(d.Src, off, "placeholder %s %q: link to the id of a section or handreiking, like [Hier](#rechtspositie)", what, dest)
 		return nil
 	case strings.HasPrefix(dest, "#"):
+		// A live id of the letter first, then a handreiking, then an
+		// alias: an old id kept alive never takes a link from a handreiking.
 		id := dest[1:]
+		var a *anchors.Anchor
 		if local != nil {
-			if a := local.Anchors.Live(id); a != nil {
-				link.SetDest(Rel(from, local.Info.pagePath(a.Page), a.ID))
-				return a
-			}
+			a = local.Anchors.Lookup(id)
 		}
-		if g := s.guideByID[id]; g != nil {
+		if g := s.guideByID[id]; g != nil && (a == nil || a.AliasOf != "") {
 			link.SetDest(Rel(from, g.Path(), ""))
 			return g
 		}
-		diags.Add(d.Src, off, "unknown id %q%s", id, s.suggest(id, local))
+		if a != nil {
+			a = local.Anchors.Live(id)
+			link.SetDest(Rel(from, local.Info.pagePath(a.Page), a.ID))
+			return a
+		}
+		if !s.Content.BrokenGuides[id] { // else its own error says why
+			diags.Add(d.Src, off, "unknown id %q%s", id, s.suggest(id, local))
+		}
 		return nil
 	case letterLinkRE.MatchString(dest):
 		return s.resolveLetterLink(link, d, from, diags)
@@ -250,9 +256,8 @@ func (s *Site) resolveLink(link *markdown.Link, d *content.Doc, from string, loc
 		diags.Add(d.Src, off, "%s %q leaves the content folder", what, dest)
 		return nil
 	}
-	info, err := statNoLink(s.Content, target)
-	if err != nil || !info.Mode().IsRegular() {
-		diags.Add(d.Src, off, "%s %q: no such file in the content folder", what, dest)
+	if err := s.Content.CheckMedia(target); err != nil {
+		diags.Add(d.Src, off, "%s %q: %v", what, dest, err)
 		return nil
 	}
 	s.mu.Lock()
@@ -269,23 +274,6 @@ func hasScheme(dest string, schemes ...string) bool {
 		}
 	}
 	return false
-}
-
-// statNoLink stats a content file, refusing symbolic links anywhere on the way.
-func statNoLink(c *content.Site, name string) (fs.FileInfo, error) {
-	p := ""
-	var info fs.FileInfo
-	for _, seg := range strings.Split(name, "/") {
-		p = path.Join(p, seg)
-		var err error
-		if info, err = fs.Lstat(c.FS, p); err != nil {
-			return nil, err
-		}
-		if info.Mode()&fs.ModeSymlink != 0 {
-			return nil, fs.ErrPermission
-		}
-	}
-	return info, nil
 }
 
 // suggest proposes the nearest known ids for a mistyped one.
