@@ -120,8 +120,8 @@ type Site struct {
 	// by the id their file name suggests, so that links to them are not
 	// reported a second time.
 	BrokenGuides map[string]bool
-	LetterSlugs   []string       // sorted
-	Lock          *diag.Source   // anchors.lock; nil when the site has none yet
+	LetterSlugs  []string     // sorted
+	Lock         *diag.Source // anchors.lock; nil when the site has none yet
 }
 
 // LockFile is the name of the anchor lock in the content folder.
