@@ -161,7 +161,8 @@
 
   // analyze mirrors Dictionary.Analyze in internal/search/query.go.
   function analyze(q, typing) {
-    var toks = (q.toLowerCase().match(WORD) || []).filter(function (t) { return meta.stop.indexOf(t) < 0; });
+    q = Array.from(q).slice(0, meta.expansion.maxRunes).join("");
+    var toks = (q.toLowerCase().match(WORD) || []).filter(function (t) { return meta.stop.indexOf(t) < 0; }).slice(0, meta.expansion.maxWords);
     return Promise.all(toks.map(function (t) { return loadShard(fold(t)); })).then(function () {
       var x = meta.expansion, words = [];
       toks.forEach(function (tok, i) {
@@ -381,7 +382,12 @@
 
   var m = /[?&]q=([^&#]*)/.exec(location.search);
   if (m && !input.value) {
-    input.value = decodeURIComponent(m[1].replace(/\+/g, " "));
+    var text = m[1].replace(/\+/g, " ");
+    try {
+      text = decodeURIComponent(text);
+    } catch (err) { // a malformed %-escape: take the query as written
+    }
+    input.value = text;
     run(false);
   } else if (input.value) {
     run(true);

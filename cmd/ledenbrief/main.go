@@ -124,6 +124,12 @@ func runPipeline(name string, args []string, stderr io.Writer, check bool) int {
 		return 2
 	}
 	bf.opts.Check = check
+	if bf.opts.BaseURL != "" {
+		if err := build.CheckBaseURL(bf.opts.BaseURL); err != nil {
+			fmt.Fprintf(stderr, "ledenbrief %s: --base-url: %v\n", name, err)
+			return 2
+		}
+	}
 	if bf.opts.ThemeDir == "" {
 		bf.opts.ThemeDir = defaultThemeDir(bf.opts.Content)
 	}

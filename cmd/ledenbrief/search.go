@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -44,7 +45,7 @@ func runSearch(args []string, stderr io.Writer) int {
 		return 1
 	}
 	defer res.Index.Close()
-	hits, _, err := res.Index.Search(res.Dict, q, *n)
+	hits, _, err := res.Index.Search(context.Background(), res.Dict, q, *n)
 	if err != nil {
 		fmt.Fprintf(stderr, "ledenbrief: %v\n", err)
 		return 1

@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"net/url"
 	"os"
 	"path"
 	"path/filepath"
@@ -143,6 +144,9 @@ func Index(opts Options, diags *diag.List) (*site.Site, error) {
 	prefix := filepath.ToSlash(filepath.Clean(opts.Content))
 	c := content.Load(os.DirFS(opts.Content), prefix, diags)
 	if opts.BaseURL != "" {
+		if err := CheckBaseURL(opts.BaseURL); err != nil {
+			return nil, err
+		}
 		c.Config.BaseURL = strings.TrimSuffix(opts.BaseURL, "/") + "/"
 	}
 	s := site.New(c, opts.Drafts, diags)
@@ -154,6 +158,17 @@ func Index(opts Options, diags *diag.List) (*site.Site, error) {
 	})
 	s.Link(diags)
 	return s, err
+}
+
+// CheckBaseURL reports a base URL that is not an absolute http(s) URL
+// with a host: the feed, the sitemap and every canonical link start with
+// it, so a javascript: or relative one would be written into all of them.
+func CheckBaseURL(base string) error {
+	u, err := url.Parse(base)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+		return fmt.Errorf("base URL %q must be an absolute http(s) URL, like https://ledenbrieven.example.org/", base)
+	}
+	return nil
 }
 
 // forEach calls f for every item on a pool of workers and returns the

@@ -23,23 +23,31 @@ type Source struct {
 	Path string
 	// Text is the whole file.
 	Text []byte
+
+	once  sync.Once
+	lines []int // byte offset of the start of each line, made on first use
 }
 
 // Position returns the 1-based line and column of byte offset off in s.
 // Columns count runes, not bytes, so that editors land on the right letter in
-// lines with diacritics. An offset outside the text is clamped.
+// lines with diacritics. An offset outside the text is clamped. The line
+// is found in an index of line starts made once per file, so that
+// reporting many problems in one file stays linear.
 func (s *Source) Position(off int) (line, col int) {
-	if off < 0 {
-		off = 0
+	off = max(0, min(off, len(s.Text)))
+	s.once.Do(func() {
+		s.lines = []int{0}
+		for i, b := range s.Text {
+			if b == '\n' {
+				s.lines = append(s.lines, i+1)
+			}
+		}
+	})
+	i, found := slices.BinarySearch(s.lines, off)
+	if !found {
+		i--
 	}
-	if off > len(s.Text) {
-		off = len(s.Text)
-	}
-	before := s.Text[:off]
-	line = 1 + strings.Count(string(before), "\n")
-	start := strings.LastIndexByte(string(before), '\n') + 1
-	col = 1 + utf8.RuneCount(before[start:])
-	return line, col
+	return i + 1, 1 + utf8.RuneCount(s.Text[s.lines[i]:off])
 }
 
 // Diagnostic is one problem in user content.
@@ -99,9 +107,19 @@ func (l *List) Sorted() []Diagnostic {
 	})
 }
 
-// Print writes every diagnostic, one per line, in sorted order.
+// MaxPrinted is how many diagnostics Print writes: beyond it a reader
+// learns nothing new, and a terminal would scroll for minutes.
+const MaxPrinted = 1000
+
+// Print writes the diagnostics, one per line, in sorted order: the first
+// MaxPrinted, then how many more there are.
 func (l *List) Print(w io.Writer) {
-	for _, d := range l.Sorted() {
+	all := l.Sorted()
+	for i, d := range all {
+		if i == MaxPrinted {
+			fmt.Fprintf(w, "… and %d more\n", len(all)-MaxPrinted)
+			return
+		}
 		fmt.Fprintln(w, d.String())
 	}
 }

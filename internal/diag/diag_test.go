@@ -2,6 +2,7 @@ package diag
 
 import (
 	"bytes"
+	"strings"
 	"testing"
 )
 
@@ -36,5 +37,35 @@ func TestListSortsAndDeduplicates(t *testing.T) {
 	}
 	if l.Error() == nil || l.Error().Error() != "4 content errors" {
 		t.Errorf("Error() = %v", l.Error())
+	}
+}
+
+func TestPrintStopsAfterMaxPrinted(t *testing.T) {
+	src := &Source{Path: "a.md", Text: []byte(strings.Repeat("[x](#y)\n", MaxPrinted+5))}
+	var l List
+	for i := range MaxPrinted + 5 {
+		l.Add(src, i*8, "unknown id")
+	}
+	var b strings.Builder
+	l.Print(&b)
+	lines := strings.Split(strings.TrimSpace(b.String()), "\n")
+	if len(lines) != MaxPrinted+1 || lines[MaxPrinted] != "… and 5 more" || lines[MaxPrinted-1] != "a.md:1000:1: unknown id" {
+		t.Errorf("printed %d lines, last %q", len(lines), lines[len(lines)-1])
+	}
+}
+
+// BenchmarkManyDiagnostics reports 100,000 problems in one file of
+// 100,000 lines: positions come from a line index, so this is linear.
+func BenchmarkManyDiagnostics(b *testing.B) {
+	text := []byte(strings.Repeat("Zie [hier](#onbekend) voor meer.\n", 100_000))
+	for b.Loop() {
+		src := &Source{Path: "content/brieven/21-001/brief.md", Text: text}
+		var l List
+		for i := range 100_000 {
+			l.Add(src, i*33+4, "unknown id %q", "onbekend")
+		}
+		for _, d := range l.Sorted() {
+			_ = d.String()
+		}
 	}
 }

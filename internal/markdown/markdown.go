@@ -139,7 +139,7 @@ func (d *Doc) collect() {
 			section = id
 			d.Headings = append(d.Headings, Heading{
 				Level: n.Level, ID: id, Text: plainText(n, d.Source),
-				Offset: blockOffset(n), Explicit: explicit, Aliases: headingAliases(n),
+				Offset: blockOffset(n, d.Source), Explicit: explicit, Aliases: headingAliases(n),
 			})
 		case *ast.Link:
 			d.Links = append(d.Links, &Link{Dest: string(n.Destination), Text: plainText(n, d.Source), Offset: n.Pos(), Section: section, node: n})
@@ -183,13 +183,15 @@ func headingAliases(h *ast.Heading) []string {
 	return nil
 }
 
-func blockOffset(n ast.Node) int {
+// blockOffset is where a block's text starts. An empty heading after a
+// tab (in a list or a quote) has a segment past the end of the source,
+// because goldmark expands the tab; it is kept inside the source.
+func blockOffset(n ast.Node, src []byte) int {
 	if n.Lines().Len() > 0 {
-		start := n.Lines().At(0).Start
-		return start
+		return min(n.Lines().At(0).Start, len(src))
 	}
 	if p := n.Pos(); p >= 0 {
-		return p
+		return min(p, len(src))
 	}
 	return 0
 }

@@ -1,10 +1,23 @@
 package search
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
+	"runtime"
 	"strconv"
 	"strings"
+	"time"
+)
+
+// Limits on the work of the search API: a query is answered within
+// APITimeout or not at all, and at most APIConcurrency queries run at
+// once per CPU; beyond that the API answers 503 with Retry-After, so that
+// a burst of clients slows nobody down for long.
+const (
+	APITimeout     = 2 * time.Second
+	APIConcurrency = 4
 )
 
 // apiResponse is the JSON body of GET /api/search.
@@ -21,6 +34,7 @@ type apiResponse struct {
 // base (when base is not empty), and highlighted fragments. It is meant
 // for intranet portals and is read-only, so any origin may call it.
 func Handler(x *Index, d *Dictionary, base string) http.Handler {
+	slots := make(chan struct{}, APIConcurrency*runtime.GOMAXPROCS(0))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
 		h.Set("Content-Type", "application/json; charset=utf-8")
@@ -55,8 +69,23 @@ func Handler(x *Index, d *Dictionary, base string) http.Handler {
 				return
 			}
 		}
-		results, aq, err := x.Search(d, q, n)
-		if err != nil {
+		select {
+		case slots <- struct{}{}:
+			defer func() { <-slots }()
+		default:
+			h.Set("Retry-After", "1")
+			reply(http.StatusServiceUnavailable, apiResponse{Query: q, Error: "too many searches at once; try again in a second"})
+			return
+		}
+		ctx, cancel := context.WithTimeout(r.Context(), APITimeout)
+		defer cancel()
+		results, aq, err := x.Search(ctx, d, q, n)
+		switch {
+		case errors.Is(err, context.DeadlineExceeded) || errors.Is(ctx.Err(), context.DeadlineExceeded):
+			h.Set("Retry-After", "1")
+			reply(http.StatusServiceUnavailable, apiResponse{Query: q, Error: "the search took too long; try fewer or more specific words"})
+			return
+		case err != nil:
 			reply(http.StatusInternalServerError, apiResponse{Query: q, Error: err.Error()})
 			return
 		}

@@ -55,7 +55,11 @@ func TestAPI(t *testing.T) {
 	if status, body, _ := get("q=xyzzyqq"); status != 200 || len(body["results"].([]any)) != 0 {
 		t.Errorf("no-match query: status %d, body %v", status, body)
 	}
-	for _, bad := range []string{"", "q=", "q=x&n=0", "q=x&n=abc", "q=" + strings.Repeat("a", 600)} {
+	long := strings.Repeat("integriteit wethouder raadslid ", 15) // 45 words, 465 bytes
+	if status, body, _ := get("q=" + url.QueryEscape(long)); status != 200 || len(body["words"].([]any)) != search.MaxQueryWords {
+		t.Errorf("a query of 45 words: status %d, %d words analysed, want %d", status, len(body["words"].([]any)), search.MaxQueryWords)
+	}
+	for _, bad := range []string{"", "q=", "q=%", "q=%zz", "q=x&n=0", "q=x&n=abc", "q=" + strings.Repeat("a", 600)} {
 		if status, body, _ := get(bad); status != 400 || body["error"] == "" {
 			t.Errorf("%q: status %d, body %v; want 400 with an error", bad, status, body)
 		}

@@ -193,7 +193,7 @@ func TestStaticAgreesWithBleve(t *testing.T) {
 	}
 	js := jsSearch(t, ctx, qs, 5)
 	for i, q := range qs {
-		hits, _, err := res.Index.Search(res.Dict, q, 5)
+		hits, _, err := res.Index.Search(context.Background(), res.Dict, q, 5)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -177,7 +177,7 @@ func (w *StaticWriter) Finish(d *Dictionary) (string, error) {
 		Version: 1, Dir: dir, N: d.N, Fields: Fields, Avg: d.Avg,
 		K1: search.BM25_k1, B: search.BM25_b, Shards: keys, DocsPerShard: DocsPerShard, Stop: stop,
 		Fuzziness: []int{searcher.AutoFuzzinessLowThreshold, searcher.AutoFuzzinessHighThreshold, searcher.MaxFuzziness},
-		Expansion: map[string]float64{"prefix": prefixBoost, "fuzzy": fuzzyBoost, "maxPrefix": maxPrefix, "maxFuzzy": maxFuzzy, "minPrefixLen": minPrefixLen},
+		Expansion: map[string]float64{"prefix": prefixBoost, "fuzzy": fuzzyBoost, "maxPrefix": maxPrefix, "maxFuzzy": maxFuzzy, "minPrefixLen": minPrefixLen, "maxRunes": MaxQueryRunes, "maxWords": MaxQueryWords},
 	}
 	for _, f := range Fields {
 		m.Boost = append(m.Boost, FieldBoost[f])

@@ -21,6 +21,10 @@ const (
 	prefixBoost  = 0.6 // weight of a completion
 	maxFuzzy     = 5   // typo corrections per word
 	fuzzyBoost   = 0.5 // weight of a typo correction
+	// MaxQueryRunes and MaxQueryWords bound the work of one query, in the
+	// browser as in bleve: longer queries are cut, further words dropped.
+	MaxQueryRunes = 200
+	MaxQueryWords = 10
 )
 
 // Expansion is one analysed term a query word stands for.
@@ -93,11 +97,17 @@ func (d *Dictionary) buildVocabulary() {
 // Analyze turns what a reader typed into a Query. With typing, the last
 // word is also completed as a prefix, since the reader may not have
 // finished it.
+//
+// At most MaxQueryRunes of q are read and MaxQueryWords words (stop words
+// left out) used, so that no query can make the search do unbounded work.
 func (d *Dictionary) Analyze(q string, typing bool) Query {
 	vocab := d.vocab
+	if r := []rune(q); len(r) > MaxQueryRunes {
+		q = string(r[:MaxQueryRunes])
+	}
 	var toks []string
 	for _, t := range wordRE.FindAllString(strings.ToLower(q), -1) {
-		if !d.Stop[t] {
+		if !d.Stop[t] && len(toks) < MaxQueryWords {
 			toks = append(toks, t)
 		}
 	}

@@ -1,6 +1,7 @@
 package search
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/blevesearch/bleve/v2"
@@ -22,14 +23,15 @@ type Result struct {
 
 // Search answers q from bleve itself with the same analysis and query as
 // the browser, returning at most size results, best first. Fragments are
-// highlighted when the index was made with term vectors.
-func (x *Index) Search(d *Dictionary, q string, size int) ([]Result, Query, error) {
+// highlighted when the index was made with term vectors. The search stops
+// when ctx is done.
+func (x *Index) Search(ctx context.Context, d *Dictionary, q string, size int) ([]Result, Query, error) {
 	aq := d.Analyze(q, false)
 	req := bleve.NewSearchRequestOptions(aq.Bleve(), size, 0, false)
 	req.Fields = []string{fieldPage, fieldAnchor, fieldLabel, fieldContext, fieldLetter, fieldDate, fieldKind}
 	req.Highlight = bleve.NewHighlightWithStyle("html")
 	req.Highlight.Fields = []string{FieldBody}
-	res, err := x.Index.Search(req)
+	res, err := x.Index.SearchInContext(ctx, req)
 	if err != nil {
 		return nil, aq, fmt.Errorf("search: %w", err)
 	}

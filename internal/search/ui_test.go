@@ -145,3 +145,21 @@ func TestSearchKeyboardAndMessages(t *testing.T) {
 		t.Errorf("after Escape the focus is on %q, want the search field", active)
 	}
 }
+
+// TestSearchPageWithMalformedQuery opens the search page with a query
+// string that is not valid percent-encoding, as a mangled link would: the
+// page takes the query as written and searches, without a script error.
+func TestSearchPageWithMalformedQuery(t *testing.T) {
+	ctx := browsertest.New(t)
+	out := builtSite(t)
+	root := (&url.URL{Scheme: "file", Path: filepath.ToSlash(out) + "/"}).String()
+	if err := chromedp.Do(ctx,
+		chromedp.Navigate(root+"zoeken/index.html?q=%25zz%E0%A4%A+hennep"),
+		chromedp.WaitVisible("#lb_results .search-status"),
+	); err != nil {
+		t.Fatalf("no answer to a malformed query: %v", err)
+	}
+	if v := evalString(t, ctx, `document.querySelector("#lb_q").value`); !strings.Contains(v, "hennep") {
+		t.Errorf("the search field holds %q", v)
+	}
+}
