@@ -1,5 +1,6 @@
 # ledenbrief — see README.md.
 GO ?= go
+FUZZTIME ?= 30s
 BIN := bin/ledenbrief
 
 .PHONY: build test bench serve fuzz clean example
@@ -23,12 +24,14 @@ test:
 bench:
 	$(GO) test -run='^$$' -bench=. -benchmem -benchtime=3x ./...
 
-## fuzz: run each fuzz target for a short while
+## fuzz: run each fuzz target for a short while (FUZZTIME=10m for a long run)
 fuzz:
-	$(GO) test -run='^$$' -fuzz=FuzzLoad -fuzztime=30s ./internal/content
-	$(GO) test -run='^$$' -fuzz=FuzzParse -fuzztime=30s ./internal/markdown
-	$(GO) test -run='^$$' -fuzz=FuzzResolve -fuzztime=30s ./internal/site
-	$(GO) test -run='^$$' -fuzz=FuzzParseLock -fuzztime=30s ./internal/anchors
+	$(GO) test -run='^$$' -fuzz=FuzzLoad -fuzztime=$(FUZZTIME) ./internal/content
+	$(GO) test -run='^$$' -fuzz=FuzzParse -fuzztime=$(FUZZTIME) ./internal/markdown
+	$(GO) test -run='^$$' -fuzz=FuzzResolve -fuzztime=$(FUZZTIME) ./internal/site
+	$(GO) test -run='^$$' -fuzz=FuzzParseLock -fuzztime=$(FUZZTIME) ./internal/anchors
+	$(GO) test -run='^$$' -fuzz=FuzzAnalyze -fuzztime=$(FUZZTIME) ./internal/search
+	$(GO) test -run='^$$' -fuzz=FuzzAPI -fuzztime=$(FUZZTIME) ./internal/search
 
 clean:
 	rm -rf bin public public-voorbeeld
