@@ -4,7 +4,7 @@
 //
 // Usage:
 //
-//	ledenbrief build   [--content DIR] [--out DIR] [--base-url URL] [--theme DIR] [--drafts]
+//	ledenbrief build   [--content DIR] [--out DIR] [--base-url URL] [--theme DIR] [--drafts] [--clean]
 //	ledenbrief check   [--content DIR] [--theme DIR] [--drafts]
 //	ledenbrief anchors lock|check [--content DIR]
 //	ledenbrief new     NUMBER --from NUMBER [--content DIR] [--date YYYY-MM-DD]
@@ -16,13 +16,17 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"runtime/debug"
+	"sync/atomic"
+	"syscall"
 	"time"
 
 	"ledenbrief/internal/build"
@@ -40,7 +44,7 @@ var commands []command
 
 func init() {
 	commands = []command{
-		{"build", "[--content DIR] [--out DIR] [--base-url URL] [--theme DIR] [--drafts]", "build the site into the output folder", runBuild},
+		{"build", "[--content DIR] [--out DIR] [--base-url URL] [--theme DIR] [--drafts] [--clean]", "build the site into the output folder", runBuild},
 		{"check", "[--content DIR] [--theme DIR] [--drafts]", "validate the content and templates, write nothing", runCheck},
 		{"anchors", "lock|check [--content DIR]", "add the published anchors to content/anchors.lock, or list locked anchors that are gone", runAnchors},
 		{"new", "NUMBER --from NUMBER [--content DIR] [--date YYYY-MM-DD]", "start the next edition of a letter, as a draft", runNew},
@@ -97,6 +101,7 @@ func newFlagSet(name string, stderr io.Writer, bf *buildFlags, writes bool) *fla
 	fs.StringVar(&bf.opts.ThemeDir, "theme", "", "`folder` with templates/ and assets/ that override the built-in theme (default: the content folder's parent, when it has them)")
 	if writes {
 		fs.StringVar(&bf.opts.Out, "out", "public", "output `folder`; replaced only when the build succeeds")
+		fs.BoolVar(&bf.opts.Clean, "clean", false, "replace everything in the output folder, also files ledenbrief did not write (kept by default)")
 		fs.StringVar(&bf.opts.BaseURL, "base-url", "", "canonical base `URL` for the feed, sitemap and canonical links (default: site.yaml's base_url)")
 	}
 	return fs
@@ -134,8 +139,14 @@ func runPipeline(name string, args []string, stderr io.Writer, check bool) int {
 		bf.opts.ThemeDir = defaultThemeDir(bf.opts.Content)
 	}
 	start := time.Now()
+	ctx, interrupted := onInterrupt()
+	bf.opts.Context = ctx
 	res, err := build.Run(bf.opts)
 	res.Diags.Print(stderr)
+	if code := interrupted(); code != 0 && errors.Is(err, context.Canceled) {
+		fmt.Fprintf(stderr, "ledenbrief: interrupted; nothing was written, %s is unchanged\n", bf.opts.Out)
+		return code
+	}
 	if err != nil {
 		fmt.Fprintf(stderr, "ledenbrief: %v\n", err)
 		return 1
@@ -156,6 +167,28 @@ func runPipeline(name string, args []string, stderr io.Writer, check bool) int {
 		fmt.Fprintf(stderr, "ledenbrief: built %d pages, %d searchable passages, %d files (%.1f KB) into %s in %v\n", res.Pages, res.Units, res.Files, float64(res.Bytes)/1024, bf.opts.Out, elapsed)
 	}
 	return 0
+}
+
+// onInterrupt returns a context that is cancelled on the first SIGINT or
+// SIGTERM, and a function that tells the exit status the signal calls for
+// (130 or 143; 0 when none came). A second signal ends the process at
+// once; the next build removes what it left.
+func onInterrupt() (context.Context, func() int) {
+	ctx, cancel := context.WithCancel(context.Background())
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	var code atomic.Int32
+	go func() {
+		s := <-sigs
+		signal.Stop(sigs)
+		if s == syscall.SIGTERM {
+			code.Store(143)
+		} else {
+			code.Store(130)
+		}
+		cancel()
+	}()
+	return ctx, func() int { return int(code.Load()) }
 }
 
 // defaultThemeDir returns the content folder's parent when it holds its

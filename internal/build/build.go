@@ -4,13 +4,14 @@
 // every letter (second pass), render the pages that list them, and publish
 // the result. Letters are streamed through a pool of workers in both
 // passes, one letter at a time per worker, so memory stays flat as a site
-// grows. Output is written to a temporary folder beside the target and
-// swapped in only when the build had no errors, so a failed or
-// interrupted build never damages the previous output.
+// grows. Output goes through the publish package, which swaps it in only
+// when the build had no errors, so a failed or interrupted build never
+// damages the previous output.
 package build
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -26,6 +27,7 @@ import (
 	"ledenbrief"
 	"ledenbrief/internal/content"
 	"ledenbrief/internal/diag"
+	"ledenbrief/internal/publish"
 	"ledenbrief/internal/render"
 	"ledenbrief/internal/search"
 	"ledenbrief/internal/site"
@@ -51,6 +53,12 @@ type Options struct {
 	ThemeDir string
 	// Check validates the content and renders every page without writing.
 	Check bool
+	// Clean replaces everything in the output folder, also files that no
+	// build wrote; by default those are kept.
+	Clean bool
+	// Context stops the build when it is done (an interrupt); nil means
+	// never. A stopped build publishes nothing and leaves nothing behind.
+	Context context.Context
 	// Drafts builds the letters marked draft too, each page marked as a
 	// concept; they stay out of the home page, feed, sitemap and search.
 	Drafts bool
@@ -78,6 +86,10 @@ type Result struct {
 // could not run (for example the output folder is not writable); problems
 // in the content are in Result.Diags.
 func Run(opts Options) (*Result, error) {
+	ctx := opts.Context
+	if ctx == nil {
+		ctx = context.Background()
+	}
 	res := &Result{Diags: &diag.List{}}
 	diags := res.Diags
 	s, err := Index(opts, diags)
@@ -95,14 +107,12 @@ func Run(opts Options) (*Result, error) {
 		return res, err
 	}
 
-	var out *publisher
-	if opts.Check {
-		out = &publisher{}
-	} else {
-		if out, err = newPublisher(opts.Out, opts.Content); err != nil {
+	out := &output{Folder: publish.Discard()}
+	if !opts.Check {
+		if out.Folder, err = publish.Open(opts.Out, opts.Content, opts.Clean); err != nil {
 			return res, err
 		}
-		defer out.abandon()
+		defer out.Abandon()
 	}
 
 	idx, err := search.NewIndex(opts.KeepIndex)
@@ -114,8 +124,8 @@ func Run(opts Options) (*Result, error) {
 			idx.Close()
 		}
 	}()
-	static := search.NewStaticWriter(out.file)
-	if err := buildLetters(s, r, idx, static, out, opts.Workers, diags); err != nil {
+	static := search.NewStaticWriter(out.WriteFile)
+	if err := buildLetters(ctx, s, r, idx, static, out, opts.Workers, diags); err != nil {
 		return res, err
 	}
 	dict, err := buildRest(s, r, idx, static, out, opts.Workers, diags)
@@ -126,11 +136,14 @@ func Run(opts Options) (*Result, error) {
 	if opts.KeepIndex {
 		res.Index, res.Dict = idx, dict
 	}
-	res.Pages, res.Files, res.Bytes = int(out.pages.Load()), int(out.files.Load()), out.bytes.Load()
+	res.Pages, res.Files, res.Bytes = int(out.pages.Load()), out.Files(), out.Bytes()
 	if diags.Len() > 0 || opts.Check {
 		return res, nil
 	}
-	return res, out.commit()
+	if err := ctx.Err(); err != nil {
+		return res, err
+	}
+	return res, out.Commit()
 }
 
 // Index loads the content and makes the first pass over every letter:
@@ -204,9 +217,12 @@ func forEach[T any](items []T, workers int, f func(int, T) error) error {
 // buildLetters resolves and renders every letter, several at once: its
 // page, its annex, what changed since the previous edition, and its
 // searchable units (drafts are never searchable).
-func buildLetters(s *site.Site, r *render.Renderer, idx *search.Index, static *search.StaticWriter, out *publisher, workers int, diags *diag.List) error {
+func buildLetters(ctx context.Context, s *site.Site, r *render.Renderer, idx *search.Index, static *search.StaticWriter, out *output, workers int, diags *diag.List) error {
 	var bufs sync.Pool
 	return forEach(s.Letters, workers, func(_ int, li *site.LetterInfo) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 		buf, _ := bufs.Get().(*bytes.Buffer)
 		if buf == nil {
 			buf = new(bytes.Buffer)
@@ -216,7 +232,7 @@ func buildLetters(s *site.Site, r *render.Renderer, idx *search.Index, static *s
 	})
 }
 
-func buildLetter(s *site.Site, r *render.Renderer, idx *search.Index, static *search.StaticWriter, out *publisher, li *site.LetterInfo, buf *bytes.Buffer, diags *diag.List) error {
+func buildLetter(s *site.Site, r *render.Renderer, idx *search.Index, static *search.StaticWriter, out *output, li *site.LetterInfo, buf *bytes.Buffer, diags *diag.List) error {
 	l, err := reload(s, li.Slug)
 	if err != nil {
 		return err
@@ -272,7 +288,7 @@ func reload(s *site.Site, slug string) (*content.Letter, error) {
 // their backlinks, the index pages, series pages, the pages kept for
 // aliases, the static search index, the feed, the sitemap and the assets.
 // The search index is read back and exported while the pages are rendered.
-func buildRest(s *site.Site, r *render.Renderer, idx *search.Index, static *search.StaticWriter, out *publisher, workers int, diags *diag.List) (*search.Dictionary, error) {
+func buildRest(s *site.Site, r *render.Renderer, idx *search.Index, static *search.StaticWriter, out *output, workers int, diags *diag.List) (*search.Dictionary, error) {
 	s.ResolveGuides(diags)
 	var dict *search.Dictionary
 	exported := make(chan error, 1)
@@ -305,7 +321,7 @@ func buildRest(s *site.Site, r *render.Renderer, idx *search.Index, static *sear
 
 // exportSearch indexes the handreikingen, reads the index back and writes
 // the static search index.
-func exportSearch(s *site.Site, idx *search.Index, static *search.StaticWriter, out *publisher) (*search.Dictionary, error) {
+func exportSearch(s *site.Site, idx *search.Index, static *search.StaticWriter, out *output) (*search.Dictionary, error) {
 	guides := make([]search.Unit, 0, len(s.Guides))
 	base := len(s.Content.LetterSlugs) * search.UnitsPerLetter
 	for i, g := range s.Guides {
@@ -325,11 +341,11 @@ func exportSearch(s *site.Site, idx *search.Index, static *search.StaticWriter, 
 	if err != nil {
 		return nil, err
 	}
-	return dict, out.rename(search.PendingDir, dir)
+	return dict, out.Rename(search.PendingDir, dir)
 }
 
 // renderPages renders pages with a pool of workers.
-func renderPages(r *render.Renderer, out *publisher, pages []*render.Page, workers int) error {
+func renderPages(r *render.Renderer, out *output, pages []*render.Page, workers int) error {
 	return forEach(pages, workers, func(_ int, p *render.Page) error {
 		var buf bytes.Buffer
 		return out.page(r, &buf, p)
@@ -338,9 +354,9 @@ func renderPages(r *render.Renderer, out *publisher, pages []*render.Page, worke
 
 // writeFiles writes the theme's assets, the media the content links to,
 // the feed and the sitemap.
-func writeFiles(s *site.Site, r *render.Renderer, out *publisher) error {
+func writeFiles(s *site.Site, r *render.Renderer, out *output) error {
 	for _, a := range r.Assets() {
-		if err := out.file("assets/"+a.Name, a.Data); err != nil {
+		if err := out.WriteFile("assets/"+a.Name, a.Data); err != nil {
 			return err
 		}
 	}
@@ -349,7 +365,7 @@ func writeFiles(s *site.Site, r *render.Renderer, out *publisher) error {
 		if err != nil {
 			return fmt.Errorf("copy %s: %w", m, err)
 		}
-		if err := out.file("media/"+m, data); err != nil {
+		if err := out.WriteFile("media/"+m, data); err != nil {
 			return err
 		}
 	}
@@ -357,118 +373,24 @@ func writeFiles(s *site.Site, r *render.Renderer, out *publisher) error {
 	if err != nil {
 		return err
 	}
-	if err := out.file("feed.xml", feed); err != nil {
+	if err := out.WriteFile("feed.xml", feed); err != nil {
 		return err
 	}
-	return out.file("sitemap.xml", sitemap(s))
+	return out.WriteFile("sitemap.xml", sitemap(s))
 }
 
-// publisher writes output files into a temporary folder and swaps it in
-// at the end. A publisher with no folder counts files but writes nothing.
-type publisher struct {
-	dir, target string
-	pages       atomic.Int64
-	files       atomic.Int64
-	bytes       atomic.Int64
-	committed   bool
-}
-
-// newPublisher prepares a temporary folder beside target.
-func newPublisher(target, contentDir string) (*publisher, error) {
-	if target == "" {
-		return nil, errors.New("no output folder given")
-	}
-	absT, err1 := filepath.Abs(target)
-	absC, err2 := filepath.Abs(contentDir)
-	if err := errors.Join(err1, err2); err != nil {
-		return nil, err
-	}
-	if absT == absC || strings.HasPrefix(absC+string(filepath.Separator), absT+string(filepath.Separator)) {
-		return nil, fmt.Errorf("output folder %s would replace the content folder %s", target, contentDir)
-	}
-	if entries, err := os.ReadDir(target); err == nil && len(entries) > 0 {
-		if _, err := os.Stat(filepath.Join(target, "index.html")); err != nil {
-			return nil, fmt.Errorf("refusing to replace %s: it is not empty and has no index.html, so it does not look like a site built by ledenbrief", target)
-		}
-	}
-	parent := filepath.Dir(absT)
-	if err := os.MkdirAll(parent, 0o755); err != nil {
-		return nil, err
-	}
-	dir, err := os.MkdirTemp(parent, "."+filepath.Base(absT)+".tmp-")
-	if err != nil {
-		return nil, err
-	}
-	if err := os.Chmod(dir, 0o755); err != nil {
-		return nil, err
-	}
-	return &publisher{dir: dir, target: absT}, nil
+// output is the folder a build publishes into, with the count of pages.
+type output struct {
+	*publish.Folder
+	pages atomic.Int64
 }
 
 // page renders p and writes it as its folder's index.html.
-func (o *publisher) page(r *render.Renderer, buf *bytes.Buffer, p *render.Page) error {
+func (o *output) page(r *render.Renderer, buf *bytes.Buffer, p *render.Page) error {
 	buf.Reset()
 	if err := r.Render(buf, p); err != nil {
 		return err
 	}
 	o.pages.Add(1)
-	return o.file(path.Join(p.Path, "index.html"), buf.Bytes())
-}
-
-// file writes one output file at a slash-separated path.
-func (o *publisher) file(name string, data []byte) error {
-	o.files.Add(1)
-	o.bytes.Add(int64(len(data)))
-	if o.dir == "" {
-		return nil
-	}
-	p := filepath.Join(o.dir, filepath.FromSlash(name))
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-		return err
-	}
-	return os.WriteFile(p, data, 0o644)
-}
-
-// rename moves a file or folder of the output, both slash-separated
-// paths. Renaming what was never written (an empty search index) does
-// nothing.
-func (o *publisher) rename(from, to string) error {
-	if o.dir == "" {
-		return nil
-	}
-	err := os.Rename(filepath.Join(o.dir, filepath.FromSlash(from)), filepath.Join(o.dir, filepath.FromSlash(to)))
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil
-	}
-	return err
-}
-
-// commit replaces the target with the new output. The previous output is
-// moved aside first and removed only after the new one is in place.
-func (o *publisher) commit() error {
-	old := ""
-	if _, err := os.Lstat(o.target); err == nil {
-		old = o.dir + ".old"
-		if err := os.Rename(o.target, old); err != nil {
-			return fmt.Errorf("publish: %w", err)
-		}
-	}
-	if err := os.Rename(o.dir, o.target); err != nil {
-		if old != "" {
-			_ = os.Rename(old, o.target)
-		}
-		return fmt.Errorf("publish: %w", err)
-	}
-	o.committed = true
-	if old != "" {
-		return os.RemoveAll(old)
-	}
-	return nil
-}
-
-// abandon removes the temporary folder of a build that did not commit.
-func (o *publisher) abandon() {
-	if !o.committed && o.dir != "" {
-		_ = os.RemoveAll(o.dir)
-	}
+	return o.WriteFile(path.Join(p.Path, "index.html"), buf.Bytes())
 }

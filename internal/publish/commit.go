@@ -1,0 +1,195 @@
+package publish
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// testHook, when set by a test, is called at each step of Commit, so that
+// a test can kill the process between them.
+var testHook func(step string)
+
+func step(name string) {
+	if testHook != nil {
+		testHook(name)
+	}
+}
+
+// Commit finishes the build: it writes manifest.json, carries the files
+// of the target that no build of ours wrote over into the new site, and
+// puts the new site in place of the old with one atomic exchange of the
+// two folders, then removes the old one. Where the system cannot exchange
+// folders, the old one is moved aside first (a moment without a site).
+// When the target is a mount point, which cannot be renamed, the entries
+// at its top are exchanged one by one instead.
+func (f *Folder) Commit() error {
+	if f.dir == "" {
+		return nil
+	}
+	m := f.Manifest()
+	data, err := json.MarshalIndent(m, "", " ")
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(f.dir, ManifestName), append(data, '\n'), 0o644); err != nil {
+		return err
+	}
+	if _, err := os.Lstat(f.target); errors.Is(err, fs.ErrNotExist) {
+		step("rename")
+		if err := os.Rename(f.dir, f.target); err != nil {
+			return fmt.Errorf("publish: %w", err)
+		}
+		f.done = true
+		return nil
+	}
+	if err := f.keepForeign(); err != nil {
+		return err
+	}
+	step("kept")
+	if f.into {
+		return f.commitInto()
+	}
+	err = exchange(f.dir, f.target)
+	if errors.Is(err, errNoExchange) {
+		return f.commitByRenames()
+	}
+	if err != nil {
+		return fmt.Errorf("publish: %w", err)
+	}
+	f.done = true
+	step("exchanged")
+	return os.RemoveAll(f.dir) // now the old site
+}
+
+// commitByRenames moves the old site aside and the new one in.
+func (f *Folder) commitByRenames() error {
+	old := f.dir + ".old"
+	if err := os.Rename(f.target, old); err != nil {
+		return fmt.Errorf("publish: %w", err)
+	}
+	step("moved-aside")
+	if err := os.Rename(f.dir, f.target); err != nil {
+		_ = os.Rename(old, f.target)
+		return fmt.Errorf("publish: %w", err)
+	}
+	f.done = true
+	return os.RemoveAll(old)
+}
+
+// commitInto publishes into a target that cannot be renamed (a mount
+// point): every entry at the top of the new site is exchanged with the
+// entry of the same name, or moved in; entries the previous build wrote
+// and this one did not are removed. Foreign entries at the top stay where
+// they are. A reader may see old and new entries side by side for as long
+// as the exchanges take.
+func (f *Folder) commitInto() error {
+	entries, err := os.ReadDir(f.dir)
+	if err != nil {
+		return err
+	}
+	trash, err := os.MkdirTemp(f.target, tempPrefix(f.target))
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(trash)
+	for _, e := range entries {
+		from, to := filepath.Join(f.dir, e.Name()), filepath.Join(f.target, e.Name())
+		if _, err := os.Lstat(to); err == nil {
+			if err := exchange(from, to); err == nil {
+				continue
+			}
+			if err := os.Rename(to, filepath.Join(trash, e.Name())); err != nil {
+				return fmt.Errorf("publish: %w", err)
+			}
+		}
+		if err := os.Rename(from, to); err != nil {
+			return fmt.Errorf("publish: %w", err)
+		}
+	}
+	f.done = true
+	stale := map[string]bool{} // entries at the top that are ours and no longer written
+	for name := range f.old {
+		top, _, _ := strings.Cut(name, "/")
+		stale[top] = true
+	}
+	if f.clean || f.legacy { // everything at the top is ours to replace
+		all, _ := os.ReadDir(f.target)
+		for _, e := range all {
+			stale[e.Name()] = !strings.HasPrefix(e.Name(), "."+filepath.Base(f.target)+".tmp-")
+		}
+	}
+	for top, ok := range stale {
+		if _, err := os.Lstat(filepath.Join(f.dir, top)); ok && errors.Is(err, fs.ErrNotExist) {
+			_ = os.RemoveAll(filepath.Join(f.target, top))
+		}
+	}
+	return os.RemoveAll(f.dir)
+}
+
+// keepForeign links (or copies) every file of the target that the
+// previous build did not write into the new site, at the same path. A
+// foreign file where the new site has a file of its own is an error: the
+// build would otherwise have to choose which to lose.
+func (f *Folder) keepForeign() error {
+	if f.clean || f.legacy {
+		return nil // everything in the target is to be replaced
+	}
+	names, err := relPaths(f.target)
+	if err != nil {
+		return err
+	}
+	tmpPrefix := "." + filepath.Base(f.target) + ".tmp-"
+	for _, name := range names {
+		top, _, _ := strings.Cut(name, "/")
+		if f.old[name] || strings.HasPrefix(top, tmpPrefix) {
+			continue
+		}
+		dst := join(f.dir, name)
+		if _, err := os.Lstat(dst); err == nil {
+			return fmt.Errorf("refusing to publish into %s: it holds %s, which ledenbrief did not write and now would replace; move it away, or use --clean to replace everything in the folder", f.target, name)
+		}
+		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+			return err
+		}
+		if err := os.Link(join(f.target, name), dst); err != nil {
+			if err := copyFile(join(f.target, name), dst); err != nil {
+				return fmt.Errorf("publish: keep %s: %w", name, err)
+			}
+		}
+	}
+	return nil
+}
+
+func copyFile(from, to string) error {
+	info, err := os.Lstat(from)
+	if err != nil {
+		return err
+	}
+	if info.Mode()&fs.ModeSymlink != 0 {
+		link, err := os.Readlink(from)
+		if err != nil {
+			return err
+		}
+		return os.Symlink(link, to)
+	}
+	in, err := os.Open(from)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.OpenFile(to, os.O_CREATE|os.O_EXCL|os.O_WRONLY, info.Mode().Perm())
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
+}

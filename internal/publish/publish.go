@@ -1,0 +1,253 @@
+// Package publish owns the output folder of a build: it writes the new
+// site into a temporary folder beside the target, records every file it
+// wrote in manifest.json (path, size, SHA-256), and swaps the new site in
+// with one atomic exchange, so that a reader sees the old or the new
+// complete site and never a missing or mixed one.
+//
+// The output folder is owned, not assumed: files a previous build did not
+// write (they are not in its manifest.json, or there is none) are kept in
+// the new site, and a build that would write a file of the same name stops
+// and says so; Clean replaces everything instead. A folder that is a mount point is published into file by
+// file (see Commit). Temporary folders of builds that were killed are
+// removed by the next build, which can prove they are leftovers: each
+// is named with the process id of the build that made it.
+package publish
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+)
+
+// ManifestName is the file that lists what a build wrote.
+const ManifestName = "manifest.json"
+
+// Manifest is the list of files a build wrote.
+type Manifest struct {
+	Generator string `json:"generator"`
+	Files     []File `json:"files"`
+}
+
+// File is one file of a manifest.
+type File struct {
+	Path   string `json:"path"`
+	Size   int64  `json:"size"`
+	SHA256 string `json:"sha256"`
+}
+
+// Folder is the output of one build. A Folder made by Discard counts what
+// would be written and writes nothing.
+type Folder struct {
+	target string          // absolute
+	dir    string          // the temporary folder; "" for Discard
+	old    map[string]bool // what the previous build wrote, by its manifest
+	legacy bool            // the target was built by a ledenbrief without manifests: all of it is ours
+	clean  bool            // replace everything in the target
+	into   bool            // the target is a mount point: publish into it
+
+	mu      sync.Mutex
+	written map[string]File
+	files   atomic.Int64
+	bytes   atomic.Int64
+	done    bool
+}
+
+// Discard returns a Folder that writes nothing, for checking content.
+func Discard() *Folder { return &Folder{written: map[string]File{}} }
+
+// Open prepares to publish into target. It refuses a target that holds
+// the content folder, and removes leftovers of earlier builds that were
+// killed.
+func Open(target, contentDir string, clean bool) (*Folder, error) {
+	if target == "" {
+		return nil, errors.New("no output folder given")
+	}
+	absT, err1 := filepath.Abs(target)
+	absC, err2 := filepath.Abs(contentDir)
+	if err := errors.Join(err1, err2); err != nil {
+		return nil, err
+	}
+	if absT == absC || strings.HasPrefix(absC+string(filepath.Separator), absT+string(filepath.Separator)) {
+		return nil, fmt.Errorf("output folder %s would replace the content folder %s", target, contentDir)
+	}
+	f := &Folder{target: absT, clean: clean, written: map[string]File{}}
+	if err := f.readOld(target); err != nil {
+		return nil, err
+	}
+	parent := filepath.Dir(absT)
+	if err := os.MkdirAll(parent, 0o755); err != nil {
+		return nil, err
+	}
+	if f.into = mountPoint(absT); f.into {
+		parent = absT // a mount point cannot be renamed: build inside it
+	}
+	removeLeftovers(parent, filepath.Base(absT))
+	dir, err := os.MkdirTemp(parent, tempPrefix(absT))
+	if err != nil {
+		return nil, err
+	}
+	f.dir = dir
+	if err := os.Chmod(dir, 0o755); err != nil {
+		f.Abandon()
+		return nil, err
+	}
+	return f, nil
+}
+
+// readOld learns which files of the target the previous build wrote.
+func (f *Folder) readOld(target string) error {
+	entries, err := os.ReadDir(target)
+	if errors.Is(err, fs.ErrNotExist) || (err == nil && len(entries) == 0) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	data, err := os.ReadFile(filepath.Join(target, ManifestName))
+	if errors.Is(err, fs.ErrNotExist) {
+		if f.clean {
+			return nil
+		}
+		if oldBuild(target) {
+			f.legacy = true
+			return nil
+		}
+		f.old = map[string]bool{} // no build of ours wrote any of it: all of it is kept
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	var m Manifest
+	if err := json.Unmarshal(data, &m); err != nil {
+		return fmt.Errorf("%s: %w", filepath.Join(target, ManifestName), err)
+	}
+	f.old = map[string]bool{ManifestName: true}
+	for _, file := range m.Files {
+		f.old[file.Path] = true
+	}
+	return nil
+}
+
+// WriteFile writes one output file at a slash-separated path.
+func (f *Folder) WriteFile(name string, data []byte) error {
+	f.files.Add(1)
+	f.bytes.Add(int64(len(data)))
+	sum := sha256.Sum256(data)
+	f.mu.Lock()
+	f.written[name] = File{Path: name, Size: int64(len(data)), SHA256: hex.EncodeToString(sum[:])}
+	f.mu.Unlock()
+	if f.dir == "" {
+		return nil
+	}
+	p := filepath.Join(f.dir, filepath.FromSlash(name))
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		return err
+	}
+	return os.WriteFile(p, data, 0o644)
+}
+
+// Rename moves a file or folder of the output, both slash-separated
+// paths. Renaming what was never written does nothing.
+func (f *Folder) Rename(from, to string) error {
+	from, to = strings.TrimSuffix(from, "/"), strings.TrimSuffix(to, "/")
+	f.mu.Lock()
+	moved := false
+	for name, file := range f.written {
+		if name == from || strings.HasPrefix(name, from+"/") {
+			delete(f.written, name)
+			file.Path = to + strings.TrimPrefix(name, from)
+			f.written[file.Path] = file
+			moved = true
+		}
+	}
+	f.mu.Unlock()
+	if f.dir == "" || !moved {
+		return nil
+	}
+	return os.Rename(filepath.Join(f.dir, filepath.FromSlash(from)), filepath.Join(f.dir, filepath.FromSlash(to)))
+}
+
+// Files and Bytes count what was written.
+func (f *Folder) Files() int   { return int(f.files.Load()) }
+func (f *Folder) Bytes() int64 { return f.bytes.Load() }
+
+// Manifest returns the files written so far, sorted by path.
+func (f *Folder) Manifest() Manifest {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	m := Manifest{Generator: "ledenbrief"}
+	for _, file := range f.written {
+		m.Files = append(m.Files, file)
+	}
+	slices.SortFunc(m.Files, func(a, b File) int { return strings.Compare(a.Path, b.Path) })
+	return m
+}
+
+// Abandon removes the temporary folder of a build that did not commit.
+func (f *Folder) Abandon() {
+	if !f.done && f.dir != "" {
+		_ = os.RemoveAll(f.dir)
+	}
+}
+
+// oldBuild reports whether a folder without a manifest was built by an
+// earlier ledenbrief, which wrote no manifest: it has the files every
+// build writes.
+func oldBuild(dir string) bool {
+	for _, name := range []string{"index.html", "feed.xml", "sitemap.xml", "search/meta.js"} {
+		if _, err := os.Stat(filepath.Join(dir, filepath.FromSlash(name))); err != nil {
+			return false
+		}
+	}
+	return true
+}
+
+// tempPrefix starts the name of every temporary folder of a build into
+// target: the new site while it is built, the old one after the exchange.
+// It names the process, so that a later build can prove the folder a
+// leftover of a build that was killed.
+func tempPrefix(target string) string {
+	return "." + filepath.Base(target) + ".tmp-" + strconv.Itoa(os.Getpid()) + "-"
+}
+
+// removeLeftovers removes the temporary folders beside the target that
+// builds left when they were killed: those whose name carries the id of a
+// process that no longer runs. Anything else is left alone.
+func removeLeftovers(parent, base string) {
+	dirs, _ := filepath.Glob(filepath.Join(parent, "."+base+".tmp-*"))
+	for _, d := range dirs {
+		pid, _, _ := strings.Cut(strings.TrimPrefix(filepath.Base(d), "."+base+".tmp-"), "-")
+		if n, err := strconv.Atoi(pid); err == nil && !running(n) {
+			_ = os.RemoveAll(d)
+		}
+	}
+}
+
+// relPaths lists every file under dir by slash path, folders left out.
+func relPaths(dir string) ([]string, error) {
+	var out []string
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, p)
+		out = append(out, filepath.ToSlash(rel))
+		return nil
+	})
+	return out, err
+}
+
+// join makes a slash path into a path under dir.
+func join(dir, name string) string { return filepath.Join(dir, filepath.FromSlash(path.Clean(name))) }
