@@ -291,7 +291,7 @@ func parseYAMLFile(src *diag.Source, diags *diag.List) (*frontMatter, bool) {
 		diags.Add(src, yamlErrorOffset(src.Text, err), "malformed YAML: %s", yamlErrorMessage(err))
 		return nil, false
 	}
-	fm := &frontMatter{src: src}
+	fm := &frontMatter{src: src, field: "field"}
 	if len(root.Content) > 0 {
 		if root.Content[0].Kind != yaml.MappingNode {
 			diags.Add(src, 0, "malformed YAML: expected \"key: value\" lines")
@@ -385,6 +385,8 @@ var (
 	slugRE   = regexp.MustCompile(`^\d{2}-\d{3}$`)
 	numberRE = regexp.MustCompile(`^Lbr\. (\d{2})/(\d{3})$`)
 	idRE     = regexp.MustCompile(`^[a-z0-9]+(?:-[a-z0-9]+)*$`)
+	// dateShapeRE matches a date written right that may still not exist.
+	dateShapeRE = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
 )
 
 // ValidID reports whether id is usable as a stable anchor: lowercase ASCII
@@ -433,7 +435,11 @@ func (s *Site) LoadLetter(slug string, diags *diag.List) *Letter {
 		ok = false
 	}
 	if t, err := time.Parse(time.DateOnly, date); date != "" && err != nil {
-		diags.Add(src, fm.valueOffset("date"), "date must be written as YYYY-MM-DD, got %q", date)
+		if dateShapeRE.MatchString(date) {
+			diags.Add(src, fm.valueOffset("date"), "date %q does not exist", date)
+		} else {
+			diags.Add(src, fm.valueOffset("date"), "date must be written as YYYY-MM-DD, got %q", date)
+		}
 		ok = false
 	} else {
 		m.Date = t

@@ -33,6 +33,7 @@ type frontMatter struct {
 	src       *diag.Source
 	yamlStart int        // byte offset of the first YAML line in src.Text
 	root      *yaml.Node // the mapping node; nil when the block is empty
+	field     string     // what a key is called in messages: "front matter field", or "field" in a YAML file
 }
 
 // nodeOffset returns the byte offset in the file of a YAML node.
@@ -59,7 +60,7 @@ func splitFrontMatter(src *diag.Source, diags *diag.List) (fm *frontMatter, body
 		diags.Add(src, yamlStart+yamlErrorOffset(src.Text[yamlStart:], err), "malformed front matter: %s", yamlErrorMessage(err))
 		return nil, 0, false
 	}
-	fm = &frontMatter{src: src, yamlStart: yamlStart}
+	fm = &frontMatter{src: src, yamlStart: yamlStart, field: "front matter field"}
 	if len(root.Content) > 0 {
 		m := root.Content[0]
 		if m.Kind != yaml.MappingNode {
@@ -82,15 +83,15 @@ func (fm *frontMatter) decode(fields []field, diags *diag.List) bool {
 			f := findField(fields, k.Value)
 			switch {
 			case f == nil:
-				diags.Add(fm.src, fm.nodeOffset(k), "unknown front matter field %q (known: %s)", k.Value, fieldNames(fields))
+				diags.Add(fm.src, fm.nodeOffset(k), "unknown %s %q (known: %s)", fm.field, k.Value, fieldNames(fields))
 				ok = false
 			case seen[k.Value]:
-				diags.Add(fm.src, fm.nodeOffset(k), "front matter field %q is set twice", k.Value)
+				diags.Add(fm.src, fm.nodeOffset(k), "%s %q is set twice", fm.field, k.Value)
 				ok = false
 			default:
 				seen[k.Value] = true
 				if err := f.set(v); err != nil {
-					diags.Add(fm.src, fm.nodeOffset(v), "front matter field %q: %s", k.Value, yamlErrorMessage(err))
+					diags.Add(fm.src, fm.nodeOffset(v), "%s %q: %s", fm.field, k.Value, yamlErrorMessage(err))
 					ok = false
 				}
 			}
@@ -185,7 +186,10 @@ func aliases(fm *frontMatter, dst *[]Alias) func(*yaml.Node) error {
 // boolean returns a field setter for true/false.
 func boolean(dst *bool) func(*yaml.Node) error {
 	return func(n *yaml.Node) error {
-		return n.Decode(dst)
+		if n.Kind != yaml.ScalarNode || n.Decode(dst) != nil {
+			return fmt.Errorf("expected true or false, got %q", n.Value)
+		}
+		return nil
 	}
 }
 

@@ -131,9 +131,9 @@ func lostWhat(ids int) string {
 	case 0:
 		return "links to it would break"
 	case 1:
-		return "with 1 id on it; links to them would break"
+		return "a page with 1 id on it; links to them would break"
 	}
-	return fmt.Sprintf("with %d ids on it; links to them would break", ids)
+	return fmt.Sprintf("a page with %d ids on it; links to them would break", ids)
 }
 
 // successor returns the fresh anchor on the same page (or, for a page,

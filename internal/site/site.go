@@ -137,6 +137,9 @@ func (s *Site) register(r *anchors.Registry, a anchors.Anchor, aliases []string,
 		s.noteFresh(page, a.ID, a, frontMatter)
 	}
 	for _, alias := range aliases {
+		if alias == a.ID {
+			continue // reported by checkHeadings
+		}
 		al := a
 		al.ID, al.AliasOf = alias, a.ID
 		r.Add(al, diags)
