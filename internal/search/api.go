@@ -17,7 +17,7 @@ import (
 // a burst of clients slows nobody down for long.
 const (
 	APITimeout     = 2 * time.Second
-	APIConcurrency = 4
+	APIConcurrency = 2
 )
 
 // apiResponse is the JSON body of GET /api/search.
