@@ -3,14 +3,17 @@ package build_test
 import (
 	"os"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"runtime/debug"
 	"strconv"
+	"strings"
 	"syscall"
 	"testing"
 
 	"ledenbrief/internal/build"
 	"ledenbrief/internal/corpus"
+	"ledenbrief/internal/site"
 )
 
 // scratchDir returns a temporary folder on tmpfs when there is one, so
@@ -40,8 +43,8 @@ func TestGeneratedCorpusBuilds(t *testing.T) {
 	}
 	// Letter and annex of each letter, the handreikingen, 4 index pages,
 	// a "what changed" page for the 2nd and 3rd edition of the first
-	// series, and a page for each of the 2 series.
-	if want := 4*2 + corpus.Guides + 4 + 2 + 2; res.Pages != want {
+	// series, a page for each of the 2 series, and the archive of 2010.
+	if want := 4*2 + corpus.Guides + 4 + 2 + 2 + 1; res.Pages != want {
 		t.Errorf("built %d pages, want %d", res.Pages, want)
 	}
 }
@@ -125,5 +128,60 @@ func TestGeneratedCorpusIsReproducible(t *testing.T) {
 		case string(other) != string(data):
 			t.Errorf("%s differs between a build on 1 and on 8 threads", name)
 		}
+	}
+}
+
+// TestPagesStayBounded builds 600 generated letters and holds the bounds
+// that keep pages small as a site grows: no page is larger than the
+// largest annex page (a changes page, which may show a rewritten text
+// twice, not larger than twice that), the home page lists at most
+// site.HomeEntries letters, the feed at most site.FeedEntries, and the
+// places that link to a handreiking are spread over pages of
+// site.RefsPerPage.
+func TestPagesStayBounded(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds 600 letters")
+	}
+	dir := t.TempDir()
+	contentDir, out := filepath.Join(dir, "content"), filepath.Join(dir, "public")
+	if err := corpus.Write(contentDir, 600); err != nil {
+		t.Fatal(err)
+	}
+	if res, err := build.Run(build.Options{Content: contentDir, Out: out}); err != nil || res.Diags.Len() > 0 {
+		t.Fatalf("build: %v %v", err, res.Diags.Sorted())
+	}
+	files := readTree(t, out)
+	largestAnnex := 0
+	for name, data := range files {
+		if strings.HasSuffix(name, "/bijlage/index.html") {
+			largestAnnex = max(largestAnnex, len(data))
+		}
+	}
+	for name, data := range files {
+		bound := largestAnnex
+		if strings.HasSuffix(name, "/wijzigingen/index.html") {
+			bound *= 2
+		}
+		if strings.HasSuffix(name, ".html") && len(data) > bound {
+			t.Errorf("%s is %d bytes, more than its bound (%d)", name, len(data), bound)
+		}
+	}
+	if n := len(regexp.MustCompile(`<li>\s*<h3>`).FindAll(files["index.html"], -1)); n != site.HomeEntries {
+		t.Errorf("the home page lists %d letters, want %d", n, site.HomeEntries)
+	}
+	if n := strings.Count(string(files["feed.xml"]), "<entry>"); n != site.FeedEntries {
+		t.Errorf("the feed has %d entries, want %d", n, site.FeedEntries)
+	}
+	refPages := 0
+	for name, data := range files {
+		if strings.Contains(name, "/genoemd/") {
+			refPages++
+		}
+		if strings.HasPrefix(name, "handreikingen/") && strings.Count(string(data), "<li><a href=") > site.RefsPerPage+20 {
+			t.Errorf("%s lists more than %d places", name, site.RefsPerPage)
+		}
+	}
+	if refPages == 0 {
+		t.Error("no handreiking has a second page of places, though 600 letters link to 60 of them")
 	}
 }

@@ -175,7 +175,7 @@ func TestAccessibility(t *testing.T) {
 	browsertest.Require(t, "axe-core (LEDENBRIEF_AXE=path/to/axe.min.js)", os.Getenv("LEDENBRIEF_AXE"))
 	ctx := browsertest.New(t)
 	out := builtReal(t)
-	for _, page := range []string{"index.html", "21-082/index.html", "21-082/bijlage/index.html", "handreikingen/handreiking-integriteit/index.html", "handreikingen/index.html", "afkortingen/index.html", "zoeken/index.html"} {
+	for _, page := range []string{"index.html", "21-082/index.html", "21-082/bijlage/index.html", "handreikingen/handreiking-integriteit/index.html", "handreikingen/index.html", "afkortingen/index.html", "zoeken/index.html", "archief/2021/index.html"} {
 		if err := chromedp.Do(ctx, chromedp.Navigate(fileURL(out, page))); err != nil {
 			t.Fatal(err)
 		}

@@ -15,11 +15,13 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"net/url"
 	"os"
 	"path"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -300,13 +302,22 @@ func buildRest(s *site.Site, r *render.Renderer, idx *search.Index, static *sear
 
 	cfg := &s.Content.Config
 	pages := []*render.Page{
-		{Kind: render.KindHome, Path: site.HomePath, Title: "Ledenbrieven", Description: cfg.Description, Home: s.Home()},
+		{Kind: render.KindHome, Path: site.HomePath, Title: "Ledenbrieven", Description: cfg.Description, Home: s.Home(), Years: s.Years()},
 		{Kind: render.KindGuides, Path: site.GuidesPath, Title: "Handreikingen", Guides: s.Guides},
 		{Kind: render.KindAbbreviations, Path: site.AbbreviationsPath, Title: "Afkortingen", Abbreviations: s.Content.Abbreviations},
 		{Kind: render.KindSearch, Path: site.SearchPath, Title: "Zoeken"},
 	}
 	for _, g := range s.Guides {
-		pages = append(pages, &render.Page{Kind: render.KindGuide, Path: g.Path(), Title: g.Title, Guide: g})
+		for _, rp := range g.RefPages() {
+			if rp.N == 1 {
+				pages = append(pages, &render.Page{Kind: render.KindGuide, Path: g.Path(), Title: g.Title, Guide: g, Refs: rp})
+			} else {
+				pages = append(pages, &render.Page{Kind: render.KindGuideRefs, Path: rp.Path(), Title: fmt.Sprintf("%s: genoemd in (%d)", g.Title, rp.N), Refs: rp})
+			}
+		}
+	}
+	for _, a := range s.Archive() {
+		pages = append(pages, &render.Page{Kind: render.KindArchive, Path: a.Path(), Title: fmt.Sprintf("Brieven uit %d", a.Year), Archive: a})
 	}
 	for _, sr := range s.Series {
 		n := sr.Newest()
@@ -369,14 +380,20 @@ func writeFiles(s *site.Site, r *render.Renderer, out *output) error {
 			return err
 		}
 	}
-	feed, err := atomFeed(s)
+	feed, err := render.Feed(s)
 	if err != nil {
 		return err
 	}
 	if err := out.WriteFile("feed.xml", feed); err != nil {
 		return err
 	}
-	return out.WriteFile("sitemap.xml", sitemap(s))
+	sitemaps := render.Sitemaps(s)
+	for _, name := range slices.Sorted(maps.Keys(sitemaps)) {
+		if err := out.WriteFile(name, sitemaps[name]); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // output is the folder a build publishes into, with the count of pages.

@@ -355,3 +355,37 @@ func Changed(ops []Op) bool {
 	}
 	return false
 }
+
+// Excerpt is a paragraph of a script to show, or the place of a run of
+// unchanged paragraphs that are left out.
+type Excerpt struct {
+	Ops     []Op
+	Skipped int // when not 0, this many unchanged paragraphs are left out here
+}
+
+// WithContext keeps the changed paragraphs of paras and context unchanged
+// ones around each, and replaces every other run of unchanged paragraphs
+// by one Excerpt that counts them: a reader sees what changed and where,
+// and a page of changes stays as small as the changes.
+func WithContext(paras [][]Op, context int) []Excerpt {
+	keep := make([]bool, len(paras))
+	for i, p := range paras {
+		if Changed(p) {
+			for j := max(0, i-context); j <= min(len(paras)-1, i+context); j++ {
+				keep[j] = true
+			}
+		}
+	}
+	var out []Excerpt
+	for i, p := range paras {
+		switch {
+		case keep[i]:
+			out = append(out, Excerpt{Ops: p})
+		case len(out) > 0 && out[len(out)-1].Skipped > 0:
+			out[len(out)-1].Skipped++
+		default:
+			out = append(out, Excerpt{Skipped: 1})
+		}
+	}
+	return out
+}

@@ -1,6 +1,7 @@
 package diff
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"strings"
 	"testing"
@@ -102,5 +103,24 @@ func BenchmarkWords(b *testing.B) {
 	new := strings.Replace(old, "griffie", "secretaris", 40)
 	for b.Loop() {
 		Words(old, new)
+	}
+}
+
+func TestWithContextLeavesOutUnchangedRuns(t *testing.T) {
+	ops := Words("a\nb\nc\nd\ne\nf\ng", "a\nb\nc\nD\ne\nf\ng")
+	got := WithContext(Paragraphs(ops), 1)
+	var shape []string
+	for _, e := range got {
+		if e.Skipped > 0 {
+			shape = append(shape, fmt.Sprintf("…%d", e.Skipped))
+		} else {
+			o, n := texts(e.Ops)
+			shape = append(shape, o+"/"+n)
+		}
+	}
+	// The rewritten paragraph shows as deleted and inserted, with one
+	// unchanged paragraph on each side.
+	if got := strings.Join(shape, " "); got != "…2 c/c d/ /D e/e …2" {
+		t.Errorf("excerpts: %s", got)
 	}
 }

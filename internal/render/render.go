@@ -40,12 +40,14 @@ const (
 	KindGuides        = "guides"
 	KindAbbreviations = "abbreviations"
 	KindSearch        = "search"
-	KindChanges       = "changes"  // what changed in an edition
-	KindSeries        = "series"   // a series, leading to its newest edition
-	KindRedirect      = "redirect" // an old address kept for an alias
+	KindChanges       = "changes"   // what changed in an edition
+	KindSeries        = "series"    // a series, leading to its newest edition
+	KindRedirect      = "redirect"  // an old address kept for an alias
+	KindArchive       = "archive"   // one page of a year's letters
+	KindGuideRefs     = "guiderefs" // a further page of the places that link to a handreiking
 )
 
-var kinds = []string{KindHome, KindLetter, KindAnnex, KindGuide, KindGuides, KindAbbreviations, KindSearch, KindChanges, KindSeries, KindRedirect}
+var kinds = []string{KindHome, KindLetter, KindAnnex, KindGuide, KindGuides, KindAbbreviations, KindSearch, KindChanges, KindSeries, KindRedirect, KindArchive, KindGuideRefs}
 
 // Asset is a theme file as published: its fingerprinted name and content.
 type Asset struct {
@@ -189,7 +191,10 @@ type Page struct {
 	Site        *content.Config
 	Canonical   string // absolute URL of the page
 
-	Home          []site.HomeEntry       // home
+	Home          []site.HomeEntry       // home: the latest letters
+	Years         []site.ArchiveYear     // home: the archive's years
+	Archive       *site.ArchivePage      // a page of the archive
+	Refs          *site.RefsPage         // a handreiking's page, or a further page of its places
 	Letter        *site.Letter           // letter and annex
 	Changes       *site.Changes          // what changed in an edition
 	Series        *site.Series           // a series page
@@ -272,6 +277,14 @@ var funcs = template.FuncMap{
 	"tel":     telURL,
 	"kind":    content.KindLabel,
 	"abbrid":  func(term string) string { return "afk-" + markdown.Slug(term) },
+	// refsAnchor is where a page of a handreiking's places starts: its
+	// own page has them under a heading, further pages from the top.
+	"refsAnchor": func(n int) string {
+		if n == 1 {
+			return "lb_refs"
+		}
+		return ""
+	},
 }
 
 var nonDigit = regexp.MustCompile(`[^0-9+]`)

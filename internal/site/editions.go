@@ -268,10 +268,14 @@ type SectionChange struct {
 	PrevID       string // the id in the previous edition, "" when new
 	PrevTitle    string
 	Status       string
-	OnLetterPage bool        // the letter itself rather than an annex section
-	Moved        bool        // the section changed places with the others
-	Paragraphs   [][]diff.Op // word-level difference, paragraph by paragraph
+	OnLetterPage bool           // the letter itself rather than an annex section
+	Moved        bool           // the section changed places with the others
+	Excerpts     []diff.Excerpt // word-level difference: changed paragraphs with one around each
 }
+
+// ChangeContext is how many unchanged paragraphs a changes page shows
+// around each changed one.
+const ChangeContext = 1
 
 // Renamed reports whether the section has another id than before.
 func (c SectionChange) Renamed() bool { return c.PrevID != "" && c.ID != "" && c.PrevID != c.ID }
@@ -299,7 +303,7 @@ func (s *Site) Changes(l, prev *Letter) *Changes {
 	if diff.Changed(body) {
 		status = StatusChanged
 	}
-	c.Sections = append(c.Sections, SectionChange{Title: "De brief", PrevTitle: "De brief", Status: status, OnLetterPage: true, Paragraphs: diff.Paragraphs(body)})
+	c.Sections = append(c.Sections, SectionChange{Title: "De brief", PrevTitle: "De brief", Status: status, OnLetterPage: true, Excerpts: excerpts(body)})
 	for i, sec := range l.Sections {
 		info := l.Info.Sections[i]
 		ch := SectionChange{ID: info.ID, Title: info.Title, Status: info.Status}
@@ -309,14 +313,14 @@ func (s *Site) Changes(l, prev *Letter) *Changes {
 			ch.Moved = !inPlace[prevPos[info.Thread]]
 			old = withTitle(p.Src.Title, p.Doc)
 		}
-		ch.Paragraphs = diff.Paragraphs(diff.Words(old, withTitle(info.Title, sec.Doc)))
+		ch.Excerpts = excerpts(diff.Words(old, withTitle(info.Title, sec.Doc)))
 		c.Sections = append(c.Sections, ch)
 	}
 	for _, r := range l.Info.Removed {
 		for i, p := range prev.Sections {
 			if prev.Info.Sections[i] == r {
 				ch := SectionChange{PrevID: r.ID, PrevTitle: r.Title, Title: r.Title, Status: StatusRemoved}
-				ch.Paragraphs = diff.Paragraphs(diff.Words(withTitle(r.Title, p.Doc), ""))
+				ch.Excerpts = excerpts(diff.Words(withTitle(r.Title, p.Doc), ""))
 				c.Sections = append(c.Sections, ch)
 			}
 		}
@@ -349,6 +353,11 @@ func increasing(seq []int) map[int]bool {
 	return out
 }
 
+// excerpts is what a changes page shows of a script.
+func excerpts(ops []diff.Op) []diff.Excerpt {
+	return diff.WithContext(diff.Paragraphs(ops), ChangeContext)
+}
+
 // withTitle is a section's text headed by its title, so that a new title
 // shows as a change.
 func withTitle(title string, d *markdown.Doc) string {
@@ -359,11 +368,14 @@ func withTitle(title string, d *markdown.Doc) string {
 // of a series with the editions before it.
 type HomeEntry struct {
 	Letter *LetterInfo
-	Older  []*LetterInfo // newest first
+	Older  []*LetterInfo // newest first, at most HomeOlder; the letter's page lists them all
 }
 
-// Home lists the published letters newest first, a series as one entry
-// under its newest edition. Drafts are never listed.
+// HomeOlder is how many earlier editions a home page entry lists.
+const HomeOlder = 5
+
+// Home lists the latest HomeEntries published letters, newest first, a
+// series as one entry under its newest edition. Drafts are never listed.
 func (s *Site) Home() []HomeEntry {
 	var out []HomeEntry
 	entry := map[*Series]int{}     // a series → its entry
@@ -371,11 +383,16 @@ func (s *Site) Home() []HomeEntry {
 		if li.Meta.Draft {
 			continue
 		}
-		if li.Series != nil {
-			if i, ok := entry[li.Series]; ok {
+		if i, ok := entry[li.Series]; ok && li.Series != nil {
+			if len(out[i].Older) < HomeOlder {
 				out[i].Older = append(out[i].Older, li)
-				continue
 			}
+			continue
+		}
+		if len(out) == HomeEntries {
+			continue // older editions of the series listed are still gathered
+		}
+		if li.Series != nil {
 			entry[li.Series] = len(out)
 		}
 		out = append(out, HomeEntry{Letter: li})

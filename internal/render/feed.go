@@ -1,8 +1,9 @@
-package build
+package render
 
 import (
 	"bytes"
 	"encoding/xml"
+	"fmt"
 	"time"
 
 	"ledenbrief/internal/site"
@@ -33,9 +34,10 @@ type atom struct {
 	Entries []atomEntry `xml:"entry"`
 }
 
-// atomFeed lists the letters newest first with canonical URLs. Times come
-// from the letters' dates, never from the clock, so the feed is stable.
-func atomFeed(s *site.Site) ([]byte, error) {
+// Feed is the Atom feed of the latest site.FeedEntries published letters,
+// newest first, with canonical URLs. Times come from the letters' dates,
+// never from the clock, so the feed is stable.
+func Feed(s *site.Site) ([]byte, error) {
 	cfg := s.Content.Config
 	f := atom{
 		Lang:   cfg.Language,
@@ -46,6 +48,7 @@ func atomFeed(s *site.Site) ([]byte, error) {
 	}
 	f.Updated = "2000-01-01T00:00:00Z"
 	letters := s.Published()
+	letters = letters[:min(len(letters), site.FeedEntries)]
 	if len(letters) > 0 {
 		f.Updated = atomTime(letters[0].Meta.Date)
 	}
@@ -59,15 +62,7 @@ func atomFeed(s *site.Site) ([]byte, error) {
 			Summary: l.Meta.Summary,
 		})
 	}
-	var b bytes.Buffer
-	b.WriteString(xml.Header)
-	enc := xml.NewEncoder(&b)
-	enc.Indent("", " ")
-	if err := enc.Encode(f); err != nil {
-		return nil, err
-	}
-	b.WriteByte('\n')
-	return b.Bytes(), nil
+	return encodeXML(f), nil
 }
 
 func atomTime(t time.Time) string { return t.UTC().Format(time.RFC3339) }
@@ -82,33 +77,69 @@ type urlset struct {
 	URLs    []sitemapURL `xml:"url"`
 }
 
-// sitemap lists every page by its canonical URL.
-func sitemap(s *site.Site) []byte {
+// MaxSitemapURLs is how many URLs one sitemap file may hold (the sitemap
+// protocol's limit).
+const MaxSitemapURLs = 50000
+
+// Sitemaps returns the sitemap files by name: "sitemap.xml" listing every
+// page by its canonical URL or, when there are more than MaxSitemapURLs,
+// a sitemap index of sitemap-1.xml, sitemap-2.xml … that list them.
+func Sitemaps(s *site.Site) map[string][]byte {
 	base := s.Content.Config.BaseURL
-	u := urlset{URLs: []sitemapURL{{Loc: base}, {Loc: base + site.GuidesPath}, {Loc: base + site.AbbreviationsPath}}}
+	var urls []sitemapURL
+	add := func(p, lastmod string) { urls = append(urls, sitemapURL{Loc: base + p, LastMod: lastmod}) }
+	add(site.HomePath, "")
+	add(site.GuidesPath, "")
+	add(site.AbbreviationsPath, "")
+	for _, a := range s.Archive() {
+		add(a.Path(), "")
+	}
 	for _, l := range s.Published() {
 		d := l.Meta.Date.Format(time.DateOnly)
-		u.URLs = append(u.URLs, sitemapURL{Loc: base + site.LetterPath(l.Slug), LastMod: d})
+		add(site.LetterPath(l.Slug), d)
 		if len(l.Sections) > 0 {
-			u.URLs = append(u.URLs, sitemapURL{Loc: base + site.AnnexPath(l.Slug), LastMod: d})
+			add(site.AnnexPath(l.Slug), d)
 		}
 		if l.Previous() != nil {
-			u.URLs = append(u.URLs, sitemapURL{Loc: base + site.ChangesPath(l.Slug), LastMod: d})
+			add(site.ChangesPath(l.Slug), d)
 		}
 	}
 	for _, sr := range s.Series {
 		if n := sr.Newest(); !n.Meta.Draft {
-			u.URLs = append(u.URLs, sitemapURL{Loc: base + sr.Path(), LastMod: n.Meta.Date.Format(time.DateOnly)})
+			add(sr.Path(), n.Meta.Date.Format(time.DateOnly))
 		}
 	}
 	for _, g := range s.Guides {
-		u.URLs = append(u.URLs, sitemapURL{Loc: base + g.Path()})
+		for _, p := range g.RefPages() {
+			add(p.Path(), "")
+		}
 	}
+	if len(urls) <= MaxSitemapURLs {
+		return map[string][]byte{"sitemap.xml": encodeXML(urlset{URLs: urls})}
+	}
+	out := map[string][]byte{}
+	var index sitemapIndex
+	for i := 0; i*MaxSitemapURLs < len(urls); i++ {
+		name := fmt.Sprintf("sitemap-%d.xml", i+1)
+		out[name] = encodeXML(urlset{URLs: urls[i*MaxSitemapURLs : min(len(urls), (i+1)*MaxSitemapURLs)]})
+		index.Sitemaps = append(index.Sitemaps, sitemapURL{Loc: base + name})
+	}
+	out["sitemap.xml"] = encodeXML(index)
+	return out
+}
+
+type sitemapIndex struct {
+	XMLName  xml.Name     `xml:"http://www.sitemaps.org/schemas/sitemap/0.9 sitemapindex"`
+	Sitemaps []sitemapURL `xml:"sitemap"`
+}
+
+// encodeXML writes v as an indented XML document.
+func encodeXML(v any) []byte {
 	var b bytes.Buffer
 	b.WriteString(xml.Header)
 	enc := xml.NewEncoder(&b)
 	enc.Indent("", " ")
-	_ = enc.Encode(u) // plain strings cannot fail to encode
+	_ = enc.Encode(v) // plain strings cannot fail to encode
 	b.WriteByte('\n')
 	return b.Bytes()
 }

@@ -1,0 +1,140 @@
+package site
+
+import (
+	"fmt"
+	"strconv"
+)
+
+// Bounds that keep every page small however many letters a site has.
+const (
+	// HomeEntries is how many letters (a series counting once) the home
+	// page lists; the archive by year has them all.
+	HomeEntries = 20
+	// ArchivePerPage is how many letters one archive page lists.
+	ArchivePerPage = 100
+	// RefsPerPage is how many places that link to a handreiking its page
+	// lists; further ones are on numbered pages of their own.
+	RefsPerPage = 100
+	// FeedEntries is how many letters the feed carries, newest first.
+	FeedEntries = 50
+)
+
+// ArchivePath is the folder of page n (from 1) of a year's archive.
+func ArchivePath(year, n int) string {
+	if n <= 1 {
+		return "archief/" + strconv.Itoa(year) + "/"
+	}
+	return fmt.Sprintf("archief/%d/%d/", year, n)
+}
+
+// GuideRefsPath is the folder of page n (from 1) of the places that link
+// to a handreiking; page 1 is the handreiking's own page.
+func GuideRefsPath(id string, n int) string {
+	if n <= 1 {
+		return GuidePath(id)
+	}
+	return fmt.Sprintf("%sgenoemd/%d/", GuidePath(id), n)
+}
+
+// ArchiveYear is one year of the archive: its letters over Pages pages.
+type ArchiveYear struct {
+	Year    int
+	Letters int
+	Pages   int
+}
+
+// Path is the folder of the year's first archive page.
+func (y ArchiveYear) Path() string { return ArchivePath(y.Year, 1) }
+
+// ArchivePage is one page of a year's archive.
+type ArchivePage struct {
+	ArchiveYear
+	N       int           // the page's number, from 1
+	Letters []*LetterInfo // newest first
+	Years   []ArchiveYear // every year, for navigation
+}
+
+// Path is the folder of the page.
+func (p *ArchivePage) Path() string { return ArchivePath(p.Year, p.N) }
+
+// PageNumbers lists 1 … Pages, for the page navigation.
+func (p *ArchivePage) PageNumbers() []int {
+	out := make([]int, p.Pages)
+	for i := range out {
+		out[i] = i + 1
+	}
+	return out
+}
+
+// PagePath is the folder of page n of the same year.
+func (p *ArchivePage) PagePath(n int) string { return ArchivePath(p.Year, n) }
+
+// Years lists the years that have published letters, newest first.
+func (s *Site) Years() []ArchiveYear {
+	var out []ArchiveYear
+	for _, li := range s.Published() { // newest first
+		y := li.Meta.Date.Year()
+		if len(out) == 0 || out[len(out)-1].Year != y {
+			out = append(out, ArchiveYear{Year: y})
+		}
+		out[len(out)-1].Letters++
+	}
+	for i := range out {
+		out[i].Pages = (out[i].Letters + ArchivePerPage - 1) / ArchivePerPage
+	}
+	return out
+}
+
+// Archive returns every page of the archive: per year, newest first, at
+// most ArchivePerPage letters a page.
+func (s *Site) Archive() []*ArchivePage {
+	years := s.Years()
+	var out []*ArchivePage
+	letters := s.Published()
+	i := 0
+	for _, y := range years {
+		for n := 1; n <= y.Pages; n++ {
+			p := &ArchivePage{ArchiveYear: y, N: n, Years: years}
+			for len(p.Letters) < ArchivePerPage && i < len(letters) && letters[i].Meta.Date.Year() == y.Year {
+				p.Letters = append(p.Letters, letters[i])
+				i++
+			}
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// RefsPage is one page of the places that link to a handreiking.
+type RefsPage struct {
+	Guide *Guide
+	N     int // from 1; page 1 is the handreiking's own page
+	Pages int
+	Refs  []Ref
+}
+
+// Path is the folder of the page.
+func (p *RefsPage) Path() string { return GuideRefsPath(p.Guide.ID, p.N) }
+
+// PageNumbers lists 1 … Pages, for the page navigation.
+func (p *RefsPage) PageNumbers() []int {
+	out := make([]int, p.Pages)
+	for i := range out {
+		out[i] = i + 1
+	}
+	return out
+}
+
+// PagePath is the folder of page n of the same handreiking's places.
+func (p *RefsPage) PagePath(n int) string { return GuideRefsPath(p.Guide.ID, n) }
+
+// RefPages splits the places that link to g into pages of RefsPerPage;
+// there is always a first page, the handreiking's own.
+func (g *Guide) RefPages() []*RefsPage {
+	pages := max(1, (len(g.Refs)+RefsPerPage-1)/RefsPerPage)
+	out := make([]*RefsPage, pages)
+	for n := range pages {
+		out[n] = &RefsPage{Guide: g, N: n + 1, Pages: pages, Refs: g.Refs[n*RefsPerPage : min(len(g.Refs), (n+1)*RefsPerPage)]}
+	}
+	return out
+}
