@@ -1,6 +1,7 @@
 package build_test
 
 import (
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -49,19 +50,29 @@ func TestGeneratedCorpusBuilds(t *testing.T) {
 	}
 }
 
-// BenchmarkBuild builds a generated corpus of LEDENBRIEF_BENCH_LETTERS
-// letters (default 1000) from scratch, writing to tmpfs when available.
-// It reports pages/s, Markdown MB/s and the process's peak resident memory.
-func BenchmarkBuild(b *testing.B) {
+// benchContent writes the benchmark corpus of LEDENBRIEF_BENCH_LETTERS
+// letters (default 1000) into dir (see corpus.ForBenchmark).
+func benchContent(b *testing.B, dir string) string {
 	n := 1000
 	if v, err := strconv.Atoi(os.Getenv("LEDENBRIEF_BENCH_LETTERS")); err == nil && v > 0 {
 		n = v
 	}
-	dir := scratchDir(b)
 	contentDir := filepath.Join(dir, "content")
-	if err := corpus.Write(contentDir, n); err != nil {
+	which, err := corpus.ForBenchmark(contentDir, n)
+	if err != nil {
 		b.Fatal(err)
 	}
+	b.Logf("corpus: %s", which)
+	return contentDir
+}
+
+// BenchmarkBuild builds the benchmark corpus (see benchContent) from
+// scratch, writing to tmpfs when available. It reports pages/s, Markdown
+// MB/s, the process's peak resident memory, the static search index's
+// size and its largest file.
+func BenchmarkBuild(b *testing.B) {
+	dir := scratchDir(b)
+	contentDir := benchContent(b, dir)
 	var markdownBytes int64
 	filepath.Walk(filepath.Join(contentDir, "brieven"), func(_ string, info os.FileInfo, err error) error {
 		if err == nil && !info.IsDir() {
@@ -92,6 +103,17 @@ func BenchmarkBuild(b *testing.B) {
 	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) == nil {
 		b.ReportMetric(float64(ru.Maxrss)/1024, "peak-RSS-MiB")
 	}
+	var index, largest int64
+	filepath.WalkDir(filepath.Join(out, "search"), func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			info, _ := d.Info()
+			index += info.Size()
+			largest = max(largest, info.Size())
+		}
+		return err
+	})
+	b.ReportMetric(float64(index)/(1<<20), "index-MiB")
+	b.ReportMetric(float64(largest)/1024, "largest-shard-KiB")
 }
 
 // TestGeneratedCorpusIsReproducible builds 200 generated letters with one

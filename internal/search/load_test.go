@@ -32,9 +32,11 @@ var loadQueries = []string{
 func BenchmarkAPILoad(b *testing.B) {
 	dir := benchDir(b)
 	contentDir := filepath.Join(dir, "content")
-	if err := corpus.Write(contentDir, benchLetters()); err != nil {
+	which, err := corpus.ForBenchmark(contentDir, benchLetters())
+	if err != nil {
 		b.Fatal(err)
 	}
+	b.Logf("corpus: %s", which)
 	res, err := build.Run(build.Options{Content: contentDir, Check: true, KeepIndex: true})
 	if err != nil || res.Diags.Len() > 0 {
 		b.Fatalf("build: %v %v", err, res.Diags.Error())
