@@ -238,9 +238,9 @@ func termFrequencyWeight(freq int, fieldNorm, avg float64) float64 {
 // analyseSurfaces maps every folded surface word to the term bleve's
 // Dutch analyzer makes of it. Stop words map to nothing.
 func (d *Dictionary) analyseSurfaces(x *Index) error {
-	a := x.Index.Mapping().AnalyzerNamed(nl.AnalyzerName)
+	a := x.Index.Mapping().AnalyzerNamed(AnalyzerName)
 	if a == nil {
-		return fmt.Errorf("search: no %s analyzer", nl.AnalyzerName)
+		return fmt.Errorf("search: no %s analyzer", AnalyzerName)
 	}
 	for _, w := range x.surfaceWords() {
 		toks := a.Analyze([]byte(w))

@@ -14,7 +14,6 @@ import (
 	"sync"
 
 	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/analysis/lang/nl"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/mapping"
 	index "github.com/blevesearch/bleve_index_api"
@@ -55,7 +54,7 @@ const (
 func newMapping(store bool) mapping.IndexMapping {
 	text := func() *mapping.FieldMapping {
 		f := bleve.NewTextFieldMapping()
-		f.Analyzer = nl.AnalyzerName
+		f.Analyzer = AnalyzerName
 		f.Store = store
 		f.IncludeTermVectors = store
 		f.IncludeInAll = false
@@ -79,7 +78,7 @@ func newMapping(store bool) mapping.IndexMapping {
 	}
 	m := bleve.NewIndexMapping()
 	m.DefaultMapping = doc
-	m.DefaultAnalyzer = nl.AnalyzerName
+	m.DefaultAnalyzer = AnalyzerName
 	m.ScoringModel = index.BM25Scoring
 	m.StoreDynamic = false
 	m.IndexDynamic = false
