@@ -78,6 +78,7 @@ func (s *Site) CheckLock(diags *diag.List) {
 	}
 	missing := s.Lock.Missing(func(k string) bool { return provided[k] })
 	lostPages := map[string]int{}
+	lostIDs := map[string]int{} // page → its lost ids, for pairing a single rename
 	for _, k := range missing {
 		if page, id := anchors.SplitKey(k); id == "" {
 			lostPages[page] = 0
@@ -85,6 +86,7 @@ func (s *Site) CheckLock(diags *diag.List) {
 	}
 	for _, k := range missing {
 		if page, id := anchors.SplitKey(k); id != "" {
+			lostIDs[page]++
 			if _, ok := lostPages[page]; ok {
 				lostPages[page]++
 			}
@@ -96,14 +98,15 @@ func (s *Site) CheckLock(diags *diag.List) {
 		if _, ok := lostPages[page]; ok && id != "" {
 			continue
 		}
-		s.reportLost(k, page, id, lostPages[page], diags)
+		s.reportLost(k, page, id, lostPages[page], lostIDs[page] == 1, diags)
 	}
 }
 
 // reportLost reports one lost anchor, at the fresh anchor that most
-// likely replaced it, or else at its line in the lock.
-func (s *Site) reportLost(key, page, id string, ids int, diags *diag.List) {
-	if f := s.successor(page, id); f != nil {
+// likely replaced it, or else at its line in the lock. alone says it is
+// the only id lost on its page.
+func (s *Site) reportLost(key, page, id string, ids int, alone bool, diags *diag.List) {
+	if f := s.successor(page, id, alone); f != nil {
 		newID := f.anchor.ID
 		var how string
 		switch {
@@ -138,10 +141,12 @@ func lostWhat(ids int) string {
 
 // successor returns the fresh anchor on the same page (or, for a page,
 // the fresh page of the same kind) whose id is most like the lost one, if
-// one is alike enough to be its likely new name.
-func (s *Site) successor(page, id string) *freshAnchor {
-	var best *freshAnchor
-	bestScore := 0.0
+// one is alike enough to be its likely new name; or, when the lost id is
+// alone on its page and one id there is new, that one, however unlike:
+// one id gone and one come is a rename.
+func (s *Site) successor(page, id string, alone bool) *freshAnchor {
+	var best, only *freshAnchor
+	bestScore, onPage := 0.0, 0
 	lost := id
 	if id == "" {
 		lost = page
@@ -152,6 +157,8 @@ func (s *Site) successor(page, id string) *freshAnchor {
 		cand := fid
 		switch {
 		case id != "" && fpage == page && fid != "":
+			onPage++
+			only = f
 		case id == "" && fid == "" && pageKind(fpage) == pageKind(page):
 			cand = fpage
 		default:
@@ -160,6 +167,9 @@ func (s *Site) successor(page, id string) *freshAnchor {
 		if score := likeness(lost, cand); score > bestScore {
 			best, bestScore = f, score
 		}
+	}
+	if best == nil && alone && onPage == 1 {
+		return only
 	}
 	return best
 }
