@@ -1,13 +1,15 @@
 /* ledenbrief search: queries the static index that the build derives from
    its bleve index, with bleve's analysis (the exported surface forms), its
    BM25 scoring and the same query shape, so results match the server's.
-   Data arrives as <script> files calling LB.meta, LB.shard and LB.docs,
+   Data arrives as <script> files calling LB.meta, LB.shard, LB.postings
+   and LB.docs,
    which works from file:// where fetch() does not. No dependencies. */
 (function () {
   "use strict";
 
   var meta = null;
-  var shards = {}; // shard key -> {v: vocabulary, t: terms}
+  var shards = {}; // shard key -> {v: vocabulary, t: term -> postings file}
+  var postings = {}; // postings file number -> {term: record}
   var docShards = {}; // number -> rows
   var pending = {}; // url -> promise
   var waiting = {}; // "meta" | "v:key" | "d:n" -> resolve
@@ -15,6 +17,7 @@
   window.LB = {
     meta: function (m) { meta = m; settle("meta"); },
     shard: function (key, data) { shards[key] = data; settle("v:" + key); },
+    postings: function (n, data) { postings[n] = data; settle("p:" + n); },
     docs: function (n, rows) { docShards[n] = rows; settle("d:" + n); }
   };
 
@@ -80,6 +83,15 @@
     var k = shardKey(key);
     if (shards[k] || meta.shards.indexOf(k) < 0) return Promise.resolve();
     return load(new URL(root() + meta.dir + "v-" + hexOf(k) + ".js", document.baseURI).href, "v:" + k);
+  }
+
+  // loadPostings loads the postings file that holds term.
+  function loadPostings(term) {
+    var sh = shards[shardKey(fold(term))];
+    if (!sh || !Object.prototype.hasOwnProperty.call(sh.t, term)) return Promise.resolve();
+    var n = sh.t[term];
+    if (postings[n]) return Promise.resolve();
+    return load(new URL(root() + meta.dir + "p-" + n + ".js", document.baseURI).href, "p:" + n);
   }
 
   function loadDocs(n) {
@@ -183,7 +195,9 @@
 
   function termRecord(term) {
     var sh = shards[shardKey(fold(term))];
-    return sh && sh.t[term];
+    if (!sh || !Object.prototype.hasOwnProperty.call(sh.t, term)) return undefined;
+    var p = postings[sh.t[term]];
+    return p && p[term];
   }
 
   // score mirrors bleve (Query.Bleve in internal/search/query.go): per word
@@ -195,6 +209,10 @@
     var loads = [];
     words.forEach(function (w) { w.terms.forEach(function (e) { loads.push(loadShard(fold(e.term))); }); });
     return Promise.all(loads).then(function () {
+      var more = [];
+      words.forEach(function (w) { w.terms.forEach(function (e) { more.push(loadPostings(e.term)); }); });
+      return Promise.all(more);
+    }).then(function () {
       var N = meta.n, k1 = meta.k1, b = meta.b, leaves = [], sumSq = 0;
       words.forEach(function (w, wi) {
         w.terms.forEach(function (e) {

@@ -104,16 +104,23 @@ func (w *StaticWriter) WriteDocs(units []Unit) error {
 	return nil
 }
 
-// Finish writes the vocabulary shards of d and the meta script, and
-// returns the folder the pending shards must be renamed to: named after a
-// hash of every shard, so that no browser cache mixes two builds.
+// PostingsFileBytes bounds a postings file of the static index: terms
+// are packed into files in term order until one would grow beyond it (a
+// single term's postings may fill a file alone). A query loads only the
+// files of its own terms.
+const PostingsFileBytes = 16 << 10
+
+// Finish writes the vocabulary shards and postings files of d and the
+// meta script, and returns the folder the pending shards must be renamed
+// to: named after a hash of every shard, so that no browser cache mixes
+// two builds.
 func (w *StaticWriter) Finish(d *Dictionary) (string, error) {
 	shards := map[string]*vocabShard{}
 	shard := func(key string) *vocabShard {
 		k := ShardKey(key)
 		s := shards[k]
 		if s == nil {
-			s = &vocabShard{Vocab: map[string]any{}, Terms: map[string][]any{}}
+			s = &vocabShard{Vocab: map[string]any{}, Terms: map[string]int{}}
 			shards[k] = s
 		}
 		return s
@@ -125,18 +132,8 @@ func (w *StaticWriter) Finish(d *Dictionary) (string, error) {
 			shard(e.key).Vocab[e.key] = []any{e.term, e.df}
 		}
 	}
-	for term, p := range d.Terms {
-		rec := []any{p.DF}
-		for _, list := range p.List {
-			flat := make([]int, 0, 3*len(list))
-			prev := 0
-			for _, po := range list {
-				flat = append(flat, po.Doc-prev, po.Freq, po.Len)
-				prev = po.Doc
-			}
-			rec = append(rec, flat)
-		}
-		shard(fold(term)).Terms[term] = rec
+	if err := w.writePostings(d, func(term string, file int) { shard(fold(term)).Terms[term] = file }); err != nil {
+		return "", err
 	}
 	keys := make([]string, 0, len(shards))
 	for k := range shards {
@@ -193,12 +190,63 @@ func (w *StaticWriter) Finish(d *Dictionary) (string, error) {
 	return dir, w.write(MetaPath, data)
 }
 
-// vocabShard is one vocabulary shard: folded words with their term
-// (or just the document frequency when the word is the term), and terms
-// with their document frequencies and postings per field.
+// writePostings writes the postings of every term, in term order, into
+// files of at most PostingsFileBytes, and tells where each term went.
+func (w *StaticWriter) writePostings(d *Dictionary, put func(term string, file int)) error {
+	terms := make([]string, 0, len(d.Terms))
+	for t := range d.Terms {
+		terms = append(terms, t)
+	}
+	slices.Sort(terms)
+	file, size := 0, 0
+	batch := map[string]json.RawMessage{}
+	flush := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		data, err := script("LB.postings", file, batch)
+		if err != nil {
+			return err
+		}
+		name := fmt.Sprintf("p-%d.js", file)
+		file, size, batch = file+1, 0, map[string]json.RawMessage{}
+		return w.file(name, data)
+	}
+	for _, term := range terms {
+		p := d.Terms[term]
+		rec := []any{p.DF}
+		for _, list := range p.List {
+			flat := make([]int, 0, 3*len(list))
+			prev := 0
+			for _, po := range list {
+				flat = append(flat, po.Doc-prev, po.Freq, po.Len)
+				prev = po.Doc
+			}
+			rec = append(rec, flat)
+		}
+		enc, err := json.Marshal(rec)
+		if err != nil {
+			return err
+		}
+		if size > 0 && size+len(term)+len(enc) > PostingsFileBytes {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+		batch[term] = enc
+		size += len(term) + len(enc) + 4
+		put(term, file)
+	}
+	return flush()
+}
+
+// vocabShard is one vocabulary shard: folded words with their term (or
+// just the document frequency when the word is the term), and terms with
+// the number of the postings file that holds their document frequencies
+// and postings per field.
 type vocabShard struct {
-	Vocab map[string]any   `json:"v"`
-	Terms map[string][]any `json:"t"`
+	Vocab map[string]any `json:"v"`
+	Terms map[string]int `json:"t"`
 }
 
 // script encodes a call of fn with JSON arguments, the form in which a
