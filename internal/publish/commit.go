@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 )
 
@@ -118,10 +119,14 @@ func (f *Folder) commitInto() error {
 		top, _, _ := strings.Cut(name, "/")
 		stale[top] = true
 	}
-	if f.clean || f.legacy { // everything at the top is ours to replace
+	if f.clean || f.legacy { // everything at the top is ours to replace (legacy: what looks like ours)
 		all, _ := os.ReadDir(f.target)
 		for _, e := range all {
-			stale[e.Name()] = !strings.HasPrefix(e.Name(), "."+filepath.Base(f.target)+".tmp-")
+			name := e.Name()
+			if e.IsDir() {
+				name += "/"
+			}
+			stale[e.Name()] = !strings.HasPrefix(e.Name(), "."+filepath.Base(f.target)+".tmp-") && (f.clean || legacyOurs(name))
 		}
 	}
 	for top, ok := range stale {
@@ -137,7 +142,7 @@ func (f *Folder) commitInto() error {
 // foreign file where the new site has a file of its own is an error: the
 // build would otherwise have to choose which to lose.
 func (f *Folder) keepForeign() error {
-	if f.clean || f.legacy {
+	if f.clean {
 		return nil // everything in the target is to be replaced
 	}
 	names, err := relPaths(f.target)
@@ -147,7 +152,7 @@ func (f *Folder) keepForeign() error {
 	tmpPrefix := "." + filepath.Base(f.target) + ".tmp-"
 	for _, name := range names {
 		top, _, _ := strings.Cut(name, "/")
-		if f.old[name] || strings.HasPrefix(top, tmpPrefix) {
+		if f.old[name] || (f.legacy && legacyOurs(name)) || strings.HasPrefix(top, tmpPrefix) {
 			continue
 		}
 		dst := join(f.dir, name)
@@ -165,6 +170,14 @@ func (f *Folder) keepForeign() error {
 	}
 	return nil
 }
+
+// legacyRE matches the paths a ledenbrief without manifests wrote: the
+// site's own folders and files at the top of the output.
+var legacyRE = regexp.MustCompile(`^(\d{2}-\d{3}|assets|search|handreikingen|afkortingen|zoeken|media|reeks|archief)/|^(index\.html|feed\.xml|sitemap(-\d+)?\.xml)$`)
+
+// legacyOurs reports whether a file of an output built before manifests
+// existed is one that ledenbrief wrote; anything else there is kept.
+func legacyOurs(name string) bool { return legacyRE.MatchString(name) }
 
 func copyFile(from, to string) error {
 	info, err := os.Lstat(from)

@@ -52,7 +52,7 @@ type Folder struct {
 	target string          // absolute
 	dir    string          // the temporary folder; "" for Discard
 	old    map[string]bool // what the previous build wrote, by its manifest
-	legacy bool            // the target was built by a ledenbrief without manifests: all of it is ours
+	legacy bool            // the target was built by a ledenbrief without manifests: what looks like its output is ours
 	clean  bool            // replace everything in the target
 	into   bool            // the target is a mount point: publish into it
 

@@ -229,3 +229,22 @@ func TestRenameMovesFoldersAndTheirManifestEntries(t *testing.T) {
 		t.Errorf("renamed file: %q %v", data, err)
 	}
 }
+
+// TestOutputOfAnOlderVersion replaces a site built before manifests
+// existed: its own files go, a robots.txt added beside them stays.
+func TestOutputOfAnOlderVersion(t *testing.T) {
+	target := filepath.Join(t.TempDir(), "public")
+	for _, name := range []string{"index.html", "feed.xml", "sitemap.xml", "search/meta.js", "21-082/index.html", "robots.txt"} {
+		os.MkdirAll(filepath.Dir(filepath.Join(target, name)), 0o755)
+		os.WriteFile(filepath.Join(target, name), []byte("old"), 0o644)
+	}
+	if err := publishSite(target, 1); err != nil {
+		t.Fatal(err)
+	}
+	generation(t, target)
+	for name, kept := range map[string]bool{"robots.txt": true, "21-082/index.html": false, "search/meta.js": false, "index.html": false} {
+		if _, err := os.Stat(filepath.Join(target, name)); (err == nil) != kept {
+			t.Errorf("%s: kept %v, want %v", name, err == nil, kept)
+		}
+	}
+}
