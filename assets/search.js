@@ -61,9 +61,25 @@
     return out;
   }
 
+  // shardKey mirrors shardLayout.shardOf in internal/search/shards.go:
+  // the longest shard prefix of key, going one letter deeper while the
+  // shorter prefix was split.
+  var roots = null;
   function shardKey(key) {
-    var cps = Array.from(key);
-    return cps.slice(0, 2).join("");
+    var cps = Array.from(key), best = cps.slice(0, 2).join("");
+    for (var n = 2; n < cps.length; n++) {
+      var next = meta.split[best];
+      if (next === undefined || Array.from(next).indexOf(cps[n]) < 0) break;
+      best += cps[n];
+    }
+    return best;
+  }
+  // hasShard reports whether the index has a shard with this prefix.
+  function hasShard(k) {
+    if (!roots) roots = new Set(meta.shards);
+    if (roots.has(k)) return true;
+    var cps = Array.from(k), parent = cps.slice(0, -1).join("");
+    return cps.length > 2 && meta.split[parent] !== undefined && Array.from(meta.split[parent]).indexOf(cps[cps.length - 1]) >= 0;
   }
 
   function hexOf(s) {
@@ -81,7 +97,7 @@
   // loadShard loads the vocabulary shard of a folded word, if the index has one.
   function loadShard(key) {
     var k = shardKey(key);
-    if (shards[k] || meta.shards.indexOf(k) < 0) return Promise.resolve();
+    if (shards[k] || !hasShard(k)) return Promise.resolve();
     return load(new URL(root() + meta.dir + "v-" + hexOf(k) + ".js", document.baseURI).href, "v:" + k);
   }
 
@@ -142,8 +158,14 @@
   function sortedKeys(sh) { return Object.keys(sh.v).sort(cmpStr); }
 
   function prefixCandidates(key) {
-    var sh = shards[shardKey(key)], out = [];
+    var k = shardKey(key), sh = shards[k], out = [];
     if (!sh) return out;
+    if (k === key && meta.split[k] !== undefined) { // the longer words are in other shards: take the listed best
+      (sh.c || []).forEach(function (e) {
+        if (e[0] !== key) out.push({ term: e[1], dist: 0, df: e[2] });
+      });
+      return out;
+    }
     sortedKeys(sh).forEach(function (k) {
       if (k !== key && k.indexOf(key) === 0) {
         var e = vocabEntry(k);

@@ -130,12 +130,15 @@ func BenchmarkBrowserSearch(b *testing.B) {
 		raw, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`JSON.stringify([...document.querySelectorAll("script[src]")].map(s => s.src))`))
 		var srcs []string
 		json.Unmarshal([]byte(raw), &srcs)
+		kinds := map[string]int64{}
 		for _, s := range srcs {
 			u, _ := url.Parse(s)
 			if info, err := os.Stat(u.Path); err == nil {
 				firstBytes += info.Size()
+				kinds[filepath.Base(u.Path)[:2]] += info.Size()
 			}
 		}
+		b.Logf("first query by kind of file: %v", kinds)
 		// Fresh page, so that every query pays for the shards it needs.
 		if err := chromedp.Do(ctx, chromedp.Navigate(root+"index.html"), chromedp.Click("#lb_q"), chromedp.Poll[chromedp.Void]("!!(window.LB && LB.search)")); err != nil {
 			b.Fatal(err)

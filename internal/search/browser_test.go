@@ -160,6 +160,21 @@ func checkRecall(t *testing.T, ctx context.Context, specs []querySpec) {
 // exported index, with the Go analysis and bleve's own search of the index
 // it was derived from: same words and expansions, same documents, same scores.
 func TestStaticAgreesWithBleve(t *testing.T) {
+	t.Run("shards-by-two-letters", func(t *testing.T) { staticAgreesWithBleve(t) })
+	// With tiny vocabulary shards, every common start is split, down to
+	// several letters: completions and typo corrections must still agree.
+	t.Run("shards-split", func(t *testing.T) {
+		defer func(n int) { search.VocabShardBytes = n }(search.VocabShardBytes)
+		search.VocabShardBytes = 300
+		out := staticAgreesWithBleve(t)
+		meta, _ := os.ReadFile(filepath.Join(out, "search", "meta.js"))
+		if !strings.Contains(string(meta), `"split":{"`) {
+			t.Error("no vocabulary shard was split")
+		}
+	})
+}
+
+func staticAgreesWithBleve(t *testing.T) string {
 	ctx := browsertest.New(t)
 	out := builtSite(t)
 	openSearch(t, ctx, out, "index.html")
@@ -173,7 +188,8 @@ func TestStaticAgreesWithBleve(t *testing.T) {
 		qs = append(qs, s.q)
 	}
 	qs = append(qs, "ondermijning integriteit", "raadsleden", "gemeente", "hennep", "wethouders en burgemeesters", "xyzzy",
-		"Loopbaanoriëntatie", "RIEC's", "de het een", "integ", "burgemeestr", "ICT-middelen", "070 373")
+		"Loopbaanoriëntatie", "RIEC's", "de het een", "integ", "burgemeestr", "ICT-middelen", "070 373",
+		"ge", "gem", "geme", "ver", "verk", "verki", "be", "bes", "bestu", "on", "ond", "onder", "raa", "raads", "wet", "weth", "int", "inte")
 	qsJSON, _ := json.Marshal(qs)
 	for _, typing := range []bool{false, true} {
 		raw, err := chromedp.Run(ctx, chromedp.Evaluate[string](fmt.Sprintf(`Promise.all(%s.map(q => LB.analyze(q, %t))).then(ws => JSON.stringify(ws))`, qsJSON, typing), chromedp.EvalAwaitPromise))
@@ -213,4 +229,5 @@ func TestStaticAgreesWithBleve(t *testing.T) {
 			}
 		}
 	}
+	return out
 }

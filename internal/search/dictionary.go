@@ -28,6 +28,7 @@ type Dictionary struct {
 	Surfaces map[string]string    // folded surface form → analysed term
 	Stop     map[string]bool      // stop words, dropped from queries
 	vocab    []vocabEntry         // every folded word, sorted; see buildVocabulary
+	layout   *shardLayout         // how vocab is split into the static index's shards
 }
 
 // Postings are the documents of one term, per field.

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/searcher"
@@ -16,10 +17,10 @@ import (
 
 // DocsPerShard is the number of units per text shard of the static index:
 // showing ten results loads at most ten small files.
-const DocsPerShard = 8
+const DocsPerShard = 4
 
 // maxStoredText caps the text kept per unit for snippets.
-const maxStoredText = 2000
+const maxStoredText = 1200
 
 // MetaPath is where the static index starts, relative to the site root.
 // Its name is fixed so that pages can point at it before the index is
@@ -33,15 +34,18 @@ const PendingDir = "search/pending/"
 // meta is what the browser loads first: the statistics and parameters
 // every query needs, and where the shards are.
 type meta struct {
-	Version      int                `json:"version"`
-	Dir          string             `json:"dir"` // folder of the shards, relative to the site root
-	N            int                `json:"n"`
-	Fields       []string           `json:"fields"`
-	Boost        []float64          `json:"boost"`
-	Avg          []float64          `json:"avg"`
-	K1           float64            `json:"k1"`
-	B            float64            `json:"b"`
-	Shards       []string           `json:"shards"`
+	Version int       `json:"version"`
+	Dir     string    `json:"dir"` // folder of the shards, relative to the site root
+	N       int       `json:"n"`
+	Fields  []string  `json:"fields"`
+	Boost   []float64 `json:"boost"`
+	Avg     []float64 `json:"avg"`
+	K1      float64   `json:"k1"`
+	B       float64   `json:"b"`
+	Shards  []string  `json:"shards"` // the shards of words' first two letters (or fewer, for shorter words)
+	// Split maps a shard prefix that was split into longer ones to the
+	// letters those add, one each: "ge" → "bmnv" for "geb", "gem" …
+	Split        map[string]string  `json:"split"`
 	DocsPerShard int                `json:"docsPerShard"`
 	Stop         []string           `json:"stop"`
 	Expansion    map[string]float64 `json:"expansion"`
@@ -50,9 +54,10 @@ type meta struct {
 
 // StaticWriter writes the static index of a site through a write function
 // (a path relative to the site root, and the file's bytes): text shards of
-// DocsPerShard units each as units are indexed, and at the end one
-// vocabulary shard per first two letters, with the words, terms and
-// postings read back from bleve, and the meta script. It is safe for
+// DocsPerShard units each as units are indexed, and at the end the
+// vocabulary shards (by first letters, split where they grow beyond
+// VocabShardBytes) and postings files read back from bleve, and the
+// meta script. It is safe for
 // concurrent use.
 type StaticWriter struct {
 	write  func(name string, data []byte) error
@@ -108,7 +113,7 @@ func (w *StaticWriter) WriteDocs(units []Unit) error {
 // are packed into files in term order until one would grow beyond it (a
 // single term's postings may fill a file alone). A query loads only the
 // files of its own terms.
-const PostingsFileBytes = 16 << 10
+const PostingsFileBytes = 4 << 10
 
 // Finish writes the vocabulary shards and postings files of d and the
 // meta script, and returns the folder the pending shards must be renamed
@@ -117,7 +122,7 @@ const PostingsFileBytes = 16 << 10
 func (w *StaticWriter) Finish(d *Dictionary) (string, error) {
 	shards := map[string]*vocabShard{}
 	shard := func(key string) *vocabShard {
-		k := ShardKey(key)
+		k := d.layout.shardOf(key)
 		s := shards[k]
 		if s == nil {
 			s = &vocabShard{Vocab: map[string]any{}, Terms: map[string]int{}}
@@ -135,11 +140,27 @@ func (w *StaticWriter) Finish(d *Dictionary) (string, error) {
 	if err := w.writePostings(d, func(term string, file int) { shard(fold(term)).Terms[term] = file }); err != nil {
 		return "", err
 	}
+	// The browser finds a word's shard from the roots (two letters) and,
+	// for each split prefix, the letters its longer shards add.
+	split := map[string]string{}
+	for k := range d.layout.split {
+		for _, e := range d.layout.top[k] {
+			shard(k).Top = append(shard(k).Top, []any{e.key, e.term, e.df})
+		}
+	}
 	keys := make([]string, 0, len(shards))
 	for k := range shards {
 		keys = append(keys, k)
 	}
 	slices.Sort(keys)
+	var roots []string
+	for _, k := range keys {
+		if parent := runePrefix(k, utf8.RuneCountInString(k)-1); utf8.RuneCountInString(k) > 2 && d.layout.split[parent] {
+			split[parent] += strings.TrimPrefix(k, parent)
+		} else {
+			roots = append(roots, k)
+		}
+	}
 	for _, k := range keys {
 		data, err := script("LB.shard", k, shards[k])
 		if err != nil {
@@ -172,7 +193,7 @@ func (w *StaticWriter) Finish(d *Dictionary) (string, error) {
 	slices.Sort(stop)
 	m := meta{
 		Version: 1, Dir: dir, N: d.N, Fields: Fields, Avg: d.Avg,
-		K1: search.BM25_k1, B: search.BM25_b, Shards: keys, DocsPerShard: DocsPerShard, Stop: stop,
+		K1: search.BM25_k1, B: search.BM25_b, Shards: roots, Split: split, DocsPerShard: DocsPerShard, Stop: stop,
 		Fuzziness: []int{searcher.AutoFuzzinessLowThreshold, searcher.AutoFuzzinessHighThreshold, searcher.MaxFuzziness},
 		Expansion: map[string]float64{"prefix": prefixBoost, "fuzzy": fuzzyBoost, "maxPrefix": maxPrefix, "maxFuzzy": maxFuzzy, "minPrefixLen": minPrefixLen, "maxRunes": MaxQueryRunes, "maxWords": MaxQueryWords},
 	}
@@ -247,6 +268,9 @@ func (w *StaticWriter) writePostings(d *Dictionary, put func(term string, file i
 type vocabShard struct {
 	Vocab map[string]any `json:"v"`
 	Terms map[string]int `json:"t"`
+	// Top, in the shard of a prefix that was split, lists the words a
+	// completion of exactly that prefix chooses from, as [word, term, df].
+	Top [][]any `json:"c,omitempty"`
 }
 
 // script encodes a call of fn with JSON arguments, the form in which a

@@ -92,6 +92,7 @@ func (d *Dictionary) buildVocabulary() {
 	}
 	slices.SortFunc(v, func(a, b vocabEntry) int { return strings.Compare(a.key, b.key) })
 	d.vocab = v
+	d.layout = layoutShards(v)
 }
 
 // Analyze turns what a reader typed into a Query. With typing, the last
@@ -123,7 +124,7 @@ func (d *Dictionary) Analyze(q string, typing bool) Query {
 			addBest(exp, prefixCandidates(vocab, key), maxPrefix, prefixBoost)
 		}
 		if len(exp) == 0 {
-			addBest(exp, fuzzyCandidates(vocab, key), maxFuzzy, fuzzyBoost)
+			addBest(exp, d.fuzzyCandidates(key), maxFuzzy, fuzzyBoost)
 		}
 		if len(exp) == 0 {
 			continue
@@ -181,39 +182,27 @@ func prefixCandidates(vocab []vocabEntry, key string) []candidate {
 	return out
 }
 
-// fuzzyCandidates returns the terms of words within maxEdits of key that
-// share its first two letters (the browser holds only that shard).
-func fuzzyCandidates(vocab []vocabEntry, key string) []candidate {
+// fuzzyCandidates returns the terms of words within maxEdits of key in
+// the shard key is in: the words the browser holds when it looks key up.
+func (d *Dictionary) fuzzyCandidates(key string) []candidate {
 	n := utf8.RuneCountInString(key)
 	edits := maxEdits(n)
 	if edits == 0 {
 		return nil
 	}
-	shard := ShardKey(key)
-	i, _ := slices.BinarySearchFunc(vocab, shard, func(e vocabEntry, s string) int { return strings.Compare(e.key, s) })
+	shard := d.layout.shardOf(key)
+	i, _ := slices.BinarySearchFunc(d.vocab, shard, func(e vocabEntry, s string) int { return strings.Compare(e.key, s) })
 	var out []candidate
-	for ; i < len(vocab) && strings.HasPrefix(vocab[i].key, shard); i++ {
-		if abs(utf8.RuneCountInString(vocab[i].key)-n) > edits {
+	for ; i < len(d.vocab) && strings.HasPrefix(d.vocab[i].key, shard); i++ {
+		w := d.vocab[i]
+		if abs(utf8.RuneCountInString(w.key)-n) > edits || d.layout.shardOf(w.key) != shard {
 			continue
 		}
-		if dist := editdist.Distance(key, vocab[i].key); dist <= edits {
-			out = append(out, candidate{vocab[i].term, dist, vocab[i].df})
+		if dist := editdist.Distance(key, w.key); dist <= edits {
+			out = append(out, candidate{w.term, dist, w.df})
 		}
 	}
 	return out
-}
-
-// ShardKey is the part of the static index a folded word is in: its first
-// two letters.
-func ShardKey(key string) string {
-	n := 0
-	for i := range key {
-		if n == 2 {
-			return key[:i]
-		}
-		n++
-	}
-	return key
 }
 
 func abs(x int) int {

@@ -1,0 +1,122 @@
+package search
+
+import (
+	"slices"
+	"strings"
+	"unicode/utf8"
+)
+
+// VocabShardBytes bounds a vocabulary shard of the static index, roughly
+// (words are counted by their key, term and number). A group of words
+// that share a prefix and would grow beyond it is split by one more
+// letter, so that a common start like "ge" or "ver" does not make every
+// query that starts so load a large file. It is a variable so that tests
+// can make small corpora split.
+var VocabShardBytes = 8 << 10
+
+// maxShardPrefix is how long a shard's prefix may grow, in letters.
+const maxShardPrefix = 16
+
+// shardLayout is how the vocabulary is split into shards: the prefixes
+// that are shards, and for a prefix that was split, its best completions.
+type shardLayout struct {
+	keys  map[string]bool         // every shard's prefix
+	split map[string]bool         // prefixes that were split into longer ones
+	top   map[string][]vocabEntry // split prefix → the words a completion of it may choose from
+}
+
+// layoutShards splits the sorted vocabulary into shards of about
+// VocabShardBytes: first by two letters, then, where a group is too big,
+// by one more letter at a time. Words no longer than a split prefix stay
+// in that prefix's shard.
+func layoutShards(vocab []vocabEntry) *shardLayout {
+	l := &shardLayout{keys: map[string]bool{}, split: map[string]bool{}, top: map[string][]vocabEntry{}}
+	var place func(words []vocabEntry, n int)
+	place = func(words []vocabEntry, n int) {
+		for len(words) > 0 {
+			prefix := runePrefix(words[0].key, n)
+			end := 1
+			for end < len(words) && runePrefix(words[end].key, n) == prefix {
+				end++
+			}
+			group := words[:end]
+			words = words[end:]
+			l.keys[prefix] = true
+			if n >= maxShardPrefix || size(group) <= VocabShardBytes {
+				continue
+			}
+			l.split[prefix] = true
+			l.top[prefix] = topCompletions(group, prefix)
+			// Words of exactly n letters stay here; the longer ones go a level down.
+			i := 0
+			for i < len(group) && utf8.RuneCountInString(group[i].key) <= n {
+				i++
+			}
+			place(group[i:], n+1)
+		}
+	}
+	place(vocab, 2)
+	return l
+}
+
+// size estimates a group's bytes in a shard.
+func size(words []vocabEntry) int {
+	n := 0
+	for _, w := range words {
+		n += len(w.key) + 8
+		if w.term != w.key {
+			n += len(w.term) + 4
+		}
+	}
+	return n
+}
+
+// topCompletions returns the words from which a completion of prefix
+// picks, in the order addBest takes them: the best by document frequency,
+// then term, with enough distinct terms that excluding the prefix's own
+// word and term still leaves maxPrefix.
+func topCompletions(group []vocabEntry, prefix string) []vocabEntry {
+	cands := slices.Clone(group)
+	slices.SortStableFunc(cands, func(a, b vocabEntry) int {
+		if a.df != b.df {
+			return b.df - a.df
+		}
+		return strings.Compare(a.term, b.term)
+	})
+	seen := map[string]bool{}
+	var out []vocabEntry
+	for _, c := range cands {
+		if len(seen) == maxPrefix+2 && !seen[c.term] {
+			break
+		}
+		seen[c.term] = true
+		out = append(out, c)
+	}
+	slices.SortFunc(out, func(a, b vocabEntry) int { return strings.Compare(a.key, b.key) })
+	return out
+}
+
+// shardOf returns the prefix of the shard that holds key: the longest
+// shard prefix of it.
+func (l *shardLayout) shardOf(key string) string {
+	best := runePrefix(key, 2)
+	for n := 3; n <= maxShardPrefix; n++ {
+		p := runePrefix(key, n)
+		if !l.split[best] || len(p) == len(best) || !l.keys[p] {
+			break
+		}
+		best = p
+	}
+	return best
+}
+
+// runePrefix returns the first n runes of s.
+func runePrefix(s string, n int) string {
+	for i := range s {
+		if n == 0 {
+			return s[:i]
+		}
+		n--
+	}
+	return s
+}
