@@ -380,11 +380,7 @@ func writeFiles(s *site.Site, r *render.Renderer, out *output) error {
 			return err
 		}
 	}
-	feed, err := render.Feed(s)
-	if err != nil {
-		return err
-	}
-	if err := out.WriteFile("feed.xml", feed); err != nil {
+	if err := out.WriteFile("feed.xml", render.Feed(s)); err != nil {
 		return err
 	}
 	sitemaps := render.Sitemaps(s)

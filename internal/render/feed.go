@@ -37,7 +37,7 @@ type atom struct {
 // Feed is the Atom feed of the latest site.FeedEntries published letters,
 // newest first, with canonical URLs. Times come from the letters' dates,
 // never from the clock, so the feed is stable.
-func Feed(s *site.Site) ([]byte, error) {
+func Feed(s *site.Site) []byte {
 	cfg := s.Content.Config
 	f := atom{
 		Lang:   cfg.Language,
@@ -62,7 +62,7 @@ func Feed(s *site.Site) ([]byte, error) {
 			Summary: l.Meta.Summary,
 		})
 	}
-	return encodeXML(f), nil
+	return encodeXML(f)
 }
 
 func atomTime(t time.Time) string { return t.UTC().Format(time.RFC3339) }
@@ -114,14 +114,20 @@ func Sitemaps(s *site.Site) map[string][]byte {
 			add(p.Path(), "")
 		}
 	}
-	if len(urls) <= MaxSitemapURLs {
+	return sitemapFiles(urls, base, MaxSitemapURLs)
+}
+
+// sitemapFiles writes urls as one sitemap.xml, or, beyond max, as
+// sitemap-1.xml … of max URLs each with sitemap.xml their index.
+func sitemapFiles(urls []sitemapURL, base string, max int) map[string][]byte {
+	if len(urls) <= max {
 		return map[string][]byte{"sitemap.xml": encodeXML(urlset{URLs: urls})}
 	}
 	out := map[string][]byte{}
 	var index sitemapIndex
-	for i := 0; i*MaxSitemapURLs < len(urls); i++ {
+	for i := 0; i*max < len(urls); i++ {
 		name := fmt.Sprintf("sitemap-%d.xml", i+1)
-		out[name] = encodeXML(urlset{URLs: urls[i*MaxSitemapURLs : min(len(urls), (i+1)*MaxSitemapURLs)]})
+		out[name] = encodeXML(urlset{URLs: urls[i*max : min(len(urls), (i+1)*max)]})
 		index.Sitemaps = append(index.Sitemaps, sitemapURL{Loc: base + name})
 	}
 	out["sitemap.xml"] = encodeXML(index)

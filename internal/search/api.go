@@ -34,7 +34,13 @@ type apiResponse struct {
 // base (when base is not empty), and highlighted fragments. It is meant
 // for intranet portals and is read-only, so any origin may call it.
 func Handler(x *Index, d *Dictionary, base string) http.Handler {
-	slots := make(chan struct{}, APIConcurrency*runtime.GOMAXPROCS(0))
+	return limitedHandler(x, d, base, APIConcurrency*runtime.GOMAXPROCS(0), APITimeout)
+}
+
+// limitedHandler is Handler with its limits: at most slots searches at
+// once, each given timeout.
+func limitedHandler(x *Index, d *Dictionary, base string, slots int, timeout time.Duration) http.Handler {
+	busy := make(chan struct{}, slots)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
 		h.Set("Content-Type", "application/json; charset=utf-8")
@@ -70,14 +76,14 @@ func Handler(x *Index, d *Dictionary, base string) http.Handler {
 			}
 		}
 		select {
-		case slots <- struct{}{}:
-			defer func() { <-slots }()
+		case busy <- struct{}{}:
+			defer func() { <-busy }()
 		default:
 			h.Set("Retry-After", "1")
 			reply(http.StatusServiceUnavailable, apiResponse{Query: q, Error: "too many searches at once; try again in a second"})
 			return
 		}
-		ctx, cancel := context.WithTimeout(r.Context(), APITimeout)
+		ctx, cancel := context.WithTimeout(r.Context(), timeout)
 		defer cancel()
 		results, aq, err := x.Search(ctx, d, q, n)
 		switch {

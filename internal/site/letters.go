@@ -2,6 +2,7 @@ package site
 
 import (
 	"crypto/sha256"
+	"maps"
 	"regexp"
 	"slices"
 
@@ -337,24 +338,10 @@ func (s *Site) resolveLetterLink(link *markdown.Link, d *content.Doc, from strin
 }
 
 // slugs lists the folders of the letters built, sorted.
-func (s *Site) slugs() []string {
-	var out []string
-	for slug := range s.letterBySlug {
-		out = append(out, slug)
-	}
-	slices.Sort(out)
-	return out
-}
+func (s *Site) slugs() []string { return slices.Sorted(maps.Keys(s.letterBySlug)) }
 
 // idList lists the ids of a letter, sorted.
-func (li *LetterInfo) idList() []string {
-	var out []string
-	for id := range li.ids {
-		out = append(out, id)
-	}
-	slices.Sort(out)
-	return out
-}
+func (li *LetterInfo) idList() []string { return slices.Sorted(maps.Keys(li.ids)) }
 
 // Parse parses a letter indexed before without resolving its links, for
 // comparing it with a later edition.

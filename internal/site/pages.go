@@ -58,8 +58,11 @@ type ArchivePage struct {
 func (p *ArchivePage) Path() string { return ArchivePath(p.Year, p.N) }
 
 // PageNumbers lists 1 … Pages, for the page navigation.
-func (p *ArchivePage) PageNumbers() []int {
-	out := make([]int, p.Pages)
+func (p *ArchivePage) PageNumbers() []int { return numbers(p.Pages) }
+
+// numbers lists 1 … n.
+func numbers(n int) []int {
+	out := make([]int, n)
 	for i := range out {
 		out[i] = i + 1
 	}
@@ -117,13 +120,7 @@ type RefsPage struct {
 func (p *RefsPage) Path() string { return GuideRefsPath(p.Guide.ID, p.N) }
 
 // PageNumbers lists 1 … Pages, for the page navigation.
-func (p *RefsPage) PageNumbers() []int {
-	out := make([]int, p.Pages)
-	for i := range out {
-		out[i] = i + 1
-	}
-	return out
-}
+func (p *RefsPage) PageNumbers() []int { return numbers(p.Pages) }
 
 // PagePath is the folder of page n of the same handreiking's places.
 func (p *RefsPage) PagePath(n int) string { return GuideRefsPath(p.Guide.ID, n) }

@@ -1,0 +1,41 @@
+package search
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestAPILimits answers 503 with Retry-After when no search may start,
+// and when a search runs out of time, instead of making clients wait.
+func TestAPILimits(t *testing.T) {
+	x, err := NewIndex(true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	if err := x.Add([]Unit{{ID: "a/#", Page: "a/", Label: "Integriteit", Title: "Integriteit", Body: "Integriteit van raadsleden.", Ordinal: 0}}); err != nil {
+		t.Fatal(err)
+	}
+	d, err := ReadDictionary(x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, h := range map[string]http.Handler{
+		"no free slot": limitedHandler(x, d, "", 0, time.Second),
+		"no time":      limitedHandler(x, d, "", 1, time.Nanosecond),
+	} {
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/api/search?q=integriteit", nil))
+		if w.Code != http.StatusServiceUnavailable || w.Header().Get("Retry-After") == "" || !strings.Contains(w.Body.String(), `"error"`) {
+			t.Errorf("%s: status %d, Retry-After %q, body %s", name, w.Code, w.Header().Get("Retry-After"), w.Body)
+		}
+	}
+	w := httptest.NewRecorder()
+	limitedHandler(x, d, "", 1, time.Second).ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/api/search?q=integriteit", nil))
+	if w.Code != http.StatusOK {
+		t.Errorf("with a slot and time: status %d", w.Code)
+	}
+}
