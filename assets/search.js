@@ -2,8 +2,8 @@
    its bleve index, with bleve's analysis (the exported surface forms), its
    BM25 scoring and the same query shape, so results match the server's.
    Data arrives as <script> files calling LB.meta, LB.shard, LB.postings
-   and LB.docs,
-   which works from file:// where fetch() does not. No dependencies. */
+   and LB.docs with JSON compressed by zlib in base64, which works from
+   file:// where fetch() does not. No dependencies. */
 (function () {
   "use strict";
 
@@ -12,24 +12,139 @@
   var postings = {}; // postings file number -> {term: record}
   var docShards = {}; // number -> rows
   var pending = {}; // url -> promise
-  var waiting = {}; // "meta" | "v:key" | "d:n" -> resolve
+  var waiting = {}; // "meta" | "v:key" | "p:n" | "d:n" -> {resolve, reject}
 
   window.LB = {
-    meta: function (m) { meta = m; settle("meta"); },
-    shard: function (key, data) { shards[key] = data; settle("v:" + key); },
-    postings: function (n, data) { postings[n] = data; settle("p:" + n); },
-    docs: function (n, rows) { docShards[n] = rows; settle("d:" + n); }
+    meta: function (data) { arrive("meta", data, function (m) { meta = m; }); },
+    shard: function (key, data) { arrive("v:" + key, data, function (v) { shards[key] = v; }); },
+    postings: function (n, data) { arrive("p:" + n, data, function (v) { postings[n] = v; }); },
+    docs: function (n, data) { arrive("d:" + n, data, function (rows) { docShards[n] = rows; }); }
   };
 
-  function settle(name) {
-    if (waiting[name]) { waiting[name](); delete waiting[name]; }
+  // arrive unpacks the data a script brought, keeps it and settles the
+  // load that waits for it.
+  function arrive(name, data, keep) {
+    var w = waiting[name];
+    delete waiting[name];
+    try {
+      keep(unpack(data));
+    } catch (err) {
+      if (w) w.reject(err);
+      return;
+    }
+    if (w) w.resolve();
+  }
+
+  // unpack decodes base64, inflates the zlib stream and parses the JSON.
+  // The files are small: inflating them here is faster than the
+  // browser's asynchronous DecompressionStream, and works in every browser.
+  function unpack(b64) {
+    var bin = atob(b64), bytes = new Uint8Array(bin.length);
+    for (var i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+    return JSON.parse(new TextDecoder().decode(inflate(bytes)));
+  }
+
+  // inflate decodes a zlib stream (RFC 1950, 1951) without checking its
+  // checksum; it follows zlib's reference decoder, puff.c.
+  var LBASE = [3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258];
+  var LEXT = [0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0];
+  var DBASE = [1, 2, 3, 4, 5, 7, 9, 13, 17, 25, 33, 49, 65, 97, 129, 193, 257, 385, 513, 769, 1025, 1537, 2049, 3073, 4097, 6145, 8193, 12289, 16385, 24577];
+  var DEXT = [0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13];
+  var ORDER = [16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15];
+  function inflate(src) {
+    var pos = 2, buf = 0, cnt = 0, out = new Uint8Array(src.length * 4 + 64), len = 0;
+    function bits(n) {
+      while (cnt < n) {
+        if (pos >= src.length) throw new Error("inflate: data ends early");
+        buf |= src[pos++] << cnt;
+        cnt += 8;
+      }
+      var v = buf & ((1 << n) - 1);
+      buf >>>= n;
+      cnt -= n;
+      return v;
+    }
+    function put(b) {
+      if (len === out.length) { var o = new Uint8Array(out.length * 2); o.set(out); out = o; }
+      out[len++] = b;
+    }
+    // A code table: the number of codes of each length, and the symbols
+    // in code order.
+    function table(lengths) {
+      var count = new Uint16Array(16), offs = new Uint16Array(16), sym = new Uint16Array(lengths.length), i;
+      for (i = 0; i < lengths.length; i++) count[lengths[i]]++;
+      count[0] = 0;
+      for (i = 1; i < 16; i++) offs[i] = offs[i - 1] + count[i - 1];
+      for (i = 0; i < lengths.length; i++) if (lengths[i]) sym[offs[lengths[i]]++] = i;
+      return { count: count, sym: sym };
+    }
+    function decode(h) {
+      var code = 0, first = 0, index = 0;
+      for (var l = 1; l < 16; l++) {
+        code |= bits(1);
+        var c = h.count[l];
+        if (code - first < c) return h.sym[index + code - first];
+        index += c;
+        first = (first + c) << 1;
+        code <<= 1;
+      }
+      throw new Error("inflate: bad code");
+    }
+    function codes(lc, dc) {
+      for (;;) {
+        var sym = decode(lc);
+        if (sym < 256) { put(sym); continue; }
+        if (sym === 256) return;
+        sym -= 257;
+        var n = LBASE[sym] + bits(LEXT[sym]), d = decode(dc), dist = DBASE[d] + bits(DEXT[d]);
+        if (dist > len) throw new Error("inflate: distance too far");
+        for (var k = 0; k < n; k++) put(out[len - dist]);
+      }
+    }
+    var fixedL = new Uint8Array(288), fixedD = new Uint8Array(30), i, last;
+    fixedL.fill(8, 0, 144); fixedL.fill(9, 144, 256); fixedL.fill(7, 256, 280); fixedL.fill(8, 280);
+    fixedD.fill(5);
+    do {
+      last = bits(1);
+      var type = bits(2);
+      if (type === 0) {
+        buf = 0; cnt = 0;
+        var n = src[pos] | (src[pos + 1] << 8);
+        pos += 4;
+        if (pos + n > src.length) throw new Error("inflate: data ends early");
+        while (n--) put(src[pos++]);
+      } else if (type === 1) {
+        codes(table(fixedL), table(fixedD));
+      } else if (type === 2) {
+        var nlen = bits(5) + 257, ndist = bits(5) + 1, ncode = bits(4) + 4;
+        var cl = new Uint8Array(19);
+        for (i = 0; i < ncode; i++) cl[ORDER[i]] = bits(3);
+        var clt = table(cl), ls = new Uint8Array(nlen + ndist);
+        for (i = 0; i < nlen + ndist;) {
+          var sym = decode(clt), rep, val = 0;
+          if (sym < 16) { ls[i++] = sym; continue; }
+          if (sym === 16) {
+            if (i === 0) throw new Error("inflate: repeat without a length");
+            val = ls[i - 1];
+            rep = 3 + bits(2);
+          } else if (sym === 17) rep = 3 + bits(3);
+          else rep = 11 + bits(7);
+          if (i + rep > ls.length) throw new Error("inflate: too many lengths");
+          while (rep--) ls[i++] = val;
+        }
+        codes(table(ls.subarray(0, nlen)), table(ls.subarray(nlen)));
+      } else {
+        throw new Error("inflate: bad block type");
+      }
+    } while (!last);
+    return out.subarray(0, len);
   }
 
   // load adds a <script> once and resolves when it has called back.
   function load(url, name) {
     if (pending[url]) return pending[url];
     pending[url] = new Promise(function (resolve, reject) {
-      waiting[name] = resolve;
+      waiting[name] = { resolve: resolve, reject: reject };
       var s = document.createElement("script");
       s.src = url;
       s.async = true;
@@ -358,6 +473,7 @@
   LB.analyze = function (q, typing) { return loadMeta().then(function () { return analyze(q, typing); }); };
   LB.snippet = function (body, words) { return snippet(body, markedKeys(words)); };
   LB.escapeHTML = escapeHTML;
+  LB.unpack = unpack;
 })();
 
 /* The search form: live results under the field, keyboard operable. */

@@ -167,8 +167,11 @@ func TestStaticAgreesWithBleve(t *testing.T) {
 		defer func(n int) { search.VocabShardBytes = n }(search.VocabShardBytes)
 		search.VocabShardBytes = 300
 		out := staticAgreesWithBleve(t)
-		meta, _ := os.ReadFile(filepath.Join(out, "search", "meta.js"))
-		if !strings.Contains(string(meta), `"split":{"`) {
+		script, err := os.ReadFile(filepath.Join(out, "search", "meta.js"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, _, meta := search.Unpack(t, script); !strings.Contains(string(meta), `"split":{"`) {
 			t.Error("no vocabulary shard was split")
 		}
 	})
