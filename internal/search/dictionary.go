@@ -1,11 +1,15 @@
 package search
 
 import (
+	"cmp"
 	"container/heap"
 	"context"
+	"errors"
 	"fmt"
 	"math"
+	"runtime"
 	"slices"
+	"sync"
 
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/analysis/lang/nl"
@@ -39,9 +43,9 @@ type Postings struct {
 
 // Posting is one document of a term in a field.
 type Posting struct {
-	Doc  int // ordinal
-	Freq int
-	Len  int // field length in tokens
+	Doc  int32 // ordinal
+	Freq int32
+	Len  int32 // field length in tokens
 }
 
 // ReadDictionary reads x back: its documents, term dictionaries,
@@ -125,56 +129,101 @@ func internalOrdinals(x *Index, r index.IndexReader) (map[string]int, error) {
 }
 
 // readField reads one field's term dictionary and postings, keeping the
-// MaxPostings postings of highest BM25 weight per term.
+// MaxPostings postings of highest BM25 weight per term. The terms'
+// postings are read on all cores; what is kept of a term does not depend
+// on which worker read it.
 func (d *Dictionary) readField(r index.IndexReader, fi int, field string, avg float64, ordinal map[string]int) error {
 	dict, err := r.FieldDict(field)
 	if err != nil {
 		return err
 	}
 	defer dict.Close()
-	var tfd index.TermFieldDoc
+	type termPostings struct {
+		term string
+		df   int
+		list []Posting
+	}
+	terms := make(chan string, 1024)
+	workers := runtime.GOMAXPROCS(0)
+	read := make([][]termPostings, workers)
+	errs := make([]error, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var tfd index.TermFieldDoc
+			for term := range terms {
+				if errs[w] != nil {
+					continue // drain, so that the dictionary's reader never blocks
+				}
+				df, list, err := topPostings(r, term, field, avg, ordinal, &tfd)
+				if err != nil {
+					errs[w] = err
+					continue
+				}
+				read[w] = append(read[w], termPostings{term, df, list})
+			}
+		}()
+	}
 	for {
 		entry, err := dict.Next()
-		if err != nil {
-			return err
-		}
-		if entry == nil {
-			return nil
-		}
-		tfr, err := r.TermFieldReader(context.Background(), []byte(entry.Term), field, true, true, false)
-		if err != nil {
-			return err
-		}
-		top := &postingHeap{avg: avg}
-		for {
-			m, err := tfr.Next(&tfd)
+		if err != nil || entry == nil {
+			close(terms)
+			wg.Wait()
 			if err != nil {
-				tfr.Close()
 				return err
 			}
-			if m == nil {
-				break
-			}
-			p := Posting{Doc: ordinal[string(m.ID)], Freq: int(m.Freq), Len: normLength(m.Norm)}
-			if top.Len() < MaxPostings {
-				heap.Push(top, p)
-			} else if top.lower(top.list[0], p) {
-				top.list[0] = p
-				heap.Fix(top, 0)
-			}
+			break
 		}
-		df := int(tfr.Count())
-		tfr.Close()
-		t := d.Terms[entry.Term]
-		if t == nil {
-			t = &Postings{DF: make([]int, len(Fields)), List: make([][]Posting, len(Fields))}
-			d.Terms[entry.Term] = t
-		}
-		t.DF[fi] = df
-		list := top.list
-		slices.SortFunc(list, func(a, b Posting) int { return a.Doc - b.Doc })
-		t.List[fi] = list
+		terms <- entry.Term
 	}
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+	for _, rs := range read {
+		for _, tp := range rs {
+			t := d.Terms[tp.term]
+			if t == nil {
+				t = &Postings{DF: make([]int, len(Fields)), List: make([][]Posting, len(Fields))}
+				d.Terms[tp.term] = t
+			}
+			t.DF[fi] = tp.df
+			t.List[fi] = tp.list
+		}
+	}
+	return nil
+}
+
+// topPostings reads a term's postings in a field and returns its
+// document frequency and the MaxPostings postings of highest BM25 weight,
+// by document.
+func topPostings(r index.IndexReader, term, field string, avg float64, ordinal map[string]int, tfd *index.TermFieldDoc) (int, []Posting, error) {
+	tfr, err := r.TermFieldReader(context.Background(), []byte(term), field, true, true, false)
+	if err != nil {
+		return 0, nil, err
+	}
+	defer tfr.Close()
+	top := &postingHeap{avg: avg}
+	for {
+		m, err := tfr.Next(tfd)
+		if err != nil {
+			return 0, nil, err
+		}
+		if m == nil {
+			break
+		}
+		p := Posting{Doc: int32(ordinal[string(m.ID)]), Freq: int32(m.Freq), Len: int32(normLength(m.Norm))}
+		if top.Len() < MaxPostings {
+			heap.Push(top, p)
+		} else if top.lower(top.list[0], p) {
+			top.list[0] = p
+			heap.Fix(top, 0)
+		}
+	}
+	list := top.list
+	slices.SortFunc(list, func(a, b Posting) int { return cmp.Compare(a.Doc, b.Doc) })
+	return int(tfr.Count()), list, nil
 }
 
 // normLength recovers a field's length in tokens from bleve's norm,
@@ -201,7 +250,7 @@ type postingHeap struct {
 }
 
 func (h *postingHeap) weight(p Posting) float64 {
-	return termFrequencyWeight(p.Freq, norm(p.Len), h.avg)
+	return termFrequencyWeight(int(p.Freq), norm(int(p.Len)), h.avg)
 }
 
 // lower orders postings by weight and, at equal weight, prefers the lower

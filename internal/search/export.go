@@ -240,8 +240,8 @@ func (w *StaticWriter) writePostings(d *Dictionary, put func(term string, file i
 		p := d.Terms[term]
 		rec := []any{p.DF}
 		for _, list := range p.List {
-			flat := make([]int, 0, 3*len(list))
-			prev := 0
+			flat := make([]int32, 0, 3*len(list))
+			prev := int32(0)
 			for _, po := range list {
 				flat = append(flat, po.Doc-prev, po.Freq, po.Len)
 				prev = po.Doc

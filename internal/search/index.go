@@ -11,6 +11,7 @@ package search
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 
 	"github.com/blevesearch/bleve/v2"
@@ -96,11 +97,14 @@ type Index struct {
 	surfaces map[string]struct{}
 	ordinals map[string]int // unit ID → Ordinal
 	err      error
+	indexing chan struct{}  // holds a token while a full batch is indexed
+	pending  sync.WaitGroup // batches handed to bleve and not yet indexed
 }
 
 // batchSize is the number of units indexed at once: large batches give
-// bleve few, large segments, which are faster to read back.
-const batchSize = 10000
+// bleve few, large segments, which are faster to read back. It is a
+// variable so that tests can make small corpora fill several batches.
+var batchSize = 10000
 
 // NewIndex returns an empty in-memory index. With store, bleve keeps the
 // text and metadata of every unit so that Search can show and highlight
@@ -112,58 +116,93 @@ func NewIndex(store bool) (*Index, error) {
 	if err != nil {
 		return nil, fmt.Errorf("search: new index: %w", err)
 	}
-	return &Index{Index: idx, store: store, surfaces: map[string]struct{}{}, ordinals: map[string]int{}}, nil
+	return &Index{
+		Index: idx, store: store, surfaces: map[string]struct{}{}, ordinals: map[string]int{},
+		indexing: make(chan struct{}, 1),
+	}, nil
 }
 
 // Add queues units for indexing; it is safe for concurrent use. The
-// surface forms of their words are collected on the caller's goroutine.
+// surface forms of their words are collected and the units mapped to
+// bleve's documents on the caller's goroutine; a full batch is indexed in
+// the background while the callers go on.
 func (x *Index) Add(units []Unit) error {
 	words := map[string]struct{}{}
-	for i := range units {
-		for _, text := range []string{units[i].Title, units[i].Body, units[i].Extra} {
+	local := x.Index.NewBatch()
+	for _, u := range units {
+		for _, text := range []string{u.Title, u.Body, u.Extra} {
 			eachWord(text, func(w string) { words[w] = struct{}{} })
 		}
-	}
-	x.mu.Lock()
-	defer x.mu.Unlock()
-	if x.err != nil {
-		return x.err
-	}
-	for w := range words {
-		x.surfaces[w] = struct{}{}
-	}
-	if x.batch == nil {
-		x.batch = x.Index.NewBatch()
-	}
-	for _, u := range units {
 		doc := map[string]any{FieldTitle: u.Title, FieldBody: u.Body, FieldExtra: u.Extra}
 		if x.store {
 			doc[fieldLabel], doc[fieldPage], doc[fieldAnchor], doc[fieldContext] = u.Label, u.Page, u.Anchor, u.Context
 			doc[fieldLetter], doc[fieldDate], doc[fieldKind] = u.Letter, u.Date, u.Kind
 		}
-		if err := x.batch.Index(u.ID, doc); err != nil {
-			x.err = fmt.Errorf("search: index %s: %w", u.ID, err)
-			return x.err
+		if err := local.Index(u.ID, doc); err != nil {
+			return fmt.Errorf("search: index %s: %w", u.ID, err)
 		}
+	}
+	x.mu.Lock()
+	if x.err != nil {
+		x.mu.Unlock()
+		return x.err
+	}
+	for w := range words {
+		if _, ok := x.surfaces[w]; !ok {
+			// A copy: the word may be a slice of the unit's text, which
+			// must not stay in memory for the rest of the build.
+			x.surfaces[strings.Clone(w)] = struct{}{}
+		}
+	}
+	for _, u := range units {
 		x.ordinals[u.ID] = u.Ordinal
 	}
-	if x.batch.Size() >= batchSize {
-		return x.flushLocked()
+	if x.batch == nil {
+		x.batch = x.Index.NewBatch()
 	}
+	x.batch.Merge(local)
+	if x.batch.Size() < batchSize {
+		x.mu.Unlock()
+		return nil
+	}
+	full := x.batch
+	x.batch = nil
+	x.mu.Unlock()
+	x.indexInBackground(full)
 	return nil
 }
 
-// Flush indexes what is queued.
+// indexInBackground hands a full batch to bleve on a goroutine of its
+// own, so that the callers of Add go on while bleve analyses it and
+// builds its segment. It waits while the previous batch is still being
+// indexed: at most two batches are held at a time.
+func (x *Index) indexInBackground(b *bleve.Batch) {
+	x.indexing <- struct{}{}
+	x.pending.Add(1)
+	go func() {
+		defer func() {
+			<-x.indexing
+			x.pending.Done()
+		}()
+		if err := x.Index.Batch(b); err != nil {
+			x.mu.Lock()
+			if x.err == nil {
+				x.err = fmt.Errorf("search: index batch: %w", err)
+			}
+			x.mu.Unlock()
+		}
+	}()
+}
+
+// Flush indexes what is queued and waits until every batch is indexed.
+// It must not run while Add does.
 func (x *Index) Flush() error {
+	x.pending.Wait()
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	if x.err != nil {
 		return x.err
 	}
-	return x.flushLocked()
-}
-
-func (x *Index) flushLocked() error {
 	if x.batch == nil || x.batch.Size() == 0 {
 		return nil
 	}
@@ -171,8 +210,14 @@ func (x *Index) flushLocked() error {
 		x.err = fmt.Errorf("search: index batch: %w", err)
 		return x.err
 	}
-	x.batch.Reset()
+	x.batch = nil
 	return nil
+}
+
+// Close waits for the batches being indexed, then closes the index.
+func (x *Index) Close() error {
+	x.pending.Wait()
+	return x.Index.Close()
 }
 
 // surfaceWords returns the distinct lowercased words of every unit, sorted.
