@@ -57,6 +57,9 @@ func main() {
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(build.GCPercent)
 	}
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(build.MemoryLimit)
+	}
 	os.Exit(run(os.Args[1:], os.Stderr))
 }
 

@@ -81,8 +81,11 @@ func BenchmarkBuild(b *testing.B) {
 		return err
 	})
 	out := filepath.Join(dir, "public")
-	if os.Getenv("GOGC") == "" {
-		defer debug.SetGCPercent(debug.SetGCPercent(build.GCPercent)) // as the command runs
+	if os.Getenv("GOGC") == "" { // as the command runs
+		defer debug.SetGCPercent(debug.SetGCPercent(build.GCPercent))
+	}
+	if os.Getenv("GOMEMLIMIT") == "" {
+		defer debug.SetMemoryLimit(debug.SetMemoryLimit(build.MemoryLimit))
 	}
 	b.ResetTimer()
 	var pages int

@@ -15,6 +15,7 @@ import (
 	"sync"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/document"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/mapping"
 	index "github.com/blevesearch/bleve_index_api"
@@ -128,19 +129,21 @@ func NewIndex(store bool) (*Index, error) {
 // the background while the callers go on.
 func (x *Index) Add(units []Unit) error {
 	words := map[string]struct{}{}
-	local := x.Index.NewBatch()
+	docs := make([]*document.Document, 0, len(units))
 	for _, u := range units {
 		for _, text := range []string{u.Title, u.Body, u.Extra} {
 			eachWord(text, func(w string) { words[w] = struct{}{} })
 		}
-		doc := map[string]any{FieldTitle: u.Title, FieldBody: u.Body, FieldExtra: u.Extra}
+		data := map[string]any{FieldTitle: u.Title, FieldBody: u.Body, FieldExtra: u.Extra}
 		if x.store {
-			doc[fieldLabel], doc[fieldPage], doc[fieldAnchor], doc[fieldContext] = u.Label, u.Page, u.Anchor, u.Context
-			doc[fieldLetter], doc[fieldDate], doc[fieldKind] = u.Letter, u.Date, u.Kind
+			data[fieldLabel], data[fieldPage], data[fieldAnchor], data[fieldContext] = u.Label, u.Page, u.Anchor, u.Context
+			data[fieldLetter], data[fieldDate], data[fieldKind] = u.Letter, u.Date, u.Kind
 		}
-		if err := local.Index(u.ID, doc); err != nil {
+		doc := document.NewDocument(u.ID)
+		if err := x.Index.Mapping().MapDocument(doc, data); err != nil {
 			return fmt.Errorf("search: index %s: %w", u.ID, err)
 		}
+		docs = append(docs, doc)
 	}
 	x.mu.Lock()
 	if x.err != nil {
@@ -160,7 +163,12 @@ func (x *Index) Add(units []Unit) error {
 	if x.batch == nil {
 		x.batch = x.Index.NewBatch()
 	}
-	x.batch.Merge(local)
+	for _, doc := range docs {
+		if err := x.batch.IndexAdvanced(doc); err != nil {
+			x.mu.Unlock()
+			return fmt.Errorf("search: index %s: %w", doc.ID(), err)
+		}
+	}
 	if x.batch.Size() < batchSize {
 		x.mu.Unlock()
 		return nil
