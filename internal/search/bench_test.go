@@ -1,6 +1,7 @@
 package search_test
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"io/fs"
@@ -124,9 +125,14 @@ func BenchmarkBrowserSearch(b *testing.B) {
 		"criminaliteit netwerken", "gemeenteraad verkiezingen", "belangenverstrengeling", "dialoog", "preventie", "inwoners onrust", "ondermijing"}
 	var lat []float64
 	var firstKiB []float64
+	type keyTime struct {
+		prefix string
+		ms     float64
+	}
+	var keys []keyTime
 	kinds := map[string]int64{}
 	for b.Loop() {
-		lat, firstKiB = lat[:0], firstKiB[:0]
+		lat, firstKiB, keys = lat[:0], firstKiB[:0], keys[:0]
 		clear(kinds)
 		// Each query typed key by key on a fresh page, waiting for the
 		// results of every key: the latency of every key, and the bytes
@@ -154,6 +160,9 @@ func BenchmarkBrowserSearch(b *testing.B) {
 			}
 			json.Unmarshal([]byte(raw), &res)
 			lat = append(lat, res.Times...)
+			for i, ms := range res.Times {
+				keys = append(keys, keyTime{string([]rune(q)[:i+1]), ms})
+			}
 			var bytes int64
 			for _, s := range res.Scripts {
 				u, _ := url.Parse(s)
@@ -166,6 +175,8 @@ func BenchmarkBrowserSearch(b *testing.B) {
 		}
 	}
 	b.Logf("bytes per kind of file, all %d queries: %v", len(queries), kinds)
+	slices.SortFunc(keys, func(x, y keyTime) int { return cmp.Compare(y.ms, x.ms) })
+	b.Logf("slowest keys: %v", keys[:min(8, len(keys))])
 	slices.Sort(firstKiB)
 	b.ReportMetric(firstKiB[len(firstKiB)/2], "first-query-KiB")
 	b.ReportMetric(firstKiB[len(firstKiB)-1], "max-first-query-KiB")
