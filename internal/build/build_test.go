@@ -2,6 +2,7 @@ package build_test
 
 import (
 	"bytes"
+	"context"
 	"flag"
 	"os"
 	"path/filepath"
@@ -127,5 +128,30 @@ func TestBadSites(t *testing.T) {
 				t.Errorf("a failed build left %v behind", leftovers)
 			}
 		})
+	}
+}
+
+// TestPastedTextIsFound searches the pasted letter of
+// testdata/good/pasted-text.txtar: a word with a soft hyphen in it is
+// found by its plain spelling, and its heading's text has neither the
+// soft hyphen nor the zero-width space.
+func TestPastedTextIsFound(t *testing.T) {
+	ar, err := txtar.ParseFile("testdata/good/pasted-text.txtar")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	extract(t, ar, dir)
+	res, err := build.Run(build.Options{Content: filepath.Join(dir, "content"), Check: true, KeepIndex: true})
+	if err != nil || res.Diags.Len() > 0 {
+		t.Fatalf("build: %v %v", err, res.Diags.Error())
+	}
+	defer res.Index.Close()
+	hits, _, err := res.Index.Search(context.Background(), res.Dict, "ondermijning", 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(hits) == 0 || !strings.HasSuffix(hits[0].URL, "#ondermijning-en-bestuur") || hits[0].Title != "Ondermijning en bestuur" {
+		t.Errorf("ondermijning finds %+v", hits)
 	}
 }

@@ -1,6 +1,7 @@
 package markdown
 
 import (
+	"bytes"
 	"slices"
 	"strings"
 	"unicode"
@@ -74,14 +75,16 @@ func (a *abbreviations) Transform(root *ast.Document, reader text.Reader, _ pars
 }
 
 // mark wraps the first use of each term in every section of root (a
-// section starts at each heading) in an abbrNode. Text in headings, links
-// and code is left alone.
+// section starts at each heading) in an abbrNode. Text in headings, links,
+// code and an editor's own <abbr> is left alone, and so are URLs and
+// e-mail addresses in the text.
 func (a *abbreviations) mark(root ast.Node, src []byte) {
 	if !a.any {
 		return
 	}
 	var texts []*ast.Text
 	seen := map[string]bool{}
+	inAbbr := false // inside <abbr>…</abbr> written as raw HTML
 	flush := func() {
 		for _, t := range texts {
 			a.markText(t, src, seen)
@@ -99,8 +102,18 @@ func (a *abbreviations) mark(root ast.Node, src []byte) {
 			return ast.WalkSkipChildren, nil
 		case *ast.Link, *ast.AutoLink, *ast.CodeSpan, *ast.CodeBlock, *ast.FencedCodeBlock, *ast.Image:
 			return ast.WalkSkipChildren, nil
+		case *ast.RawHTML:
+			tag := bytes.ToLower(n.Segments.Value(src))
+			switch {
+			case bytes.HasPrefix(tag, []byte("<abbr")):
+				inAbbr = true
+			case bytes.HasPrefix(tag, []byte("</abbr")):
+				inAbbr = false
+			}
 		case *ast.Text:
-			texts = append(texts, n)
+			if !inAbbr {
+				texts = append(texts, n)
+			}
 		}
 		return ast.WalkContinue, nil
 	})
@@ -134,17 +147,36 @@ func (a *abbreviations) markText(t *ast.Text, src []byte, seen map[string]bool) 
 }
 
 // find returns the first occurrence in val of a term not yet seen that
-// stands as a word of its own.
+// stands as a word of its own, outside URLs and e-mail addresses.
 func (a *abbreviations) find(val []byte, seen map[string]bool) (start, end int, term string) {
 	for i := 0; i < len(val); i++ {
 		for _, t := range a.byFirst[val[i]] {
-			if len(val)-i < len(t) || string(val[i:i+len(t)]) != t || seen[t] || !wordBoundary(val, i, i+len(t)) {
+			if len(val)-i < len(t) || string(val[i:i+len(t)]) != t || seen[t] || !wordBoundary(val, i, i+len(t)) || inAddress(val, i) {
 				continue
 			}
 			return i, i + len(t), t
 		}
 	}
 	return 0, 0, ""
+}
+
+// inAddress reports whether position i of val is inside a URL or an
+// e-mail address: a run of non-space characters with "://", "www." or
+// an "@" between letters.
+func inAddress(val []byte, i int) bool {
+	start := bytes.LastIndexFunc(val[:i], unicode.IsSpace) + 1
+	end := bytes.IndexFunc(val[i:], unicode.IsSpace)
+	if end < 0 {
+		end = len(val)
+	} else {
+		end += i
+	}
+	word := bytes.ToLower(val[start:end])
+	if bytes.Contains(word, []byte("://")) || bytes.HasPrefix(bytes.TrimLeft(word, "(<\"'"), []byte("www.")) {
+		return true
+	}
+	at := bytes.IndexByte(word, '@')
+	return at > 0 && at < len(word)-1 && bytes.IndexByte(word[at:], '.') > 0
 }
 
 func wordBoundary(val []byte, start, end int) bool {

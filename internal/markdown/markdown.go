@@ -1,17 +1,21 @@
 // Package markdown turns the Markdown body of a letter, annex section or
-// handreiking into HTML with goldmark. It owns the Markdown dialect: heading
-// ids ({#id} or a Dutch slug) and their aliases ({#id alias="old-id"}),
-// visible heading permalinks, abbreviations
-// marked with <abbr> on first use per section, and raw HTML escaped unless
-// allowed. It reports the document's headings and links with their byte
-// offsets, and lets a caller rewrite link destinations between parsing and
-// rendering; it does not know what an id refers to.
+// handreiking into HTML with goldmark. It owns the Markdown dialect:
+// CommonMark with tables and ~~strikethrough~~ (a single tilde is a
+// tilde), heading ids ({#id} or a Dutch slug of the heading's plain text)
+// and their aliases ({#id alias="old-id"}), visible heading permalinks,
+// abbreviations marked with <abbr> on first use per section, invisible
+// characters of pasted text dropped, and raw HTML a problem unless
+// allowed. It reports the document's headings, links and problems with
+// their byte offsets, and lets a caller rewrite link destinations between
+// parsing and rendering; it does not know what an id refers to.
 package markdown
 
 import (
 	"bytes"
+	"fmt"
 	"html"
 	"io"
+	"regexp"
 	"strings"
 
 	"github.com/yuin/goldmark"
@@ -26,8 +30,8 @@ import (
 
 // Options configure a Converter.
 type Options struct {
-	// AllowHTML passes raw HTML in Markdown through; otherwise it is shown
-	// as text.
+	// AllowHTML passes raw HTML in Markdown through; otherwise it is a
+	// Problem (and shown as text), except comments, which are left out.
 	AllowHTML bool
 	// Abbreviations maps a term ("VOG") to its expansion. The first use of
 	// a term in each section is marked up as <abbr title="…">.
@@ -49,14 +53,16 @@ func New(opts Options) *Converter {
 	if opts.AllowHTML {
 		rendererOpts = append(rendererOpts, ghtml.WithUnsafe())
 	}
+	rendererOpts = append(rendererOpts, renderer.WithNodeRenderers(util.Prioritized(extension.NewStrikethroughHTMLRenderer(), 500)))
 	c.md = goldmark.New(
-		goldmark.WithExtensions(extension.Table, extension.Strikethrough),
+		goldmark.WithExtensions(extension.Table),
 		goldmark.WithParserOptions(
 			parser.WithAttribute(),
-			parser.WithAutoHeadingID(),
+			parser.WithInlineParsers(util.Prioritized(strikethroughParser{}, 500)),
 			parser.WithASTTransformers(
-				util.Prioritized(c.abbr, 100),      // mark abbreviations, then
-				util.Prioritized(collector{}, 200), // record headings and links
+				util.Prioritized(dropInvisible{}, 50),                       // clean pasted text,
+				util.Prioritized(c.abbr, 100),                               // mark abbreviations, then
+				util.Prioritized(collector{allowHTML: opts.AllowHTML}, 200), // give ids, record headings and links
 			),
 		),
 		goldmark.WithRendererOptions(rendererOpts...),
@@ -99,12 +105,19 @@ type Doc struct {
 	Source   []byte
 	Headings []Heading
 	Links    []*Link
+	Problems []Problem // what the editor must change, in source order
 	root     ast.Node
+}
+
+// Problem is a mistake in a document's Markdown.
+type Problem struct {
+	Offset  int // byte offset in the parsed source
+	Message string
 }
 
 // Parse parses src. Offsets in the result are relative to src.
 func (c *Converter) Parse(src []byte) *Doc {
-	ctx := parser.NewContext(parser.WithIDs(headingIDs{}))
+	ctx := parser.NewContext()
 	c.md.Parser().Parse(text.NewReader(src), parser.WithContext(ctx))
 	return ctx.Get(docKey).(*Doc)
 }
@@ -112,22 +125,25 @@ func (c *Converter) Parse(src []byte) *Doc {
 // docKey holds the Doc that collector makes of a parsed document.
 var docKey = parser.NewContextKey()
 
-// collector is the AST transformer that records a document's headings
-// and links, with their byte offsets, for the caller to resolve: link
-// targets are ids of a whole letter, known only once all its documents
-// are parsed, so links are rewritten with Link.SetDest before rendering.
-type collector struct{}
+// collector is the AST transformer that gives every heading its id and
+// records a document's headings, links and problems, with their byte
+// offsets, for the caller to resolve: link targets are ids of a whole
+// letter, known only once all its documents are parsed, so links are
+// rewritten with Link.SetDest before rendering.
+type collector struct {
+	allowHTML bool
+}
 
 var _ parser.ASTTransformer = collector{}
 
-func (collector) Transform(root *ast.Document, reader text.Reader, pc parser.Context) {
+func (c collector) Transform(root *ast.Document, reader text.Reader, pc parser.Context) {
 	d := &Doc{Source: reader.Source(), root: root}
-	d.collect()
+	d.collect(c.allowHTML)
 	pc.Set(docKey, d)
 }
 
-// collect records headings and links in document order.
-func (d *Doc) collect() {
+// collect records headings, links and problems in document order.
+func (d *Doc) collect(allowHTML bool) {
 	section := ""
 	_ = ast.Walk(d.root, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering {
@@ -135,7 +151,12 @@ func (d *Doc) collect() {
 		}
 		switch n := n.(type) {
 		case *ast.Heading:
-			id, explicit := headingID(n, d.Source)
+			explicit := d.headingAttributes(n)
+			id := headingID(n)
+			if !explicit {
+				id = Slug(plainText(n, d.Source))
+				n.SetAttributeString("id", []byte(id))
+			}
 			section = id
 			d.Headings = append(d.Headings, Heading{
 				Level: n.Level, ID: id, Text: plainText(n, d.Source),
@@ -145,26 +166,124 @@ func (d *Doc) collect() {
 			d.Links = append(d.Links, &Link{Dest: string(n.Destination), Text: plainText(n, d.Source), Offset: n.Pos(), Section: section, node: n})
 		case *ast.Image:
 			d.Links = append(d.Links, &Link{Dest: string(n.Destination), Text: plainText(n, d.Source), Offset: n.Pos(), Section: section, Image: true, node: n})
+		case *ast.RawHTML:
+			// A closing tag is not reported again after its opening one.
+			if v := n.Segments.Value(d.Source); !allowHTML && !isComment(v) && !bytes.HasPrefix(v, []byte("</")) {
+				d.rawHTMLProblem(n.Segments.At(0).Start, n.Segments.Value(d.Source))
+			}
+		case *ast.HTMLBlock:
+			if !allowHTML && n.HTMLBlockType != ast.HTMLBlockType2 && n.Lines().Len() > 0 {
+				d.rawHTMLProblem(n.Lines().At(0).Start, n.Lines().Value(d.Source))
+			}
 		}
 		return ast.WalkContinue, nil
 	})
 }
 
-// headingID returns the id goldmark assigned and whether the editor wrote
-// it. The explicit form leaves "{#" in the raw source line.
-func headingID(h *ast.Heading, src []byte) (string, bool) {
+// headingID returns the id of a heading.
+func headingID(h *ast.Heading) string {
 	v, _ := h.AttributeString("id")
 	id, _ := v.([]byte)
-	explicit := false
-	if h.Lines().Len() > 0 {
-		seg := h.Lines().At(h.Lines().Len() - 1)
-		line := src[seg.Start:]
-		if i := bytes.IndexByte(line, '\n'); i >= 0 {
-			line = line[:i]
+	return string(id)
+}
+
+// headingAttributes completes and checks a heading's attribute block and
+// reports whether it gives the id. goldmark reads {…} only at the very
+// end of the line; before a closing sequence of #s (## Kosten {#k} ##),
+// which CommonMark strips first, it is read here. A heading takes an id
+// and aliases; anything else, or an empty id, is a problem.
+func (d *Doc) headingAttributes(h *ast.Heading) bool {
+	if h.Attributes() == nil && h.Lines().Len() > 0 {
+		last := h.Lines().At(h.Lines().Len() - 1)
+		line := last.Value(d.Source)
+		if i := bytes.LastIndexByte(line, '{'); i >= 0 && bytes.HasSuffix(line, []byte("}")) {
+			r := text.NewReader(line[i:])
+			if attrs, ok := parser.ParseAttributes(r); ok && r.Peek() == text.EOF {
+				for _, a := range attrs {
+					h.SetAttribute(a.Name, a.Value)
+				}
+				last = last.WithStop(last.Start + i)
+				last = last.TrimRightSpace(d.Source)
+				h.Lines().Set(h.Lines().Len()-1, last)
+				// The heading's text node still covers the block: cut it too.
+				if t, ok := h.LastChild().(*ast.Text); ok && t.Segment.Stop > last.Stop {
+					t.Segment = t.Segment.WithStop(max(last.Stop, t.Segment.Start))
+				}
+			}
 		}
-		explicit = bytes.Contains(line, []byte("{#"))
 	}
-	return string(id), explicit
+	explicit := false
+	for _, a := range h.Attributes() {
+		switch string(a.Name) {
+		case "id":
+			explicit = true
+			if v, _ := a.Value.([]byte); len(v) == 0 {
+				d.Problems = append(d.Problems, Problem{blockOffset(h, d.Source), "empty id in {#}: write the id after the # ({#kosten}), or leave out the braces for an id made from the heading"})
+			}
+		case "alias":
+		default:
+			d.Problems = append(d.Problems, Problem{blockOffset(h, d.Source), fmt.Sprintf("heading attribute %q is not supported: a heading takes only an id and aliases, {#id alias=\"old-id\"}", attrText(a))})
+		}
+	}
+	return explicit
+}
+
+// attrText shows an attribute about as the editor wrote it.
+func attrText(a ast.Attribute) string {
+	v := fmt.Sprint(a.Value)
+	if b, ok := a.Value.([]byte); ok {
+		v = string(b)
+	}
+	if string(a.Name) == "class" {
+		return "." + strings.ReplaceAll(v, " ", " .")
+	}
+	return string(a.Name) + "=" + v
+}
+
+// isComment reports whether raw HTML is only an HTML comment: an
+// editor's note, left out of the page.
+func isComment(v []byte) bool {
+	v = bytes.TrimSpace(v)
+	return bytes.HasPrefix(v, []byte("<!--")) && bytes.HasSuffix(v, []byte("-->"))
+}
+
+// rawHTMLProblem reports raw HTML in a site that does not allow it, with
+// the Markdown to write instead where there is one.
+func (d *Doc) rawHTMLProblem(offset int, v []byte) {
+	tag := strings.ToLower(string(htmlTagRE.Find(v)))
+	show := strings.TrimSpace(string(v))
+	if i := strings.IndexByte(show, '\n'); i >= 0 {
+		show = show[:i] + " …"
+	}
+	if len(show) > 60 {
+		show = show[:strings.LastIndexByte(show[:57], ' ')+1] + "…"
+	}
+	hint, ok := markdownFor[strings.TrimPrefix(strings.TrimPrefix(tag, "<"), "/")]
+	if !ok {
+		hint = "write it in Markdown"
+	}
+	d.Problems = append(d.Problems, Problem{offset, fmt.Sprintf("raw HTML %q is not allowed: %s, or set allow_html: true in site.yaml", show, hint)})
+}
+
+// htmlTagRE finds the first tag name of raw HTML.
+var htmlTagRE = regexp.MustCompile(`</?[A-Za-z][A-Za-z0-9-]*`)
+
+// markdownFor says how to write common HTML elements in Markdown.
+var markdownFor = map[string]string{
+	"b": "write **bold** instead", "strong": "write **bold** instead", "i": "write *italic* instead", "em": "write *italic* instead",
+	"a":    "write a link as [text](url) instead",
+	"br":   "end the line with a backslash \\ for a line break instead",
+	"p":    "separate paragraphs with a blank line instead",
+	"div":  "separate paragraphs with a blank line instead",
+	"span": "write the text without it",
+	"abbr": "list the abbreviation in afkortingen.yaml instead, which marks it in every letter",
+	"ul":   "write a list with \"- \" at the start of each line instead", "ol": "write a numbered list with \"1. \" instead", "li": "write a list item with \"- \" instead",
+	"h1": "write a heading with #s instead", "h2": "write a heading with ## instead", "h3": "write a heading with ### instead", "h4": "write a heading with #### instead",
+	"del": "write ~~struck text~~ instead", "s": "write ~~struck text~~ instead",
+	"code":  "write `code` between backticks instead",
+	"img":   "write an image as ![description](file) instead",
+	"table": "write a table with | columns instead", "tr": "write a table with | columns instead", "td": "write a table with | columns instead",
+	"hr": "write --- on a line of its own instead",
 }
 
 // headingAliases returns the ids of a heading's alias attribute, which
@@ -194,29 +313,6 @@ func blockOffset(n ast.Node, src []byte) int {
 		return min(p, len(src))
 	}
 	return 0
-}
-
-// plainText returns the text of n without markup.
-func plainText(n ast.Node, src []byte) string {
-	var b strings.Builder
-	_ = ast.Walk(n, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
-		if !entering {
-			return ast.WalkContinue, nil
-		}
-		switch c := c.(type) {
-		case *ast.Text:
-			b.Write(c.Value(src))
-			if c.SoftLineBreak() || c.HardLineBreak() {
-				b.WriteByte(' ')
-			}
-		case *ast.String:
-			b.Write(c.Value)
-		case *ast.AutoLink:
-			b.Write(c.Label(src))
-		}
-		return ast.WalkContinue, nil
-	})
-	return strings.TrimSpace(b.String())
 }
 
 // Render writes d as HTML, with the link destinations as last set.
@@ -271,10 +367,10 @@ func (r *nodeRenderer) heading(w util.BufWriter, src []byte, node ast.Node, ente
 	return ast.WalkContinue, nil
 }
 
-// rawHTML shows inline raw HTML as text.
+// rawHTML shows inline raw HTML as text (a build reports it as a
+// problem), and leaves out comments.
 func (r *nodeRenderer) rawHTML(w util.BufWriter, src []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
-	if entering {
-		n := node.(*ast.RawHTML)
+	if n := node.(*ast.RawHTML); entering && !isComment(n.Segments.Value(src)) {
 		for i := 0; i < n.Segments.Len(); i++ {
 			seg := n.Segments.At(i)
 			w.Write(util.EscapeHTML(seg.Value(src)))
@@ -283,10 +379,10 @@ func (r *nodeRenderer) rawHTML(w util.BufWriter, src []byte, node ast.Node, ente
 	return ast.WalkSkipChildren, nil
 }
 
-// htmlBlock shows a raw HTML block as a paragraph of text.
+// htmlBlock shows a raw HTML block as a paragraph of text (a build
+// reports it as a problem), and leaves out comments.
 func (r *nodeRenderer) htmlBlock(w util.BufWriter, src []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
-	if entering {
-		n := node.(*ast.HTMLBlock)
+	if n := node.(*ast.HTMLBlock); entering && n.HTMLBlockType != ast.HTMLBlockType2 {
 		w.WriteString("<p>")
 		for i := 0; i < n.Lines().Len(); i++ {
 			seg := n.Lines().At(i)

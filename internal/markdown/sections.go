@@ -23,7 +23,7 @@ func (d *Doc) Sections(maxLevel int) []Section {
 	cur := Section{}
 	var text strings.Builder
 	flush := func() {
-		cur.Text = strings.TrimSpace(text.String())
+		cur.Text = strings.TrimSpace(cleanText(text.String()))
 		if cur.ID != "" || cur.Text != "" {
 			out = append(out, cur)
 		}
@@ -32,8 +32,7 @@ func (d *Doc) Sections(maxLevel int) []Section {
 	for block := d.root.FirstChild(); block != nil; block = block.NextSibling() {
 		if h, ok := block.(*ast.Heading); ok && h.Level <= maxLevel {
 			flush()
-			id, _ := headingID(h, d.Source)
-			cur = Section{ID: id, Title: plainText(h, d.Source)}
+			cur = Section{ID: headingID(h), Title: plainText(h, d.Source)}
 			continue
 		}
 		writeBlockText(&text, block, d.Source, &cur.Expansions)
@@ -42,8 +41,9 @@ func (d *Doc) Sections(maxLevel int) []Section {
 	return out
 }
 
-// writeBlockText writes the text of a block, each paragraph, heading and
-// list item on a line of its own, and records abbreviation expansions.
+// writeBlockText writes the plain text of a block (see plainText), each
+// paragraph, heading and list item on a line of its own, and records
+// abbreviation expansions.
 func writeBlockText(b *strings.Builder, n ast.Node, src []byte, expansions *[]string) {
 	_ = ast.Walk(n, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
 		switch c := c.(type) {
@@ -51,7 +51,7 @@ func writeBlockText(b *strings.Builder, n ast.Node, src []byte, expansions *[]st
 			if !entering && b.Len() > 0 && !strings.HasSuffix(b.String(), "\n") {
 				b.WriteByte('\n')
 			}
-		case *ast.FencedCodeBlock, *ast.CodeBlock, *ast.HTMLBlock:
+		case *ast.FencedCodeBlock, *ast.CodeBlock:
 			if entering {
 				for i := 0; i < c.Lines().Len(); i++ {
 					seg := c.Lines().At(i)
@@ -60,32 +60,18 @@ func writeBlockText(b *strings.Builder, n ast.Node, src []byte, expansions *[]st
 				b.WriteByte('\n')
 			}
 			return ast.WalkSkipChildren, nil
-		case *ast.Text:
+		case *ast.HTMLBlock:
 			if entering {
-				b.Write(c.Value(src))
-				if c.SoftLineBreak() || c.HardLineBreak() {
-					b.WriteByte(' ')
-				}
+				b.WriteString(strings.TrimSpace(htmlText(c.Lines().Value(src))))
+				b.WriteByte('\n')
 			}
-		case *ast.String:
-			if entering {
-				b.Write(c.Value)
-			}
-		case *ast.AutoLink:
-			if entering {
-				b.Write(c.Label(src))
-			}
-		case *ast.RawHTML:
-			if entering {
-				for i := 0; i < c.Segments.Len(); i++ {
-					seg := c.Segments.At(i)
-					b.Write(seg.Value(src))
-				}
-			}
+			return ast.WalkSkipChildren, nil
 		case *abbrNode:
 			if entering {
 				*expansions = append(*expansions, c.Expansion)
 			}
+		default:
+			return writeInline(b, c, src, entering), nil
 		}
 		return ast.WalkContinue, nil
 	})

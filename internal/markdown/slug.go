@@ -1,12 +1,8 @@
 package markdown
 
 import (
-	"regexp"
 	"strings"
 	"unicode"
-
-	"github.com/yuin/goldmark/ast"
-	"github.com/yuin/goldmark/parser"
 )
 
 // Slug derives a stable anchor id from heading text the Dutch way:
@@ -71,22 +67,3 @@ func Fold(s string) string {
 	}
 	return b.String()
 }
-
-// headingIDs is a parser.IDs that gives every heading without an explicit
-// {#id} its Dutch slug. Unlike goldmark's default it never appends "-1",
-// "-2" to a repeated slug: such a suffix would make an anchor depend on the
-// order of headings, so a repeated id is reported as an error instead (by
-// the anchors registry) and the editor chooses one with {#id}.
-type headingIDs struct{}
-
-var _ parser.IDs = headingIDs{}
-
-// linkDestRE removes the destination of inline links in raw heading text,
-// so "[Wet](#wet) op x" slugs as "wet-op-x".
-var linkDestRE = regexp.MustCompile(`\]\([^)]*\)`)
-
-func (headingIDs) Generate(value []byte, _ ast.NodeKind) []byte {
-	return []byte(Slug(linkDestRE.ReplaceAllString(string(value), "]")))
-}
-
-func (headingIDs) Put([]byte) {}

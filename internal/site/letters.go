@@ -133,7 +133,7 @@ func (s *Site) parse(l *content.Letter, diags *diag.List, note bool) *Letter {
 		s.register(rl.Anchors, a, aliases, page, frontMatter, diags)
 	}
 	rl.Body = s.Converter.Parse(l.Body.Body())
-	s.checkHeadings(l.Body, rl.Body, 2, "## ", diags)
+	s.checkMarkdown(l.Body, rl.Body, 2, "## ", diags)
 	for _, h := range rl.Body.Headings {
 		reg(anchors.Anchor{ID: h.ID, Page: anchors.LetterPage, Title: h.Text, Src: l.Body.Src, Offset: l.Body.BodyOffset + h.Offset}, h.Aliases, false)
 	}
@@ -144,7 +144,7 @@ func (s *Site) parse(l *content.Letter, diags *diag.List, note bool) *Letter {
 		for _, a := range d.Aliases {
 			aliases = append(aliases, a.ID)
 		}
-		s.checkHeadings(d, sec.Doc, 3, "### ", diags)
+		s.checkMarkdown(d, sec.Doc, 3, "### ", diags)
 		reg(anchors.Anchor{ID: d.ID, Page: anchors.AnnexPage, Section: d.ID, Title: d.Title, Src: d.Src, Offset: d.IDOffset}, aliases, true)
 		for _, h := range sec.Doc.Headings {
 			reg(anchors.Anchor{ID: h.ID, Page: anchors.AnnexPage, Section: d.ID, Title: h.Text, Src: d.Src, Offset: d.BodyOffset + h.Offset}, h.Aliases, false)

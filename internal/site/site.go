@@ -110,7 +110,7 @@ func New(c *content.Site, drafts bool, diags *diag.List) *Site {
 	}
 	for _, cg := range c.Guides {
 		g := &Guide{Guide: cg, Doc: s.Converter.Parse(cg.Body()), anchors: anchors.NewRegistry()}
-		s.checkHeadings(&cg.Doc, g.Doc, 2, "## ", diags)
+		s.checkMarkdown(&cg.Doc, g.Doc, 2, "## ", diags)
 		s.noteFresh(g.Path(), "", anchors.Anchor{ID: g.ID, Title: g.Title, Src: cg.Src, Offset: cg.IDOffset}, true)
 		for _, h := range g.Doc.Headings {
 			s.register(g.anchors, anchors.Anchor{ID: h.ID, Title: h.Text, Src: cg.Src, Offset: cg.BodyOffset + h.Offset}, h.Aliases, g.Path(), false, diags)
@@ -138,7 +138,7 @@ func (s *Site) register(r *anchors.Registry, a anchors.Anchor, aliases []string,
 	}
 	for _, alias := range aliases {
 		if alias == a.ID {
-			continue // reported by checkHeadings
+			continue // reported by checkMarkdown
 		}
 		al := a
 		al.ID, al.AliasOf = alias, a.ID
@@ -179,10 +179,14 @@ func (s *Site) Media() []string {
 	return out
 }
 
-// checkHeadings reports headings above minLevel (the page's own title and
-// section titles are written by the theme) and ids or aliases that cannot
-// be anchors.
-func (s *Site) checkHeadings(d *content.Doc, md *markdown.Doc, minLevel int, hint string, diags *diag.List) {
+// checkMarkdown reports the problems the Markdown parser found (raw
+// HTML where it is not allowed, heading attributes), headings above
+// minLevel (the page's own title and section titles are written by the
+// theme) and ids or aliases that cannot be anchors.
+func (s *Site) checkMarkdown(d *content.Doc, md *markdown.Doc, minLevel int, hint string, diags *diag.List) {
+	for _, p := range md.Problems {
+		diags.Add(d.Src, d.BodyOffset+p.Offset, "%s", p.Message)
+	}
 	for _, h := range md.Headings {
 		off := d.BodyOffset + h.Offset
 		switch {
