@@ -10,13 +10,19 @@
   var meta = null;
   var shards = {}; // shard key -> {v: vocabulary, t: term -> postings file}
   var postings = {}; // postings file number -> {term: record}
+  var termFiles = {}; // term -> postings file number, from the loaded shards
   var docShards = {}; // number -> rows
   var pending = {}; // url -> promise
   var waiting = {}; // "meta" | "v:key" | "p:n" | "d:n" -> {resolve, reject}
 
   window.LB = {
     meta: function (data) { arrive("meta", data, function (m) { meta = m; }); },
-    shard: function (key, data) { arrive("v:" + key, data, function (v) { shards[key] = v; }); },
+    shard: function (key, data) {
+      arrive("v:" + key, data, function (v) {
+        shards[key] = v;
+        for (var t in v.t) termFiles[t] = v.t[t];
+      });
+    },
     postings: function (n, data) { arrive("p:" + n, data, function (v) { postings[n] = v; }); },
     docs: function (n, data) { arrive("d:" + n, data, function (rows) { docShards[n] = rows; }); }
   };
@@ -178,23 +184,21 @@
 
   // shardKey mirrors shardLayout.shardOf in internal/search/shards.go:
   // the longest shard prefix of key, going one letter deeper while the
-  // shorter prefix was split.
-  var roots = null;
+  // shorter prefix was split. A split shard lists the letters of its
+  // longer shards, so this goes as deep as the loaded shards tell.
   function shardKey(key) {
     var cps = Array.from(key), best = cps.slice(0, 2).join("");
     for (var n = 2; n < cps.length; n++) {
-      var next = meta.split[best];
-      if (next === undefined || Array.from(next).indexOf(cps[n]) < 0) break;
+      var sh = shards[best];
+      if (!sh || !sh.s || Array.from(sh.s).indexOf(cps[n]) < 0) break;
       best += cps[n];
     }
     return best;
   }
-  // hasShard reports whether the index has a shard with this prefix.
-  function hasShard(k) {
+  var roots = null;
+  function isRoot(k) {
     if (!roots) roots = new Set(meta.shards);
-    if (roots.has(k)) return true;
-    var cps = Array.from(k), parent = cps.slice(0, -1).join("");
-    return cps.length > 2 && meta.split[parent] !== undefined && Array.from(meta.split[parent]).indexOf(cps[cps.length - 1]) >= 0;
+    return roots.has(k);
   }
 
   function hexOf(s) {
@@ -209,19 +213,21 @@
     return load(new URL(root() + "search/meta.js", document.baseURI).href, "meta");
   }
 
-  // loadShard loads the vocabulary shard of a folded word, if the index has one.
+  // loadShard loads the vocabulary shard of a folded word, if the index
+  // has one, and the shards of the split prefixes that lead to it.
   function loadShard(key) {
     var k = shardKey(key);
-    if (shards[k] || !hasShard(k)) return Promise.resolve();
-    return load(new URL(root() + meta.dir + "v-" + hexOf(k) + ".js", document.baseURI).href, "v:" + k);
+    if (shards[k] || (Array.from(k).length <= 2 && !isRoot(k))) return Promise.resolve();
+    return load(new URL(root() + meta.dir + "v-" + hexOf(k) + ".js", document.baseURI).href, "v:" + k).then(function () {
+      return loadShard(key);
+    });
   }
 
-  // loadPostings loads the postings file that holds term.
+  // loadPostings loads the postings file that holds term, which the
+  // shard of the word the term came from names.
   function loadPostings(term) {
-    var sh = shards[shardKey(fold(term))];
-    if (!sh || !Object.prototype.hasOwnProperty.call(sh.t, term)) return Promise.resolve();
-    var n = sh.t[term];
-    if (postings[n]) return Promise.resolve();
+    var n = termFiles[term];
+    if (n === undefined || postings[n]) return Promise.resolve();
     return load(new URL(root() + meta.dir + "p-" + n + ".js", document.baseURI).href, "p:" + n);
   }
 
@@ -275,7 +281,7 @@
   function prefixCandidates(key) {
     var k = shardKey(key), sh = shards[k], out = [];
     if (!sh) return out;
-    if (k === key && meta.split[k] !== undefined) { // the longer words are in other shards: take the listed best
+    if (k === key && sh.s !== undefined) { // the longer words are in other shards: take the listed best
       (sh.c || []).forEach(function (e) {
         if (e[0] !== key) out.push({ term: e[1], dist: 0, df: e[2] });
       });
@@ -331,10 +337,8 @@
   }
 
   function termRecord(term) {
-    var sh = shards[shardKey(fold(term))];
-    if (!sh || !Object.prototype.hasOwnProperty.call(sh.t, term)) return undefined;
-    var p = postings[sh.t[term]];
-    return p && p[term];
+    var p = postings[termFiles[term]];
+    return p && Object.prototype.hasOwnProperty.call(p, term) ? p[term] : undefined;
   }
 
   // score mirrors bleve (Query.Bleve in internal/search/query.go): per word
@@ -344,12 +348,8 @@
   // coordination factor per disjunction.
   function score(words) {
     var loads = [];
-    words.forEach(function (w) { w.terms.forEach(function (e) { loads.push(loadShard(fold(e.term))); }); });
+    words.forEach(function (w) { w.terms.forEach(function (e) { loads.push(loadPostings(e.term)); }); });
     return Promise.all(loads).then(function () {
-      var more = [];
-      words.forEach(function (w) { w.terms.forEach(function (e) { more.push(loadPostings(e.term)); }); });
-      return Promise.all(more);
-    }).then(function () {
       var N = meta.n, k1 = meta.k1, b = meta.b, leaves = [], sumSq = 0;
       words.forEach(function (w, wi) {
         w.terms.forEach(function (e) {
@@ -434,6 +434,7 @@
         var t = typeof v[key] === "number" ? key : v[key][0];
         if (terms[t]) keys[key] = true;
       });
+      (shards[k].c || []).forEach(function (e) { if (terms[e[1]]) keys[e[0]] = true; });
     });
     return keys;
   }

@@ -45,10 +45,9 @@ type meta struct {
 	Avg     []float64 `json:"avg"`
 	K1      float64   `json:"k1"`
 	B       float64   `json:"b"`
-	Shards  []string  `json:"shards"` // the shards of words' first two letters (or fewer, for shorter words)
-	// Split maps a shard prefix that was split into longer ones to the
-	// letters those add, one each: "ge" → "bmnv" for "geb", "gem" …
-	Split        map[string]string  `json:"split"`
+	// Shards are the shards of words' first two letters (or fewer, for
+	// shorter words); a shard that was split lists its longer ones.
+	Shards       []string           `json:"shards"`
 	DocsPerShard int                `json:"docsPerShard"`
 	Stop         []string           `json:"stop"`
 	Expansion    map[string]float64 `json:"expansion"`
@@ -140,15 +139,28 @@ func (w *StaticWriter) Finish(d *Dictionary) (string, error) {
 			shard(e.key).Vocab[e.key] = []any{e.term, e.df}
 		}
 	}
-	if err := w.writePostings(d, func(term string, file int) { shard(fold(term)).Terms[term] = file }); err != nil {
+	// A shard names the postings file of every term its words (and its
+	// listed completions) stand for, so that a query loads the shards of
+	// its own words and then straight away the postings.
+	fileOf := map[string]int{}
+	if err := w.writePostings(d, func(term string, file int) { fileOf[term] = file }); err != nil {
 		return "", err
 	}
+	for _, e := range d.vocab {
+		if f, ok := fileOf[e.term]; ok {
+			shard(e.key).Terms[e.term] = f
+		}
+	}
 	// The browser finds a word's shard from the roots (two letters) and,
-	// for each split prefix, the letters its longer shards add.
-	split := map[string]string{}
+	// in the shard of each split prefix, the letters its longer shards
+	// add: the table it starts from stays small however the vocabulary
+	// grows.
 	for k := range d.layout.split {
 		for _, e := range d.layout.top[k] {
 			shard(k).Top = append(shard(k).Top, []any{e.key, e.term, e.df})
+			if f, ok := fileOf[e.term]; ok {
+				shard(k).Terms[e.term] = f
+			}
 		}
 	}
 	keys := make([]string, 0, len(shards))
@@ -159,7 +171,7 @@ func (w *StaticWriter) Finish(d *Dictionary) (string, error) {
 	var roots []string
 	for _, k := range keys {
 		if parent := runePrefix(k, utf8.RuneCountInString(k)-1); utf8.RuneCountInString(k) > 2 && d.layout.split[parent] {
-			split[parent] += strings.TrimPrefix(k, parent)
+			shards[parent].Split += strings.TrimPrefix(k, parent)
 		} else {
 			roots = append(roots, k)
 		}
@@ -195,8 +207,8 @@ func (w *StaticWriter) Finish(d *Dictionary) (string, error) {
 	}
 	slices.Sort(stop)
 	m := meta{
-		Version: 1, Dir: dir, N: d.N, Fields: Fields, Avg: d.Avg,
-		K1: search.BM25_k1, B: search.BM25_b, Shards: roots, Split: split, DocsPerShard: DocsPerShard, Stop: stop,
+		Version: 2, Dir: dir, N: d.N, Fields: Fields, Avg: d.Avg,
+		K1: search.BM25_k1, B: search.BM25_b, Shards: roots, DocsPerShard: DocsPerShard, Stop: stop,
 		Fuzziness: []int{searcher.AutoFuzzinessLowThreshold, searcher.AutoFuzzinessHighThreshold, searcher.MaxFuzziness},
 		Expansion: map[string]float64{"prefix": prefixBoost, "fuzzy": fuzzyBoost, "maxPrefix": maxPrefix, "maxFuzzy": maxFuzzy, "minPrefixLen": minPrefixLen, "maxRunes": MaxQueryRunes, "maxWords": MaxQueryWords},
 	}
@@ -265,13 +277,16 @@ func (w *StaticWriter) writePostings(d *Dictionary, put func(term string, file i
 }
 
 // vocabShard is one vocabulary shard: folded words with their term (or
-// just the document frequency when the word is the term), and terms with
-// the number of the postings file that holds their document frequencies
-// and postings per field.
+// just the document frequency when the word is the term), and the terms
+// of those words (and of its completions) with the number of the postings
+// file that holds their document frequencies and postings per field.
 type vocabShard struct {
 	Vocab map[string]any `json:"v"`
 	Terms map[string]int `json:"t"`
 	// Top, in the shard of a prefix that was split, lists the words a
 	// completion of exactly that prefix chooses from, as [word, term, df].
 	Top [][]any `json:"c,omitempty"`
+	// Split, in the shard of a prefix that was split, lists the letters
+	// its longer shards add, one each: "bmnv" in "ge" for "geb", "gem" …
+	Split string `json:"s,omitempty"`
 }
