@@ -4,11 +4,13 @@
 //
 // Usage:
 //
-//	ledenbrief build   [--content DIR] [--out DIR] [--base-url URL] [--theme DIR] [--drafts] [--clean]
+//	ledenbrief build   [--content DIR] [--out DIR] [--base-url URL] [--theme DIR] [--drafts] [--clean] [--sign KEYFILE]
 //	ledenbrief check   [--content DIR] [--theme DIR] [--drafts]
 //	ledenbrief anchors lock|check [--content DIR]
 //	ledenbrief new     NUMBER --from NUMBER [--content DIR] [--date YYYY-MM-DD]
 //	ledenbrief search  [--content DIR] [--n N] [--json] QUERY
+//	ledenbrief keygen  NAME
+//	ledenbrief verify  DIR|ZIP|URL [--pubkey KEYFILE] [--json]
 //
 // Content errors are printed to stderr as "file:line:col: message", all of
 // them at once. The exit status is 0 on success, 1 when the content has
@@ -30,6 +32,7 @@ import (
 	"time"
 
 	"ledenbrief/internal/build"
+	"ledenbrief/internal/manifest"
 )
 
 // command is one subcommand.
@@ -44,11 +47,13 @@ var commands []command
 
 func init() {
 	commands = []command{
-		{"build", "[--content DIR] [--out DIR] [--base-url URL] [--theme DIR] [--drafts] [--clean]", "build the site into the output folder", runBuild},
+		{"build", "[--content DIR] [--out DIR] [--base-url URL] [--theme DIR] [--drafts] [--clean] [--sign KEYFILE]", "build the site into the output folder", runBuild},
 		{"check", "[--content DIR] [--theme DIR] [--drafts]", "validate the content and templates, write nothing", runCheck},
 		{"anchors", "lock|check [--content DIR]", "add the published anchors to content/anchors.lock, or list locked anchors that are gone", runAnchors},
 		{"new", "NUMBER --from NUMBER [--content DIR] [--date YYYY-MM-DD]", "start the next edition of a letter, as a draft", runNew},
 		{"search", "[--content DIR] [--n N] [--json] QUERY", "search the letters with bleve from the terminal", runSearch},
+		{"keygen", "NAME", "write an Ed25519 key pair for signing sites: NAME (private) and NAME.pub", runKeygen},
+		{"verify", "DIR|ZIP|URL [--pubkey KEYFILE] [--json]", "check a copy of a site against its manifest and signature", runVerify},
 		{"help", "", "show this help", func([]string, io.Writer) int { usage(os.Stdout); return 0 }},
 	}
 }
@@ -94,6 +99,7 @@ func usage(w io.Writer) {
 // buildFlags are the flags shared by build and check.
 type buildFlags struct {
 	opts build.Options
+	sign string // private key file to sign manifest.json with
 }
 
 func newFlagSet(name string, stderr io.Writer, bf *buildFlags, writes bool) *flag.FlagSet {
@@ -106,6 +112,7 @@ func newFlagSet(name string, stderr io.Writer, bf *buildFlags, writes bool) *fla
 		fs.StringVar(&bf.opts.Out, "out", "public", "output `folder`; replaced only when the build succeeds")
 		fs.BoolVar(&bf.opts.Clean, "clean", false, "replace everything in the output folder, also files ledenbrief did not write (kept by default)")
 		fs.StringVar(&bf.opts.BaseURL, "base-url", "", "canonical base `URL` for the feed, sitemap and canonical links (default: site.yaml's base_url)")
+		fs.StringVar(&bf.sign, "sign", "", "private key `file` (from ledenbrief keygen) to sign manifest.json with, as manifest.sig")
 	}
 	return fs
 }
@@ -140,6 +147,14 @@ func runPipeline(name string, args []string, stderr io.Writer, check bool) int {
 	}
 	if bf.opts.ThemeDir == "" {
 		bf.opts.ThemeDir = defaultThemeDir(bf.opts.Content)
+	}
+	if bf.sign != "" {
+		key, err := manifest.ReadPrivateKey(bf.sign)
+		if err != nil {
+			fmt.Fprintf(stderr, "ledenbrief %s: --sign: %v\n", name, err)
+			return 2
+		}
+		bf.opts.SignKey = key
 	}
 	start := time.Now()
 	ctx, interrupted := onInterrupt()

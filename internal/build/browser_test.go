@@ -121,9 +121,14 @@ func crawl(t *testing.T, ctx context.Context, start, root string) []string {
 			if target == info.Here { // within the page (a server may show index.html as its folder)
 				target = page
 			}
-			if !strings.HasSuffix(target, ".html") && !strings.HasSuffix(target, ".xml") {
+			if !strings.HasSuffix(target, ".html") && !strings.HasSuffix(target, ".xml") && !strings.HasSuffix(target, ".json") {
 				t.Errorf("%s links to %s, which is not a file (it fails on file://)", page, link)
 				continue
+			}
+			if u, err := url.Parse(target); err == nil && u.Scheme == "file" && !strings.HasSuffix(target, ".html") {
+				if _, err := os.Stat(u.Path); err != nil {
+					t.Errorf("%s links to %s: %v", page, link, err)
+				}
 			}
 			if strings.Contains(target, "/reeks/") {
 				continue // leads on to the newest edition at once; see TestBrowserOldAddressesLand

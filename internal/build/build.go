@@ -12,6 +12,7 @@ package build
 import (
 	"bytes"
 	"context"
+	"crypto/ed25519"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -29,6 +30,7 @@ import (
 	"ledenbrief"
 	"ledenbrief/internal/content"
 	"ledenbrief/internal/diag"
+	"ledenbrief/internal/manifest"
 	"ledenbrief/internal/publish"
 	"ledenbrief/internal/render"
 	"ledenbrief/internal/search"
@@ -69,6 +71,9 @@ type Options struct {
 	// Drafts builds the letters marked draft too, each page marked as a
 	// concept; they stay out of the home page, feed, sitemap and search.
 	Drafts bool
+	// SignKey, when set, signs manifest.json: the build writes
+	// manifest.sig (see package manifest).
+	SignKey ed25519.PrivateKey
 	// Workers is the number of letters processed at once; 0 means one per CPU.
 	Workers int
 	// KeepIndex returns the bleve index in the Result, made with term
@@ -150,7 +155,24 @@ func Run(opts Options) (*Result, error) {
 	if err := ctx.Err(); err != nil {
 		return res, err
 	}
-	return res, out.Commit()
+	return res, out.Commit(describe(s), opts.SignKey)
+}
+
+// describe is what manifest.json says of the site besides its files: the
+// version of ledenbrief and the published letters.
+func describe(s *site.Site) manifest.Manifest {
+	m := manifest.Manifest{Version: manifest.Version()}
+	for _, li := range s.Letters {
+		if li.Meta.Draft {
+			continue
+		}
+		l := manifest.Letter{Number: li.Meta.Number, Path: li.Path(), Date: li.Meta.Date.Format("2006-01-02")}
+		if li.Series != nil {
+			l.Series, l.Edition = li.Meta.Series, li.Edition+1
+		}
+		m.Letters = append(m.Letters, l)
+	}
+	return m
 }
 
 // Index loads the content and makes the first pass over every letter:

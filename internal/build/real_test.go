@@ -2,6 +2,7 @@ package build_test
 
 import (
 	"bytes"
+	"context"
 	"html"
 	"io/fs"
 	"os"
@@ -11,6 +12,7 @@ import (
 	"testing"
 
 	"ledenbrief/internal/build"
+	"ledenbrief/internal/manifest"
 )
 
 // realContent is the letter the repository ships.
@@ -233,7 +235,7 @@ func TestLetterPageWeight(t *testing.T) {
 		t.Fatal(err)
 	}
 	total := len(page)
-	for _, m := range regexp.MustCompile(`(?:href|src)="?([^" >]+\.(?:css|js))`).FindAllSubmatch(page, -1) {
+	for _, m := range regexp.MustCompile(`(?:href|src)="?([^" >]+\.(?:css|js))[" >]`).FindAllSubmatch(page, -1) {
 		asset, err := os.ReadFile(filepath.Join(out, "21-082", filepath.FromSlash(string(m[1]))))
 		if err != nil {
 			t.Fatal(err)
@@ -280,5 +282,52 @@ func TestNoInlineScriptsNoExternalRequests(t *testing.T) {
 	}
 	if pages < 27 {
 		t.Fatalf("checked %d pages", pages)
+	}
+}
+
+// TestSignedManifest builds the shipped letter with a signing key: the
+// manifest lists the letter and every file, and the copy verifies with
+// the public key.
+func TestSignedManifest(t *testing.T) {
+	dir := t.TempDir()
+	keyFile := filepath.Join(dir, "sleutel")
+	if err := manifest.GenerateKey(keyFile); err != nil {
+		t.Fatal(err)
+	}
+	priv, err := manifest.ReadPrivateKey(keyFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "public")
+	res, err := build.Run(build.Options{Content: realContent, Out: out, SignKey: priv})
+	if err != nil || res.Diags.Len() > 0 {
+		t.Fatalf("build: %v %v", err, res.Diags.Error())
+	}
+	data, err := os.ReadFile(filepath.Join(out, manifest.Name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := manifest.Parse(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(m.Letters) != 1 || m.Letters[0].Number != "Lbr. 21/082" || m.Letters[0].Path != "21-082/" || m.Letters[0].Date != "2021-12-06" || m.Version == "" {
+		t.Errorf("manifest describes %+v, version %q", m.Letters, m.Version)
+	}
+	if len(m.Files) != res.Files {
+		t.Errorf("manifest lists %d files, the build wrote %d", len(m.Files), res.Files)
+	}
+	pub, err := manifest.ReadPublicKey(keyFile + ".pub")
+	if err != nil {
+		t.Fatal(err)
+	}
+	src, err := manifest.Open(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	rep, err := manifest.Verify(context.Background(), src, pub)
+	if err != nil || !rep.OK() || rep.Signature != "valid" {
+		t.Errorf("verify: %v %+v", err, rep)
 	}
 }

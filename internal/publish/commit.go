@@ -1,7 +1,7 @@
 package publish
 
 import (
-	"encoding/json"
+	"crypto/ed25519"
 	"errors"
 	"fmt"
 	"io"
@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+
+	"ledenbrief/internal/manifest"
 )
 
 // testHook, when set by a test, is called at each step of Commit, so that
@@ -22,24 +24,31 @@ func step(name string) {
 	}
 }
 
-// Commit finishes the build: it writes manifest.json, carries the files
+// Commit finishes the build: it writes manifest.json (m, with the files
+// written and the generator filled in) and, with a key, its signature
+// manifest.sig; it carries the files
 // of the target that no build of ours wrote over into the new site, and
 // puts the new site in place of the old with one atomic exchange of the
 // two folders, then removes the old one. Where the system cannot exchange
 // folders, the old one is moved aside first (a moment without a site).
 // When the target is a mount point, which cannot be renamed, the entries
 // at its top are exchanged one by one instead.
-func (f *Folder) Commit() error {
+func (f *Folder) Commit(m manifest.Manifest, key ed25519.PrivateKey) error {
 	if f.dir == "" {
 		return nil
 	}
-	m := f.Manifest()
-	data, err := json.MarshalIndent(m, "", " ")
+	m.Generator, m.Files = "ledenbrief", f.Written()
+	data, err := m.Marshal()
 	if err != nil {
 		return err
 	}
-	if err := os.WriteFile(filepath.Join(f.dir, ManifestName), append(data, '\n'), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(f.dir, manifest.Name), data, 0o644); err != nil {
 		return err
+	}
+	if key != nil {
+		if err := os.WriteFile(filepath.Join(f.dir, manifest.SigName), manifest.Sign(key, data), 0o644); err != nil {
+			return err
+		}
 	}
 	if _, err := os.Lstat(f.target); errors.Is(err, fs.ErrNotExist) {
 		step("rename")

@@ -1,6 +1,6 @@
 // Package publish owns the output folder of a build: it writes the new
 // site into a temporary folder beside the target, records every file it
-// wrote in manifest.json (path, size, SHA-256), and swaps the new site in
+// wrote in manifest.json (see package manifest), and swaps the new site in
 // with one atomic exchange, so that a reader sees the old or the new
 // complete site and never a missing or mixed one.
 //
@@ -28,23 +28,9 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+
+	"ledenbrief/internal/manifest"
 )
-
-// ManifestName is the file that lists what a build wrote.
-const ManifestName = "manifest.json"
-
-// Manifest is the list of files a build wrote.
-type Manifest struct {
-	Generator string `json:"generator"`
-	Files     []File `json:"files"`
-}
-
-// File is one file of a manifest.
-type File struct {
-	Path   string `json:"path"`
-	Size   int64  `json:"size"`
-	SHA256 string `json:"sha256"`
-}
 
 // Folder is the output of one build. A Folder made by Discard counts what
 // would be written and writes nothing.
@@ -57,14 +43,14 @@ type Folder struct {
 	into   bool            // the target is a mount point: publish into it
 
 	mu      sync.Mutex
-	written map[string]File
+	written map[string]manifest.File
 	files   atomic.Int64
 	bytes   atomic.Int64
 	done    bool
 }
 
 // Discard returns a Folder that writes nothing, for checking content.
-func Discard() *Folder { return &Folder{written: map[string]File{}} }
+func Discard() *Folder { return &Folder{written: map[string]manifest.File{}} }
 
 // Open prepares to publish into target. It refuses a target that holds
 // the content folder, and removes leftovers of earlier builds that were
@@ -81,7 +67,7 @@ func Open(target, contentDir string, clean bool) (*Folder, error) {
 	if absT == absC || strings.HasPrefix(absC+string(filepath.Separator), absT+string(filepath.Separator)) {
 		return nil, fmt.Errorf("output folder %s would replace the content folder %s", target, contentDir)
 	}
-	f := &Folder{target: absT, clean: clean, written: map[string]File{}}
+	f := &Folder{target: absT, clean: clean, written: map[string]manifest.File{}}
 	if err := f.readOld(target); err != nil {
 		return nil, err
 	}
@@ -114,7 +100,7 @@ func (f *Folder) readOld(target string) error {
 	if err != nil {
 		return err
 	}
-	data, err := os.ReadFile(filepath.Join(target, ManifestName))
+	data, err := os.ReadFile(filepath.Join(target, manifest.Name))
 	if errors.Is(err, fs.ErrNotExist) {
 		if f.clean {
 			return nil
@@ -129,11 +115,11 @@ func (f *Folder) readOld(target string) error {
 	if err != nil {
 		return err
 	}
-	var m Manifest
+	var m manifest.Manifest
 	if err := json.Unmarshal(data, &m); err != nil {
-		return fmt.Errorf("%s: %w", filepath.Join(target, ManifestName), err)
+		return fmt.Errorf("%s: %w", filepath.Join(target, manifest.Name), err)
 	}
-	f.old = map[string]bool{ManifestName: true}
+	f.old = map[string]bool{manifest.Name: true, manifest.SigName: true}
 	for _, file := range m.Files {
 		f.old[file.Path] = true
 	}
@@ -146,7 +132,7 @@ func (f *Folder) WriteFile(name string, data []byte) error {
 	f.bytes.Add(int64(len(data)))
 	sum := sha256.Sum256(data)
 	f.mu.Lock()
-	f.written[name] = File{Path: name, Size: int64(len(data)), SHA256: hex.EncodeToString(sum[:])}
+	f.written[name] = manifest.File{Path: name, Size: int64(len(data)), SHA256: hex.EncodeToString(sum[:])}
 	f.mu.Unlock()
 	if f.dir == "" {
 		return nil
@@ -183,16 +169,16 @@ func (f *Folder) Rename(from, to string) error {
 func (f *Folder) Files() int   { return int(f.files.Load()) }
 func (f *Folder) Bytes() int64 { return f.bytes.Load() }
 
-// Manifest returns the files written so far, sorted by path.
-func (f *Folder) Manifest() Manifest {
+// Written returns the files written so far, sorted by path.
+func (f *Folder) Written() []manifest.File {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	m := Manifest{Generator: "ledenbrief"}
+	files := make([]manifest.File, 0, len(f.written))
 	for _, file := range f.written {
-		m.Files = append(m.Files, file)
+		files = append(files, file)
 	}
-	slices.SortFunc(m.Files, func(a, b File) int { return strings.Compare(a.Path, b.Path) })
-	return m
+	slices.SortFunc(files, func(a, b manifest.File) int { return strings.Compare(a.Path, b.Path) })
+	return files
 }
 
 // Abandon removes the temporary folder of a build that did not commit.

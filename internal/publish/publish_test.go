@@ -10,6 +10,8 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+
+	"ledenbrief/internal/manifest"
 )
 
 // TestMain lets a test run a build in a child process that kills itself
@@ -52,7 +54,7 @@ func publishSite(target string, gen int) error {
 			return err
 		}
 	}
-	return f.Commit()
+	return f.Commit(manifest.Manifest{}, nil)
 }
 
 // generation reads which complete generation dir holds, or fails.
@@ -91,7 +93,7 @@ func TestForeignFilesAreKeptAndOurOldOnesGo(t *testing.T) {
 	if generation(t, target) != 2 {
 		t.Fatal("the second generation is not in place")
 	}
-	for _, keep := range []string{"robots.txt", ".well-known/security.txt", ManifestName} {
+	for _, keep := range []string{"robots.txt", ".well-known/security.txt", manifest.Name} {
 		if _, err := os.Stat(filepath.Join(target, filepath.FromSlash(keep))); err != nil {
 			t.Errorf("%s is gone: %v", keep, err)
 		}
@@ -215,11 +217,11 @@ func TestRenameMovesFoldersAndTheirManifestEntries(t *testing.T) {
 	if err := f.Rename("search/pending/", "search/abc123/"); err != nil {
 		t.Fatal(err)
 	}
-	if err := f.Commit(); err != nil {
+	if err := f.Commit(manifest.Manifest{}, nil); err != nil {
 		t.Fatal(err)
 	}
 	var paths []string
-	for _, file := range f.Manifest().Files {
+	for _, file := range f.Written() {
 		paths = append(paths, file.Path)
 	}
 	if strings.Join(paths, " ") != "search/abc123/v-1.js search/pendingx.js" {

@@ -43,7 +43,7 @@ func Feed(s *site.Site) []byte {
 		Lang:   cfg.Language,
 		Title:  cfg.Title,
 		ID:     cfg.BaseURL,
-		Links:  []atomLink{{Href: cfg.BaseURL + "feed.xml", Rel: "self", Type: "application/atom+xml"}, {Href: cfg.BaseURL}},
+		Links:  []atomLink{{Href: cfg.BaseURL + "feed.xml", Rel: "self", Type: "application/atom+xml"}, {Href: cfg.BaseURL}, {Href: cfg.BaseURL + "manifest.json", Rel: "related", Type: "application/json"}},
 		Author: cfg.Publisher,
 	}
 	f.Updated = "2000-01-01T00:00:00Z"

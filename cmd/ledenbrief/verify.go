@@ -1,0 +1,122 @@
+package main
+
+import (
+	"context"
+	"crypto/ed25519"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+
+	"ledenbrief/internal/manifest"
+)
+
+func runKeygen(args []string, stderr io.Writer) int {
+	fs := flag.NewFlagSet("keygen", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	if fs.NArg() != 1 {
+		fmt.Fprintln(stderr, "usage: ledenbrief keygen NAME")
+		return 2
+	}
+	name := fs.Arg(0)
+	if err := manifest.GenerateKey(name); err != nil {
+		fmt.Fprintf(stderr, "ledenbrief keygen: %v\n", err)
+		return 1
+	}
+	fmt.Fprintf(stderr, "ledenbrief: wrote the private key %s (keep it secret) and the public key %s.pub (give it to mirrors)\n", name, name)
+	return 0
+}
+
+func runVerify(args []string, stderr io.Writer) int {
+	fs := flag.NewFlagSet("verify", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	pubkey := fs.String("pubkey", "", "public key `file` (NAME.pub from ledenbrief keygen); the signature must be valid for it")
+	asJSON := fs.Bool("json", false, "print the report as JSON on stdout")
+	// Flags may follow the copy's location: ledenbrief verify DIR --pubkey K.
+	var where string
+	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
+		where, args = args[0], args[1:]
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	if where == "" && fs.NArg() == 1 {
+		where = fs.Arg(0)
+	} else if fs.NArg() > 0 || where == "" {
+		fmt.Fprintln(stderr, "usage: ledenbrief verify DIR|ZIP|URL [--pubkey KEYFILE] [--json]")
+		return 2
+	}
+	var key ed25519.PublicKey
+	if *pubkey != "" {
+		k, err := manifest.ReadPublicKey(*pubkey)
+		if err != nil {
+			fmt.Fprintf(stderr, "ledenbrief verify: --pubkey: %v\n", err)
+			return 2
+		}
+		key = k
+	}
+	src, err := manifest.Open(where)
+	if err != nil {
+		fmt.Fprintf(stderr, "ledenbrief verify: %v\n", err)
+		return 1
+	}
+	defer src.Close()
+	rep, err := manifest.Verify(context.Background(), src, key)
+	if err != nil {
+		fmt.Fprintf(stderr, "ledenbrief verify: %s: %v\n", where, err)
+		return 1
+	}
+	if *asJSON {
+		out := struct {
+			OK        bool     `json:"ok"`
+			Version   string   `json:"version"`
+			Files     int      `json:"files"`
+			Missing   []string `json:"missing"`
+			Changed   []string `json:"changed"`
+			Extra     []string `json:"extra"`
+			Signature string   `json:"signature"`
+			Errors    []string `json:"errors"`
+		}{rep.OK(), rep.Manifest.Version, rep.Checked, rep.Missing, rep.Changed, rep.Extra, rep.Signature, rep.Errors}
+		data, _ := json.MarshalIndent(out, "", "  ")
+		os.Stdout.Write(append(data, '\n'))
+	}
+	for _, p := range rep.Changed {
+		fmt.Fprintf(stderr, "changed: %s\n", p)
+	}
+	for _, p := range rep.Missing {
+		fmt.Fprintf(stderr, "missing: %s\n", p)
+	}
+	for _, p := range rep.Extra {
+		fmt.Fprintf(stderr, "unexpected: %s (not in the manifest; left in place)\n", p)
+	}
+	for _, e := range rep.Errors {
+		fmt.Fprintf(stderr, "unreadable: %s\n", e)
+	}
+	switch rep.Signature {
+	case "invalid":
+		fmt.Fprintf(stderr, "signature: %s is not signed by the key in %s\n", manifest.SigName, *pubkey)
+	case "missing":
+		fmt.Fprintf(stderr, "signature: %s is missing\n", manifest.SigName)
+	}
+	if !rep.OK() {
+		fmt.Fprintf(stderr, "ledenbrief verify: %s differs from its manifest\n", where)
+		return 1
+	}
+	signed := "signature not checked (no --pubkey)"
+	if rep.Signature == "valid" {
+		signed = "signature valid"
+	}
+	fmt.Fprintf(stderr, "ledenbrief: %s is complete and unaltered: %d files as listed, %s; built by ledenbrief %s\n", where, rep.Checked, signed, rep.Manifest.Version)
+	return 0
+}

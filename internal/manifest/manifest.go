@@ -1,0 +1,132 @@
+// Package manifest describes a built site so that a copy of it can be
+// trusted: manifest.json lists every file with its size and SHA-256, the
+// letters with their numbers, editions and dates, and the version of
+// ledenbrief that built it; manifest.sig is an Ed25519 signature of
+// manifest.json. The package reads and writes keys, signs, and verifies a
+// copy of a site in a folder, a zip or at a URL. It does not build sites.
+package manifest
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"runtime/debug"
+	"slices"
+	"strings"
+)
+
+// Name and SigName are the manifest's and its signature's paths in a site.
+const (
+	Name    = "manifest.json"
+	SigName = "manifest.sig"
+)
+
+// Manifest is what manifest.json holds.
+type Manifest struct {
+	Generator string   `json:"generator"`
+	Version   string   `json:"version"`
+	Letters   []Letter `json:"letters"`
+	Files     []File   `json:"files"`
+}
+
+// Letter is one published letter.
+type Letter struct {
+	Number  string `json:"number"` // "Lbr. 21/082"
+	Path    string `json:"path"`   // its folder in the site, "21-082/"
+	Series  string `json:"series,omitempty"`
+	Edition int    `json:"edition,omitempty"` // 1 for the first of a series
+	Date    string `json:"date"`              // YYYY-MM-DD
+}
+
+// File is one file of a site.
+type File struct {
+	Path   string `json:"path"` // slash-separated, relative to the site root
+	Size   int64  `json:"size"`
+	SHA256 string `json:"sha256"` // lowercase hex
+}
+
+// Marshal returns the manifest as manifest.json holds it: files sorted by
+// path, letters by path, indented, ending in a newline. The same site
+// always gives the same bytes.
+func (m *Manifest) Marshal() ([]byte, error) {
+	c := *m
+	c.Files = slices.Clone(m.Files)
+	slices.SortFunc(c.Files, func(a, b File) int { return strings.Compare(a.Path, b.Path) })
+	c.Letters = slices.Clone(m.Letters)
+	slices.SortFunc(c.Letters, func(a, b Letter) int { return strings.Compare(a.Path, b.Path) })
+	if c.Letters == nil {
+		c.Letters = []Letter{}
+	}
+	if c.Files == nil {
+		c.Files = []File{}
+	}
+	data, err := json.MarshalIndent(c, "", " ")
+	if err != nil {
+		return nil, err
+	}
+	return append(data, '\n'), nil
+}
+
+// Parse reads manifest.json.
+func Parse(data []byte) (*Manifest, error) {
+	var m Manifest
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if err := dec.Decode(&m); err != nil {
+		return nil, fmt.Errorf("%s: %w", Name, err)
+	}
+	if m.Generator != "ledenbrief" {
+		return nil, fmt.Errorf("%s: not written by ledenbrief (generator %q)", Name, m.Generator)
+	}
+	for _, f := range m.Files {
+		if !validPath(f.Path) || len(f.SHA256) != 64 || f.Size < 0 {
+			return nil, fmt.Errorf("%s: bad entry %q", Name, f.Path)
+		}
+	}
+	return &m, nil
+}
+
+// validPath reports whether p is a clean relative slash path inside the
+// site: a manifest from elsewhere must not name files outside it.
+func validPath(p string) bool {
+	if p == "" || strings.HasPrefix(p, "/") || strings.Contains(p, "\\") {
+		return false
+	}
+	for _, part := range strings.Split(p, "/") {
+		if part == "" || part == "." || part == ".." {
+			return false
+		}
+	}
+	return true
+}
+
+// Version is the version of this ledenbrief: its module version, or the
+// commit it was built from (with "+dirty" for uncommitted changes), or
+// "devel".
+func Version() string {
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "devel"
+	}
+	if v := info.Main.Version; v != "" && v != "(devel)" {
+		return v
+	}
+	rev, dirty := "", false
+	for _, s := range info.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.modified":
+			dirty = s.Value == "true"
+		}
+	}
+	if rev == "" {
+		return "devel"
+	}
+	if len(rev) > 12 {
+		rev = rev[:12]
+	}
+	if dirty {
+		rev += "+dirty"
+	}
+	return rev
+}
