@@ -11,6 +11,7 @@
 //	ledenbrief search  [--content DIR] [--n N] [--json] QUERY
 //	ledenbrief keygen  NAME
 //	ledenbrief verify  DIR|ZIP|URL [--pubkey KEYFILE] [--json]
+//	ledenbrief mirror  SOURCE DIR [--pubkey KEYFILE] [--json]
 //
 // Content errors are printed to stderr as "file:line:col: message", all of
 // them at once. The exit status is 0 on success, 1 when the content has
@@ -54,6 +55,7 @@ func init() {
 		{"search", "[--content DIR] [--n N] [--json] QUERY", "search the letters with bleve from the terminal", runSearch},
 		{"keygen", "NAME", "write an Ed25519 key pair for signing sites: NAME (private) and NAME.pub", runKeygen},
 		{"verify", "DIR|ZIP|URL [--pubkey KEYFILE] [--json]", "check a copy of a site against its manifest and signature", runVerify},
+		{"mirror", "SOURCE DIR [--pubkey KEYFILE] [--json]", "make or update a verified copy of a site (URL, folder or zip), fetching only what changed", runMirror},
 		{"help", "", "show this help", func([]string, io.Writer) int { usage(os.Stdout); return 0 }},
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"os"
 
 	"ledenbrief/internal/manifest"
+	"ledenbrief/internal/mirror"
 )
 
 func runKeygen(args []string, stderr io.Writer) int {
@@ -118,5 +119,67 @@ func runVerify(args []string, stderr io.Writer) int {
 		signed = "signature valid"
 	}
 	fmt.Fprintf(stderr, "ledenbrief: %s is complete and unaltered: %d files as listed, %s; built by ledenbrief %s\n", where, rep.Checked, signed, rep.Manifest.Version)
+	return 0
+}
+
+func runMirror(args []string, stderr io.Writer) int {
+	fs := flag.NewFlagSet("mirror", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	pubkey := fs.String("pubkey", "", "public key `file` (NAME.pub from ledenbrief keygen); the manifest must be signed by it")
+	asJSON := fs.Bool("json", false, "print a summary as JSON on stdout")
+	// Flags may follow the arguments: ledenbrief mirror URL DIR --pubkey K.
+	var pos []string
+	for len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' && len(pos) < 2 {
+		pos, args = append(pos, args[0]), args[1:]
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	pos = append(pos, fs.Args()...)
+	if len(pos) != 2 {
+		fmt.Fprintln(stderr, "usage: ledenbrief mirror SOURCE DIR [--pubkey KEYFILE] [--json]")
+		return 2
+	}
+	var key ed25519.PublicKey
+	if *pubkey != "" {
+		k, err := manifest.ReadPublicKey(*pubkey)
+		if err != nil {
+			fmt.Fprintf(stderr, "ledenbrief mirror: --pubkey: %v\n", err)
+			return 2
+		}
+		key = k
+	}
+	src, err := manifest.Open(pos[0])
+	if err != nil {
+		fmt.Fprintf(stderr, "ledenbrief mirror: %v\n", err)
+		return 1
+	}
+	defer src.Close()
+	ctx, interrupted := onInterrupt()
+	res, err := mirror.Run(ctx, src, pos[1], mirror.Options{Key: key})
+	if *asJSON && res != nil {
+		data, _ := json.MarshalIndent(res, "", "  ")
+		os.Stdout.Write(append(data, '\n'))
+	}
+	if res != nil {
+		for _, p := range res.Problems {
+			fmt.Fprintf(stderr, "failed: %s\n", p)
+		}
+	}
+	if err != nil {
+		if code := interrupted(); code != 0 {
+			fmt.Fprintf(stderr, "ledenbrief mirror: interrupted; %s is unchanged\n", pos[1])
+			return code
+		}
+		fmt.Fprintf(stderr, "ledenbrief mirror: %v\n", err)
+		return 1
+	}
+	if res.Changed { // quiet when nothing changed, for cron
+		fmt.Fprintf(stderr, "ledenbrief: mirrored %s into %s: %d files fetched (%.1f KB), %d unchanged, %d removed; %d files, signature %s\n",
+			pos[0], pos[1], res.Fetched, float64(res.Bytes)/1024, res.Reused, res.Removed, res.Files, res.Signature)
+	}
 	return 0
 }

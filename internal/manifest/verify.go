@@ -83,6 +83,14 @@ func (s *Source) Close() error {
 	return nil
 }
 
+// Open opens one file of the site, by its slash path.
+func (s *Source) Open(ctx context.Context, name string) (io.ReadCloser, error) {
+	return s.get(ctx, name)
+}
+
+// Remote reports whether the source is a URL.
+func (s *Source) Remote() bool { return s.fsys == nil }
+
 // ReadFile reads one file of the site.
 func (s *Source) ReadFile(ctx context.Context, name string) ([]byte, error) {
 	r, err := s.get(ctx, name)

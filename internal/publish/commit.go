@@ -215,3 +215,29 @@ func copyFile(from, to string) error {
 	}
 	return out.Close()
 }
+
+// Replace puts the folder dir in place of target, both on the same file
+// system: with one atomic exchange where the system allows it (else the
+// old folder is moved aside first, a moment without one), then removes
+// the old folder. A target that does not exist yet is simply renamed to.
+func Replace(dir, target string) error {
+	if _, err := os.Lstat(target); errors.Is(err, fs.ErrNotExist) {
+		return os.Rename(dir, target)
+	}
+	err := exchange(dir, target)
+	if errors.Is(err, errNoExchange) {
+		old := dir + ".old"
+		if err := os.Rename(target, old); err != nil {
+			return err
+		}
+		if err := os.Rename(dir, target); err != nil {
+			_ = os.Rename(old, target)
+			return err
+		}
+		return os.RemoveAll(old)
+	}
+	if err != nil {
+		return err
+	}
+	return os.RemoveAll(dir) // now the old folder
+}
