@@ -87,6 +87,23 @@ type LetterMeta struct {
 	Series      string    // id of the series the letter belongs to
 	Summary     string    // one or two sentences for the home page and feed
 	Draft       bool      // a concept, built only on request
+	// Corrections are the changes made after publication, by date: small
+	// corrections that need no new edition.
+	Corrections []Correction
+}
+
+// Correction is one change to a published letter.
+type Correction struct {
+	Date        time.Time
+	Description string // one line: what changed
+}
+
+// Updated returns the date of the letter's last correction, or its date.
+func (m *LetterMeta) Updated() time.Time {
+	if n := len(m.Corrections); n > 0 {
+		return m.Corrections[n-1].Date
+	}
+	return m.Date
 }
 
 // Letter is one edition: the letter and its annex.
@@ -429,6 +446,7 @@ func (s *Site) LoadLetter(slug string, diags *diag.List) *Letter {
 		{name: "summary", set: text(&m.Summary)},
 		{name: "draft", set: boolean(&m.Draft)},
 		{name: "aliases", set: aliases(fm, &l.Aliases)},
+		{name: "corrections", set: corrections(fm, src, &m.Corrections, diags)},
 	}, diags)
 	l.Body = &Doc{Src: src, BodyOffset: body, Title: m.Subject}
 	if !checkAliases(src, slug, l.Aliases, slugRE.MatchString, "a letter folder like 21-082", diags) {
@@ -443,6 +461,12 @@ func (s *Site) LoadLetter(slug string, diags *diag.List) *Letter {
 		ok = false
 	} else {
 		m.Date = t
+	}
+	for i, c := range m.Corrections {
+		if !m.Date.IsZero() && c.Date.Before(m.Date) {
+			diags.Add(src, fm.valueOffset("corrections"), "correction %d is dated %s, before the letter (%s)", i+1, c.Date.Format(time.DateOnly), m.Date.Format(time.DateOnly))
+			ok = false
+		}
 	}
 	if m.Number != "" && !checkNumber(src, fm.valueOffset("number"), m.Number, slug, diags) {
 		ok = false

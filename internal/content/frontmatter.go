@@ -5,7 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
+	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/adrg/frontmatter"
@@ -179,6 +182,48 @@ func aliases(fm *frontMatter, dst *[]Alias) func(*yaml.Node) error {
 			}
 			*dst = append(*dst, Alias{ID: it.Value, Offset: fm.nodeOffset(it)})
 		}
+		return nil
+	}
+}
+
+// corrections returns a field setter for a letter's corrections: a list
+// of {date: YYYY-MM-DD, description: one line}, kept sorted by date.
+func corrections(fm *frontMatter, src *diag.Source, dst *[]Correction, diags *diag.List) func(*yaml.Node) error {
+	return func(n *yaml.Node) error {
+		const want = "expected a list of corrections, like [{date: 2022-01-10, description: Telefoonnummer verbeterd}]"
+		if n.Kind != yaml.SequenceNode {
+			return errors.New(want)
+		}
+		for _, it := range n.Content {
+			var c struct {
+				Date        string `yaml:"date"`
+				Description string `yaml:"description"`
+			}
+			if it.Kind != yaml.MappingNode || it.Decode(&c) != nil {
+				diags.Add(src, fm.nodeOffset(it), "%s", want)
+				continue
+			}
+			unknown := false
+			for i := 0; i < len(it.Content); i += 2 {
+				if k := it.Content[i]; k.Value != "date" && k.Value != "description" {
+					diags.Add(src, fm.nodeOffset(k), "unknown correction field %q (known: date, description)", k.Value)
+					unknown = true
+				}
+			}
+			if unknown {
+				continue
+			}
+			t, err := time.Parse(time.DateOnly, c.Date)
+			switch {
+			case err != nil:
+				diags.Add(src, fm.nodeOffset(it), "a correction's date must be written as YYYY-MM-DD, got %q", c.Date)
+			case strings.TrimSpace(c.Description) == "" || strings.Contains(c.Description, "\n"):
+				diags.Add(src, fm.nodeOffset(it), "a correction needs a description of one line")
+			default:
+				*dst = append(*dst, Correction{Date: t, Description: strings.TrimSpace(c.Description)})
+			}
+		}
+		slices.SortStableFunc(*dst, func(a, b Correction) int { return a.Date.Compare(b.Date) })
 		return nil
 	}
 }

@@ -49,18 +49,22 @@ func Feed(s *site.Site) []byte {
 	f.Updated = "2000-01-01T00:00:00Z"
 	letters := s.Published()
 	letters = letters[:min(len(letters), site.FeedEntries)]
-	if len(letters) > 0 {
-		f.Updated = atomTime(letters[0].Meta.Date)
-	}
+	var updated time.Time // the latest date of a letter or a correction
 	for _, l := range letters {
 		url := cfg.BaseURL + site.LetterPath(l.Slug)
 		f.Entries = append(f.Entries, atomEntry{
 			Title:   l.Meta.Number + ": " + l.Meta.Subject,
 			ID:      url,
 			Link:    atomLink{Href: url},
-			Updated: atomTime(l.Meta.Date),
+			Updated: atomTime(l.Meta.Updated()),
 			Summary: l.Meta.Summary,
 		})
+		if l.Meta.Updated().After(updated) {
+			updated = l.Meta.Updated()
+		}
+	}
+	if !updated.IsZero() {
+		f.Updated = atomTime(updated)
 	}
 	return encodeXML(f)
 }
@@ -95,7 +99,7 @@ func Sitemaps(s *site.Site) map[string][]byte {
 		add(a.Path(), "")
 	}
 	for _, l := range s.Published() {
-		d := l.Meta.Date.Format(time.DateOnly)
+		d := l.Meta.Updated().Format(time.DateOnly)
 		add(site.LetterPath(l.Slug), d)
 		if len(l.Sections) > 0 {
 			add(site.AnnexPath(l.Slug), d)
