@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 
 	"ledenbrief/internal/browsertest"
@@ -346,5 +348,48 @@ func TestExampleSeriesAccessibleAndValid(t *testing.T) {
 	cmd := exec.Command(java, "-jar", jar, "--errors-only", "--skip-non-html", "--also-check-css", out)
 	if msg, err := cmd.CombinedOutput(); err != nil || len(msg) > 0 {
 		t.Errorf("Nu HTML checker (%v):\n%s", err, msg)
+	}
+}
+
+// TestPrintReadsLikeThePaperLetter looks at the annex as printed: no
+// navigation or search, the table of contents kept, external links with
+// their address, headings kept with what follows.
+func TestPrintReadsLikeThePaperLetter(t *testing.T) {
+	ctx := browsertest.New(t)
+	out := builtReal(t)
+	printMedia := chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tg, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"})
+		return err
+	})
+	if err := chromedp.Do(ctx, chromedp.Navigate(fileURL(out, "21-082/bijlage/index.html")), printMedia); err != nil {
+		t.Fatal(err)
+	}
+	raw, err := chromedp.Run(ctx, chromedp.Evaluate[string](`JSON.stringify((() => {
+		const shown = sel => { const el = document.querySelector(sel); return !!el && getComputedStyle(el).display !== "none"; };
+		const ext = [...document.querySelectorAll(".annex-section a[href^='http']")][0];
+		return {
+			toc: shown("nav.toc"), search: shown("form[role=search]"), nav: shown("header.site nav"), permalink: shown(".permalink"),
+			url: ext ? getComputedStyle(ext, "::after").content : "",
+			h3: getComputedStyle(document.querySelector(".annex-section h3")).breakAfter,
+		};
+	})())`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got struct {
+		TOC, Search, Nav, Permalink bool
+		URL, H3                     string
+	}
+	if err := json.Unmarshal([]byte(raw), &got); err != nil {
+		t.Fatal(err)
+	}
+	if !got.TOC || got.Search || got.Nav || got.Permalink {
+		t.Errorf("printed: table of contents %t, search %t, navigation %t, permalinks %t", got.TOC, got.Search, got.Nav, got.Permalink)
+	}
+	if !strings.Contains(got.URL, "http") {
+		t.Errorf("an external link prints as %q, without its address", got.URL)
+	}
+	if got.H3 != "avoid" {
+		t.Errorf("a subsection heading may end a printed page (break-after: %s)", got.H3)
 	}
 }
