@@ -185,8 +185,10 @@ func (x *Index) Add(units []Unit) error {
 
 // indexInBackground hands a full batch to bleve on a goroutine of its
 // own, so that the callers of Add go on while bleve analyses it and
-// builds its segment. It waits while the previous batch is still being
-// indexed: at most two batches are held at a time.
+// builds its segment. Bleve indexes one batch at a time: a caller with the
+// next full batch waits here until the previous one is done, so memory
+// holds at most one batch being indexed, one filling, and one waiting per
+// caller.
 func (x *Index) indexInBackground(b *bleve.Batch) {
 	x.indexing <- struct{}{}
 	x.pending.Add(1)
