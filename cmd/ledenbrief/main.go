@@ -12,6 +12,7 @@
 //	ledenbrief keygen  NAME
 //	ledenbrief verify  DIR|ZIP|URL [--pubkey KEYFILE] [--json]
 //	ledenbrief mirror  SOURCE DIR [--pubkey KEYFILE] [--json]
+//	ledenbrief pdf     NUMBER [--content DIR] [--out FILE]
 //
 // Content errors are printed to stderr as "file:line:col: message", all of
 // them at once. The exit status is 0 on success, 1 when the content has
@@ -56,6 +57,7 @@ func init() {
 		{"keygen", "NAME", "write an Ed25519 key pair for signing sites: NAME (private) and NAME.pub", runKeygen},
 		{"verify", "DIR|ZIP|URL [--pubkey KEYFILE] [--json]", "check a copy of a site against its manifest and signature", runVerify},
 		{"mirror", "SOURCE DIR [--pubkey KEYFILE] [--json]", "make or update a verified copy of a site (URL, folder or zip), fetching only what changed", runMirror},
+		{"pdf", "NUMBER [--content DIR] [--out FILE]", "print a letter and its annex to one PDF with working links and bookmarks (needs Chromium)", runPDF},
 		{"help", "", "show this help", func([]string, io.Writer) int { usage(os.Stdout); return 0 }},
 	}
 }

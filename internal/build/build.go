@@ -88,6 +88,8 @@ type Result struct {
 	Files int        // files written, pages included
 	Bytes int64      // bytes written
 	Units int        // searchable units indexed
+	// BaseURL is the site's canonical address, ending in "/".
+	BaseURL string
 
 	// Index and Dict are the bleve index and its static form, with KeepIndex.
 	Index *search.Index
@@ -109,6 +111,7 @@ func Run(opts Options) (*Result, error) {
 		return res, err
 	}
 	s.CheckLock(diags)
+	res.BaseURL = s.Content.Config.BaseURL
 
 	theme := fs.FS(ledenbrief.Theme)
 	if opts.ThemeDir != "" {

@@ -1,0 +1,92 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+
+	"ledenbrief/internal/build"
+	"ledenbrief/internal/pdf"
+)
+
+// letterArg reads a letter's number as "21-082", "21/082" or "Lbr. 21/082".
+var letterArg = regexp.MustCompile(`^(?:Lbr\.?\s*)?(\d{2})[-/](\d{3})$`)
+
+func runPDF(args []string, stderr io.Writer) int {
+	fs := flag.NewFlagSet("pdf", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	content := fs.String("content", "content", "content `folder`")
+	out := fs.String("out", "", "PDF `file` to write (default: NUMBER.pdf, like 21-082.pdf)")
+	var number string
+	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
+		number, args = args[0], args[1:]
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	if number == "" && fs.NArg() == 1 {
+		number = fs.Arg(0)
+	} else if fs.NArg() > 0 || number == "" {
+		fmt.Fprintln(stderr, "usage: ledenbrief pdf NUMBER [--content DIR] [--out FILE]")
+		return 2
+	}
+	m := letterArg.FindStringSubmatch(strings.TrimSpace(number))
+	if m == nil {
+		fmt.Fprintf(stderr, "ledenbrief pdf: %q is not a letter number like 21-082 or Lbr. 21/082\n", number)
+		return 2
+	}
+	slug := m[1] + "-" + m[2]
+	if *out == "" {
+		*out = slug + ".pdf"
+	}
+	chromium := pdf.Chromium()
+	if chromium == "" {
+		fmt.Fprintln(stderr, "ledenbrief pdf: needs Chromium or Chrome to print: install it (Debian: apt-get install chromium) or name it in LEDENBRIEF_CHROMIUM")
+		return 1
+	}
+	tmp, err := os.MkdirTemp("", "ledenbrief-pdf-")
+	if err != nil {
+		fmt.Fprintf(stderr, "ledenbrief pdf: %v\n", err)
+		return 1
+	}
+	defer os.RemoveAll(tmp)
+	site := filepath.Join(tmp, "public")
+	ctx, interrupted := onInterrupt()
+	res, err := build.Run(build.Options{Content: *content, Out: site, ThemeDir: defaultThemeDir(*content), Context: ctx})
+	res.Diags.Print(stderr)
+	if err == nil && res.Diags.Len() > 0 {
+		err = res.Diags.Error()
+	}
+	if err != nil {
+		if code := interrupted(); code != 0 {
+			return code
+		}
+		fmt.Fprintf(stderr, "ledenbrief pdf: %v\n", err)
+		return 1
+	}
+	doc, err := pdf.Document(site, slug, res.BaseURL)
+	if err == nil {
+		err = os.WriteFile(filepath.Join(tmp, "document.html"), doc, 0o644)
+	}
+	var data []byte
+	if err == nil {
+		data, err = pdf.Print(ctx, chromium, filepath.Join(tmp, "document.html"))
+	}
+	if err == nil {
+		err = os.WriteFile(*out, data, 0o644)
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "ledenbrief pdf: %v\n", err)
+		return 1
+	}
+	fmt.Fprintf(stderr, "ledenbrief: wrote %s (%.1f KB)\n", *out, float64(len(data))/1024)
+	return 0
+}
