@@ -2,17 +2,30 @@
 GO ?= go
 FUZZTIME ?= 30s
 BIN := bin/ledenbrief
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo devel)
+COMMIT ?= $(shell git rev-parse HEAD 2>/dev/null)
+LDFLAGS := -X ledenbrief/internal/manifest.buildVersion=$(VERSION) -X ledenbrief/internal/manifest.buildCommit=$(COMMIT)
+PLATFORMS := linux/amd64 linux/arm64 darwin/amd64 darwin/arm64 windows/amd64 windows/arm64
 
-.PHONY: build test bench serve fuzz clean example
+.PHONY: build test bench serve fuzz clean example dist
 
 ## build: build the shipped letter into public/
 build:
-	$(GO) build -o $(BIN) ./cmd/ledenbrief
+	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/ledenbrief
 	$(BIN) build
+
+## dist: cross-compile ledenbrief (theme embedded) for Linux, macOS and Windows, amd64 and arm64, into dist/ with SHA256SUMS
+dist:
+	rm -rf dist && mkdir -p dist
+	for p in $(PLATFORMS); do \
+		os=$${p%/*}; arch=$${p#*/}; ext=; [ $$os = windows ] && ext=.exe; \
+		CGO_ENABLED=0 GOOS=$$os GOARCH=$$arch $(GO) build -trimpath -ldflags "-s -w $(LDFLAGS)" -o dist/ledenbrief-$(VERSION)-$$os-$$arch$$ext ./cmd/ledenbrief || exit 1; \
+	done
+	cd dist && sha256sum ledenbrief-* > SHA256SUMS
 
 ## example: build the fictional example series (editions, aliases, lock) into public-voorbeeld/
 example:
-	$(GO) build -o $(BIN) ./cmd/ledenbrief
+	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/ledenbrief
 	$(BIN) build --content testdata/voorbeeldreeks/content --out public-voorbeeld
 
 ## test: run every test (browser tests skip without Chromium unless CI=true)
@@ -34,4 +47,4 @@ fuzz:
 	$(GO) test -run='^$$' -fuzz=FuzzAPI -fuzztime=$(FUZZTIME) ./internal/search
 
 clean:
-	rm -rf bin public public-voorbeeld
+	rm -rf bin dist public public-voorbeeld

@@ -5,7 +5,7 @@
 // Usage:
 //
 //	ledenbrief build   [--content DIR] [--out DIR] [--base-url URL] [--theme DIR] [--drafts] [--clean] [--sign KEYFILE]
-//	ledenbrief check   [--content DIR] [--theme DIR] [--drafts]
+//	ledenbrief check   [--content DIR] [--theme DIR] [--drafts] [--format text|json]
 //	ledenbrief anchors lock|check [--content DIR]
 //	ledenbrief new     NUMBER --from NUMBER [--content DIR] [--date YYYY-MM-DD]
 //	ledenbrief search  [--content DIR] [--n N] [--json] QUERY
@@ -13,6 +13,7 @@
 //	ledenbrief verify  DIR|ZIP|URL [--pubkey KEYFILE] [--json]
 //	ledenbrief mirror  SOURCE DIR [--pubkey KEYFILE] [--json]
 //	ledenbrief pdf     NUMBER [--content DIR] [--out FILE]
+//	ledenbrief version
 //
 // Content errors are printed to stderr as "file:line:col: message", all of
 // them at once. The exit status is 0 on success, 1 when the content has
@@ -21,6 +22,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -28,6 +30,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime"
 	"runtime/debug"
 	"sync/atomic"
 	"syscall"
@@ -50,7 +53,7 @@ var commands []command
 func init() {
 	commands = []command{
 		{"build", "[--content DIR] [--out DIR] [--base-url URL] [--theme DIR] [--drafts] [--clean] [--sign KEYFILE]", "build the site into the output folder", runBuild},
-		{"check", "[--content DIR] [--theme DIR] [--drafts]", "validate the content and templates, write nothing", runCheck},
+		{"check", "[--content DIR] [--theme DIR] [--drafts] [--format text|json]", "validate the content and templates, write nothing", runCheck},
 		{"anchors", "lock|check [--content DIR]", "add the published anchors to content/anchors.lock, or list locked anchors that are gone", runAnchors},
 		{"new", "NUMBER --from NUMBER [--content DIR] [--date YYYY-MM-DD]", "start the next edition of a letter, as a draft", runNew},
 		{"search", "[--content DIR] [--n N] [--json] QUERY", "search the letters with bleve from the terminal", runSearch},
@@ -58,6 +61,7 @@ func init() {
 		{"verify", "DIR|ZIP|URL [--pubkey KEYFILE] [--json]", "check a copy of a site against its manifest and signature", runVerify},
 		{"mirror", "SOURCE DIR [--pubkey KEYFILE] [--json]", "make or update a verified copy of a site (URL, folder or zip), fetching only what changed", runMirror},
 		{"pdf", "NUMBER [--content DIR] [--out FILE]", "print a letter and its annex to one PDF with working links and bookmarks (needs Chromium)", runPDF},
+		{"version", "", "print the version and the commit ledenbrief was built from", runVersion},
 		{"help", "", "show this help", func([]string, io.Writer) int { usage(os.Stdout); return 0 }},
 	}
 }
@@ -102,8 +106,9 @@ func usage(w io.Writer) {
 
 // buildFlags are the flags shared by build and check.
 type buildFlags struct {
-	opts build.Options
-	sign string // private key file to sign manifest.json with
+	opts   build.Options
+	sign   string // private key file to sign manifest.json with
+	format string // how check reports: text or json
 }
 
 func newFlagSet(name string, stderr io.Writer, bf *buildFlags, writes bool) *flag.FlagSet {
@@ -112,6 +117,9 @@ func newFlagSet(name string, stderr io.Writer, bf *buildFlags, writes bool) *fla
 	fs.StringVar(&bf.opts.Content, "content", "content", "content `folder`")
 	fs.BoolVar(&bf.opts.Drafts, "drafts", false, "also build letters marked draft: true, each page marked as a concept")
 	fs.StringVar(&bf.opts.ThemeDir, "theme", "", "`folder` with templates/ and assets/ that override the built-in theme (default: the content folder's parent, when it has them)")
+	if !writes {
+		fs.StringVar(&bf.format, "format", "text", "report `format`: text (file:line:col: message on stderr) or json (an array of {file, line, col, severity, message} on stdout)")
+	}
 	if writes {
 		fs.StringVar(&bf.opts.Out, "out", "public", "output `folder`; replaced only when the build succeeds")
 		fs.BoolVar(&bf.opts.Clean, "clean", false, "replace everything in the output folder, also files ledenbrief did not write (kept by default)")
@@ -143,6 +151,10 @@ func runPipeline(name string, args []string, stderr io.Writer, check bool) int {
 		return 2
 	}
 	bf.opts.Check = check
+	if bf.format != "" && bf.format != "text" && bf.format != "json" {
+		fmt.Fprintf(stderr, "ledenbrief %s: --format must be text or json, got %q\n", name, bf.format)
+		return 2
+	}
 	if bf.opts.BaseURL != "" {
 		if err := build.CheckBaseURL(bf.opts.BaseURL); err != nil {
 			fmt.Fprintf(stderr, "ledenbrief %s: --base-url: %v\n", name, err)
@@ -164,6 +176,20 @@ func runPipeline(name string, args []string, stderr io.Writer, check bool) int {
 	ctx, interrupted := onInterrupt()
 	bf.opts.Context = ctx
 	res, err := build.Run(bf.opts)
+	if bf.format == "json" {
+		enc := json.NewEncoder(os.Stdout)
+		enc.SetEscapeHTML(false) // messages quote HTML as written: "<b>"
+		enc.SetIndent("", "  ")
+		enc.Encode(res.Diags.Records())
+		if err != nil {
+			fmt.Fprintf(stderr, "ledenbrief: %v\n", err)
+			return 1
+		}
+		if res.Diags.Len() > 0 {
+			return 1
+		}
+		return 0
+	}
 	res.Diags.Print(stderr)
 	if code := interrupted(); code != 0 && errors.Is(err, context.Canceled) {
 		fmt.Fprintf(stderr, "ledenbrief: interrupted; nothing was written, %s is unchanged\n", bf.opts.Out)
@@ -223,4 +249,17 @@ func defaultThemeDir(contentDir string) string {
 		}
 	}
 	return ""
+}
+
+func runVersion(args []string, stderr io.Writer) int {
+	if len(args) > 0 {
+		fmt.Fprintln(stderr, "usage: ledenbrief version")
+		return 2
+	}
+	commit := manifest.Commit()
+	if commit == "" {
+		commit = "unknown"
+	}
+	fmt.Printf("ledenbrief %s (commit %s, %s, %s/%s)\n", manifest.Version(), commit, runtime.Version(), runtime.GOOS, runtime.GOARCH)
+	return 0
 }

@@ -124,6 +124,31 @@ func (l *List) Print(w io.Writer) {
 	}
 }
 
+// Record is a diagnostic as editor integrations read it: ledenbrief
+// check --format json prints an array of them. File is empty, and Line
+// and Col are 0, for a problem without a file.
+type Record struct {
+	File     string `json:"file"`
+	Line     int    `json:"line"`
+	Col      int    `json:"col"`
+	Severity string `json:"severity"` // always "error": every problem stops a build
+	Message  string `json:"message"`
+}
+
+// Records returns every diagnostic, in sorted order, as a Record.
+func (l *List) Records() []Record {
+	out := []Record{}
+	for _, d := range l.Sorted() {
+		r := Record{Severity: "error", Message: d.Msg}
+		if d.Src != nil {
+			r.File = d.Src.Path
+			r.Line, r.Col = d.Src.Position(d.Offset)
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
 // Error summarises the list as an error, or returns nil when it is empty.
 func (l *List) Error() error {
 	n := l.Len()

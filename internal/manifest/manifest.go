@@ -99,34 +99,50 @@ func validPath(p string) bool {
 	return true
 }
 
-// Version is the version of this ledenbrief: its module version, or the
-// commit it was built from (with "+dirty" for uncommitted changes), or
-// "devel".
+// buildVersion and buildCommit are set by make (go build -ldflags "-X
+// ledenbrief/internal/manifest.buildVersion=… -X …buildCommit=…").
+var buildVersion, buildCommit string
+
+// Version is the version of this ledenbrief: as make set it (git describe),
+// else its module version, else the commit it was built from (with
+// "+dirty" for uncommitted changes), else "devel".
 func Version() string {
+	if buildVersion != "" {
+		return buildVersion
+	}
+	if info, ok := debug.ReadBuildInfo(); ok && info.Main.Version != "" && info.Main.Version != "(devel)" {
+		return info.Main.Version
+	}
+	if c := Commit(); c != "" {
+		return c[:min(12, len(c))] + dirtySuffix()
+	}
+	return "devel"
+}
+
+// Commit is the commit this ledenbrief was built from, or "" when unknown.
+func Commit() string {
+	if buildCommit != "" {
+		return buildCommit
+	}
+	return vcsSetting("vcs.revision")
+}
+
+func dirtySuffix() string {
+	if buildCommit == "" && vcsSetting("vcs.modified") == "true" {
+		return "+dirty"
+	}
+	return ""
+}
+
+func vcsSetting(key string) string {
 	info, ok := debug.ReadBuildInfo()
 	if !ok {
-		return "devel"
+		return ""
 	}
-	if v := info.Main.Version; v != "" && v != "(devel)" {
-		return v
-	}
-	rev, dirty := "", false
 	for _, s := range info.Settings {
-		switch s.Key {
-		case "vcs.revision":
-			rev = s.Value
-		case "vcs.modified":
-			dirty = s.Value == "true"
+		if s.Key == key {
+			return s.Value
 		}
 	}
-	if rev == "" {
-		return "devel"
-	}
-	if len(rev) > 12 {
-		rev = rev[:12]
-	}
-	if dirty {
-		rev += "+dirty"
-	}
-	return rev
+	return ""
 }
