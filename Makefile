@@ -28,6 +28,11 @@ example:
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/ledenbrief
 	$(BIN) build --content testdata/voorbeeldreeks/content --out public-voorbeeld
 
+## serve: preview the shipped letter on http://127.0.0.1:1313/, rebuilt and reloaded on every save
+serve:
+	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/ledenbrief
+	$(BIN) serve
+
 ## test: run every test (browser tests skip without Chromium unless CI=true)
 test:
 	$(GO) vet ./...

@@ -6,6 +6,7 @@
 //
 //	ledenbrief build   [--content DIR] [--out DIR] [--base-url URL] [--theme DIR] [--drafts] [--clean] [--sign KEYFILE]
 //	ledenbrief check   [--content DIR] [--theme DIR] [--drafts] [--format text|json]
+//	ledenbrief serve   [--content DIR] [--addr HOST:PORT] [--out DIR] [--theme DIR] [--drafts]
 //	ledenbrief anchors lock|check [--content DIR]
 //	ledenbrief new     NUMBER --from NUMBER [--content DIR] [--date YYYY-MM-DD]
 //	ledenbrief search  [--content DIR] [--n N] [--json] QUERY
@@ -54,6 +55,7 @@ func init() {
 	commands = []command{
 		{"build", "[--content DIR] [--out DIR] [--base-url URL] [--theme DIR] [--drafts] [--clean] [--sign KEYFILE]", "build the site into the output folder", runBuild},
 		{"check", "[--content DIR] [--theme DIR] [--drafts] [--format text|json]", "validate the content and templates, write nothing", runCheck},
+		{"serve", "[--content DIR] [--addr HOST:PORT] [--out DIR] [--theme DIR] [--drafts]", "preview the site on 127.0.0.1:1313, rebuilding and reloading on every save", runServe},
 		{"anchors", "lock|check [--content DIR]", "add the published anchors to content/anchors.lock, or list locked anchors that are gone", runAnchors},
 		{"new", "NUMBER --from NUMBER [--content DIR] [--date YYYY-MM-DD]", "start the next edition of a letter, as a draft", runNew},
 		{"search", "[--content DIR] [--n N] [--json] QUERY", "search the letters with bleve from the terminal", runSearch},
@@ -117,7 +119,7 @@ func newFlagSet(name string, stderr io.Writer, bf *buildFlags, writes bool) *fla
 	fs.StringVar(&bf.opts.Content, "content", "content", "content `folder`")
 	fs.BoolVar(&bf.opts.Drafts, "drafts", false, "also build letters marked draft: true, each page marked as a concept")
 	fs.StringVar(&bf.opts.ThemeDir, "theme", "", "`folder` with templates/ and assets/ that override the built-in theme (default: the content folder's parent, when it has them)")
-	if !writes {
+	if name == "check" {
 		fs.StringVar(&bf.format, "format", "text", "report `format`: text (file:line:col: message on stderr) or json (an array of {file, line, col, severity, message} on stdout)")
 	}
 	if writes {

@@ -50,6 +50,19 @@ func (s *Source) Position(off int) (line, col int) {
 	return i + 1, 1 + utf8.RuneCount(s.Text[s.lines[i]:off])
 }
 
+// Line returns the text of 1-based line n, without its line ending.
+func (s *Source) Line(n int) string {
+	s.Position(0) // makes the index of line starts
+	if n < 1 || n > len(s.lines) {
+		return ""
+	}
+	end := len(s.Text)
+	if n < len(s.lines) {
+		end = s.lines[n] - 1
+	}
+	return strings.TrimRight(string(s.Text[s.lines[n-1]:end]), "\r\n")
+}
+
 // Diagnostic is one problem in user content.
 type Diagnostic struct {
 	Src    *Source // nil when the problem has no file (for example a missing folder)
@@ -133,6 +146,7 @@ type Record struct {
 	Col      int    `json:"col"`
 	Severity string `json:"severity"` // always "error": every problem stops a build
 	Message  string `json:"message"`
+	Source   string `json:"source,omitempty"` // the line the problem is on
 }
 
 // Records returns every diagnostic, in sorted order, as a Record.
@@ -143,6 +157,7 @@ func (l *List) Records() []Record {
 		if d.Src != nil {
 			r.File = d.Src.Path
 			r.Line, r.Col = d.Src.Position(d.Offset)
+			r.Source = d.Src.Line(r.Line)
 		}
 		out = append(out, r)
 	}

@@ -1,0 +1,78 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"path/filepath"
+
+	"ledenbrief/internal/serve"
+)
+
+func runServe(args []string, stderr io.Writer) int {
+	var bf buildFlags
+	fs := newFlagSet("serve", stderr, &bf, false)
+	addr := fs.String("addr", "127.0.0.1:1313", "`address` to listen on; anything but loopback makes the preview reachable by others")
+	out := fs.String("out", "", "output `folder` to build into (default: a temporary folder, removed at the end)")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "ledenbrief serve: unexpected argument %q\n", fs.Arg(0))
+		return 2
+	}
+	if bf.opts.ThemeDir == "" {
+		bf.opts.ThemeDir = defaultThemeDir(bf.opts.Content)
+	}
+	host, _, err := net.SplitHostPort(*addr)
+	if err != nil {
+		fmt.Fprintf(stderr, "ledenbrief serve: --addr: %v\n", err)
+		return 2
+	}
+	if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
+		fmt.Fprintf(stderr, "ledenbrief serve: warning: listening on %s, not only on this computer: others on the network can see the preview\n", *addr)
+	}
+	bf.opts.Out = *out
+	if bf.opts.Out == "" {
+		tmp, err := os.MkdirTemp("", "ledenbrief-serve-")
+		if err != nil {
+			fmt.Fprintf(stderr, "ledenbrief serve: %v\n", err)
+			return 1
+		}
+		defer os.RemoveAll(tmp)
+		bf.opts.Out = filepath.Join(tmp, "public")
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		fmt.Fprintf(stderr, "ledenbrief serve: %v\n", err)
+		return 1
+	}
+	ctx, interrupted := onInterrupt()
+	s := serve.New(bf.opts, func(format string, args ...any) { fmt.Fprintf(stderr, format+"\n", args...) })
+	defer s.Close()
+	s.Rebuild(ctx)
+	dirs := []string{bf.opts.Content}
+	if bf.opts.ThemeDir != "" {
+		dirs = append(dirs, filepath.Join(bf.opts.ThemeDir, "templates"), filepath.Join(bf.opts.ThemeDir, "assets"))
+	}
+	go func() {
+		if err := s.Watch(ctx, dirs...); err != nil {
+			fmt.Fprintf(stderr, "ledenbrief serve: watching %v: %v\n", dirs, err)
+		}
+	}()
+	fmt.Fprintf(stderr, "ledenbrief: serving the preview on http://%s/ — it rebuilds on every save; Ctrl-C stops\n", ln.Addr())
+	if err := s.Serve(ctx, ln); err != nil {
+		fmt.Fprintf(stderr, "ledenbrief serve: %v\n", err)
+		return 1
+	}
+	if code := interrupted(); code != 0 {
+		fmt.Fprintln(stderr, "ledenbrief: preview stopped")
+	}
+	return 0
+}

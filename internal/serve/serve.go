@@ -1,0 +1,351 @@
+// Package serve is the editor's preview: it builds the site, serves the
+// output on a loopback address, watches the content and theme folders,
+// rebuilds on every save and tells open pages to reload (Server-Sent
+// Events), and shows the content's errors over the last good pages. It
+// also answers /api/search from the current bleve index. The reload
+// script and the error overlay are added to pages as it serves them; a
+// built site never contains them.
+package serve
+
+import (
+	"bytes"
+	"context"
+	"embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"log"
+	"mime"
+	"net"
+	"net/http"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/fsnotify/fsnotify"
+
+	"ledenbrief/internal/build"
+	"ledenbrief/internal/diag"
+	"ledenbrief/internal/search"
+)
+
+//go:embed live
+var liveFiles embed.FS
+
+// Prefix is the path under which the server's own files are served.
+const Prefix = "/__ledenbrief/"
+
+// Server builds a site and serves it, rebuilding on change.
+type Server struct {
+	opts build.Options // Out is where the site is built
+	logf func(format string, args ...any)
+
+	build sync.Mutex // one build at a time
+
+	mu      sync.RWMutex
+	errors  []diag.Record
+	api     http.Handler // /api/search of the last good build
+	index   *search.Index
+	clients map[chan string]struct{}
+}
+
+// New returns a server for opts (opts.Out is where it builds; Check and
+// KeepIndex are set by the server). logf reports builds and errors.
+func New(opts build.Options, logf func(format string, args ...any)) *Server {
+	opts.Check, opts.KeepIndex = false, true
+	return &Server{opts: opts, logf: logf, clients: map[chan string]struct{}{}}
+}
+
+// Rebuild builds the site and tells the pages: "reload" after a good
+// build, "errors" when the content has errors (the last good output stays
+// served).
+func (s *Server) Rebuild(ctx context.Context) {
+	s.build.Lock()
+	defer s.build.Unlock()
+	start := time.Now()
+	opts := s.opts
+	opts.Context = ctx
+	res, err := build.Run(opts)
+	if err != nil {
+		if ctx.Err() == nil {
+			s.logf("ledenbrief serve: build failed: %v", err)
+		}
+		return
+	}
+	records := res.Diags.Records()
+	s.mu.Lock()
+	s.errors = records
+	if len(records) == 0 {
+		old := s.index
+		s.index = res.Index
+		s.api = search.Handler(res.Index, res.Dict, res.BaseURL)
+		if old != nil {
+			defer old.Close()
+		}
+	} else if res.Index != nil {
+		defer res.Index.Close()
+	}
+	s.mu.Unlock()
+	if len(records) > 0 {
+		var b bytes.Buffer
+		res.Diags.Print(&b)
+		s.logf("%sledenbrief serve: %v; the last good build is still served", b.String(), res.Diags.Error())
+		s.broadcast("errors")
+		return
+	}
+	s.logf("ledenbrief serve: built %d pages in %v", res.Pages, time.Since(start).Round(time.Millisecond))
+	s.broadcast("reload")
+}
+
+func (s *Server) broadcast(event string) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	for c := range s.clients {
+		select {
+		case c <- event:
+		default: // a slow client misses an event, not the server
+		}
+	}
+}
+
+// Close releases the bleve index.
+func (s *Server) Close() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.index != nil {
+		s.index.Close()
+		s.index = nil
+	}
+}
+
+// Handler serves the site, the events, the errors and the search API.
+func (s *Server) Handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET "+Prefix+"events", s.events)
+	mux.HandleFunc("GET "+Prefix+"errors", func(w http.ResponseWriter, r *http.Request) {
+		s.mu.RLock()
+		records := s.errors
+		s.mu.RUnlock()
+		w.Header().Set("Content-Type", "application/json; charset=utf-8")
+		w.Header().Set("Cache-Control", "no-store")
+		if records == nil {
+			records = []diag.Record{}
+		}
+		json.NewEncoder(w).Encode(records)
+	})
+	mux.Handle("GET "+Prefix+"live/", http.StripPrefix(Prefix, http.FileServerFS(liveFiles)))
+	mux.HandleFunc("GET /api/search", func(w http.ResponseWriter, r *http.Request) {
+		s.mu.RLock()
+		api := s.api
+		s.mu.RUnlock()
+		if api == nil {
+			http.Error(w, "the site is not built yet", http.StatusServiceUnavailable)
+			return
+		}
+		api.ServeHTTP(w, r)
+	})
+	mux.HandleFunc("GET /", s.file)
+	return headers(mux)
+}
+
+// headers adds the security headers every answer carries.
+func headers(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hd := w.Header()
+		hd.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'; form-action 'self'")
+		hd.Set("X-Content-Type-Options", "nosniff")
+		hd.Set("Referrer-Policy", "same-origin")
+		h.ServeHTTP(w, r)
+	})
+}
+
+// events streams "reload" and "errors" to a page.
+func (s *Server) events(w http.ResponseWriter, r *http.Request) {
+	flusher, ok := w.(http.Flusher)
+	if !ok {
+		http.Error(w, "streaming unsupported", http.StatusInternalServerError)
+		return
+	}
+	c := make(chan string, 4)
+	s.mu.Lock()
+	s.clients[c] = struct{}{}
+	s.mu.Unlock()
+	defer func() {
+		s.mu.Lock()
+		delete(s.clients, c)
+		s.mu.Unlock()
+	}()
+	w.Header().Set("Content-Type", "text/event-stream")
+	w.Header().Set("Cache-Control", "no-store")
+	fmt.Fprint(w, ": ledenbrief serve\n\n")
+	flusher.Flush()
+	for {
+		select {
+		case <-r.Context().Done():
+			return
+		case ev := <-c:
+			fmt.Fprintf(w, "event: %s\ndata: %s\n\n", ev, ev)
+			flusher.Flush()
+		}
+	}
+}
+
+// file serves a file of the output folder. Paths are cleaned, may not
+// leave the folder (also not through a symbolic link), folders are served
+// by their index.html only, never listed.
+func (s *Server) file(w http.ResponseWriter, r *http.Request) {
+	name := path.Clean("/" + r.URL.Path)
+	if strings.Contains(r.URL.Path, "..") || strings.ContainsRune(name, 0) {
+		s.notFound(w, r)
+		return
+	}
+	root, err := os.OpenRoot(s.opts.Out)
+	if err != nil {
+		http.Error(w, "the site is not built yet", http.StatusServiceUnavailable)
+		return
+	}
+	defer root.Close()
+	rel := strings.TrimPrefix(name, "/")
+	if rel == "" {
+		rel = "."
+	}
+	info, err := root.Stat(rel)
+	if err == nil && info.IsDir() {
+		if !strings.HasSuffix(r.URL.Path, "/") {
+			http.Redirect(w, r, r.URL.Path+"/", http.StatusMovedPermanently)
+			return
+		}
+		rel = path.Join(rel, "index.html")
+	}
+	data, err := fs.ReadFile(root.FS(), rel)
+	if err != nil {
+		s.notFound(w, r)
+		return
+	}
+	ctype := mime.TypeByExtension(path.Ext(rel))
+	if ctype == "" {
+		ctype = "application/octet-stream"
+	}
+	w.Header().Set("Content-Type", ctype)
+	w.Header().Set("Cache-Control", "no-cache")
+	if strings.HasPrefix(ctype, "text/html") {
+		data = withLive(data)
+	}
+	w.Write(data)
+}
+
+// notFound answers 404 with the site's 404.html when it has one.
+func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
+	data, err := os.ReadFile(filepath.Join(s.opts.Out, "404.html"))
+	if err != nil {
+		http.NotFound(w, r)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(http.StatusNotFound)
+	w.Write(withLive(data))
+}
+
+// withLive adds the reload script and the overlay's style sheet to a page.
+func withLive(page []byte) []byte {
+	tags := []byte(`<link rel="stylesheet" href="` + Prefix + `live/live.css"><script src="` + Prefix + `live/live.js" defer></script>`)
+	if i := bytes.LastIndex(page, []byte("</head>")); i >= 0 {
+		return append(page[:i:i], append(tags, page[i:]...)...)
+	}
+	return append(page, tags...)
+}
+
+// Watch rebuilds whenever a file under one of dirs changes (created,
+// written, removed or renamed, in new folders too), a short moment after
+// the last change of a burst, until ctx is done.
+func (s *Server) Watch(ctx context.Context, dirs ...string) error {
+	w, err := fsnotify.NewWatcher()
+	if err != nil {
+		return err
+	}
+	defer w.Close()
+	for _, d := range dirs {
+		if err := addTree(w, d); err != nil {
+			return err
+		}
+	}
+	var timer *time.Timer
+	fire := make(chan struct{}, 1)
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case ev, ok := <-w.Events:
+			if !ok {
+				return nil
+			}
+			if ev.Has(fsnotify.Create) {
+				if info, err := os.Lstat(ev.Name); err == nil && info.IsDir() {
+					addTree(w, ev.Name)
+				}
+			}
+			if timer != nil {
+				timer.Stop()
+			}
+			timer = time.AfterFunc(100*time.Millisecond, func() {
+				select {
+				case fire <- struct{}{}:
+				default:
+				}
+			})
+		case err, ok := <-w.Errors:
+			if !ok {
+				return nil
+			}
+			s.logf("ledenbrief serve: watching: %v", err)
+		case <-fire:
+			s.Rebuild(ctx)
+		}
+	}
+}
+
+// addTree watches dir and every folder under it.
+func addTree(w *fsnotify.Watcher, dir string) error {
+	return filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				return nil
+			}
+			return err
+		}
+		if d.IsDir() {
+			return w.Add(p)
+		}
+		return nil
+	})
+}
+
+// Serve serves on ln until ctx is done, then shuts down cleanly.
+func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	srv := &http.Server{
+		// Requests end with ctx, so that open event streams let Shutdown finish.
+		BaseContext:       func(net.Listener) context.Context { return ctx },
+		Handler:           s.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          log.New(io.Discard, "", 0),
+	}
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ln) }()
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+	}
+	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	srv.Shutdown(shutdown)
+	return nil
+}
