@@ -19,6 +19,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 	"time"
 
@@ -119,6 +120,7 @@ func Run(ctx context.Context, src *manifest.Source, dir string, opts Options) (*
 	}
 	close(work)
 	wg.Wait()
+	slices.Sort(res.Problems)
 	if len(res.Problems) > 0 {
 		return res, fmt.Errorf("%d of %d files could not be fetched or did not match the manifest; the copy in %s was not changed (the files that did arrive are kept for the next run)", len(res.Problems), len(m.Files), dir)
 	}
