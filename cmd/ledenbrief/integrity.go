@@ -41,31 +41,15 @@ func runVerify(args []string, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	pubkey := fs.String("pubkey", "", "public key `file` (NAME.pub from ledenbrief keygen); the signature must be valid for it")
 	asJSON := fs.Bool("json", false, "print the report as JSON on stdout")
-	// Flags may follow the copy's location: ledenbrief verify DIR --pubkey K.
-	var where string
-	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
-		where, args = args[0], args[1:]
+	pos, code := parseArgs(fs, args, 1, "ledenbrief verify DIR|ZIP|URL [--pubkey KEYFILE] [--json]", stderr)
+	if pos == nil {
+		return code
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
+	where := pos[0]
+	key, err := publicKey(*pubkey)
+	if err != nil {
+		fmt.Fprintf(stderr, "ledenbrief verify: --pubkey: %v\n", err)
 		return 2
-	}
-	if where == "" && fs.NArg() == 1 {
-		where = fs.Arg(0)
-	} else if fs.NArg() > 0 || where == "" {
-		fmt.Fprintln(stderr, "usage: ledenbrief verify DIR|ZIP|URL [--pubkey KEYFILE] [--json]")
-		return 2
-	}
-	var key ed25519.PublicKey
-	if *pubkey != "" {
-		k, err := manifest.ReadPublicKey(*pubkey)
-		if err != nil {
-			fmt.Fprintf(stderr, "ledenbrief verify: --pubkey: %v\n", err)
-			return 2
-		}
-		key = k
 	}
 	src, err := manifest.Open(where)
 	if err != nil {
@@ -127,30 +111,14 @@ func runMirror(args []string, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	pubkey := fs.String("pubkey", "", "public key `file` (NAME.pub from ledenbrief keygen); the manifest must be signed by it")
 	asJSON := fs.Bool("json", false, "print a summary as JSON on stdout")
-	// Flags may follow the arguments: ledenbrief mirror URL DIR --pubkey K.
-	var pos []string
-	for len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' && len(pos) < 2 {
-		pos, args = append(pos, args[0]), args[1:]
+	pos, code := parseArgs(fs, args, 2, "ledenbrief mirror SOURCE DIR [--pubkey KEYFILE] [--json]", stderr)
+	if pos == nil {
+		return code
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
+	key, err := publicKey(*pubkey)
+	if err != nil {
+		fmt.Fprintf(stderr, "ledenbrief mirror: --pubkey: %v\n", err)
 		return 2
-	}
-	pos = append(pos, fs.Args()...)
-	if len(pos) != 2 {
-		fmt.Fprintln(stderr, "usage: ledenbrief mirror SOURCE DIR [--pubkey KEYFILE] [--json]")
-		return 2
-	}
-	var key ed25519.PublicKey
-	if *pubkey != "" {
-		k, err := manifest.ReadPublicKey(*pubkey)
-		if err != nil {
-			fmt.Fprintf(stderr, "ledenbrief mirror: --pubkey: %v\n", err)
-			return 2
-		}
-		key = k
 	}
 	src, err := manifest.Open(pos[0])
 	if err != nil {
@@ -182,4 +150,35 @@ func runMirror(args []string, stderr io.Writer) int {
 			pos[0], pos[1], res.Fetched, float64(res.Bytes)/1024, res.Reused, res.Removed, res.Files, res.Signature)
 	}
 	return 0
+}
+
+// parseArgs parses a command's flags, which may come before or after its
+// n arguments (ledenbrief verify DIR --pubkey K), and returns the
+// arguments; nil and the exit status when the command ends here (0 for
+// -h, 2 for a usage error, with usage printed).
+func parseArgs(fs *flag.FlagSet, args []string, n int, usage string, stderr io.Writer) ([]string, int) {
+	var pos []string
+	for len(args) > 0 && args[0] != "" && args[0][0] != '-' && len(pos) < n {
+		pos, args = append(pos, args[0]), args[1:]
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil, 0
+		}
+		return nil, 2
+	}
+	pos = append(pos, fs.Args()...)
+	if len(pos) != n {
+		fmt.Fprintln(stderr, "usage: "+usage)
+		return nil, 2
+	}
+	return pos, 0
+}
+
+// publicKey reads the key file of a --pubkey flag; none when not given.
+func publicKey(file string) (ed25519.PublicKey, error) {
+	if file == "" {
+		return nil, nil
+	}
+	return manifest.ReadPublicKey(file)
 }

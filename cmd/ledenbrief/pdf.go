@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -22,22 +21,11 @@ func runPDF(args []string, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	content := fs.String("content", "content", "content `folder`")
 	out := fs.String("out", "", "PDF `file` to write (default: NUMBER.pdf, like 21-082.pdf)")
-	var number string
-	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
-		number, args = args[0], args[1:]
+	pos, code := parseArgs(fs, args, 1, "ledenbrief pdf NUMBER [--content DIR] [--out FILE]", stderr)
+	if pos == nil {
+		return code
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
-	}
-	if number == "" && fs.NArg() == 1 {
-		number = fs.Arg(0)
-	} else if fs.NArg() > 0 || number == "" {
-		fmt.Fprintln(stderr, "usage: ledenbrief pdf NUMBER [--content DIR] [--out FILE]")
-		return 2
-	}
+	number := pos[0]
 	m := letterArg.FindStringSubmatch(strings.TrimSpace(number))
 	if m == nil {
 		fmt.Fprintf(stderr, "ledenbrief pdf: %q is not a letter number like 21-082 or Lbr. 21/082\n", number)

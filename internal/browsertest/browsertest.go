@@ -11,7 +11,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -19,17 +18,12 @@ import (
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
+
+	"ledenbrief/internal/pdf"
 )
 
-// Chromium returns the path of the Chromium binary, or "" when none is installed.
-func Chromium() string {
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	return ""
-}
+// Chromium returns the path of the Chromium binary (see pdf.Chromium), or "" when none is installed.
+func Chromium() string { return pdf.Chromium() }
 
 // Require skips the test when what (a tool a test needs, found at path)
 // is missing, or fails it when CI=true.

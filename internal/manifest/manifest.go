@@ -8,8 +8,11 @@ package manifest
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"io"
 	"runtime/debug"
 	"slices"
 	"strings"
@@ -43,6 +46,17 @@ type File struct {
 	Path   string `json:"path"` // slash-separated, relative to the site root
 	Size   int64  `json:"size"`
 	SHA256 string `json:"sha256"` // lowercase hex
+}
+
+// Matches reads r to the end and reports whether it holds the file f
+// lists: the same size and SHA-256.
+func (f File) Matches(r io.Reader) (bool, error) {
+	h := sha256.New()
+	n, err := io.Copy(h, r)
+	if err != nil {
+		return false, err
+	}
+	return n == f.Size && hex.EncodeToString(h.Sum(nil)) == f.SHA256, nil
 }
 
 // Marshal returns the manifest as manifest.json holds it: files sorted by

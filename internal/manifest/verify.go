@@ -4,8 +4,6 @@ import (
 	"archive/zip"
 	"context"
 	"crypto/ed25519"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -228,10 +226,6 @@ func check(ctx context.Context, src *Source, f File) (bool, error) {
 		return false, err
 	}
 	defer r.Close()
-	h := sha256.New()
-	n, err := io.Copy(h, r)
-	if err != nil {
-		return false, err
-	}
-	return n != f.Size || hex.EncodeToString(h.Sum(nil)) != f.SHA256, nil
+	same, err := f.Matches(r)
+	return !same, err
 }

@@ -11,8 +11,6 @@ import (
 	"bytes"
 	"context"
 	"crypto/ed25519"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -207,8 +205,7 @@ func place(ctx context.Context, src *manifest.Source, staging, dir string, f man
 	if err != nil {
 		return false, err
 	}
-	sum := sha256.Sum256(data)
-	if int64(len(data)) != f.Size || hex.EncodeToString(sum[:]) != f.SHA256 {
+	if same, _ := f.Matches(bytes.NewReader(data)); !same {
 		return false, errors.New("does not match the manifest (size or SHA-256)")
 	}
 	tmp := to + ".part"
@@ -220,16 +217,16 @@ func place(ctx context.Context, src *manifest.Source, staging, dir string, f man
 
 // matches reports whether the file at p has f's size and hash.
 func matches(p string, f manifest.File) bool {
-	info, err := os.Stat(p)
-	if err != nil || info.Size() != f.Size {
-		return false
-	}
-	data, err := os.ReadFile(p)
+	file, err := os.Open(p)
 	if err != nil {
 		return false
 	}
-	sum := sha256.Sum256(data)
-	return hex.EncodeToString(sum[:]) == f.SHA256
+	defer file.Close()
+	if info, err := file.Stat(); err != nil || info.Size() != f.Size {
+		return false
+	}
+	same, _ := f.Matches(file)
+	return same
 }
 
 // fetch reads one file of the source, trying again after a failure other

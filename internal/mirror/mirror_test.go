@@ -96,6 +96,17 @@ func (s *server) take() map[string]int {
 	return r
 }
 
+// fixture writes files as a site signed with a new key, serves it, and
+// returns the key pair, the site's folder, the folder to mirror it into
+// and the server.
+func fixture(t *testing.T, files map[string]string) (ed25519.PublicKey, ed25519.PrivateKey, string, string, *server) {
+	pub, priv, _ := ed25519.GenerateKey(rand.Reader)
+	root := t.TempDir()
+	site := filepath.Join(root, "site")
+	writeSite(t, site, files, priv)
+	return pub, priv, site, filepath.Join(root, "spiegel"), serve(t, site)
+}
+
 func run(t *testing.T, s *server, target string, key ed25519.PublicKey) (*Result, error) {
 	t.Helper()
 	src, err := manifest.Open(s.URL + "/griffie/")
@@ -106,11 +117,7 @@ func run(t *testing.T, s *server, target string, key ed25519.PublicKey) (*Result
 }
 
 func TestMirrorFetchesOnlyWhatChanged(t *testing.T) {
-	pub, priv, _ := ed25519.GenerateKey(rand.Reader)
-	root := t.TempDir()
-	site, target := filepath.Join(root, "site"), filepath.Join(root, "spiegel")
-	writeSite(t, site, siteFiles(30, -1), priv)
-	s := serve(t, site)
+	pub, priv, site, target, s := fixture(t, siteFiles(30, -1))
 
 	res, err := run(t, s, target, pub)
 	if err != nil || !res.Changed || res.Fetched != 32 || res.Signature != "valid" {
@@ -142,11 +149,7 @@ func TestMirrorFetchesOnlyWhatChanged(t *testing.T) {
 }
 
 func TestMirrorKeepsTheOldCopyWhenTheServerDiesAndResumes(t *testing.T) {
-	pub, priv, _ := ed25519.GenerateKey(rand.Reader)
-	root := t.TempDir()
-	site, target := filepath.Join(root, "site"), filepath.Join(root, "spiegel")
-	writeSite(t, site, siteFiles(20, -1), priv)
-	s := serve(t, site)
+	pub, priv, site, target, s := fixture(t, siteFiles(20, -1))
 	if _, err := run(t, s, target, pub); err != nil {
 		t.Fatal(err)
 	}
@@ -183,12 +186,8 @@ func TestMirrorKeepsTheOldCopyWhenTheServerDiesAndResumes(t *testing.T) {
 }
 
 func TestMirrorRefusesTamperedFilesAndBadSignatures(t *testing.T) {
-	pub, priv, _ := ed25519.GenerateKey(rand.Reader)
-	root := t.TempDir()
-	site, target := filepath.Join(root, "site"), filepath.Join(root, "spiegel")
-	writeSite(t, site, siteFiles(5, -1), priv)
+	pub, priv, site, target, s := fixture(t, siteFiles(5, -1))
 	os.WriteFile(filepath.Join(site, "21-002", "index.html"), []byte("<p>vervalst</p>"), 0o644)
-	s := serve(t, site)
 	res, err := run(t, s, target, pub)
 	if err == nil || len(res.Problems) != 1 || !strings.HasPrefix(res.Problems[0], "21-002/index.html: does not match") {
 		t.Errorf("tampered file: %+v %v", res, err)

@@ -1,4 +1,4 @@
-package pdf
+package pdf_test
 
 import (
 	"context"
@@ -14,6 +14,7 @@ import (
 
 	"ledenbrief/internal/browsertest"
 	"ledenbrief/internal/build"
+	"ledenbrief/internal/pdf"
 )
 
 // hierTargets are the annex sections the six "Hier" links of the real
@@ -25,7 +26,7 @@ var hierTargets = []string{"rechtspositie", "integriteit", "ondermijning", "desi
 // destinations for every section, the "Hier" links pointing at them, and
 // those destinations in the annex, in the annex's order.
 func TestLetterPDF(t *testing.T) {
-	chromium := Chromium()
+	chromium := pdf.Chromium()
 	browsertest.Require(t, "Chromium", chromium)
 	dir := t.TempDir()
 	out := filepath.Join(dir, "public")
@@ -33,7 +34,7 @@ func TestLetterPDF(t *testing.T) {
 	if err != nil || res.Diags.Len() > 0 {
 		t.Fatalf("build: %v %v", err, res.Diags.Error())
 	}
-	doc, err := Document(out, "21-082", res.BaseURL)
+	doc, err := pdf.Document(out, "21-082", res.BaseURL)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -47,7 +48,7 @@ func TestLetterPDF(t *testing.T) {
 	}
 	file := filepath.Join(dir, "document.html")
 	os.WriteFile(file, doc, 0o644)
-	data, err := Print(context.Background(), chromium, file)
+	data, err := pdf.Print(context.Background(), chromium, file)
 	if err != nil {
 		t.Fatal(err)
 	}

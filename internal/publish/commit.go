@@ -50,46 +50,20 @@ func (f *Folder) Commit(m manifest.Manifest, key ed25519.PrivateKey) error {
 			return err
 		}
 	}
-	if _, err := os.Lstat(f.target); errors.Is(err, fs.ErrNotExist) {
-		step("rename")
-		if err := os.Rename(f.dir, f.target); err != nil {
-			return fmt.Errorf("publish: %w", err)
+	if _, err := os.Lstat(f.target); !errors.Is(err, fs.ErrNotExist) {
+		if err := f.keepForeign(); err != nil {
+			return err
 		}
-		f.done = true
-		return nil
+		step("kept")
+		if f.into {
+			return f.commitInto()
+		}
 	}
-	if err := f.keepForeign(); err != nil {
-		return err
-	}
-	step("kept")
-	if f.into {
-		return f.commitInto()
-	}
-	err = exchange(f.dir, f.target)
-	if errors.Is(err, errNoExchange) {
-		return f.commitByRenames()
-	}
-	if err != nil {
+	if err := Replace(f.dir, f.target); err != nil {
 		return fmt.Errorf("publish: %w", err)
 	}
 	f.done = true
-	step("exchanged")
-	return os.RemoveAll(f.dir) // now the old site
-}
-
-// commitByRenames moves the old site aside and the new one in.
-func (f *Folder) commitByRenames() error {
-	old := f.dir + ".old"
-	if err := os.Rename(f.target, old); err != nil {
-		return fmt.Errorf("publish: %w", err)
-	}
-	step("moved-aside")
-	if err := os.Rename(f.dir, f.target); err != nil {
-		_ = os.Rename(old, f.target)
-		return fmt.Errorf("publish: %w", err)
-	}
-	f.done = true
-	return os.RemoveAll(old)
+	return nil
 }
 
 // commitInto publishes into a target that cannot be renamed (a mount
@@ -222,6 +196,7 @@ func copyFile(from, to string) error {
 // the old folder. A target that does not exist yet is simply renamed to.
 func Replace(dir, target string) error {
 	if _, err := os.Lstat(target); errors.Is(err, fs.ErrNotExist) {
+		step("rename")
 		return os.Rename(dir, target)
 	}
 	err := exchange(dir, target)
@@ -230,6 +205,7 @@ func Replace(dir, target string) error {
 		if err := os.Rename(target, old); err != nil {
 			return err
 		}
+		step("moved-aside")
 		if err := os.Rename(dir, target); err != nil {
 			_ = os.Rename(old, target)
 			return err
@@ -239,5 +215,6 @@ func Replace(dir, target string) error {
 	if err != nil {
 		return err
 	}
+	step("exchanged")
 	return os.RemoveAll(dir) // now the old folder
 }

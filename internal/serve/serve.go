@@ -204,6 +204,7 @@ func (s *Server) file(w http.ResponseWriter, r *http.Request) {
 		s.notFound(w, r)
 		return
 	}
+	// Opened per request: a rebuild swaps a new folder in under the name.
 	root, err := os.OpenRoot(s.opts.Out)
 	if err != nil {
 		http.Error(w, "the site is not built yet", http.StatusServiceUnavailable)
