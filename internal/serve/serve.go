@@ -49,9 +49,40 @@ type Server struct {
 
 	mu      sync.RWMutex
 	errors  []diag.Record
-	api     http.Handler // /api/search of the last good build
-	index   *search.Index
 	clients map[chan string]struct{}
+
+	search searchAPI // /api/search of the last good build
+}
+
+// searchAPI answers /api/search from one build's bleve index. A search in
+// flight keeps its index open: the index is swapped, and the old one
+// closed, only once the searches reading it have answered.
+type searchAPI struct {
+	mu      sync.RWMutex
+	handler http.Handler
+	index   *search.Index
+}
+
+// ServeHTTP answers a search, or 503 before the first good build.
+func (a *searchAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	a.mu.RLock()
+	defer a.mu.RUnlock()
+	if a.handler == nil {
+		http.Error(w, "the site is not built yet", http.StatusServiceUnavailable)
+		return
+	}
+	a.handler.ServeHTTP(w, r)
+}
+
+// replace makes index (answered by handler) current and closes the one it
+// replaces; nil, nil just closes it.
+func (a *searchAPI) replace(index *search.Index, handler http.Handler) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.index != nil {
+		a.index.Close()
+	}
+	a.index, a.handler = index, handler
 }
 
 // New returns a server for opts (opts.Out is where it builds; Check and
@@ -80,17 +111,12 @@ func (s *Server) Rebuild(ctx context.Context) {
 	records := res.Diags.Records()
 	s.mu.Lock()
 	s.errors = records
-	if len(records) == 0 {
-		old := s.index
-		s.index = res.Index
-		s.api = search.Handler(res.Index, res.Dict, res.BaseURL)
-		if old != nil {
-			defer old.Close()
-		}
-	} else if res.Index != nil {
-		defer res.Index.Close()
-	}
 	s.mu.Unlock()
+	if len(records) == 0 {
+		s.search.replace(res.Index, search.Handler(res.Index, res.Dict, res.BaseURL))
+	} else if res.Index != nil {
+		res.Index.Close()
+	}
 	if len(records) > 0 {
 		var b bytes.Buffer
 		res.Diags.Print(&b)
@@ -115,12 +141,7 @@ func (s *Server) broadcast(event string) {
 
 // Close releases the bleve index.
 func (s *Server) Close() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.index != nil {
-		s.index.Close()
-		s.index = nil
-	}
+	s.search.replace(nil, nil)
 }
 
 // Handler serves the site, the events, the errors and the search API.
@@ -139,16 +160,7 @@ func (s *Server) Handler() http.Handler {
 		json.NewEncoder(w).Encode(records)
 	})
 	mux.Handle("GET "+Prefix+"live/", http.StripPrefix(Prefix, http.FileServerFS(liveFiles)))
-	mux.HandleFunc("GET /api/search", func(w http.ResponseWriter, r *http.Request) {
-		s.mu.RLock()
-		api := s.api
-		s.mu.RUnlock()
-		if api == nil {
-			http.Error(w, "the site is not built yet", http.StatusServiceUnavailable)
-			return
-		}
-		api.ServeHTTP(w, r)
-	})
+	mux.Handle("GET /api/search", &s.search)
 	mux.HandleFunc("GET /", s.file)
 	return headers(mux)
 }
