@@ -117,7 +117,7 @@ func Run(opts Options) (*Result, error) {
 	if opts.ThemeDir != "" {
 		theme = render.Overlay(ledenbrief.Theme, os.DirFS(opts.ThemeDir))
 	}
-	r, err := render.New(theme, s.Converter, &s.Content.Config)
+	r, err := render.New(theme, s.Converter, &s.Content.Config, s.Pages)
 	if err != nil {
 		return res, err
 	}
@@ -353,6 +353,9 @@ func buildRest(s *site.Site, r *render.Renderer, idx *search.Index, static *sear
 		n := sr.Newest()
 		pages = append(pages, &render.Page{Kind: render.KindSeries, Path: sr.Path(), Title: n.Meta.Subject, Series: sr, Refresh: n.Path()})
 	}
+	for _, p := range s.Pages {
+		pages = append(pages, &render.Page{Kind: render.KindPage, Path: p.Path(), Title: p.Title, Description: p.Description, SitePage: p})
+	}
 	for _, rd := range s.Redirects {
 		pages = append(pages, &render.Page{Kind: render.KindRedirect, Path: rd.Path, Title: rd.Title, Redirect: rd, Refresh: rd.To})
 	}
@@ -360,18 +363,21 @@ func buildRest(s *site.Site, r *render.Renderer, idx *search.Index, static *sear
 	return dict, err
 }
 
-// exportSearch indexes the handreikingen, reads the index back and writes
-// the static search index.
+// exportSearch indexes the handreikingen and site pages, reads the index
+// back and writes the static search index.
 func exportSearch(s *site.Site, idx *search.Index, static *search.StaticWriter, out *output) (*search.Dictionary, error) {
-	guides := make([]search.Unit, 0, len(s.Guides))
+	units := make([]search.Unit, 0, len(s.Guides)+2*len(s.Pages))
 	base := len(s.Content.LetterSlugs) * search.UnitsPerLetter
 	for i, g := range s.Guides {
-		guides = append(guides, search.GuideUnit(g, content.KindLabel(g.Kind), base+i))
+		units = append(units, search.GuideUnit(g, content.KindLabel(g.Kind), base+i))
 	}
-	if err := idx.Add(guides); err != nil {
+	for _, p := range s.Pages {
+		units = append(units, search.PageUnits(p, base+len(units))...)
+	}
+	if err := idx.Add(units); err != nil {
 		return nil, err
 	}
-	if err := static.WriteDocs(guides); err != nil {
+	if err := static.WriteDocs(units); err != nil {
 		return nil, err
 	}
 	dict, err := search.ReadDictionary(idx)
@@ -394,7 +400,7 @@ func renderPages(r *render.Renderer, out *output, pages []*render.Page, workers 
 }
 
 // writeFiles writes the theme's assets, the media the content links to,
-// the feed and the sitemap.
+// the page servers show for a missing address, the feed and the sitemap.
 func writeFiles(s *site.Site, r *render.Renderer, out *output) error {
 	for _, a := range r.Assets() {
 		if err := out.WriteFile("assets/"+a.Name, a.Data); err != nil {
@@ -409,6 +415,13 @@ func writeFiles(s *site.Site, r *render.Renderer, out *output) error {
 		if err := out.WriteFile("media/"+m, data); err != nil {
 			return err
 		}
+	}
+	var notFound bytes.Buffer
+	if err := r.Render(&notFound, &render.Page{Kind: render.KindNotFound, Path: site.HomePath, Title: "Pagina niet gevonden"}); err != nil {
+		return err
+	}
+	if err := out.WriteFile(site.NotFoundFile, notFound.Bytes()); err != nil {
+		return err
 	}
 	if err := out.WriteFile("feed.xml", render.Feed(s)); err != nil {
 		return err

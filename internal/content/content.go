@@ -10,6 +10,7 @@
 //	brieven/<nn-nnn>/brief.md    a letter; the folder is its number with "/" → "-"
 //	brieven/<nn-nnn>/bijlage/*.md    the annex, one file per section, in file-name order
 //	handreikingen/*.md           one handreiking (guide, circular, website …) per file
+//	paginas/*.md                 one site page (colofon, accessibility statement …) per file
 //	anchors.lock                 every anchor ever published (read here, kept by the anchors package)
 //
 // A letter, an annex section and a handreiking may keep ids they had before
@@ -47,7 +48,19 @@ type Config struct {
 	BaseURL     string // canonical absolute URL of the site root, ending in "/"
 	Language    string // BCP 47 language of the site's text
 	AllowHTML   bool   // whether raw HTML in Markdown is passed through
+	// Logo and Favicon are image files in the content folder (paths
+	// relative to it), shown in every page's header and as its icon.
+	Logo, Favicon string
+	// Stylesheet is a CSS file in the content folder loaded after the
+	// theme's, to set the theme's custom properties (colours, fonts).
+	Stylesheet string
+	// SectionNumbers numbers the annex's sections and subsections
+	// (1, 1.1, …) on the page; ids never change with it.
+	SectionNumbers bool
 }
+
+// ConfigFile is the site settings file in the content folder.
+const ConfigFile = "site.yaml"
 
 // Abbreviation is one entry of afkortingen.yaml.
 type Abbreviation struct {
@@ -121,8 +134,18 @@ type Guide struct {
 	Kind      string // brochure, circulaire, nieuwsbericht, website, wetsvoorstel …
 	Topic     string // the subject heading the publisher files it under
 	Publisher string // who published it, when the letter says so
-	URL       string // external address, only when the letter gives one
+	URL       string // external address, from the letter or confirmed by a public source
+	Checked   string // YYYY-MM-DD: when the address was last confirmed
 	Date      string // publication date as the letter gives it
+}
+
+// Page is a site page from paginas/: about the site, its accessibility,
+// anything that is neither letter nor handreiking.
+type Page struct {
+	Doc
+	Description string
+	Menu        bool // listed in every page's main menu
+	Footer      bool // listed in every page's footer
 }
 
 // Site is everything in a content folder except the letters' bodies, which
@@ -137,6 +160,7 @@ type Site struct {
 	// by the id their file name suggests, so that links to them are not
 	// reported a second time.
 	BrokenGuides map[string]bool
+	Pages        []*Page      // sorted by id
 	LetterSlugs  []string     // sorted
 	Lock         *diag.Source // anchors.lock; nil when the site has none yet
 }
@@ -163,6 +187,7 @@ func Load(fsys fs.FS, prefix string, diags *diag.List) *Site {
 	s.loadConfig(diags)
 	s.loadAbbreviations(diags)
 	s.loadGuides(diags)
+	s.loadPages(diags)
 	s.listLetters(diags)
 	s.loadLock(diags)
 	return s
@@ -246,7 +271,7 @@ func (s *Site) source(name string, diags *diag.List) (*diag.Source, bool) {
 
 func (s *Site) loadConfig(diags *diag.List) {
 	s.Config = Config{Language: "nl"}
-	src, ok := s.source("site.yaml", diags)
+	src, ok := s.source(ConfigFile, diags)
 	if !ok {
 		return
 	}
@@ -262,7 +287,29 @@ func (s *Site) loadConfig(diags *diag.List) {
 		{name: "base_url", required: true, set: text(&c.BaseURL)},
 		{name: "language", set: text(&c.Language)},
 		{name: "allow_html", set: boolean(&c.AllowHTML)},
+		{name: "logo", set: text(&c.Logo)},
+		{name: "favicon", set: text(&c.Favicon)},
+		{name: "stylesheet", set: text(&c.Stylesheet)},
+		{name: "section_numbers", set: boolean(&c.SectionNumbers)},
 	}, diags)
+	for _, f := range []struct {
+		name string
+		file *string
+		ok   func(string) bool
+		want string
+	}{
+		{"logo", &c.Logo, isImage, "an image (.svg, .png, .jpg, .webp, .avif, .gif)"},
+		{"favicon", &c.Favicon, isImage, "an image (.svg, .png, .jpg, .webp, .avif, .gif)"},
+		{"stylesheet", &c.Stylesheet, func(n string) bool { return path.Ext(n) == ".css" }, "a .css file"},
+	} {
+		if *f.file == "" {
+			continue
+		}
+		if err := s.checkSiteFile(*f.file, f.ok, f.want); err != nil {
+			diags.Add(src, fm.valueOffset(f.name), "%s %q: %v", f.name, *f.file, err)
+			*f.file = ""
+		}
+	}
 	if c.BaseURL != "" {
 		if !strings.HasPrefix(c.BaseURL, "https://") && !strings.HasPrefix(c.BaseURL, "http://") {
 			diags.Add(src, fm.valueOffset("base_url"), "base_url must be an absolute http(s) URL, got %q", c.BaseURL)
@@ -343,6 +390,7 @@ func (s *Site) loadGuides(diags *diag.List) {
 			{name: "topic", set: text(&g.Topic)},
 			{name: "publisher", set: text(&g.Publisher)},
 			{name: "url", set: text(&g.URL)},
+			{name: "checked", set: text(&g.Checked)},
 			{name: "date", set: text(&g.Date)},
 			{name: "aliases", set: aliases(fm, &g.Aliases)},
 		}, diags)
@@ -362,6 +410,11 @@ func (s *Site) loadGuides(diags *diag.List) {
 		if g.URL != "" && !strings.HasPrefix(g.URL, "https://") && !strings.HasPrefix(g.URL, "http://") {
 			diags.Add(src, fm.valueOffset("url"), "url must be an absolute http(s) address, got %q", g.URL)
 		}
+		if g.Checked != "" {
+			if _, err := time.Parse(time.DateOnly, g.Checked); err != nil {
+				diags.Add(src, fm.valueOffset("checked"), "checked must be the date the address was confirmed, like 2026-11-29; got %q", g.Checked)
+			}
+		}
 		if prev, dup := byID[g.ID]; dup {
 			diags.Add(src, g.IDOffset, "duplicate handreiking id %q (also in %s)", g.ID, prev.Src.Path)
 			continue
@@ -370,6 +423,42 @@ func (s *Site) loadGuides(diags *diag.List) {
 		s.Guides = append(s.Guides, g)
 	}
 	slices.SortFunc(s.Guides, func(a, b *Guide) int { return strings.Compare(a.ID, b.ID) })
+}
+
+// loadPages loads the site pages in paginas/.
+func (s *Site) loadPages(diags *diag.List) {
+	byID := map[string]*Page{}
+	for _, name := range s.markdownFiles("paginas", diags) {
+		src, ok := s.source(name, diags)
+		if !ok {
+			continue
+		}
+		fm, body, ok := splitFrontMatter(src, diags)
+		if !ok {
+			continue
+		}
+		p := &Page{Doc: Doc{Src: src, BodyOffset: body}}
+		decoded := fm.decode([]field{
+			{name: "id", required: true, set: text(&p.ID)},
+			{name: "title", required: true, set: text(&p.Title)},
+			{name: "description", set: text(&p.Description)},
+			{name: "menu", set: boolean(&p.Menu)},
+			{name: "footer", set: boolean(&p.Footer)},
+			{name: "aliases", set: aliases(fm, &p.Aliases)},
+		}, diags)
+		p.IDOffset = fm.valueOffset("id")
+		decoded = checkAliases(src, p.ID, p.Aliases, ValidID, "an id like \"oude-pagina\"", diags) && decoded
+		if p.ID != "" && !checkID(src, p.IDOffset, p.ID, diags) || !decoded {
+			continue
+		}
+		if prev, dup := byID[p.ID]; dup {
+			diags.Add(src, p.IDOffset, "duplicate page id %q (also in %s)", p.ID, prev.Src.Path)
+			continue
+		}
+		byID[p.ID] = p
+		s.Pages = append(s.Pages, p)
+	}
+	slices.SortFunc(s.Pages, func(a, b *Page) int { return strings.Compare(a.ID, b.ID) })
 }
 
 func (s *Site) listLetters(diags *diag.List) {

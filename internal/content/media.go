@@ -55,3 +55,45 @@ func (s *Site) CheckMedia(name string) error {
 	}
 	return nil
 }
+
+// isImage reports whether a file name is of an image type a page can show.
+func isImage(name string) bool {
+	switch strings.ToLower(path.Ext(name)) {
+	case ".avif", ".gif", ".jpeg", ".jpg", ".png", ".svg", ".webp":
+		return true
+	}
+	return false
+}
+
+// checkSiteFile checks a file that site.yaml names (a logo, a favicon,
+// a style sheet): a clean path inside the content folder, of the kind ok
+// accepts, that may be published.
+func (s *Site) checkSiteFile(name string, ok func(string) bool, want string) error {
+	if name != path.Clean(name) || path.IsAbs(name) || name == ".." || strings.HasPrefix(name, "../") {
+		return fmt.Errorf("give a path inside the content folder, like %q", "huisstijl/"+path.Base(name))
+	}
+	if !ok(name) {
+		return fmt.Errorf("must be %s", want)
+	}
+	if path.Ext(name) == ".css" {
+		info, err := s.Stat(name)
+		if err != nil || !info.Mode().IsRegular() {
+			return fmt.Errorf("no such file in the content folder")
+		}
+		data, err := fs.ReadFile(s.FS, name)
+		if err != nil {
+			return err
+		}
+		if loc := activeCSS.FindIndex(data); loc != nil {
+			line := 1 + bytes.Count(data[:loc[0]], []byte("\n"))
+			return fmt.Errorf("the style sheet loads other files or runs code (line %d); set only the theme's custom properties and rules", line)
+		}
+		return nil
+	}
+	return s.CheckMedia(name)
+}
+
+// activeCSS matches what makes a style sheet fetch other files or run
+// code: imports, url() (fonts and images belong in the content folder's
+// media), old script hooks.
+var activeCSS = regexp.MustCompile(`(?i)@import|url\s*\(|expression\s*\(|javascript:|behavior\s*:`)

@@ -90,6 +90,17 @@ type Link struct {
 	node    ast.Node
 }
 
+// Href is the destination that will be rendered: Dest, or what SetDest set.
+func (l *Link) Href() string {
+	switch n := l.node.(type) {
+	case *ast.Link:
+		return string(n.Destination)
+	case *ast.Image:
+		return string(n.Destination)
+	}
+	return l.Dest
+}
+
 // SetDest replaces the destination that will be rendered.
 func (l *Link) SetDest(dest string) {
 	switch n := l.node.(type) {

@@ -27,6 +27,7 @@ import (
 
 	"ledenbrief/internal/content"
 	"ledenbrief/internal/diff"
+	"ledenbrief/internal/manifest"
 	"ledenbrief/internal/markdown"
 	"ledenbrief/internal/site"
 )
@@ -45,9 +46,11 @@ const (
 	KindRedirect      = "redirect"  // an old address kept for an alias
 	KindArchive       = "archive"   // one page of a year's letters
 	KindGuideRefs     = "guiderefs" // a further page of the places that link to a handreiking
+	KindPage          = "page"      // a site page from paginas/
+	KindNotFound      = "notfound"  // 404.html, shown by servers at any depth
 )
 
-var kinds = []string{KindHome, KindLetter, KindAnnex, KindGuide, KindGuides, KindAbbreviations, KindSearch, KindChanges, KindSeries, KindRedirect, KindArchive, KindGuideRefs}
+var kinds = []string{KindHome, KindLetter, KindAnnex, KindGuide, KindGuides, KindAbbreviations, KindSearch, KindChanges, KindSeries, KindRedirect, KindArchive, KindGuideRefs, KindPage, KindNotFound}
 
 // Asset is a theme file as published: its fingerprinted name and content.
 type Asset struct {
@@ -62,6 +65,7 @@ type Renderer struct {
 	minifier  *minify.M
 	conv      *markdown.Converter
 	config    *content.Config
+	pages     []*site.Page
 }
 
 // Overlay returns a file system that serves files from override when it
@@ -106,13 +110,16 @@ func (o overlay) ReadDir(name string) ([]fs.DirEntry, error) {
 }
 
 // New loads the theme from theme (with folders templates/ and assets/).
-func New(theme fs.FS, conv *markdown.Converter, config *content.Config) (*Renderer, error) {
+// pages are the site pages, which the menu and the footer of every page
+// may list.
+func New(theme fs.FS, conv *markdown.Converter, config *content.Config, pages []*site.Page) (*Renderer, error) {
 	r := &Renderer{
 		templates: map[string]*template.Template{},
 		assets:    map[string]Asset{},
 		minifier:  minify.New(),
 		conv:      conv,
 		config:    config,
+		pages:     pages,
 	}
 	r.minifier.Add("text/html", &html.Minifier{KeepDocumentTags: true, KeepEndTags: true, KeepQuotes: true})
 	r.minifier.AddFunc("text/css", css.Minify)
@@ -202,6 +209,7 @@ type Page struct {
 	Guide         *site.Guide            // a handreiking
 	Guides        []*site.Guide          // the handreikingen index
 	Abbreviations []content.Abbreviation // the abbreviations page
+	SitePage      *site.Page             // a site page
 
 	// Refresh, when set, is the folder of the page this one leads to at
 	// once (a series' newest edition, the new address of an alias).
@@ -209,14 +217,30 @@ type Page struct {
 	// Draft marks every page of a letter that is not published yet.
 	Draft bool
 
-	Root string // relative path from the page to the site root
+	// Root is the relative path from the page to the site root; on a
+	// page that may be shown at any address (KindNotFound) it is the
+	// site's canonical address, and every link is absolute.
+	Root string
 	r    *Renderer
 }
 
-// Link returns the relative URL of the page in folder to, with fragment.
-func (p *Page) Link(to, fragment string) string { return site.Rel(p.Path, to, fragment) }
+// Link returns the URL of the page in folder to, with fragment: relative,
+// or absolute on a page shown at any address.
+func (p *Page) Link(to, fragment string) string {
+	if p.Kind == KindNotFound {
+		return p.Root + to + hashOf(fragment)
+	}
+	return site.Rel(p.Path, to, fragment)
+}
 
-// Asset returns the relative URL of a theme asset by its unfingerprinted name.
+func hashOf(fragment string) string {
+	if fragment == "" {
+		return ""
+	}
+	return "#" + fragment
+}
+
+// Asset returns the URL of a theme asset by its unfingerprinted name.
 func (p *Page) Asset(name string) (string, error) {
 	a, ok := p.r.assets[name]
 	if !ok {
@@ -224,6 +248,83 @@ func (p *Page) Asset(name string) (string, error) {
 	}
 	return p.Root + "assets/" + a.Name, nil
 }
+
+// InlineAsset returns a theme asset's content, for a page that cannot
+// link to it (KindNotFound: a relative link breaks at another depth).
+func (p *Page) InlineAsset(name string) (template.CSS, error) {
+	a, ok := p.r.assets[name]
+	if !ok {
+		return "", fmt.Errorf("no asset %q in the theme", name)
+	}
+	return template.CSS(a.Data), nil
+}
+
+// Media returns the URL of a content file published under media/.
+func (p *Page) Media(name string) string { return p.Root + "media/" + name }
+
+// MenuPages and FooterPages are the site pages listed in every page's
+// main menu and footer.
+func (p *Page) MenuPages() []*site.Page   { return p.r.pagesWhere(func(sp *site.Page) bool { return sp.Menu }) }
+func (p *Page) FooterPages() []*site.Page { return p.r.pagesWhere(func(sp *site.Page) bool { return sp.Footer }) }
+
+func (r *Renderer) pagesWhere(keep func(*site.Page) bool) []*site.Page {
+	var out []*site.Page
+	for _, sp := range r.pages {
+		if keep(sp) {
+			out = append(out, sp)
+		}
+	}
+	return out
+}
+
+// Crumb is one step of a page's breadcrumb trail.
+type Crumb struct {
+	Title, Path string
+}
+
+// Breadcrumbs returns the trail from the home page to this page's parent;
+// the page itself is the last step the template adds. Pages without a
+// trail (home, pages that lead elsewhere at once) return nil.
+func (p *Page) Breadcrumbs() []Crumb {
+	home := Crumb{"Ledenbrieven", site.HomePath}
+	switch p.Kind {
+	case KindHome, KindSeries, KindRedirect, KindNotFound:
+		return nil
+	case KindAnnex, KindChanges:
+		li := p.letterInfo()
+		return []Crumb{home, {li.Meta.Number, li.Path()}}
+	case KindGuide:
+		return []Crumb{home, {"Handreikingen", site.GuidesPath}}
+	case KindGuideRefs:
+		return []Crumb{home, {"Handreikingen", site.GuidesPath}, {p.Refs.Guide.Title, p.Refs.Guide.Path()}}
+	}
+	return []Crumb{home}
+}
+
+// CrumbTitle is the last step of the breadcrumb trail: this page.
+func (p *Page) CrumbTitle() string {
+	switch p.Kind {
+	case KindLetter:
+		return p.Letter.Info.Meta.Number
+	case KindAnnex:
+		return "Bijlage"
+	case KindChanges:
+		return "Wijzigingen"
+	case KindGuideRefs:
+		return fmt.Sprintf("Genoemd in (%d)", p.Refs.N)
+	}
+	return p.Title
+}
+
+func (p *Page) letterInfo() *site.LetterInfo {
+	if p.Letter != nil {
+		return p.Letter.Info
+	}
+	return p.Changes.Letter
+}
+
+// Version is the version of ledenbrief that builds the site.
+func (p *Page) Version() string { return manifest.Version() }
 
 // Markdown renders a parsed document.
 func (p *Page) Markdown(d *markdown.Doc) (template.HTML, error) {
@@ -243,6 +344,9 @@ func (r *Renderer) Render(w io.Writer, p *Page) error {
 	p.r = r
 	p.Site = r.config
 	p.Root = site.Up(p.Path, "")
+	if p.Kind == KindNotFound {
+		p.Root = r.config.BaseURL
+	}
 	p.Canonical = r.config.BaseURL + p.Path
 	var b bytes.Buffer
 	if err := t.ExecuteTemplate(&b, "layout", p); err != nil {

@@ -31,7 +31,7 @@ func TestThemeOverride(t *testing.T) {
 		"assets/extra.js":       {Data: []byte("let  x = 1 ;\n")},
 	}
 	cfg := &content.Config{Title: "T", BaseURL: "https://example.org/", Language: "nl"}
-	r, err := New(Overlay(ledenbrief.Theme, override), markdown.New(markdown.Options{}), cfg)
+	r, err := New(Overlay(ledenbrief.Theme, override), markdown.New(markdown.Options{}), cfg, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

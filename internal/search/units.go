@@ -20,7 +20,7 @@ type Unit struct {
 	Extra   string // expansions of the abbreviations used, a handreiking's kind and publisher
 	Letter  string // "Lbr. 21/082"; "" for handreikingen
 	Date    string // YYYY-MM-DD; "" for handreikingen
-	Kind    string // "brief", "bijlage" or "handreiking"
+	Kind    string // "brief", "bijlage", "handreiking" or "pagina"
 	Ordinal int    // the unit's number in the static index, stable across builds
 }
 
@@ -94,6 +94,25 @@ func GuideUnit(g *site.Guide, kindLabel string, ordinal int) Unit {
 		Extra: strings.TrimSpace(strings.Join(extra, "\n")),
 		Kind:  "handreiking", Ordinal: ordinal,
 	}
+}
+
+// PageUnits returns the searchable units of a site page: the text before
+// its first section, and each section (with its subsections), numbered
+// from base.
+func PageUnits(p *site.Page, base int) []Unit {
+	var units []Unit
+	for _, s := range p.Doc.Sections(2) {
+		title := s.Title
+		if s.ID == "" {
+			title = p.Title
+		}
+		units = append(units, Unit{
+			ID: p.Path() + "#" + s.ID, Page: p.Path(), Anchor: s.ID, Label: title, Title: title,
+			Context: p.Title, Body: s.Text, Extra: strings.Join(dedupe(s.Expansions), "\n"),
+			Kind: "pagina", Ordinal: base + len(units),
+		})
+	}
+	return units
 }
 
 func dedupe(in []string) []string {

@@ -101,7 +101,48 @@ type Letter struct {
 	Src      *content.Letter
 	Sections []*Section
 	Anchors  *anchors.Registry
+	// Topics are the letter's topic blocks (its body's sections) that
+	// link somewhere, with where they lead (after ResolveLetter).
+	Topics   []*Topic
 	guideRef map[string][]Ref // guide id → references from this letter
+}
+
+// Topic is a topic block of a letter and where its links lead: annex
+// sections, and the handreikingen those sections name.
+type Topic struct {
+	ID, Title string
+	Annex     []Target
+	Guides    []Target
+	Letters   []Target
+}
+
+// Target is a place a link leads to, as a link from the letter's page.
+type Target struct {
+	Title, Href string
+}
+
+// addTarget appends t to list unless it is there already.
+func addTarget(list []Target, t Target) []Target {
+	if slices.Contains(list, t) {
+		return list
+	}
+	return append(list, t)
+}
+
+// Prev is the annex section before section i, or nil.
+func (rl *Letter) Prev(i int) *Section {
+	if i <= 0 || i > len(rl.Sections) {
+		return nil
+	}
+	return rl.Sections[i-1]
+}
+
+// Next is the annex section after section i, or nil.
+func (rl *Letter) Next(i int) *Section {
+	if i < 0 || i+1 >= len(rl.Sections) {
+		return nil
+	}
+	return rl.Sections[i+1]
 }
 
 // Section is one annex section.
@@ -274,20 +315,41 @@ func (s *Site) ResolveLetter(l *content.Letter, diags *diag.List) *Letter {
 	rl := s.parse(l, &diag.List{}, false) // the first pass reported its problems
 	rl.Info = s.Info(l.Slug)
 	back := map[string][]Ref{}
+	topics := newTopics(rl.Body)
+	sectionGuides := map[string][]*Guide{} // annex section id → handreikingen it links, in order
 	rl.forEachLink(func(link *markdown.Link, d *content.Doc, ref Ref) {
 		from := LetterPath(l.Slug)
 		if ref.Page == anchors.AnnexPage {
 			from = AnnexPath(l.Slug)
 		}
+		topic := topics.of(link.Section)
+		if ref.Page == anchors.AnnexPage {
+			topic = nil
+		}
 		switch t := s.resolveLink(link, d, from, rl, diags).(type) {
 		case *Guide:
 			rl.guideRef[t.ID] = append(rl.guideRef[t.ID], ref)
+			if ref.Page == anchors.AnnexPage && !slices.Contains(sectionGuides[d.ID], t) {
+				sectionGuides[d.ID] = append(sectionGuides[d.ID], t)
+			}
+			if topic != nil {
+				topic.Guides = addTarget(topic.Guides, Target{t.Title, link.Href()})
+			}
 		case *anchors.Anchor:
 			if t.Page == anchors.AnnexPage && ref.Page == anchors.LetterPage {
 				back[t.Section] = append(back[t.Section], ref)
+				if topic != nil {
+					topic.Annex = addTarget(topic.Annex, Target{t.Title, link.Href()})
+					topics.sections[topic] = append(topics.sections[topic], t.Section)
+				}
+			}
+		case *LetterInfo:
+			if topic != nil {
+				topic.Letters = addTarget(topic.Letters, Target{t.Meta.Number + ": " + t.Meta.Subject, link.Href()})
 			}
 		}
 	})
+	rl.Topics = topics.done(LetterPath(l.Slug), sectionGuides)
 	for i, sec := range rl.Sections {
 		sec.Info = rl.Info.Sections[i]
 		sec.Back = append(back[sec.Src.ID], rl.Info.inbound[sec.Src.ID]...)
@@ -349,4 +411,49 @@ func (s *Site) Parse(l *content.Letter) *Letter {
 	rl := s.parse(l, &diag.List{}, false)
 	rl.Info = s.Info(l.Slug)
 	return rl
+}
+
+// topicIndex collects the topic blocks of a letter's body while its links
+// are resolved.
+type topicIndex struct {
+	list     []*Topic
+	byID     map[string]*Topic // any heading id → the topic block holding it
+	sections map[*Topic][]string
+}
+
+// newTopics lists the level-2 sections of a letter's body; headings
+// below one belong to it.
+func newTopics(body *markdown.Doc) *topicIndex {
+	ti := &topicIndex{byID: map[string]*Topic{}, sections: map[*Topic][]string{}}
+	var cur *Topic
+	for _, h := range body.Headings {
+		if h.Level <= 2 {
+			cur = &Topic{ID: h.ID, Title: h.Text}
+			ti.list = append(ti.list, cur)
+		}
+		if cur != nil {
+			ti.byID[h.ID] = cur
+		}
+	}
+	return ti
+}
+
+// of returns the topic block holding the heading with id, or nil.
+func (ti *topicIndex) of(id string) *Topic { return ti.byID[id] }
+
+// done adds to each topic the handreikingen of the annex sections it
+// leads to, and returns the topics that lead somewhere.
+func (ti *topicIndex) done(letterPage string, sectionGuides map[string][]*Guide) []*Topic {
+	var out []*Topic
+	for _, t := range ti.list {
+		for _, sec := range ti.sections[t] {
+			for _, g := range sectionGuides[sec] {
+				t.Guides = addTarget(t.Guides, Target{g.Title, Rel(letterPage, g.Path(), "")})
+			}
+		}
+		if len(t.Annex)+len(t.Guides)+len(t.Letters) > 0 {
+			out = append(out, t)
+		}
+	}
+	return out
 }

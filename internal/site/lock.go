@@ -35,7 +35,7 @@ func (s *Site) noteFresh(page, id string, a anchors.Anchor, frontMatter bool) {
 }
 
 // PublishedKeys returns the lock keys of every anchor the published
-// letters (drafts left out) and handreikingen provide, aliases and the
+// letters (drafts left out), handreikingen and site pages provide, aliases and the
 // pages kept for them included, sorted. Call it after Link.
 func (s *Site) PublishedKeys() []string {
 	var keys []string
@@ -59,6 +59,12 @@ func (s *Site) PublishedKeys() []string {
 		keys = append(keys, anchors.Key(GuidePath(id), ""))
 		for _, a := range g.anchors.All() {
 			keys = append(keys, anchors.Key(GuidePath(id), a.ID))
+		}
+	}
+	for id, p := range s.pageByID {
+		keys = append(keys, anchors.Key(PagePath(id), ""))
+		for _, a := range p.anchors.All() {
+			keys = append(keys, anchors.Key(PagePath(id), a.ID))
 		}
 	}
 	slices.Sort(keys)
@@ -222,7 +228,8 @@ type RedirectID struct {
 	ID, Live, Title string
 }
 
-// redirects lists the pages kept for letter and handreiking aliases.
+// redirects lists the pages kept for letter, handreiking and site page
+// aliases.
 func (s *Site) redirects() []*Redirect {
 	var out []*Redirect
 	for _, li := range s.Letters {
@@ -249,20 +256,32 @@ func (s *Site) redirects() []*Redirect {
 	}
 	for _, g := range s.Guides {
 		for _, a := range g.Aliases {
-			if s.guideByID[a.ID] != g {
-				continue
+			if s.guideByID[a.ID] == g {
+				out = append(out, docRedirect(GuidePath(a.ID), g.Path(), g.Title, g.anchors))
 			}
-			r := &Redirect{Path: GuidePath(a.ID), To: g.Path(), Title: g.Title}
-			for _, h := range g.anchors.All() {
-				live := h.ID
-				if h.AliasOf != "" {
-					live = h.AliasOf
-				}
-				r.IDs = append(r.IDs, RedirectID{ID: h.ID, Live: live, Title: h.Title})
+		}
+	}
+	for _, p := range s.Pages {
+		for _, a := range p.Aliases {
+			if s.pageByID[a.ID] == p {
+				out = append(out, docRedirect(PagePath(a.ID), p.Path(), p.Title, p.anchors))
 			}
-			out = append(out, r)
 		}
 	}
 	slices.SortFunc(out, func(a, b *Redirect) int { return strings.Compare(a.Path, b.Path) })
 	return out
+}
+
+// docRedirect is the page kept at the old folder from of a handreiking
+// or site page now at to, with the ids of its headings.
+func docRedirect(from, to, title string, r *anchors.Registry) *Redirect {
+	rd := &Redirect{Path: from, To: to, Title: title}
+	for _, h := range r.All() {
+		live := h.ID
+		if h.AliasOf != "" {
+			live = h.AliasOf
+		}
+		rd.IDs = append(rd.IDs, RedirectID{ID: h.ID, Live: live, Title: h.Title})
+	}
+	return rd
 }

@@ -34,6 +34,7 @@ type Site struct {
 	Content   *content.Site
 	Converter *markdown.Converter
 	Guides    []*Guide      // sorted by id
+	Pages     []*Page       // site pages, sorted by id
 	Letters   []*LetterInfo // every letter built, newest first (after Link)
 	Series    []*Series     // sorted by id (after Link)
 	Redirects []*Redirect   // pages kept for aliases, sorted by path (after Link)
@@ -42,6 +43,7 @@ type Site struct {
 	Drafts bool
 
 	guideByID    map[string]*Guide // by id and by alias
+	pageByID     map[string]*Page  // by id and by alias
 	letterBySlug map[string]*LetterInfo
 	draftSlugs   map[string]bool // drafts left out of this build
 	mu           sync.Mutex
@@ -59,6 +61,17 @@ type Guide struct {
 
 // Path is the folder of the guide's page.
 func (g *Guide) Path() string { return GuidePath(g.ID) }
+
+// Page is a site page (about the site, its accessibility statement …)
+// with its parsed body.
+type Page struct {
+	*content.Page
+	Doc     *markdown.Doc
+	anchors *anchors.Registry
+}
+
+// Path is the folder of the page.
+func (p *Page) Path() string { return PagePath(p.ID) }
 
 // Ref is a place in a letter that links to something.
 type Ref struct {
@@ -104,6 +117,7 @@ func New(c *content.Site, drafts bool, diags *diag.List) *Site {
 		Drafts:       drafts,
 		Lock:         anchors.ParseLock(c.Lock, diags),
 		guideByID:    map[string]*Guide{},
+		pageByID:     map[string]*Page{},
 		letterBySlug: map[string]*LetterInfo{},
 		draftSlugs:   map[string]bool{},
 		media:        map[string]bool{},
@@ -127,7 +141,42 @@ func New(c *content.Site, drafts bool, diags *diag.List) *Site {
 			s.guideByID[a.ID] = g
 		}
 	}
+	s.addPages(diags)
 	return s
+}
+
+// addPages parses the site pages. A page is published at the site's top
+// level under its id, so the id may not be a folder the site uses for
+// something else, and it shares the ids links name with the
+// handreikingen.
+func (s *Site) addPages(diags *diag.List) {
+	for _, cp := range s.Content.Pages {
+		switch {
+		case reservedFolders[cp.ID] || letterFolderRE.MatchString(cp.ID):
+			diags.Add(cp.Src, cp.IDOffset, "page id %q is the name of a folder the site uses for something else; choose another", cp.ID)
+			continue
+		case s.guideByID[cp.ID] != nil:
+			diags.Add(cp.Src, cp.IDOffset, "page id %q is also the id of handreiking %s; links by id must name one document", cp.ID, s.guideByID[cp.ID].Src.Path)
+			continue
+		}
+		p := &Page{Page: cp, Doc: s.Converter.Parse(cp.Body()), anchors: anchors.NewRegistry()}
+		s.checkMarkdown(&cp.Doc, p.Doc, 2, "## ", diags)
+		s.noteFresh(p.Path(), "", anchors.Anchor{ID: p.ID, Title: p.Title, Src: cp.Src, Offset: cp.IDOffset}, true)
+		for _, h := range p.Doc.Headings {
+			s.register(p.anchors, anchors.Anchor{ID: h.ID, Title: h.Text, Src: cp.Src, Offset: cp.BodyOffset + h.Offset}, h.Aliases, p.Path(), false, diags)
+		}
+		s.pageByID[p.ID] = p
+		s.Pages = append(s.Pages, p)
+	}
+	for _, p := range s.Pages {
+		for _, a := range p.Aliases {
+			if s.pageByID[a.ID] != nil || s.guideByID[a.ID] != nil || reservedFolders[a.ID] {
+				diags.Add(p.Src, a.Offset, "alias %q collides with another page, handreiking or folder of the site; an alias must be an id that nothing else uses", a.ID)
+				continue
+			}
+			s.pageByID[a.ID] = p
+		}
+	}
 }
 
 // register adds a live anchor and its aliases to a registry, and keeps
@@ -146,10 +195,15 @@ func (s *Site) register(r *anchors.Registry, a anchors.Anchor, aliases []string,
 	}
 }
 
-// ResolveGuides rewrites the links in handreiking bodies and puts every
-// handreiking's references in order. Call it after every letter has been
-// resolved: the pages that list letters are written last.
+// ResolveGuides rewrites the links in handreiking and site page bodies
+// and puts every handreiking's references in order. Call it after every
+// letter has been resolved: the pages that list letters are written last.
 func (s *Site) ResolveGuides(diags *diag.List) {
+	for _, p := range s.Pages {
+		for _, l := range p.Doc.Links {
+			s.resolveLink(l, &p.Page.Doc, p.Path(), nil, diags)
+		}
+	}
 	for _, g := range s.Guides {
 		for _, l := range g.Doc.Links {
 			s.resolveLink(l, &g.Guide.Doc, g.Path(), nil, diags)
@@ -166,8 +220,10 @@ func compareLetters(a, b *LetterInfo) int {
 	return strings.Compare(b.Slug, a.Slug)
 }
 
-// Media returns the content files that links and images point at, as paths
-// relative to the content folder, sorted. Each is published at "media/" + path.
+// Media returns the content files that links and images point at, and
+// the logo, favicon and style sheet site.yaml names, as paths relative to
+// the content folder, sorted and without repeats. Each is published at
+// "media/" + path.
 func (s *Site) Media() []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -175,8 +231,14 @@ func (s *Site) Media() []string {
 	for p := range s.media {
 		out = append(out, p)
 	}
+	c := &s.Content.Config
+	for _, p := range []string{c.Logo, c.Favicon, c.Stylesheet} {
+		if p != "" {
+			out = append(out, p)
+		}
+	}
 	slices.Sort(out)
-	return out
+	return slices.Compact(out)
 }
 
 // checkMarkdown reports the problems the Markdown parser found (raw
@@ -234,6 +296,10 @@ func (s *Site) resolveLink(link *markdown.Link, d *content.Doc, from string, loc
 		if g := s.guideByID[id]; g != nil && (a == nil || a.AliasOf != "") {
 			link.SetDest(Rel(from, g.Path(), ""))
 			return g
+		}
+		if p := s.pageByID[id]; p != nil && (a == nil || a.AliasOf != "") {
+			link.SetDest(Rel(from, p.Path(), ""))
+			return p
 		}
 		if a != nil {
 			a = local.Anchors.Live(id)
@@ -293,6 +359,9 @@ func (s *Site) suggest(id string, local *Letter) string {
 	}
 	for _, g := range s.Guides {
 		known = append(known, g.ID)
+	}
+	for _, p := range s.Pages {
+		known = append(known, p.ID)
 	}
 	return didYouMean(id, known)
 }

@@ -1,6 +1,7 @@
 package site
 
 import (
+	"regexp"
 	"strings"
 )
 
@@ -13,6 +14,23 @@ const (
 	AbbreviationsPath = "afkortingen/"
 	SearchPath        = "zoeken/"
 )
+
+// NotFoundFile is the page servers show for an address the site does not
+// have.
+const NotFoundFile = "404.html"
+
+// reservedFolders are the top-level folders the site writes, which a
+// site page's id may not take.
+var reservedFolders = map[string]bool{
+	"handreikingen": true, "afkortingen": true, "zoeken": true, "archief": true, "reeks": true,
+	"search": true, "assets": true, "media": true, "bijlage": true, "wijzigingen": true,
+}
+
+// letterFolderRE matches the folders of letters, "21-082".
+var letterFolderRE = regexp.MustCompile(`^\d{2}-\d{3}$`)
+
+// PagePath is the folder of a site page.
+func PagePath(id string) string { return id + "/" }
 
 // LetterPath is the folder of a letter's page.
 func LetterPath(slug string) string { return slug + "/" }
