@@ -14,6 +14,7 @@
 //	ledenbrief verify  DIR|ZIP|URL [--pubkey KEYFILE] [--json]
 //	ledenbrief mirror  SOURCE DIR [--pubkey KEYFILE] [--json]
 //	ledenbrief pdf     NUMBER [--content DIR] [--out FILE]
+//	ledenbrief links   [--content DIR] [--timeout D] [--concurrency N] [--offline] [--json]
 //	ledenbrief version
 //
 // Content errors are printed to stderr as "file:line:col: message", all of
@@ -63,6 +64,7 @@ func init() {
 		{"verify", "DIR|ZIP|URL [--pubkey KEYFILE] [--json]", "check a copy of a site against its manifest and signature", runVerify},
 		{"mirror", "SOURCE DIR [--pubkey KEYFILE] [--json]", "make or update a verified copy of a site (URL, folder or zip), fetching only what changed", runMirror},
 		{"pdf", "NUMBER [--content DIR] [--out FILE]", "print a letter and its annex to one PDF with working links and bookmarks (needs Chromium)", runPDF},
+		{"links", "[--content DIR] [--timeout D] [--concurrency N] [--offline] [--json]", "list every external link of the content with where it is, and check that it still leads somewhere", runLinks},
 		{"version", "", "print the version and the commit ledenbrief was built from", runVersion},
 		{"help", "", "show this help", func([]string, io.Writer) int { usage(os.Stdout); return 0 }},
 	}

@@ -135,6 +135,7 @@ type Guide struct {
 	Topic     string // the subject heading the publisher files it under
 	Publisher string // who published it, when the letter says so
 	URL       string // external address, from the letter or confirmed by a public source
+	URLOffset int    // byte offset of the url field's value, for diagnostics
 	Checked   string // YYYY-MM-DD: when the address was last confirmed
 	Date      string // publication date as the letter gives it
 }
@@ -394,7 +395,7 @@ func (s *Site) loadGuides(diags *diag.List) {
 			{name: "date", set: text(&g.Date)},
 			{name: "aliases", set: aliases(fm, &g.Aliases)},
 		}, diags)
-		g.IDOffset = fm.valueOffset("id")
+		g.IDOffset, g.URLOffset = fm.valueOffset("id"), fm.valueOffset("url")
 		decoded = checkAliases(src, g.ID, g.Aliases, ValidID, "an id like \"oude-handreiking\"", diags) && decoded
 		if g.ID != "" && !checkID(src, g.IDOffset, g.ID, diags) || !decoded {
 			broken()
@@ -408,7 +409,7 @@ func (s *Site) loadGuides(diags *diag.List) {
 			diags.Add(src, fm.valueOffset("kind"), "unknown kind %q (known: %s)", g.Kind, strings.Join(known, ", "))
 		}
 		if g.URL != "" && !strings.HasPrefix(g.URL, "https://") && !strings.HasPrefix(g.URL, "http://") {
-			diags.Add(src, fm.valueOffset("url"), "url must be an absolute http(s) address, got %q", g.URL)
+			diags.Add(src, g.URLOffset, "url must be an absolute http(s) address, got %q", g.URL)
 		}
 		if g.Checked != "" {
 			if _, err := time.Parse(time.DateOnly, g.Checked); err != nil {

@@ -116,8 +116,11 @@ type Doc struct {
 	Source   []byte
 	Headings []Heading
 	Links    []*Link
-	Problems []Problem // what the editor must change, in source order
-	root     ast.Node
+	// AutoLinks are the addresses written as <https://…> (or
+	// <naam@voorbeeld.nl>): always external, never resolved.
+	AutoLinks []*Link
+	Problems  []Problem // what the editor must change, in source order
+	root      ast.Node
 }
 
 // Problem is a mistake in a document's Markdown.
@@ -177,6 +180,8 @@ func (d *Doc) collect(allowHTML bool) {
 			d.Links = append(d.Links, &Link{Dest: string(n.Destination), Text: plainText(n, d.Source), Offset: n.Pos(), Section: section, node: n})
 		case *ast.Image:
 			d.Links = append(d.Links, &Link{Dest: string(n.Destination), Text: plainText(n, d.Source), Offset: n.Pos(), Section: section, Image: true, node: n})
+		case *ast.AutoLink:
+			d.AutoLinks = append(d.AutoLinks, &Link{Dest: string(n.URL(d.Source)), Text: string(n.Label(d.Source)), Offset: n.Pos(), Section: section, node: n})
 		case *ast.RawHTML:
 			// A closing tag is not reported again after its opening one.
 			if v := n.Segments.Value(d.Source); !allowHTML && !isComment(v) && !bytes.HasPrefix(v, []byte("</")) {

@@ -378,6 +378,8 @@ var funcs = template.FuncMap{
 	"diff":    diffText,
 	"date":    content.DutchDate,
 	"isodate": func(t time.Time) string { return t.Format(time.DateOnly) },
+	// isoday reads a YYYY-MM-DD date that content loading checked.
+	"isoday": func(s string) time.Time { t, _ := time.Parse(time.DateOnly, s); return t },
 	"tel":     telURL,
 	"kind":    content.KindLabel,
 	"abbrid":  func(term string) string { return "afk-" + markdown.Slug(term) },
