@@ -68,8 +68,8 @@ func TestCheckReportsEachKindOfAnswer(t *testing.T) {
 func TestCollectFindsEveryPlace(t *testing.T) {
 	dir := t.TempDir()
 	files := map[string]string{
-		"site.yaml": "title: T\npublisher: P\nbase_url: https://example.org/\n",
-		"brieven/21-001/brief.md": "---\nnumber: Lbr. 21/001\nreference: X\ndate: 2021-01-01\nsubject: S\nto: Aan de leden\n---\nZie [de wet](https://wetten.overheid.nl/x) en [mail](mailto:a@b.nl).\n",
+		"site.yaml":                      "title: T\npublisher: P\nbase_url: https://example.org/\n",
+		"brieven/21-001/brief.md":        "---\nnumber: Lbr. 21/001\nreference: X\ndate: 2021-01-01\nsubject: S\nto: Aan de leden\n---\nZie [de wet](https://wetten.overheid.nl/x) en [mail](mailto:a@b.nl).\n",
 		"brieven/21-001/bijlage/01-a.md": "---\nid: a\ntitle: A\n---\nNogmaals [de wet](https://wetten.overheid.nl/x) en [intern](#a).\n",
 		"handreikingen/h.md":             "---\nid: h\ntitle: H\nkind: brochure\nurl: https://example.org/h\n---\nTekst met <https://example.org/h2>.\n",
 		"paginas/over.md":                "---\nid: over\ntitle: Over\n---\nZie [W3C](https://www.w3.org/).\n",

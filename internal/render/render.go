@@ -264,8 +264,12 @@ func (p *Page) Media(name string) string { return p.Root + "media/" + name }
 
 // MenuPages and FooterPages are the site pages listed in every page's
 // main menu and footer.
-func (p *Page) MenuPages() []*site.Page   { return p.r.pagesWhere(func(sp *site.Page) bool { return sp.Menu }) }
-func (p *Page) FooterPages() []*site.Page { return p.r.pagesWhere(func(sp *site.Page) bool { return sp.Footer }) }
+func (p *Page) MenuPages() []*site.Page {
+	return p.r.pagesWhere(func(sp *site.Page) bool { return sp.Menu })
+}
+func (p *Page) FooterPages() []*site.Page {
+	return p.r.pagesWhere(func(sp *site.Page) bool { return sp.Footer })
+}
 
 func (r *Renderer) pagesWhere(keep func(*site.Page) bool) []*site.Page {
 	var out []*site.Page
@@ -380,9 +384,9 @@ var funcs = template.FuncMap{
 	"isodate": func(t time.Time) string { return t.Format(time.DateOnly) },
 	// isoday reads a YYYY-MM-DD date that content loading checked.
 	"isoday": func(s string) time.Time { t, _ := time.Parse(time.DateOnly, s); return t },
-	"tel":     telURL,
-	"kind":    content.KindLabel,
-	"abbrid":  func(term string) string { return "afk-" + markdown.Slug(term) },
+	"tel":    telURL,
+	"kind":   content.KindLabel,
+	"abbrid": func(term string) string { return "afk-" + markdown.Slug(term) },
 	// refsAnchor is where a page of a handreiking's places starts: its
 	// own page has them under a heading, further pages from the top.
 	"refsAnchor": func(n int) string {
