@@ -53,6 +53,11 @@ func runServe(args []string, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "ledenbrief serve: %v\n", err)
 		return 1
 	}
+	if bf.opts.BaseURL == "" {
+		// The preview's own address: the page for a missing address
+		// (404.html, with absolute links) leads back into the preview.
+		bf.opts.BaseURL = "http://" + ln.Addr().String() + "/"
+	}
 	ctx, interrupted := onInterrupt()
 	s := serve.New(bf.opts, func(format string, args ...any) { fmt.Fprintf(stderr, format+"\n", args...) })
 	defer s.Close()

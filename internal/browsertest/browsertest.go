@@ -81,6 +81,18 @@ func New(t testing.TB) context.Context {
 	return tctx
 }
 
+// ColorScheme makes the pages in ctx see prefers-color-scheme as scheme
+// ("light" or "dark"), as on a device set to it.
+func ColorScheme(ctx context.Context, scheme string) error {
+	set := func(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {
+		_, err := cdp.Call(ctx, t, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
+			Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: scheme}},
+		})
+		return chromedp.Void{}, err
+	}
+	return chromedp.Do(ctx, set)
+}
+
 // ServeSubpath serves dir on 127.0.0.1 under prefix (like "/intranet/x/")
 // with a plain file server, as a clerk's office web server would, and
 // returns the site's URL.

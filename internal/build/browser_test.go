@@ -34,11 +34,21 @@ func fileURL(dir, page string) string {
 
 // TestBrowserHierLinksFromFile opens the letter from file://, follows each
 // "Hier" link as a reader would, and checks it lands on the annex section
-// of the same topic.
+// of the same topic with its heading in view and not covered (by the
+// table of contents that stays beside the text), on a wide screen and on
+// a phone.
 func TestBrowserHierLinksFromFile(t *testing.T) {
 	ctx := browsertest.New(t)
 	out := builtReal(t)
-	letter := fileURL(out, "21-082/index.html")
+	for _, width := range []int64{1280, 390} {
+		if err := chromedp.Do(ctx, chromedp.EmulateViewport(width, 800)); err != nil {
+			t.Fatal(err)
+		}
+		followHierLinks(t, ctx, fileURL(out, "21-082/index.html"), width)
+	}
+}
+
+func followHierLinks(t *testing.T, ctx context.Context, letter string, width int64) {
 	want := []string{
 		"Rechtspositie politieke ambtsdragers", "Bestuurlijke integriteit", "Ondermijning",
 		"Desinformatie", "Weerbaar bestuur", "Sterke lokale democratie",
@@ -66,7 +76,17 @@ func TestBrowserHierLinksFromFile(t *testing.T) {
 			t.Fatal(err)
 		}
 		if got != "H2 "+section {
-			t.Errorf("Hier link %d landed on %q, want the heading %q", i+1, got, section)
+			t.Errorf("%d px: Hier link %d landed on %q, want the heading %q", width, i+1, got, section)
+		}
+		seen, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(() => {
+			const h = document.getElementById(decodeURIComponent(location.hash.slice(1)));
+			const r = h.getBoundingClientRect();
+			if (r.top < 0 || r.bottom > innerHeight) return "out of view: top " + r.top + ", bottom " + r.bottom;
+			const at = document.elementFromPoint(r.left + 5, r.top + r.height / 2);
+			return h.contains(at) ? "" : "covered by " + (at ? at.tagName + "." + at.className : "nothing");
+		})()`))
+		if err != nil || seen != "" {
+			t.Errorf("%d px: Hier link %d: heading %q %s %v", width, i+1, section, seen, err)
 		}
 	}
 }
@@ -176,18 +196,39 @@ func TestBrowserNavigation(t *testing.T) {
 	})
 }
 
-// TestAccessibility runs axe-core's WCAG 2.1 A and AA rules on the home
-// page, the letter, the annex and a handreiking: no violations allowed.
+// TestAccessibility runs axe-core's WCAG 2.1 A and AA rules on every
+// kind of page of the shipped site (home, letter, annex, handreikingen,
+// site pages, search, archive, the 404 page), in the light and the dark
+// colour scheme, at a desktop and a phone width: no violations allowed.
 func TestAccessibility(t *testing.T) {
 	browsertest.Require(t, "axe-core (LEDENBRIEF_AXE=path/to/axe.min.js)", os.Getenv("LEDENBRIEF_AXE"))
 	ctx := browsertest.New(t)
 	out := builtReal(t)
-	for _, page := range []string{"index.html", "21-082/index.html", "21-082/bijlage/index.html", "handreikingen/handreiking-integriteit/index.html", "handreikingen/index.html", "afkortingen/index.html", "zoeken/index.html", "archief/2021/index.html"} {
-		if err := chromedp.Do(ctx, chromedp.Navigate(fileURL(out, page))); err != nil {
+	pages := []string{"index.html", "21-082/index.html", "21-082/bijlage/index.html", "handreikingen/handreiking-integriteit/index.html",
+		"handreikingen/collectieve-norm/index.html", "handreikingen/index.html", "afkortingen/index.html", "zoeken/index.html",
+		"archief/2021/index.html", "over-deze-site/index.html", "toegankelijkheidsverklaring/index.html", "404.html"}
+	for _, scheme := range []string{"light", "dark"} {
+		if err := browsertest.ColorScheme(ctx, scheme); err != nil {
 			t.Fatal(err)
 		}
-		for _, v := range browsertest.AxeViolations(t, ctx) {
-			t.Errorf("%s: %s", page, v)
+		for _, width := range []int64{1280, 390} {
+			if err := chromedp.Do(ctx, chromedp.EmulateViewport(width, 800)); err != nil {
+				t.Fatal(err)
+			}
+			for _, page := range pages {
+				if err := chromedp.Do(ctx, chromedp.Navigate(fileURL(out, page))); err != nil {
+					t.Fatal(err)
+				}
+				if scheme == "dark" {
+					bg, err := chromedp.Run(ctx, chromedp.Evaluate[string](`getComputedStyle(document.body).backgroundColor`))
+					if err != nil || bg == "rgb(255, 255, 255)" {
+						t.Fatalf("%s: the dark colour scheme is not applied (background %q, %v)", page, bg, err)
+					}
+				}
+				for _, v := range browsertest.AxeViolations(t, ctx) {
+					t.Errorf("%s (%s, %d px): %s", page, scheme, width, v)
+				}
+			}
 		}
 	}
 }

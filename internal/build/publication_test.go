@@ -1,0 +1,135 @@
+package build_test
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"ledenbrief/internal/browsertest"
+	"ledenbrief/internal/build"
+)
+
+// TestEveryPageHasTheSitePages checks that every page of the shipped site
+// links the colofon and the accessibility statement in its footer, and
+// that every page but the home page has a breadcrumb trail home.
+func TestEveryPageHasTheSitePages(t *testing.T) {
+	out := builtReal(t)
+	footer := regexp.MustCompile(`(?s)<footer class="site">.*</footer>`)
+	pages := 0
+	for name, data := range readTree(t, out) {
+		if !strings.HasSuffix(name, ".html") || strings.Contains(string(data), `http-equiv="refresh"`) {
+			continue
+		}
+		pages++
+		f := footer.Find(data)
+		for _, want := range []string{">Over deze site</a>", ">Toegankelijkheidsverklaring</a>"} {
+			if !strings.Contains(string(f), want) {
+				t.Errorf("%s: the footer has no %s", name, want)
+			}
+		}
+		if name != "index.html" && name != "404.html" && !strings.Contains(string(data), `<nav class="breadcrumbs" aria-label="Kruimelpad">`) {
+			t.Errorf("%s has no breadcrumb trail", name)
+		}
+	}
+	if pages < 29 {
+		t.Fatalf("checked %d pages", pages)
+	}
+}
+
+// TestRestyledSiteHasTheSameHTML builds the shipped letter with a
+// publisher's own style sheet and logo: apart from the links to those
+// two files, every page is the same HTML, and the browser shows the
+// publisher's colour.
+func TestRestyledSiteHasTheSameHTML(t *testing.T) {
+	plain := builtReal(t)
+	content := copyContent(t)
+	if err := os.WriteFile(filepath.Join(content, "huisstijl", "gemeente.css"), []byte(":root { --ledenbrief-link-color: #6b2c91; --ledenbrief-document-font-family: Georgia, serif; }\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	logo := `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><circle cx="5" cy="5" r="5" fill="#6b2c91"/></svg>`
+	if err := os.WriteFile(filepath.Join(content, "huisstijl", "wapen.svg"), []byte(logo), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	replaceIn(t, filepath.Join(content, "site.yaml"), "logo: huisstijl/beeldmerk.svg", "logo: huisstijl/wapen.svg\nstylesheet: huisstijl/gemeente.css")
+	out := filepath.Join(t.TempDir(), "public")
+	res, err := build.Run(build.Options{Content: content, Out: out})
+	if err != nil || res.Diags.Len() > 0 {
+		t.Fatalf("restyled build: %v %v", err, res.Diags.Error())
+	}
+	own := regexp.MustCompile(`<link rel=stylesheet href=[^>]*gemeente\.css>|<link rel="stylesheet" href="[^"]*gemeente\.css">|beeldmerk\.svg|wapen\.svg`)
+	a, b := readTree(t, plain), readTree(t, out)
+	for name, data := range a {
+		if !strings.HasSuffix(name, ".html") {
+			continue
+		}
+		if x, y := own.ReplaceAllString(string(data), ""), own.ReplaceAllString(string(b[name]), ""); x != y {
+			t.Errorf("%s differs beyond the style sheet and the logo", name)
+		}
+	}
+	if _, ok := b["media/huisstijl/gemeente.css"]; !ok {
+		t.Fatal("the style sheet is not published")
+	}
+
+	ctx := browsertest.New(t)
+	if err := chromedp.Do(ctx, chromedp.Navigate(fileURL(out, "21-082/index.html"))); err != nil {
+		t.Fatal(err)
+	}
+	color, err := chromedp.Run(ctx, chromedp.Evaluate[string](`getComputedStyle(document.querySelector("main a")).color`))
+	if err != nil || color != "rgb(107, 44, 145)" {
+		t.Errorf("links are %q (%v), want the publisher's rgb(107, 44, 145)", color, err)
+	}
+	for _, v := range browsertest.AxeViolations(t, ctx) {
+		t.Errorf("restyled letter: %s", v)
+	}
+}
+
+// TestAnnexTableOfContentsIsOneStepAway scrolls to the last section of
+// the annex: on a wide screen the table of contents is in view beside
+// it; on a phone, where it is folded, the section's "Naar inhoudsopgave"
+// link opens it in one step.
+func TestAnnexTableOfContentsIsOneStepAway(t *testing.T) {
+	ctx := browsertest.New(t)
+	out := builtReal(t)
+	annex := fileURL(out, "21-082/bijlage/index.html")
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1280, 800)); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(ctx, chromedp.Navigate(annex+"#sterke-lokale-democratie")); err != nil {
+		t.Fatal(err)
+	}
+	inView, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(() => {
+		const r = document.querySelector("nav.toc").getBoundingClientRect();
+		return scrollY > 1000 && r.top >= 0 && r.top < innerHeight && document.querySelector("nav.toc details").open;
+	})()`))
+	if err != nil || !inView {
+		t.Errorf("1280 px: the table of contents is not in view beside a late section (%v)", err)
+	}
+
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(390, 800)); err != nil {
+		t.Fatal(err)
+	}
+	// A new document, not a jump within the open one.
+	if err := chromedp.Do(ctx, chromedp.Navigate("about:blank")); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(ctx, chromedp.Navigate(annex+"#sterke-lokale-democratie")); err != nil {
+		t.Fatal(err)
+	}
+	folded, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`!document.querySelector("nav.toc details").open`))
+	if err != nil || !folded {
+		t.Errorf("390 px: the table of contents is not folded (%v)", err)
+	}
+	opened, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(() => {
+		const sec = document.getElementById("sterke-lokale-democratie").closest("section");
+		sec.querySelector("a.to-toc").click();
+		const r = document.getElementById("lb_toc").getBoundingClientRect();
+		return document.querySelector("nav.toc details").open && r.top >= 0 && r.bottom <= innerHeight;
+	})()`))
+	if err != nil || !opened {
+		t.Errorf("390 px: Naar inhoudsopgave does not open the table of contents in view (%v)", err)
+	}
+}
