@@ -1,6 +1,7 @@
 package build_test
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -131,5 +132,44 @@ func TestAnnexTableOfContentsIsOneStepAway(t *testing.T) {
 	})()`))
 	if err != nil || !opened {
 		t.Errorf("390 px: Naar inhoudsopgave does not open the table of contents in view (%v)", err)
+	}
+}
+
+// TestSitePagesAreSearchable finds the accessibility statement's section
+// on reporting a problem by what a reader would type.
+func TestSitePagesAreSearchable(t *testing.T) {
+	res, err := build.Run(build.Options{Content: realContent, Check: true, KeepIndex: true})
+	if err != nil || res.Diags.Len() > 0 {
+		t.Fatalf("build: %v %v", err, res.Diags.Error())
+	}
+	defer res.Index.Close()
+	hits, _, err := res.Index.Search(context.Background(), res.Dict, "toegankelijkheid probleem melden", 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(hits) == 0 || hits[0].URL != "toegankelijkheidsverklaring/index.html#melden" {
+		t.Errorf("first result %+v, want the statement's section on reporting a problem", hits)
+	}
+}
+
+// TestLetterShowsWhereTopicsLead checks the letter's overview of where
+// each topic block leads: the annex section of its "Hier" link and the
+// handreikingen that section names.
+func TestLetterShowsWhereTopicsLead(t *testing.T) {
+	out := builtReal(t)
+	page, err := os.ReadFile(filepath.Join(out, "21-082", "index.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	nav := regexp.MustCompile(`(?s)<nav class="topics".*?</nav>`).Find(page)
+	items := regexp.MustCompile(`(?s)<li>.*?</li>`).FindAll(nav, -1)
+	if len(items) != 6 {
+		t.Fatalf("the overview lists %d topics, want the 6 with a Hier link:\n%s", len(items), nav)
+	}
+	first := string(items[0])
+	for _, want := range []string{`href="#brief-rechtspositie">Rechtspositie</a>`, `href="bijlage/index.html#rechtspositie">Rechtspositie politieke ambtsdragers</a>`, `href="../handreikingen/sollicitatieplicht-en-outplacement/index.html"`} {
+		if !strings.Contains(first, want) {
+			t.Errorf("the Rechtspositie topic does not lead to %s:\n%s", want, first)
+		}
 	}
 }
