@@ -173,3 +173,46 @@ func TestLetterShowsWhereTopicsLead(t *testing.T) {
 		}
 	}
 }
+
+// TestSectionNumbers turns numbering on: the annex shows 1, 1.1, … before
+// its headings and in its table of contents, and nothing else of the
+// page changes, ids least of all.
+func TestSectionNumbers(t *testing.T) {
+	plain := builtReal(t)
+	content := copyContent(t)
+	replaceIn(t, filepath.Join(content, "site.yaml"), "section_numbers: false", "section_numbers: true")
+	out := filepath.Join(t.TempDir(), "public")
+	if res, err := build.Run(build.Options{Content: content, Out: out}); err != nil || res.Diags.Len() > 0 {
+		t.Fatalf("build: %v %v", err, res.Diags.Error())
+	}
+	a, err := os.ReadFile(filepath.Join(plain, "21-082", "bijlage", "index.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(filepath.Join(out, "21-082", "bijlage", "index.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Replace(string(b), `<main id="lb_main" class="numbered">`, `<main id="lb_main">`, 1) != string(a) {
+		t.Error("numbering changed more of the annex page than the class that turns it on")
+	}
+	// Computed styles give the counter expressions, not their values:
+	// the numbered build must apply them, the plain one none.
+	ctx := browsertest.New(t)
+	const numbers = `[
+		getComputedStyle(document.getElementById("integriteit"), "::before").content,
+		getComputedStyle(document.querySelector("section:nth-of-type(2) h3"), "::before").content,
+		getComputedStyle(document.querySelectorAll("nav.toc li")[1], "::before").content].join(" | ")`
+	for _, c := range []struct{ site, want string }{
+		{out, `counter(lb-section) " " | counter(lb-section) "." counter(lb-sub) " " | counters(lb-toc, ".") " "`},
+		{plain, `none | none | none`},
+	} {
+		if err := chromedp.Do(ctx, chromedp.Navigate(fileURL(c.site, "21-082/bijlage/index.html"))); err != nil {
+			t.Fatal(err)
+		}
+		got, err := chromedp.Run(ctx, chromedp.Evaluate[string](numbers))
+		if err != nil || got != c.want {
+			t.Errorf("numbering %q (%v), want %q", got, err, c.want)
+		}
+	}
+}
