@@ -17,14 +17,23 @@
 
   window.LB = {
     meta: function (data) { arrive("meta", data, function (m) { meta = m; }); },
-    shard: function (key, data) {
-      arrive("v:" + key, data, function (v) {
-        shards[key] = v;
-        for (var t in v.t) termFiles[t] = v.t[t];
+    shard: function (key, data) { arrive("v:" + key, data, function (v) { LB.keepShard(key, v); }); },
+    postings: function (n, data) { arrive("p:" + n, data, function (v) { postings[n] = v; }); },
+    docs: function (n, data) { arrive("d:" + n, data, function (rows) { docShards[n] = rows; }); },
+    // A small index (one letter's, in its offline copy) comes whole in
+    // place of meta.js.
+    bundle: function (data) {
+      arrive("meta", data, function (b) {
+        meta = b.meta;
+        for (var k in b.v) LB.keepShard(k, b.v[k]);
+        postings = b.p;
+        docShards = b.d;
       });
     },
-    postings: function (n, data) { arrive("p:" + n, data, function (v) { postings[n] = v; }); },
-    docs: function (n, data) { arrive("d:" + n, data, function (rows) { docShards[n] = rows; }); }
+    keepShard: function (key, v) {
+      shards[key] = v;
+      for (var t in v.t) termFiles[t] = v.t[t];
+    }
   };
 
   // arrive unpacks the data a script brought, keeps it and settles the
@@ -209,7 +218,10 @@
 
   function root() { return LB.root; }
 
+  // loadMeta loads the index's statistics, unless the page brought them
+  // (a single-file offline copy carries its whole index inline).
   function loadMeta() {
+    if (meta) return Promise.resolve();
     return load(new URL(root() + "search/meta.js", document.baseURI).href, "meta");
   }
 
@@ -489,6 +501,15 @@
 
   function links() { return Array.prototype.slice.call(out.querySelectorAll("a")); }
 
+  // href is a result's link. In a single-file copy (LB_HERE maps each
+  // page to where it starts in the file) it is a place in the file.
+  function href(url) {
+    var here = window.LB_HERE;
+    if (!here) return LB.root + url;
+    var i = url.indexOf("#");
+    return "#" + (i >= 0 ? url.slice(i + 1) : here[url] || "lb_title");
+  }
+
   function clear() { seq++; out.innerHTML = ""; }
 
   function render(res, q) {
@@ -501,7 +522,7 @@
     var html = '<p class="search-status">' + (res.total > n ? "De beste " + n + " van " + res.total : String(n)) +
       (n === 1 && res.total === 1 ? " resultaat" : " resultaten") + " voor “" + LB.escapeHTML(q) + "”</p><ol class=\"search-hits\">";
     res.hits.forEach(function (h) {
-      html += '<li><a href="' + LB.escapeHTML(LB.root + h.url) + '">' + LB.escapeHTML(h.title) + "</a>" +
+      html += '<li><a href="' + LB.escapeHTML(href(h.url)) + '">' + LB.escapeHTML(h.title) + "</a>" +
         '<span class="search-context">' + LB.escapeHTML(h.context) + "</span>" +
         '<span class="search-snippet">' + LB.snippet(h.body, res.words) + "</span></li>";
     });

@@ -4,7 +4,7 @@
 //
 // Usage:
 //
-//	ledenbrief build   [--content DIR] [--out DIR] [--base-url URL] [--theme DIR] [--drafts] [--clean] [--sign KEYFILE]
+//	ledenbrief build   [--content DIR] [--out DIR] [--base-url URL] [--theme DIR] [--drafts] [--clean] [--sign KEYFILE] [--no-offline]
 //	ledenbrief check   [--content DIR] [--theme DIR] [--drafts] [--format text|json]
 //	ledenbrief serve   [--content DIR] [--addr HOST:PORT] [--out DIR] [--theme DIR] [--drafts]
 //	ledenbrief anchors lock|check [--content DIR]
@@ -54,7 +54,7 @@ var commands []command
 
 func init() {
 	commands = []command{
-		{"build", "[--content DIR] [--out DIR] [--base-url URL] [--theme DIR] [--drafts] [--clean] [--sign KEYFILE]", "build the site into the output folder", runBuild},
+		{"build", "[--content DIR] [--out DIR] [--base-url URL] [--theme DIR] [--drafts] [--clean] [--sign KEYFILE] [--no-offline]", "build the site into the output folder", runBuild},
 		{"check", "[--content DIR] [--theme DIR] [--drafts] [--format text|json]", "validate the content and templates, write nothing", runCheck},
 		{"serve", "[--content DIR] [--addr HOST:PORT] [--out DIR] [--theme DIR] [--drafts]", "preview the site on 127.0.0.1:1313, rebuilding and reloading on every save", runServe},
 		{"anchors", "lock|check [--content DIR]", "add the published anchors to content/anchors.lock, or list locked anchors that are gone", runAnchors},
@@ -129,6 +129,7 @@ func newFlagSet(name string, stderr io.Writer, bf *buildFlags, writes bool) *fla
 		fs.BoolVar(&bf.opts.Clean, "clean", false, "replace everything in the output folder, also files ledenbrief did not write (kept by default)")
 		fs.StringVar(&bf.opts.BaseURL, "base-url", "", "canonical base `URL` for the feed, sitemap and canonical links (default: site.yaml's base_url)")
 		fs.StringVar(&bf.sign, "sign", "", "private key `file` (from ledenbrief keygen) to sign manifest.json with, as manifest.sig")
+		fs.BoolVar(&bf.opts.NoOffline, "no-offline", false, "leave out the letters' offline copies and the site's zip (a quicker build, not for publishing)")
 	}
 	return fs
 }

@@ -107,7 +107,7 @@ func crawl(t *testing.T, ctx context.Context, start, root string) []string {
 		title: document.title,
 		main: !!document.querySelector("main"),
 		ids: [...document.querySelectorAll("[id]")].map(e => e.id),
-		links: [...document.querySelectorAll("a[href]")].map(a => a.href)
+		links: [...document.querySelectorAll("a[href]:not([download])")].map(a => a.href)
 			.concat([...document.querySelectorAll("form[action]")].map(f => f.action)),
 	})`
 	seen := map[string]*pageInfo{}

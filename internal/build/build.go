@@ -79,6 +79,10 @@ type Options struct {
 	// KeepIndex returns the bleve index in the Result, made with term
 	// vectors so that it can highlight (for the search command and server).
 	KeepIndex bool
+	// NoOffline leaves out the offline copies of the letters and the zip
+	// of the whole site, which more than double the time a build takes:
+	// for a quick preview. A published site has them.
+	NoOffline bool
 }
 
 // Result summarises a build.
@@ -139,11 +143,16 @@ func Run(opts Options) (*Result, error) {
 			idx.Close()
 		}
 	}()
-	static := search.NewStaticWriter(out.WriteFile)
-	if err := buildLetters(ctx, s, r, idx, static, out, opts.Workers, diags); err != nil {
+	pass := &letterPass{s: s, r: r, idx: idx, static: search.NewStaticWriter(out.WriteFile), out: out, diags: diags}
+	if !opts.Check && !opts.NoOffline {
+		if pass.offline, err = newOfflineKit(s, r); err != nil {
+			return res, err
+		}
+	}
+	if err := pass.run(ctx, opts.Workers); err != nil {
 		return res, err
 	}
-	dict, err := buildRest(s, r, idx, static, out, opts.Workers, diags)
+	dict, err := buildRest(s, r, idx, pass.static, out, opts.Workers, diags)
 	if err != nil {
 		return res, err
 	}
@@ -151,12 +160,19 @@ func Run(opts Options) (*Result, error) {
 	if opts.KeepIndex {
 		res.Index, res.Dict = idx, dict
 	}
-	res.Pages, res.Files, res.Bytes = int(out.pages.Load()), out.Files(), out.Bytes()
+	count := func() { res.Pages, res.Files, res.Bytes = int(out.pages.Load()), out.Files(), out.Bytes() }
+	count()
 	if diags.Len() > 0 || opts.Check {
 		return res, nil
 	}
 	if err := ctx.Err(); err != nil {
 		return res, err
+	}
+	if pass.offline != nil {
+		if err := writeSiteZip(out, describe(s), opts.SignKey); err != nil {
+			return res, err
+		}
+		count()
 	}
 	return res, out.Commit(describe(s), opts.SignKey)
 }
@@ -246,12 +262,25 @@ func forEach[T any](items []T, workers int, f func(int, T) error) error {
 	return errors.Join(errs...)
 }
 
-// buildLetters resolves and renders every letter, several at once: its
-// page, its annex, what changed since the previous edition, and its
-// searchable units (drafts are never searchable).
-func buildLetters(ctx context.Context, s *site.Site, r *render.Renderer, idx *search.Index, static *search.StaticWriter, out *output, workers int, diags *diag.List) error {
+// letterPass is the second pass over the letters: each is resolved and
+// rendered, indexed for search and, when the site is written, copied for
+// offline reading.
+type letterPass struct {
+	s       *site.Site
+	r       *render.Renderer
+	idx     *search.Index
+	static  *search.StaticWriter
+	out     *output
+	offline *offlineKit // nil when nothing is written
+	diags   *diag.List
+}
+
+// run resolves and renders every letter, several at once: its page, its
+// annex, what changed since the previous edition, its searchable units
+// (drafts are never searchable) and its offline copies.
+func (p *letterPass) run(ctx context.Context, workers int) error {
 	var bufs sync.Pool
-	return forEach(s.Letters, workers, func(_ int, li *site.LetterInfo) error {
+	return forEach(p.s.Letters, workers, func(_ int, li *site.LetterInfo) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
@@ -260,36 +289,59 @@ func buildLetters(ctx context.Context, s *site.Site, r *render.Renderer, idx *se
 			buf = new(bytes.Buffer)
 		}
 		defer bufs.Put(buf)
-		return buildLetter(s, r, idx, static, out, li, buf, diags)
+		return p.letter(li, buf)
 	})
 }
 
-func buildLetter(s *site.Site, r *render.Renderer, idx *search.Index, static *search.StaticWriter, out *output, li *site.LetterInfo, buf *bytes.Buffer, diags *diag.List) error {
+func (p *letterPass) letter(li *site.LetterInfo, buf *bytes.Buffer) error {
+	s, r, out := p.s, p.r, p.out
 	l, err := reload(s, li.Slug)
 	if err != nil {
 		return err
 	}
-	rl := s.ResolveLetter(l, diags)
+	rl := s.ResolveLetter(l, p.diags)
+	var units []search.Unit
 	if !li.Meta.Draft {
-		units, err := search.LetterUnits(rl, li.Order()*search.UnitsPerLetter)
-		if err != nil {
-			diags.Add(l.Body.Src, 0, "%v", err)
+		if units, err = search.LetterUnits(rl, li.Order()*search.UnitsPerLetter); err != nil {
+			p.diags.Add(l.Body.Src, 0, "%v", err)
 			return nil
 		}
-		if err := idx.Add(units); err != nil {
+		if err := p.idx.Add(units); err != nil {
 			return err
 		}
-		if err := static.WriteDocs(units); err != nil {
+		if err := p.static.WriteDocs(units); err != nil {
 			return err
 		}
 	}
 	title := li.Meta.Number + ": " + li.Meta.Subject
 	draft := li.Meta.Draft
-	if err := out.page(r, buf, &render.Page{Kind: render.KindLetter, Path: li.Path(), Title: title, Description: li.Meta.Summary, Letter: rl, Draft: draft}); err != nil {
+	letterPage := &render.Page{Kind: render.KindLetter, Path: li.Path(), Title: title, Description: li.Meta.Summary, Letter: rl, Draft: draft}
+	var annexPage *render.Page
+	if len(rl.Sections) > 0 {
+		annexPage = &render.Page{Kind: render.KindAnnex, Path: li.AnnexPath(), Title: "Bijlage bij " + title, Letter: rl, Draft: draft}
+	}
+	if p.offline != nil && !draft && p.diags.Len() == 0 {
+		// The copies hold the letter page without its downloads; the
+		// page the site publishes offers them, with their sizes.
+		letter, err := renderBytes(r, buf, letterPage)
+		if err != nil {
+			return err
+		}
+		var annex []byte
+		if annexPage != nil {
+			if annex, err = renderBytes(r, buf, annexPage); err != nil {
+				return err
+			}
+		}
+		if letterPage.Downloads, err = p.offline.copies(out, rl, units, letter, annex); err != nil {
+			return err
+		}
+	}
+	if err := out.page(r, buf, letterPage); err != nil {
 		return err
 	}
-	if len(rl.Sections) > 0 {
-		if err := out.page(r, buf, &render.Page{Kind: render.KindAnnex, Path: li.AnnexPath(), Title: "Bijlage bij " + title, Letter: rl, Draft: draft}); err != nil {
+	if annexPage != nil {
+		if err := out.page(r, buf, annexPage); err != nil {
 			return err
 		}
 	}
@@ -303,6 +355,15 @@ func buildLetter(s *site.Site, r *render.Renderer, idx *search.Index, static *se
 	}
 	changes := s.Changes(rl, s.Parse(pl))
 	return out.page(r, buf, &render.Page{Kind: render.KindChanges, Path: li.ChangesPath(), Title: "Wijzigingen in " + li.Meta.Number, Changes: changes, Draft: draft})
+}
+
+// renderBytes renders p into a copy of its own.
+func renderBytes(r *render.Renderer, buf *bytes.Buffer, p *render.Page) ([]byte, error) {
+	buf.Reset()
+	if err := r.Render(buf, p); err != nil {
+		return nil, err
+	}
+	return bytes.Clone(buf.Bytes()), nil
 }
 
 // reload loads a letter again in the second pass. Its problems were

@@ -259,9 +259,20 @@ func TestNoInlineScriptsNoExternalRequests(t *testing.T) {
 	handler := regexp.MustCompile(`\son[a-z]+=`)
 	external := regexp.MustCompile(`<(?:script|img|link|iframe|source)\b[^>]*\b(?:src|href)="?(?:[a-z]+:)?//`)
 	canonical := regexp.MustCompile(`<link rel="?canonical"?[^>]*>`) // names the page; loads nothing
+	loads := regexp.MustCompile(`<(?:script|img|link|iframe|source)\b[^>]*\b(?:src|href)="([^"]*)"`)
 	pages := 0
 	for name, data := range readTree(t, out) {
 		if !strings.HasSuffix(name, ".html") {
+			continue
+		}
+		if isDownload(name) {
+			// A single-file copy carries its style and scripts inline,
+			// and loads nothing at all.
+			for _, m := range loads.FindAllSubmatch(data, -1) {
+				if !bytes.HasPrefix(m[1], []byte("data:")) {
+					t.Errorf("%s loads a file: %s", name, m[0])
+				}
+			}
 			continue
 		}
 		pages++

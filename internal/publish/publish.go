@@ -19,6 +19,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash"
+	"io"
 	"io/fs"
 	"os"
 	"path"
@@ -142,6 +144,64 @@ func (f *Folder) WriteFile(name string, data []byte) error {
 		return err
 	}
 	return os.WriteFile(p, data, 0o644)
+}
+
+// ReadFile reads back a file written to the folder.
+func (f *Folder) ReadFile(name string) ([]byte, error) {
+	if f.dir == "" {
+		return nil, fmt.Errorf("publish: %s: nothing is written when checking", name)
+	}
+	return os.ReadFile(join(f.dir, name))
+}
+
+// Create returns a writer for a new output file at a slash-separated
+// path, for files too large to hold in memory; it is recorded, with its
+// size and hash, when closed.
+func (f *Folder) Create(name string) (io.WriteCloser, error) {
+	if f.dir == "" {
+		return &hashingFile{f: f, name: name, h: sha256.New()}, nil
+	}
+	p := join(f.dir, name)
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		return nil, err
+	}
+	file, err := os.Create(p)
+	if err != nil {
+		return nil, err
+	}
+	return &hashingFile{f: f, name: name, h: sha256.New(), file: file}, nil
+}
+
+// hashingFile is a file being written through Create.
+type hashingFile struct {
+	f    *Folder
+	name string
+	h    hash.Hash
+	n    int64
+	file *os.File // nil when nothing is written
+}
+
+func (w *hashingFile) Write(p []byte) (int, error) {
+	w.h.Write(p)
+	w.n += int64(len(p))
+	if w.file == nil {
+		return len(p), nil
+	}
+	return w.file.Write(p)
+}
+
+func (w *hashingFile) Close() error {
+	if w.file != nil {
+		if err := w.file.Close(); err != nil {
+			return err
+		}
+	}
+	w.f.files.Add(1)
+	w.f.bytes.Add(w.n)
+	w.f.mu.Lock()
+	w.f.written[w.name] = manifest.File{Path: w.name, Size: w.n, SHA256: hex.EncodeToString(w.h.Sum(nil))}
+	w.f.mu.Unlock()
+	return nil
 }
 
 // Rename moves a file or folder of the output, both slash-separated

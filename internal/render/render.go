@@ -178,6 +178,12 @@ func (r *Renderer) loadAssets(theme fs.FS) error {
 
 var mediaTypes = map[string]string{".css": "text/css", ".js": "application/javascript"}
 
+// Asset returns a published theme file by the theme's name for it.
+func (r *Renderer) Asset(name string) (Asset, bool) {
+	a, ok := r.assets[name]
+	return a, ok
+}
+
 // Assets returns the published theme files.
 func (r *Renderer) Assets() []Asset {
 	out := make([]Asset, 0, len(r.assets))
@@ -210,6 +216,7 @@ type Page struct {
 	Guides        []*site.Guide          // the handreikingen index
 	Abbreviations []content.Abbreviation // the abbreviations page
 	SitePage      *site.Page             // a site page
+	Downloads     *Downloads             // a letter page: its offline copies
 
 	// Refresh, when set, is the folder of the page this one leads to at
 	// once (a series' newest edition, the new address of an alias).
@@ -222,6 +229,18 @@ type Page struct {
 	// site's canonical address, and every link is absolute.
 	Root string
 	r    *Renderer
+}
+
+// Downloads are the offline copies a letter page offers, by their paths
+// from the site root, with their sizes in bytes.
+type Downloads struct {
+	Zip, HTML, PDF             string // PDF is "" when the site is built without
+	ZipSize, HTMLSize, PDFSize int64
+}
+
+// File returns the relative URL of the file at site path p.
+func (p *Page) File(sitePath string) string {
+	return site.Up(p.Path, path.Dir(sitePath)+"/") + path.Base(sitePath)
 }
 
 // Link returns the URL of the page in folder to, with fragment: relative,
@@ -387,6 +406,7 @@ var funcs = template.FuncMap{
 	"tel":    telURL,
 	"kind":   content.KindLabel,
 	"abbrid": func(term string) string { return "afk-" + markdown.Slug(term) },
+	"size":   sizeText,
 	// refsAnchor is where a page of a handreiking's places starts: its
 	// own page has them under a heading, further pages from the top.
 	"refsAnchor": func(n int) string {
@@ -395,6 +415,18 @@ var funcs = template.FuncMap{
 		}
 		return ""
 	},
+}
+
+// sizeText writes a file size as Dutch readers expect it: "820 bytes",
+// "38 kB", "1,4 MB".
+func sizeText(n int64) string {
+	switch {
+	case n < 1000:
+		return fmt.Sprintf("%d bytes", n)
+	case n < 1000*1000:
+		return fmt.Sprintf("%d kB", (n+500)/1000)
+	}
+	return strings.Replace(fmt.Sprintf("%.1f MB", float64(n)/1e6), ".", ",", 1)
 }
 
 var nonDigit = regexp.MustCompile(`[^0-9+]`)

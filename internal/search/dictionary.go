@@ -292,16 +292,7 @@ func (d *Dictionary) analyseSurfaces(x *Index) error {
 	if a == nil {
 		return fmt.Errorf("search: no %s analyzer", AnalyzerName)
 	}
-	for _, w := range x.surfaceWords() {
-		toks := a.Analyze([]byte(w))
-		if len(toks) != 1 {
-			continue // a stop word, or a word the tokenizer splits differently on its own
-		}
-		key := fold(w)
-		if prev, ok := d.Surfaces[key]; !ok || d.df(string(toks[0].Term)) > d.df(prev) {
-			d.Surfaces[key] = string(toks[0].Term)
-		}
-	}
+	d.addSurfaces(a, x.surfaceWords())
 	return nil
 }
 

@@ -63,6 +63,7 @@ type meta struct {
 // concurrent use.
 type StaticWriter struct {
 	write  func(name string, data []byte) error
+	bundle *bundle // set: everything goes into one file, see NewBundleWriter
 	mu     sync.Mutex
 	hashes map[string][32]byte // file name → content hash, for the folder name
 	Files  int                 // files written
@@ -72,6 +73,24 @@ type StaticWriter struct {
 // NewStaticWriter returns a writer that writes through write.
 func NewStaticWriter(write func(name string, data []byte) error) *StaticWriter {
 	return &StaticWriter{write: write, hashes: map[string][32]byte{}}
+}
+
+// NewBundleWriter returns a writer that writes the whole index as one
+// file, MetaPath, calling LB.bundle: for the index of one letter, whose
+// hundreds of small shards would each cost more in headers and lost
+// compression than they save in loading.
+func NewBundleWriter(write func(name string, data []byte) error) *StaticWriter {
+	return &StaticWriter{write: write, hashes: map[string][32]byte{}, bundle: &bundle{
+		Shards: map[string]*vocabShard{}, Postings: map[int]map[string]json.RawMessage{}, Docs: map[int][][]string{},
+	}}
+}
+
+// bundle is the whole static index in one value.
+type bundle struct {
+	Meta     meta                               `json:"meta"`
+	Shards   map[string]*vocabShard             `json:"v"`
+	Postings map[int]map[string]json.RawMessage `json:"p"`
+	Docs     map[int][][]string                 `json:"d"`
 }
 
 func (w *StaticWriter) file(name string, data []byte) error {
@@ -99,6 +118,12 @@ func (w *StaticWriter) WriteDocs(units []Unit) error {
 				text = u.Extra
 			}
 			rows[u.Ordinal%DocsPerShard] = []string{u.URL(), u.Label, u.Context, u.Date, u.Kind, lead(text, maxStoredText)}
+		}
+		if w.bundle != nil {
+			w.mu.Lock()
+			w.bundle.Docs[n] = rows
+			w.mu.Unlock()
+			continue
 		}
 		data, err := pack("LB.docs", rows, n)
 		if err != nil {
@@ -177,6 +202,10 @@ func (w *StaticWriter) Finish(d *Dictionary) (string, error) {
 		}
 	}
 	for _, k := range keys {
+		if w.bundle != nil {
+			w.bundle.Shards[k] = shards[k]
+			continue
+		}
 		data, err := pack("LB.shard", shards[k], k)
 		if err != nil {
 			return "", err
@@ -215,6 +244,15 @@ func (w *StaticWriter) Finish(d *Dictionary) (string, error) {
 	for _, f := range Fields {
 		m.Boost = append(m.Boost, FieldBoost[f])
 	}
+	if w.bundle != nil {
+		m.Dir = ""
+		w.bundle.Meta = m
+		data, err := packWith(&fastWriters, "LB.bundle", w.bundle)
+		if err != nil {
+			return "", err
+		}
+		return "", w.write(MetaPath, data)
+	}
 	data, err := pack("LB.meta", m)
 	if err != nil {
 		return "", err
@@ -238,6 +276,11 @@ func (w *StaticWriter) writePostings(d *Dictionary, put func(term string, file i
 	batch := map[string]json.RawMessage{}
 	flush := func() error {
 		if len(batch) == 0 {
+			return nil
+		}
+		if w.bundle != nil {
+			w.bundle.Postings[file] = batch
+			file, size, batch = file+1, 0, map[string]json.RawMessage{}
 			return nil
 		}
 		data, err := pack("LB.postings", batch, file)

@@ -85,10 +85,12 @@ func (a *searchAPI) replace(index *search.Index, handler http.Handler) {
 	a.index, a.handler = index, handler
 }
 
-// New returns a server for opts (opts.Out is where it builds; Check and
-// KeepIndex are set by the server). logf reports builds and errors.
+// New returns a server for opts (opts.Out is where it builds; Check,
+// KeepIndex and NoOffline are set by the server: a preview leaves out
+// the offline copies, which would double the time of every rebuild).
+// logf reports builds and errors.
 func New(opts build.Options, logf func(format string, args ...any)) *Server {
-	opts.Check, opts.KeepIndex = false, true
+	opts.Check, opts.KeepIndex, opts.NoOffline = false, true, true
 	return &Server{opts: opts, logf: logf, clients: map[chan string]struct{}{}}
 }
 

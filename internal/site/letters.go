@@ -129,6 +129,20 @@ func addTarget(list []Target, t Target) []Target {
 	return append(list, t)
 }
 
+// LinkedGuides returns, for each handreiking the letter links to (by
+// id), a page of the places in this letter that link to it: the
+// handreiking pages of a copy of this letter alone.
+func (rl *Letter) LinkedGuides(s *Site) []*RefsPage {
+	ids := slices.Sorted(maps.Keys(rl.guideRef))
+	out := make([]*RefsPage, 0, len(ids))
+	for _, id := range ids {
+		refs := slices.Clone(rl.guideRef[id])
+		sortRefs(refs)
+		out = append(out, &RefsPage{Guide: s.guideByID[id], N: 1, Pages: 1, Refs: refs})
+	}
+	return out
+}
+
 // Prev is the annex section before section i, or nil.
 func (rl *Letter) Prev(i int) *Section {
 	if i <= 0 || i > len(rl.Sections) {

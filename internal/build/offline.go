@@ -1,0 +1,196 @@
+package build
+
+import (
+	"bytes"
+	"crypto/ed25519"
+	"fmt"
+	"io/fs"
+	"strings"
+	"sync"
+	"time"
+
+	"ledenbrief/internal/content"
+	"ledenbrief/internal/manifest"
+	"ledenbrief/internal/offline"
+	"ledenbrief/internal/render"
+	"ledenbrief/internal/search"
+	"ledenbrief/internal/site"
+)
+
+// SiteZip is the zip of the whole site, at its top.
+const SiteZip = "ledenbrieven.zip"
+
+// offlineKit is what the offline copies of every letter share: the
+// theme, the search page, and the site's canonical address.
+type offlineKit struct {
+	s          *site.Site
+	r          *render.Renderer
+	assets     map[string][]byte // "assets/style.3f2a9c1e.css" → content
+	searchPage []byte
+	style      []byte   // the theme's style sheet, then the publisher's
+	engine     []byte   // the search engine
+	guideUnits sync.Map // handreiking id → *search.AnalyzedUnit, analysed once for every copy
+}
+
+func newOfflineKit(s *site.Site, r *render.Renderer) (*offlineKit, error) {
+	k := &offlineKit{s: s, r: r, assets: map[string][]byte{}}
+	for _, a := range r.Assets() {
+		k.assets["assets/"+a.Name] = a.Data
+	}
+	style, ok1 := r.Asset("style.css")
+	engine, ok2 := r.Asset("search.js")
+	if !ok1 || !ok2 {
+		return nil, fmt.Errorf("theme: offline copies need assets/style.css and assets/search.js")
+	}
+	k.style, k.engine = style.Data, engine.Data
+	if own := s.Content.Config.Stylesheet; own != "" {
+		data, err := fs.ReadFile(s.Content.FS, own)
+		if err != nil {
+			return nil, fmt.Errorf("copy %s: %w", own, err)
+		}
+		k.style = append(append(bytes.Clone(k.style), '\n'), data...)
+	}
+	var b bytes.Buffer
+	if err := r.Render(&b, &render.Page{Kind: render.KindSearch, Path: site.SearchPath, Title: "Zoeken"}); err != nil {
+		return nil, err
+	}
+	k.searchPage = b.Bytes()
+	return k, nil
+}
+
+// copies makes the offline copies of a resolved letter from its pages as
+// rendered (the letter page without downloads), writes them beside the
+// letter page, and returns what the letter page offers.
+func (k *offlineKit) copies(out *output, rl *site.Letter, units []search.Unit, letterPage, annexPage []byte) (*render.Downloads, error) {
+	li := rl.Info
+	c := &offline.Copy{
+		Slug: li.Slug, Title: li.Meta.Number + ": " + li.Meta.Subject, BaseURL: k.s.Content.Config.BaseURL,
+		Time:  time.Date(li.Meta.Date.Year(), li.Meta.Date.Month(), li.Meta.Date.Day(), 12, 0, 0, 0, time.UTC),
+		Pages: map[string][]byte{li.Path() + "index.html": letterPage, site.SearchPath + "index.html": k.searchPage},
+		Files: map[string][]byte{},
+	}
+	if annexPage != nil {
+		c.Pages[li.AnnexPath()+"index.html"] = annexPage
+	}
+	var analyzed []*search.AnalyzedUnit
+	for _, u := range units {
+		au, err := search.Analyze(u)
+		if err != nil {
+			return nil, err
+		}
+		analyzed = append(analyzed, au)
+	}
+	for _, rp := range rl.LinkedGuides(k.s) {
+		g := rp.Guide
+		var b bytes.Buffer
+		if err := k.r.Render(&b, &render.Page{Kind: render.KindGuide, Path: g.Path(), Title: g.Title, Guide: g, Refs: rp}); err != nil {
+			return nil, err
+		}
+		c.Pages[g.Path()+"index.html"] = b.Bytes()
+		au, err := k.guideUnit(g)
+		if err != nil {
+			return nil, err
+		}
+		analyzed = append(analyzed, au)
+	}
+	for p, data := range k.assets {
+		c.Files[p] = data
+	}
+	c.Media = func(p string) ([]byte, error) {
+		data, err := fs.ReadFile(k.s.Content.FS, strings.TrimPrefix(p, "media/"))
+		if err != nil {
+			return nil, fmt.Errorf("copy %s: %w", p, err)
+		}
+		return data, nil
+	}
+	// In the copy the units are numbered from 0.
+	units = make([]search.Unit, len(analyzed))
+	for i, au := range analyzed {
+		own := *au
+		own.Ordinal = i
+		analyzed[i], units[i] = &own, own.Unit
+	}
+	dict, err := search.BuildDictionary(analyzed)
+	if err != nil {
+		return nil, err
+	}
+	if c.Files[search.MetaPath], err = search.StaticBundle(dict, units); err != nil {
+		return nil, err
+	}
+	zip, err := c.Zip()
+	if err != nil {
+		return nil, err
+	}
+	single, err := c.HTML(offline.Single{SiteTitle: k.s.Content.Config.Title, Style: k.style, Engine: k.engine, Index: c.Files[search.MetaPath]})
+	if err != nil {
+		return nil, err
+	}
+	d := &render.Downloads{
+		Zip: li.Path() + downloadName(li.Slug) + ".zip", HTML: li.Path() + downloadName(li.Slug) + ".html",
+		ZipSize: int64(len(zip)), HTMLSize: int64(len(single)),
+	}
+	if err := out.WriteFile(d.Zip, zip); err != nil {
+		return nil, err
+	}
+	return d, out.WriteFile(d.HTML, single)
+}
+
+// guideUnit returns a handreiking's unit, analysed the first time.
+func (k *offlineKit) guideUnit(g *site.Guide) (*search.AnalyzedUnit, error) {
+	if au, ok := k.guideUnits.Load(g.ID); ok {
+		return au.(*search.AnalyzedUnit), nil
+	}
+	au, err := search.Analyze(search.GuideUnit(g, content.KindLabel(g.Kind), 0))
+	if err != nil {
+		return nil, err
+	}
+	k.guideUnits.Store(g.ID, au)
+	return au, nil
+}
+
+// downloadName is the name a letter's downloads are saved under:
+// "lbr-21-082".
+func downloadName(slug string) string { return "lbr-" + slug }
+
+// writeSiteZip writes the zip of the whole site as written so far: every
+// file, with a manifest of its own (and its signature with key), so that
+// the zip verifies like the site.
+func writeSiteZip(out *output, m manifest.Manifest, key ed25519.PrivateKey) error {
+	files := out.Written()
+	m.Generator, m.Files = "ledenbrief", files
+	data, err := m.Marshal()
+	if err != nil {
+		return err
+	}
+	w, err := out.Create(SiteZip)
+	if err != nil {
+		return err
+	}
+	z := offline.NewZip(w, time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC))
+	for _, f := range files {
+		content, err := out.ReadFile(f.Path)
+		if err != nil {
+			w.Close()
+			return err
+		}
+		if err := z.Add(f.Path, content); err != nil {
+			w.Close()
+			return err
+		}
+	}
+	if err := z.Add(manifest.Name, data); err != nil {
+		w.Close()
+		return err
+	}
+	if key != nil {
+		if err := z.Add(manifest.SigName, manifest.Sign(key, data)); err != nil {
+			w.Close()
+			return err
+		}
+	}
+	if err := z.Close(); err != nil {
+		w.Close()
+		return err
+	}
+	return w.Close()
+}

@@ -1,0 +1,243 @@
+package build_test
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"ledenbrief/internal/browsertest"
+	"ledenbrief/internal/manifest"
+)
+
+// unzip extracts a zip file into dir.
+func unzip(t *testing.T, file, dir string) {
+	t.Helper()
+	r, err := zip.OpenReader(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	for _, f := range r.File {
+		p := filepath.Join(dir, filepath.FromSlash(f.Name))
+		if !strings.HasPrefix(p, dir+string(filepath.Separator)) {
+			t.Fatalf("zip entry %q leaves the folder", f.Name)
+		}
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		rc, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		data, err := io.ReadAll(rc)
+		rc.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// searchFor types a query into the search field of the open page and
+// returns the results' link texts and targets, best first.
+func searchFor(t *testing.T, ctx context.Context, q string) [][2]string {
+	t.Helper()
+	if err := chromedp.Do(ctx, chromedp.Click("#lb_q"), chromedp.SendKeys("#lb_q", q), chromedp.WaitVisible("#lb_results li a")); err != nil {
+		t.Fatalf("no results for %q: %v", q, err)
+	}
+	hits, err := chromedp.Run(ctx, chromedp.Evaluate[[][2]string](`[...document.querySelectorAll("#lb_results li a")].map(a => [a.textContent, a.getAttribute("href")])`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return hits
+}
+
+// TestLetterPageOffersItsCopies checks the downloads on the letter page:
+// links with the download attribute to files that exist, with their
+// sizes as the page states them.
+func TestLetterPageOffersItsCopies(t *testing.T) {
+	out := builtReal(t)
+	page, err := os.ReadFile(filepath.Join(out, "21-082", "index.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	links := regexp.MustCompile(`<a href="(lbr-21-082\.(?:html|zip))" download>[^<]*</a> <span class="size">\((?:HTML|zip), (\d+) kB\)</span>`).FindAllSubmatch(page, -1)
+	if len(links) != 2 {
+		t.Fatalf("the letter page offers %d copies, want the single file and the zip:\n%s", len(links), regexp.MustCompile(`(?s)<div class="downloads">.*?</div>`).Find(page))
+	}
+	for _, l := range links {
+		info, err := os.Stat(filepath.Join(out, "21-082", string(l[1])))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := fmt.Sprint((info.Size() + 500) / 1000); string(l[2]) != want {
+			t.Errorf("%s: the page says %s kB, the file has %d bytes", l[1], l[2], info.Size())
+		}
+	}
+}
+
+// TestLetterZipWorksUnzipped unzips the letter's copy elsewhere and reads
+// it from file:// as a reader would: every link inside the copy opens a
+// page and lands on its fragment, the "Hier" links land on their annex
+// sections at a desktop and a phone width, and search finds a passage of
+// the annex and leads to it.
+func TestLetterZipWorksUnzipped(t *testing.T) {
+	out := builtReal(t)
+	dir := t.TempDir()
+	unzip(t, filepath.Join(out, "21-082", "lbr-21-082.zip"), dir)
+	ctx := browsertest.New(t)
+	if err := chromedp.Do(ctx, chromedp.Navigate(fileURL(dir, "index.html"))); err != nil {
+		t.Fatal(err)
+	}
+	if got := settledURL(ctx, fileURL(dir, "21-082/index.html")); got != fileURL(dir, "21-082/index.html") {
+		t.Errorf("the copy's index.html leads to %s, not the letter", got)
+	}
+	root := fileURL(dir, "") + "/"
+	pages := crawl(t, ctx, fileURL(dir, "21-082/index.html"), root)
+	if len(pages) < 5 {
+		t.Errorf("the copy has %d pages: %v", len(pages), pages)
+	}
+	for _, width := range []int64{1280, 390} {
+		if err := chromedp.Do(ctx, chromedp.EmulateViewport(width, 800)); err != nil {
+			t.Fatal(err)
+		}
+		followHierLinks(t, ctx, fileURL(dir, "21-082/index.html"), width)
+	}
+	if err := chromedp.Do(ctx, chromedp.Navigate(fileURL(dir, "21-082/index.html"))); err != nil {
+		t.Fatal(err)
+	}
+	hits := searchFor(t, ctx, "hennepkwekerij")
+	if hits[0][0] != "Ondermijning" || hits[0][1] != "../21-082/bijlage/index.html#ondermijning" {
+		t.Errorf("first result %v, want Ondermijning in the copy's annex", hits[0])
+	}
+	if err := chromedp.Do(ctx, chromedp.Click("#lb_results li a"), chromedp.WaitReady("#lb_toc")); err != nil {
+		t.Fatal(err)
+	}
+	if got := settledURL(ctx, fileURL(dir, "21-082/bijlage/index.html#ondermijning")); got != fileURL(dir, "21-082/bijlage/index.html")+"#ondermijning" {
+		t.Errorf("the result led to %s", got)
+	}
+	for _, v := range browsertest.AxeViolations(t, ctx) {
+		t.Errorf("the copy's annex: %s", v)
+	}
+}
+
+// TestSingleFileWorks opens the letter's single HTML file from file://:
+// it loads nothing else, every link within it lands on an element of the
+// file, each "Hier" link jumps to its annex section in the file with the
+// heading in view, search finds passages of the letter and a handreiking
+// and jumps to them, and axe finds nothing.
+func TestSingleFileWorks(t *testing.T) {
+	out := builtReal(t)
+	file := fileURL(out, "21-082/lbr-21-082.html")
+	ctx := browsertest.New(t)
+	if err := chromedp.Do(ctx, chromedp.Navigate(file)); err != nil {
+		t.Fatal(err)
+	}
+	loaded, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`performance.getEntriesByType("resource").map(e => e.name)`))
+	if err != nil || len(loaded) > 0 {
+		t.Errorf("the single file loaded %v (%v)", loaded, err)
+	}
+	broken, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll('a[href^="#"]')]
+		.map(a => a.getAttribute("href").slice(1)).filter(id => !document.getElementById(decodeURIComponent(id)))`))
+	if err != nil || len(broken) > 0 {
+		t.Errorf("links to no element of the file: %v (%v)", broken, err)
+	}
+	relative, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll("a[href]")].map(a => a.getAttribute("href"))
+		.filter(h => !/^(#|https?:|mailto:|tel:)/.test(h))`))
+	if err != nil || len(relative) > 0 {
+		t.Errorf("links that lead nowhere from a single file: %v (%v)", relative, err)
+	}
+	want := map[string]string{
+		"rechtspositie": "Rechtspositie politieke ambtsdragers", "integriteit": "Bestuurlijke integriteit", "ondermijning": "Ondermijning",
+		"desinformatie": "Desinformatie", "weerbaar-bestuur": "Weerbaar bestuur", "sterke-lokale-democratie": "Sterke lokale democratie",
+	}
+	for i := range 6 {
+		got, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](fmt.Sprintf(`(() => {
+			const a = [...document.querySelectorAll("a")].filter(a => a.textContent === "Hier")[%d];
+			a.click();
+			const h = document.getElementById(decodeURIComponent(location.hash.slice(1)));
+			const r = h.getBoundingClientRect();
+			return [location.pathname, location.hash.slice(1), h.tagName + " " + h.firstChild.textContent.trim(), String(r.top >= 0 && r.top < innerHeight)];
+		})()`, i)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.HasSuffix(got[0], "/lbr-21-082.html") || "H2 "+want[got[1]] != got[2] || got[3] != "true" {
+			t.Errorf("Hier link %d: %v", i+1, got)
+		}
+	}
+	for q, first := range map[string]string{"hennepkwekerij": "#ondermijning", "modelgedragscodes integriteit volksvertegenwoordigers": "#handreiking-integriteit"} {
+		if err := chromedp.Do(ctx, chromedp.Navigate(file)); err != nil {
+			t.Fatal(err)
+		}
+		hits := searchFor(t, ctx, q)
+		found := false
+		for _, h := range hits {
+			found = found || h[1] == first
+		}
+		if !found {
+			t.Errorf("%q: results %v, want one leading to %s", q, hits, first)
+		}
+	}
+	if err := chromedp.Do(ctx, chromedp.Navigate(file)); err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range browsertest.AxeViolations(t, ctx) {
+		t.Errorf("single file: %s", v)
+	}
+}
+
+// TestSiteZipVerifies checks the zip of the whole site against the
+// manifest inside it: every file of the site but the zip itself, each
+// with its hash, and nothing else.
+func TestSiteZipVerifies(t *testing.T) {
+	out := builtReal(t)
+	src, err := manifest.Open(filepath.Join(out, "ledenbrieven.zip"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	report, err := manifest.Verify(context.Background(), src, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !report.OK() {
+		t.Errorf("the site zip does not verify: %+v", report)
+	}
+	site := readTree(t, out)
+	delete(site, "ledenbrieven.zip")
+	delete(site, "manifest.json")
+	r, err := zip.OpenReader(filepath.Join(out, "ledenbrieven.zip"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	inZip := map[string]bool{}
+	for _, f := range r.File {
+		inZip[f.Name] = true
+		if data, ok := site[f.Name]; ok {
+			rc, _ := f.Open()
+			got, _ := io.ReadAll(rc)
+			rc.Close()
+			if !bytes.Equal(got, data) {
+				t.Errorf("%s differs in the zip", f.Name)
+			}
+		}
+	}
+	for name := range site {
+		if !inZip[name] {
+			t.Errorf("%s is not in the site zip", name)
+		}
+	}
+}

@@ -1,0 +1,401 @@
+// Package offline makes the copies of a letter that a reader takes
+// offline, from its pages as the build rendered them: a zip with the
+// letter, its annex, the handreikingen it links, the theme and its own
+// search index, which works unzipped from file://; and one self-contained
+// HTML file with all of that inside (styles, script, search index, images),
+// which can be attached to an e-mail or opened on a tablet. A link to a
+// page of the copy stays inside the copy; a link to the rest of the site
+// goes to the page's canonical address. It also writes the zip of a whole
+// site. Zips are deterministic: entries sorted by name, one fixed time.
+package offline
+
+import (
+	"archive/zip"
+	"bytes"
+	"compress/flate"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"html"
+	"io"
+	"maps"
+	"mime"
+	"net/url"
+	"path"
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Copy is one letter and what its offline copies hold, every file by its
+// path from the site root ("21-082/bijlage/index.html").
+type Copy struct {
+	Slug    string    // the letter's folder, "21-082"
+	Title   string    // the letter's number and subject, the single file's title
+	BaseURL string    // the site's canonical address, ending in "/"
+	Time    time.Time // the time every zip entry carries
+	// Pages are the letter page (without its downloads), its annex, the
+	// pages of the handreikingen it links and the search page.
+	Pages map[string][]byte
+	// Files are the theme's assets and the letter's search index
+	// (search/meta.js).
+	Files map[string][]byte
+	// Media reads a file under media/ that a page shows or links to, by
+	// its site path.
+	Media func(sitePath string) ([]byte, error)
+}
+
+var (
+	crumbsRE    = regexp.MustCompile(`(?s)<nav class="breadcrumbs".*?</nav>`)
+	downloadsRE = regexp.MustCompile(`(?s)<div class="downloads">.*?</div>`)
+)
+
+// mainOf returns the content of a page's <main>.
+func mainOf(page []byte) ([]byte, bool) {
+	start := bytes.Index(page, []byte(`<main id="lb_main"`))
+	end := bytes.LastIndex(page, []byte(`</main>`))
+	if start < 0 || end < start {
+		return nil, false
+	}
+	open := bytes.IndexByte(page[start:], '>')
+	if open < 0 || start+open+1 > end {
+		return nil, false
+	}
+	return page[start+open+1 : end], true
+}
+
+// ownIDs gives the theme's own ids of a page (lb_…) a prefix, so that
+// they do not repeat the letter page's in one document.
+func ownIDs(part []byte, prefix string) []byte {
+	for _, attr := range []string{`id="`, `aria-labelledby="`, `aria-describedby="`, `href="#`} {
+		part = bytes.ReplaceAll(part, []byte(attr+"lb_"), []byte(attr+prefix))
+	}
+	return part
+}
+
+// DropDownloads removes a letter page's downloads block: a copy does not
+// offer itself.
+func DropDownloads(page []byte) []byte { return downloadsRE.ReplaceAll(page, nil) }
+
+// letterPath and annexPath are the letter's pages in a copy.
+func (c *Copy) letterPath() string { return c.Slug + "/index.html" }
+func (c *Copy) annexPath() string  { return c.Slug + "/bijlage/index.html" }
+
+// has reports whether the copy holds the file at site path p.
+func (c *Copy) has(p string) bool {
+	_, page := c.Pages[p]
+	_, file := c.Files[p]
+	return page || file
+}
+
+// relink rewrites every link of page, at site path from, with to: given
+// the site path a link resolves to (a folder's index.html named) and its
+// fragment, to returns the new link and true, or false to keep it. It
+// scans the page once for the attributes that hold links (href, src,
+// action, data-engine), as the build writes them: quoted.
+func relink(page []byte, from string, to func(attr, target, fragment string) (string, bool)) []byte {
+	dir := path.Dir(from)
+	var out []byte
+	last := 0
+	for i := 0; ; {
+		j := bytes.Index(page[i:], []byte(`="`))
+		if j < 0 {
+			break
+		}
+		j += i
+		end := bytes.IndexByte(page[j+2:], '"')
+		if end < 0 {
+			break
+		}
+		end += j + 2
+		i = end + 1
+		k := j
+		for k > 0 && (page[k-1] == '-' || 'a' <= page[k-1] && page[k-1] <= 'z') {
+			k--
+		}
+		if k == 0 || page[k-1] != ' ' || !linkAttrs[string(page[k:j])] {
+			continue
+		}
+		link, ok := resolve(dir, string(page[k:j]), html.UnescapeString(string(page[j+2:end])), to)
+		if !ok {
+			continue
+		}
+		out = append(append(out, page[last:j+2]...), html.EscapeString(link)...)
+		last = end
+	}
+	if out == nil {
+		return page
+	}
+	return append(out, page[last:]...)
+}
+
+// linkAttrs are the attributes whose values are links.
+var linkAttrs = map[string]bool{"href": true, "src": true, "action": true, "data-engine": true}
+
+// resolve finds where one link of a page in folder dir leads and asks to
+// what to make of it.
+func resolve(dir, attr, raw string, to func(attr, target, fragment string) (string, bool)) (string, bool) {
+	u, err := url.Parse(raw)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.Path == "" {
+		return "", false // external, mail, telephone, or within the page
+	}
+	target := path.Clean(path.Join(dir, u.Path))
+	if strings.HasSuffix(u.Path, "/") || target == "." {
+		target = strings.TrimPrefix(target+"/index.html", "./")
+	}
+	if target == ".." || strings.HasPrefix(target, "../") {
+		return "", false
+	}
+	return to(attr, target, u.Fragment)
+}
+
+// canonical is a site path's address on the published site.
+func (c *Copy) canonical(target, fragment string) string {
+	s := c.BaseURL + strings.TrimSuffix(target, "index.html")
+	if fragment != "" {
+		s += "#" + fragment
+	}
+	return s
+}
+
+// forCopy is the relinking of a zip: links into the copy stay, and so
+// do links to media (which the zip then holds); the rest of the site is
+// reached online.
+func (c *Copy) forCopy(media map[string]bool) func(attr, target, fragment string) (string, bool) {
+	return func(attr, target, fragment string) (string, bool) {
+		switch {
+		case c.has(target):
+			return "", false
+		case strings.HasPrefix(target, "media/"):
+			media[target] = true
+			return "", false
+		}
+		return c.canonical(target, fragment), true
+	}
+}
+
+// Zip returns the copy as a zip that works unzipped: the site's folders
+// as published, with an index.html at the top that opens the letter.
+func (c *Copy) Zip() ([]byte, error) {
+	files := map[string][]byte{"index.html": c.startPage()}
+	media := map[string]bool{}
+	for p, page := range c.Pages {
+		files[p] = relink(page, p, c.forCopy(media))
+	}
+	for p, data := range c.Files {
+		files[p] = data
+	}
+	for m := range media {
+		data, err := c.Media(m)
+		if err != nil {
+			return nil, err
+		}
+		files[m] = data
+	}
+	var b bytes.Buffer
+	z := NewZip(&b, c.Time)
+	for _, name := range slices.Sorted(maps.Keys(files)) {
+		if err := z.Add(name, files[name]); err != nil {
+			return nil, err
+		}
+	}
+	if err := z.Close(); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+// startPage is the copy's index.html: it opens the letter.
+func (c *Copy) startPage() []byte {
+	to := html.EscapeString(c.letterPath())
+	return []byte(`<!DOCTYPE html><html lang="nl"><head><meta charset="utf-8"><title>` + html.EscapeString(c.Title) +
+		`</title><meta http-equiv="refresh" content="0; url=` + to + `"></head><body><p><a href="` + to + `">` +
+		html.EscapeString(c.Title) + "</a></p></body></html>\n")
+}
+
+// Single is what the self-contained file needs besides the pages.
+type Single struct {
+	SiteTitle string
+	Style     []byte // the theme's style sheet (and the publisher's after it)
+	Engine    []byte // the search engine script
+	Index     []byte // the letter's search index (one script), as in the zip
+}
+
+// HTML returns the copy as one HTML file: the letter, its annex and the
+// handreikingen it links one after the other, every link between them a
+// jump within the file, images inlined, the search field searching the
+// letter, and links to the rest of the site going online.
+func (c *Copy) HTML(s Single) ([]byte, error) {
+	guides := c.guidePaths()
+	fragmentOf := map[string]string{c.letterPath(): "lb_title", c.annexPath(): "bijlage"}
+	for _, g := range guides {
+		fragmentOf[g] = guideID(g)
+	}
+	to := func(attr, target, fragment string) (string, bool) {
+		if top, ok := fragmentOf[target]; ok {
+			if fragment == "" || (target != c.letterPath() && target != c.annexPath()) {
+				fragment = top
+			}
+			return "#" + fragment, true
+		}
+		if attr == "src" && strings.HasPrefix(target, "media/") {
+			if data, err := c.Media(target); err == nil {
+				return dataURI(target, data), true
+			}
+		}
+		return c.canonical(target, fragment), true
+	}
+	part := func(p, prefix string) ([]byte, error) {
+		m, ok := mainOf(c.Pages[p])
+		if !ok {
+			return nil, fmt.Errorf("offline: %s is not a page of ledenbrief", p)
+		}
+		body := crumbsRE.ReplaceAll(m, nil)
+		if prefix != "" {
+			body = ownIDs(body, prefix) // before the links to other parts become fragments
+		}
+		return relink(body, p, to), nil
+	}
+	var b bytes.Buffer
+	b.WriteString(`<!DOCTYPE html><html lang="nl"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="color-scheme" content="light dark"><title>`)
+	b.WriteString(html.EscapeString(c.Title))
+	b.WriteString(`</title><style>`)
+	b.Write(bytes.ReplaceAll(s.Style, []byte("</style"), []byte(`<\/style`)))
+	b.WriteString(`</style></head><body class="page-offline"><a class="skip" href="#lb_main">Naar de inhoud</a><header class="site"><p class="site-title"><a href="`)
+	b.WriteString(html.EscapeString(c.BaseURL))
+	b.WriteString(`">`)
+	b.WriteString(html.EscapeString(s.SiteTitle))
+	b.WriteString(`</a></p><form role="search" class="search" action="#" data-root=""><label for="lb_q">Zoeken in deze brief</label><span class="search-row"><input type="search" id="lb_q" name="q" autocomplete="off" spellcheck="false" aria-controls="lb_results"><button type="submit">Zoeken</button></span><div id="lb_results" class="search-results" aria-live="polite"></div></form></header><main id="lb_main"><p class="notice offline">Dit is een kopie om offline te lezen. De actuele versie staat op <a href="`)
+	online := c.canonical(c.letterPath(), "")
+	b.WriteString(html.EscapeString(online))
+	b.WriteString(`">`)
+	b.WriteString(html.EscapeString(online))
+	b.WriteString(`</a>.</p>`)
+	letter, err := part(c.letterPath(), "")
+	if err != nil {
+		return nil, err
+	}
+	b.Write(letter)
+	if _, ok := c.Pages[c.annexPath()]; ok {
+		annex, err := part(c.annexPath(), "lb_b_")
+		if err != nil {
+			return nil, err
+		}
+		b.WriteString(`<div class="annex" id="bijlage">`)
+		b.Write(annex)
+		b.WriteString(`</div>`)
+	}
+	for i, g := range guides {
+		body, err := part(g, fmt.Sprintf("lb_g%d_", i))
+		if err != nil {
+			return nil, err
+		}
+		b.WriteString(`<section class="offline-guide" id="` + guideID(g) + `" aria-label="Handreiking">`)
+		b.Write(body)
+		b.WriteString(`</section>`)
+	}
+	b.WriteString(`</main><footer class="site"><p>Offline kopie van `)
+	b.WriteString(html.EscapeString(c.Title))
+	b.WriteString(`.</p></footer>`)
+	script := func(js []byte) {
+		b.WriteString("<script>")
+		b.Write(bytes.ReplaceAll(js, []byte("</script"), []byte(`<\/script`)))
+		b.WriteString("</script>")
+	}
+	// Results link to pages of the site; here they are places in the
+	// file: a link with a fragment goes to it, one without to the place
+	// its page starts.
+	here, err := json.Marshal(fragmentOf)
+	if err != nil {
+		return nil, err
+	}
+	script(append(append([]byte("window.LB_HERE="), here...), ';'))
+	script(s.Engine)
+	script(s.Index)
+	b.WriteString("</body></html>\n")
+	return b.Bytes(), nil
+}
+
+// guidePaths lists the handreiking pages of the copy, sorted.
+func (c *Copy) guidePaths() []string {
+	var out []string
+	for p := range c.Pages {
+		if strings.HasPrefix(p, "handreikingen/") {
+			out = append(out, p)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// guideID is the id of a handreiking from its page's path: in the single
+// file, its section has that id (which no id of a letter may take).
+func guideID(p string) string {
+	return path.Base(path.Dir(p))
+}
+
+// dataURI embeds a file as a data: URL.
+func dataURI(name string, data []byte) string {
+	t := mime.TypeByExtension(path.Ext(name))
+	if t == "" {
+		t = "application/octet-stream"
+	}
+	return "data:" + t + ";base64," + base64.StdEncoding.EncodeToString(data)
+}
+
+// Zip writes a deterministic zip: entries in the order they are added,
+// all with one time, compressed unless already compressed.
+type Zip struct {
+	w    *zip.Writer
+	time time.Time
+}
+
+// NewZip returns a zip writer on w whose entries all carry time t.
+func NewZip(w io.Writer, t time.Time) *Zip {
+	z := &Zip{w: zip.NewWriter(w), time: t}
+	z.w.RegisterCompressor(zip.Deflate, func(out io.Writer) (io.WriteCloser, error) {
+		fw := flateWriters.Get().(*flate.Writer)
+		fw.Reset(out)
+		return pooledFlate{fw}, nil
+	})
+	return z
+}
+
+// flateWriters reuses compressors: each holds hundreds of kilobytes of
+// state, and a site's copies have tens of thousands of entries.
+var flateWriters = sync.Pool{New: func() any {
+	w, _ := flate.NewWriter(nil, flate.BestSpeed) // a valid level: no error
+	return w
+}}
+
+// pooledFlate returns its compressor to the pool when closed.
+type pooledFlate struct{ *flate.Writer }
+
+func (p pooledFlate) Close() error {
+	err := p.Writer.Close()
+	flateWriters.Put(p.Writer)
+	return err
+}
+
+// stored are the kinds of file that compressing again does not shrink.
+var stored = map[string]bool{".zip": true, ".pdf": true, ".png": true, ".jpg": true, ".jpeg": true, ".gif": true, ".webp": true, ".avif": true, ".mp3": true, ".mp4": true, ".m4a": true, ".ogg": true, ".oga": true, ".ogv": true, ".webm": true, ".docx": true, ".xlsx": true, ".pptx": true, ".odt": true, ".ods": true, ".odp": true}
+
+// Add adds one file.
+func (z *Zip) Add(name string, data []byte) error {
+	h := &zip.FileHeader{Name: name, Method: zip.Deflate, Modified: z.time}
+	if stored[strings.ToLower(path.Ext(name))] {
+		h.Method = zip.Store
+	}
+	h.SetMode(0o644)
+	w, err := z.w.CreateHeader(h)
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(data)
+	return err
+}
+
+// Close finishes the zip.
+func (z *Zip) Close() error { return z.w.Close() }

@@ -1,0 +1,102 @@
+package search_test
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"testing"
+
+	"ledenbrief/internal/content"
+	"ledenbrief/internal/corpus"
+	"ledenbrief/internal/diag"
+	"ledenbrief/internal/search"
+	"ledenbrief/internal/site"
+)
+
+// siteUnits returns the units of every letter and handreiking of a
+// content folder, numbered as a build numbers them.
+func siteUnits(t *testing.T, dir string) []search.Unit {
+	t.Helper()
+	var diags diag.List
+	c := content.Load(os.DirFS(dir), "content", &diags)
+	s := site.New(c, false, &diags)
+	for i, slug := range c.LetterSlugs {
+		s.IndexLetter(c.LoadLetter(slug, &diags), i, &diags)
+	}
+	s.Link(&diags)
+	var units []search.Unit
+	for i, slug := range c.LetterSlugs {
+		us, err := search.LetterUnits(s.ResolveLetter(c.LoadLetter(slug, &diags), &diags), i*search.UnitsPerLetter)
+		if err != nil {
+			t.Fatal(err)
+		}
+		units = append(units, us...)
+	}
+	base := len(c.LetterSlugs) * search.UnitsPerLetter
+	for i, g := range s.Guides {
+		units = append(units, search.GuideUnit(g, content.KindLabel(g.Kind), base+i))
+	}
+	if diags.Len() > 0 {
+		t.Fatal(diags.Error())
+	}
+	return units
+}
+
+// TestBuildDictionaryIsBleves compares the dictionary made from the
+// analyzer alone with the one read back from a bleve index of the same
+// units: every statistic, term, posting and surface word must be equal,
+// so that an offline copy's search ranks as bleve would.
+func TestBuildDictionaryIsBleves(t *testing.T) {
+	generated := filepath.Join(t.TempDir(), "content")
+	if err := corpus.Write(generated, 12); err != nil {
+		t.Fatal(err)
+	}
+	for name, units := range map[string][]search.Unit{
+		"the shipped letter": siteUnits(t, realContent),
+		"a generated site":   siteUnits(t, generated),
+	} {
+		t.Run(name, func(t *testing.T) {
+			x, err := search.NewIndex(false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer x.Close()
+			if err := x.Add(units); err != nil {
+				t.Fatal(err)
+			}
+			want, err := search.ReadDictionary(x)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var analyzed []*search.AnalyzedUnit
+			for _, u := range units {
+				au, err := search.Analyze(u)
+				if err != nil {
+					t.Fatal(err)
+				}
+				analyzed = append(analyzed, au)
+			}
+			got, err := search.BuildDictionary(analyzed)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.N != want.N || !reflect.DeepEqual(got.Avg, want.Avg) {
+				t.Errorf("N %d avg %v, bleve N %d avg %v", got.N, got.Avg, want.N, want.Avg)
+			}
+			if len(got.Terms) != len(want.Terms) {
+				t.Errorf("%d terms, bleve %d", len(got.Terms), len(want.Terms))
+			}
+			diffs := 0
+			for term, w := range want.Terms {
+				if g := got.Terms[term]; !reflect.DeepEqual(g, w) && diffs < 5 {
+					diffs++
+					t.Errorf("term %q: %s, bleve %s", term, fmt.Sprint(g), fmt.Sprint(w))
+				}
+			}
+			if !reflect.DeepEqual(got.Surfaces, want.Surfaces) {
+				t.Errorf("%d surface words, bleve %d (or they differ)", len(got.Surfaces), len(want.Surfaces))
+			}
+		})
+	}
+}
