@@ -4,7 +4,7 @@
 //
 // Usage:
 //
-//	ledenbrief build   [--content DIR] [--out DIR] [--base-url URL] [--theme DIR] [--drafts] [--clean] [--sign KEYFILE] [--no-offline]
+//	ledenbrief build   [--content DIR] [--out DIR] [--base-url URL] [--theme DIR] [--drafts] [--clean] [--sign KEYFILE] [--no-offline] [--pdf]
 //	ledenbrief check   [--content DIR] [--theme DIR] [--drafts] [--format text|json]
 //	ledenbrief serve   [--content DIR] [--addr HOST:PORT] [--out DIR] [--theme DIR] [--drafts]
 //	ledenbrief anchors lock|check [--content DIR]
@@ -40,6 +40,7 @@ import (
 
 	"ledenbrief/internal/build"
 	"ledenbrief/internal/manifest"
+	"ledenbrief/internal/pdf"
 )
 
 // command is one subcommand.
@@ -54,7 +55,7 @@ var commands []command
 
 func init() {
 	commands = []command{
-		{"build", "[--content DIR] [--out DIR] [--base-url URL] [--theme DIR] [--drafts] [--clean] [--sign KEYFILE] [--no-offline]", "build the site into the output folder", runBuild},
+		{"build", "[--content DIR] [--out DIR] [--base-url URL] [--theme DIR] [--drafts] [--clean] [--sign KEYFILE] [--no-offline] [--pdf]", "build the site into the output folder", runBuild},
 		{"check", "[--content DIR] [--theme DIR] [--drafts] [--format text|json]", "validate the content and templates, write nothing", runCheck},
 		{"serve", "[--content DIR] [--addr HOST:PORT] [--out DIR] [--theme DIR] [--drafts]", "preview the site on 127.0.0.1:1313, rebuilding and reloading on every save", runServe},
 		{"anchors", "lock|check [--content DIR]", "add the published anchors to content/anchors.lock, or list locked anchors that are gone", runAnchors},
@@ -130,6 +131,7 @@ func newFlagSet(name string, stderr io.Writer, bf *buildFlags, writes bool) *fla
 		fs.StringVar(&bf.opts.BaseURL, "base-url", "", "canonical base `URL` for the feed, sitemap and canonical links (default: site.yaml's base_url)")
 		fs.StringVar(&bf.sign, "sign", "", "private key `file` (from ledenbrief keygen) to sign manifest.json with, as manifest.sig")
 		fs.BoolVar(&bf.opts.NoOffline, "no-offline", false, "leave out the letters' offline copies and the site's zip (a quicker build, not for publishing)")
+		fs.BoolVar(&bf.opts.PDF, "pdf", false, "also print every letter with its annex to a PDF beside it, offered with its copies (needs Chromium; about a second a letter)")
 	}
 	return fs
 }
@@ -168,6 +170,12 @@ func runPipeline(name string, args []string, stderr io.Writer, check bool) int {
 	}
 	if bf.opts.ThemeDir == "" {
 		bf.opts.ThemeDir = defaultThemeDir(bf.opts.Content)
+	}
+	if bf.opts.PDF {
+		if bf.opts.Chromium = pdf.Chromium(); bf.opts.Chromium == "" {
+			fmt.Fprintf(stderr, "ledenbrief %s: --pdf needs Chromium or Chrome to print: install it (Debian: apt-get install chromium) or name it in LEDENBRIEF_CHROMIUM\n", name)
+			return 1
+		}
 	}
 	if bf.sign != "" {
 		key, err := manifest.ReadPrivateKey(bf.sign)

@@ -48,7 +48,7 @@ func runPDF(args []string, stderr io.Writer) int {
 	defer os.RemoveAll(tmp)
 	site := filepath.Join(tmp, "public")
 	ctx, interrupted := onInterrupt()
-	res, err := build.Run(build.Options{Content: *content, Out: site, ThemeDir: defaultThemeDir(*content), Context: ctx})
+	res, err := build.Run(build.Options{Content: *content, Out: site, ThemeDir: defaultThemeDir(*content), Context: ctx, NoOffline: true})
 	res.Diags.Print(stderr)
 	if err == nil && res.Diags.Len() > 0 {
 		err = res.Diags.Error()

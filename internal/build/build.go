@@ -79,6 +79,12 @@ type Options struct {
 	// KeepIndex returns the bleve index in the Result, made with term
 	// vectors so that it can highlight (for the search command and server).
 	KeepIndex bool
+	// PDF prints every published letter with its annex to a PDF beside
+	// its page, offered with its copies; it needs Chromium (Chromium
+	// names it) and takes about a second a letter.
+	PDF bool
+	// Chromium is the browser that prints the PDFs.
+	Chromium string
 	// NoOffline leaves out the offline copies of the letters and the zip
 	// of the whole site, which more than double the time a build takes:
 	// for a quick preview. A published site has them.
@@ -143,7 +149,8 @@ func Run(opts Options) (*Result, error) {
 			idx.Close()
 		}
 	}()
-	pass := &letterPass{s: s, r: r, idx: idx, static: search.NewStaticWriter(out.WriteFile), out: out, diags: diags}
+	pass := &letterPass{s: s, r: r, idx: idx, static: search.NewStaticWriter(out.WriteFile), out: out, diags: diags,
+		offered: printed{downloads: map[string]*render.Downloads{}}}
 	if !opts.Check && !opts.NoOffline {
 		if pass.offline, err = newOfflineKit(s, r); err != nil {
 			return res, err
@@ -167,6 +174,12 @@ func Run(opts Options) (*Result, error) {
 	}
 	if err := ctx.Err(); err != nil {
 		return res, err
+	}
+	if opts.PDF {
+		if err := printPDFs(ctx, s, r, out, opts.Chromium, &pass.offered); err != nil {
+			return res, err
+		}
+		count()
 	}
 	if pass.offline != nil {
 		if err := writeSiteZip(out, describe(s), opts.SignKey); err != nil {
@@ -272,6 +285,7 @@ type letterPass struct {
 	static  *search.StaticWriter
 	out     *output
 	offline *offlineKit // nil when nothing is written
+	offered printed     // what each letter page offers
 	diags   *diag.List
 }
 
@@ -336,6 +350,7 @@ func (p *letterPass) letter(li *site.LetterInfo, buf *bytes.Buffer) error {
 		if letterPage.Downloads, err = p.offline.copies(out, rl, units, letter, annex); err != nil {
 			return err
 		}
+		p.offered.keep(li.Slug, letterPage.Downloads)
 	}
 	if err := out.page(r, buf, letterPage); err != nil {
 		return err

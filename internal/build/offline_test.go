@@ -15,6 +15,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"ledenbrief/internal/browsertest"
+	"ledenbrief/internal/build"
 	"ledenbrief/internal/manifest"
 )
 
@@ -239,5 +240,48 @@ func TestSiteZipVerifies(t *testing.T) {
 		if !inZip[name] {
 			t.Errorf("%s is not in the site zip", name)
 		}
+	}
+}
+
+// TestBuildPrintsPDFs builds with --pdf: the letter's PDF is beside its
+// page, offered there with its size, listed in the manifest and in the
+// site's zip.
+func TestBuildPrintsPDFs(t *testing.T) {
+	chromium := browsertest.Chromium()
+	browsertest.Require(t, "Chromium", chromium)
+	out := filepath.Join(t.TempDir(), "public")
+	res, err := build.Run(build.Options{Content: realContent, Out: out, PDF: true, Chromium: chromium})
+	if err != nil || res.Diags.Len() > 0 {
+		t.Fatalf("build: %v %v", err, res.Diags.Error())
+	}
+	data, err := os.ReadFile(filepath.Join(out, "21-082", "lbr-21-082.pdf"))
+	if err != nil || !bytes.HasPrefix(data, []byte("%PDF-")) {
+		t.Fatalf("no PDF beside the letter (%v)", err)
+	}
+	page, err := os.ReadFile(filepath.Join(out, "21-082", "index.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	offer := fmt.Sprintf(`<a href="lbr-21-082.pdf" download>Brief en bijlage als PDF</a> <span class="size">(PDF, %d kB)</span>`, (len(data)+500)/1000)
+	if !bytes.Contains(page, []byte(offer)) {
+		t.Errorf("the letter page does not offer the PDF as %s", offer)
+	}
+	for _, where := range []string{"", "ledenbrieven.zip"} {
+		src, err := manifest.Open(filepath.Join(out, where))
+		if err != nil {
+			t.Fatal(err)
+		}
+		report, err := manifest.Verify(context.Background(), src, nil)
+		src.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !report.OK() || report.Checked == 0 {
+			t.Errorf("%s does not verify: %+v", filepath.Join(out, where), report)
+		}
+	}
+	m, err := os.ReadFile(filepath.Join(out, "manifest.json"))
+	if err != nil || !bytes.Contains(m, []byte(`"21-082/lbr-21-082.pdf"`)) {
+		t.Errorf("the manifest does not list the PDF (%v)", err)
 	}
 }

@@ -125,14 +125,21 @@ func fileURL(p string) string {
 	return (&url.URL{Scheme: "file", Path: filepath.ToSlash(p)}).String()
 }
 
-// Print renders the HTML file doc to a PDF with the Chromium at chromium:
-// A4, the document's print style, tagged, with an outline of its headings.
-func Print(ctx context.Context, chromium, doc string) ([]byte, error) {
+// Printer prints HTML documents to PDF with one headless Chromium,
+// started once for any number of documents.
+type Printer struct {
+	profile string
+	ctx     context.Context // the browser's
+	cancel  func()
+}
+
+// NewPrinter starts the Chromium at chromium, with a profile of its own
+// that Close removes.
+func NewPrinter(ctx context.Context, chromium string) (*Printer, error) {
 	profile, err := os.MkdirTemp("", "ledenbrief-pdf-")
 	if err != nil {
 		return nil, err
 	}
-	defer os.RemoveAll(profile)
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(chromium),
 		chromedp.NoSandbox,
@@ -144,17 +151,43 @@ func Print(ctx context.Context, chromium, doc string) ([]byte, error) {
 		chromedp.UserDataDir(profile),
 	)
 	actx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
-	defer cancelAlloc()
 	bctx, cancel := chromedp.NewContext(actx)
-	defer cancel()
-	if err := chromedp.Do(bctx, chromedp.Navigate(fileURL(doc))); err != nil {
+	p := &Printer{profile: profile, ctx: bctx, cancel: func() { cancel(); cancelAlloc() }}
+	if err := chromedp.Do(bctx); err != nil {
+		p.Close()
+		return nil, fmt.Errorf("start Chromium: %w", err)
+	}
+	return p, nil
+}
+
+// Print renders the HTML file doc to a PDF: A4, the document's print
+// style, tagged, with an outline of its headings.
+func (p *Printer) Print(doc string) ([]byte, error) {
+	if err := chromedp.Do(p.ctx, chromedp.Navigate(fileURL(doc))); err != nil {
 		return nil, fmt.Errorf("open %s in Chromium: %w", doc, err)
 	}
 	yes := true
-	return chromedp.Run(bctx, chromedp.PrintToPDF(func(p *page.PrintToPDFParams) {
-		p.PaperWidth, p.PaperHeight = chromedp.PaperA4.Width, chromedp.PaperA4.Height
-		p.GenerateTaggedPDF = &yes
-		p.GenerateDocumentOutline = &yes
-		p.PreferCSSPageSize = &yes
+	return chromedp.Run(p.ctx, chromedp.PrintToPDF(func(pp *page.PrintToPDFParams) {
+		pp.PaperWidth, pp.PaperHeight = chromedp.PaperA4.Width, chromedp.PaperA4.Height
+		pp.GenerateTaggedPDF = &yes
+		pp.GenerateDocumentOutline = &yes
+		pp.PreferCSSPageSize = &yes
 	}))
+}
+
+// Close ends the browser and removes its profile.
+func (p *Printer) Close() {
+	p.cancel()
+	os.RemoveAll(p.profile)
+}
+
+// Print renders the HTML file doc to a PDF with the Chromium at chromium
+// (see Printer.Print).
+func Print(ctx context.Context, chromium, doc string) ([]byte, error) {
+	p, err := NewPrinter(ctx, chromium)
+	if err != nil {
+		return nil, err
+	}
+	defer p.Close()
+	return p.Print(doc)
 }

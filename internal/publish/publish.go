@@ -129,13 +129,10 @@ func (f *Folder) readOld(target string) error {
 }
 
 // WriteFile writes one output file at a slash-separated path.
+// Writing a file again replaces it.
 func (f *Folder) WriteFile(name string, data []byte) error {
-	f.files.Add(1)
-	f.bytes.Add(int64(len(data)))
 	sum := sha256.Sum256(data)
-	f.mu.Lock()
-	f.written[name] = manifest.File{Path: name, Size: int64(len(data)), SHA256: hex.EncodeToString(sum[:])}
-	f.mu.Unlock()
+	f.record(manifest.File{Path: name, Size: int64(len(data)), SHA256: hex.EncodeToString(sum[:])})
 	if f.dir == "" {
 		return nil
 	}
@@ -145,6 +142,10 @@ func (f *Folder) WriteFile(name string, data []byte) error {
 	}
 	return os.WriteFile(p, data, 0o644)
 }
+
+// Dir is the folder the site is written to before it is published, ""
+// when nothing is written.
+func (f *Folder) Dir() string { return f.dir }
 
 // ReadFile reads back a file written to the folder.
 func (f *Folder) ReadFile(name string) ([]byte, error) {
@@ -196,12 +197,22 @@ func (w *hashingFile) Close() error {
 			return err
 		}
 	}
-	w.f.files.Add(1)
-	w.f.bytes.Add(w.n)
-	w.f.mu.Lock()
-	w.f.written[w.name] = manifest.File{Path: w.name, Size: w.n, SHA256: hex.EncodeToString(w.h.Sum(nil))}
-	w.f.mu.Unlock()
+	w.f.record(manifest.File{Path: w.name, Size: w.n, SHA256: hex.EncodeToString(w.h.Sum(nil))})
 	return nil
+}
+
+// record notes a file written, counting a file written again once.
+func (f *Folder) record(file manifest.File) {
+	f.mu.Lock()
+	old, again := f.written[file.Path]
+	f.written[file.Path] = file
+	f.mu.Unlock()
+	if again {
+		f.bytes.Add(file.Size - old.Size)
+		return
+	}
+	f.files.Add(1)
+	f.bytes.Add(file.Size)
 }
 
 // Rename moves a file or folder of the output, both slash-separated

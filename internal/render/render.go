@@ -378,6 +378,18 @@ func (r *Renderer) Render(w io.Writer, p *Page) error {
 	return r.minifier.Minify("text/html", w, &b)
 }
 
+// RenderDownloads writes the downloads block of letter page p alone,
+// minified as on the page, for replacing it once a PDF is printed.
+func (r *Renderer) RenderDownloads(w io.Writer, p *Page) error {
+	t := r.templates[KindLetter]
+	p.r, p.Site, p.Root = r, r.config, site.Up(p.Path, "")
+	var b bytes.Buffer
+	if err := t.ExecuteTemplate(&b, "downloads", p); err != nil {
+		return fmt.Errorf("render the downloads of %s: %w", p.Path, err)
+	}
+	return r.minifier.Minify("text/html", w, &b)
+}
+
 // diffText writes one piece of a word-level difference. Inserted and
 // deleted text also say so in words, for screen readers (which do not
 // announce <ins> and <del>) and for print in black and white.
