@@ -178,7 +178,7 @@ func TestSingleFileWorks(t *testing.T) {
 			t.Errorf("Hier link %d: %v", i+1, got)
 		}
 	}
-	for q, first := range map[string]string{"hennepkwekerij": "#ondermijning", "modelgedragscodes integriteit volksvertegenwoordigers": "#handreiking-integriteit"} {
+	for q, first := range map[string]string{"hennepkwekerij": "#ondermijning", "modelgedragscodes integriteit volksvertegenwoordigers": "#lb_h_handreiking-integriteit"} {
 		if err := chromedp.Do(ctx, chromedp.Navigate(file)); err != nil {
 			t.Fatal(err)
 		}

@@ -330,10 +330,12 @@ func (c *Copy) guidePaths() []string {
 	return out
 }
 
-// guideID is the id of a handreiking from its page's path: in the single
-// file, its section has that id (which no id of a letter may take).
+// guideID is the id of a handreiking's section in the single file, from
+// its page's path: lb_h_ and the handreiking's id. The prefix keeps it
+// apart from every id a letter has, aliases included (ids of content
+// have no underscore).
 func guideID(p string) string {
-	return path.Base(path.Dir(p))
+	return "lb_h_" + path.Base(path.Dir(p))
 }
 
 // dataURI embeds a file as a data: URL.

@@ -79,10 +79,10 @@ func TestSingleFileJoinsThePages(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, want := range []string{
-		`<a href="#a">Hier</a> <a href="#h">h</a>`,
+		`<a href="#a">Hier</a> <a href="#lb_h_h">h</a>`,
 		`<h2 id="lb_b_toc">Inhoud</h2><a href="#lb_b_toc">terug</a><a href="#lb_title">brief</a><h2 id="a">A</h2>`,
-		`<section class="offline-guide" id="h" aria-label="Handreiking"><h1>H</h1><h2 id="lb_g0_refs">Genoemd in</h2><a href="#a">A</a></section>`,
-		`window.LB_HERE={"21-082/bijlage/index.html":"bijlage","21-082/index.html":"lb_title","handreikingen/h/index.html":"h"};`,
+		`<section class="offline-guide" id="lb_h_h" aria-label="Handreiking"><h1>H</h1><h2 id="lb_g0_refs">Genoemd in</h2><a href="#a">A</a></section>`,
+		`window.LB_HERE={"21-082/bijlage/index.html":"bijlage","21-082/index.html":"lb_title","handreikingen/h/index.html":"lb_h_h"};`,
 	} {
 		if !strings.Contains(string(got), want) {
 			t.Errorf("the file has no %s", want)
