@@ -89,6 +89,10 @@ type Options struct {
 	// of the whole site, which more than double the time a build takes:
 	// for a quick preview. A published site has them.
 	NoOffline bool
+
+	rec     *recorder        // notes what the build made, for Incremental
+	parses  *site.ParseCache // first-pass documents of earlier builds
+	letters *letterCache     // letters loaded by earlier builds
 }
 
 // Result summarises a build.
@@ -122,14 +126,16 @@ func Run(opts Options) (*Result, error) {
 	}
 	s.CheckLock(diags)
 	res.BaseURL = s.Content.Config.BaseURL
-
-	theme := fs.FS(ledenbrief.Theme)
-	if opts.ThemeDir != "" {
-		theme = render.Overlay(ledenbrief.Theme, os.DirFS(opts.ThemeDir))
+	if opts.rec != nil {
+		opts.rec.site = s
 	}
-	r, err := render.New(theme, s.Converter, &s.Content.Config, s.Pages)
+
+	r, err := newRenderer(opts, s)
 	if err != nil {
 		return res, err
+	}
+	if opts.rec != nil {
+		opts.rec.renderer = r
 	}
 
 	out := &output{Folder: publish.Discard()}
@@ -150,13 +156,13 @@ func Run(opts Options) (*Result, error) {
 		}
 	}()
 	pass := &letterPass{s: s, r: r, idx: idx, static: search.NewStaticWriter(out.WriteFile), out: out, diags: diags,
-		offered: printed{downloads: map[string]*render.Downloads{}}}
+		offered: printed{downloads: map[string]*render.Downloads{}}, rec: opts.rec}
 	if !opts.Check && !opts.NoOffline {
 		if pass.offline, err = newOfflineKit(s, r); err != nil {
 			return res, err
 		}
 	}
-	if err := pass.run(ctx, opts.Workers); err != nil {
+	if err := pass.run(ctx, s.Letters, opts.Workers); err != nil {
 		return res, err
 	}
 	dict, err := buildRest(s, r, idx, pass.static, out, opts.Workers, diags)
@@ -188,6 +194,16 @@ func Run(opts Options) (*Result, error) {
 		count()
 	}
 	return res, out.Commit(describe(s), opts.SignKey)
+}
+
+// newRenderer loads the theme: the embedded one, with the files of
+// opts.ThemeDir in place of its own.
+func newRenderer(opts Options, s *site.Site) (*render.Renderer, error) {
+	theme := fs.FS(ledenbrief.Theme)
+	if opts.ThemeDir != "" {
+		theme = render.Overlay(ledenbrief.Theme, os.DirFS(opts.ThemeDir))
+	}
+	return render.New(theme, s.Converter, &s.Content.Config, s.Pages)
 }
 
 // describe is what manifest.json says of the site besides its files: the
@@ -224,9 +240,17 @@ func Index(opts Options, diags *diag.List) (*site.Site, error) {
 		c.Config.BaseURL = strings.TrimSuffix(opts.BaseURL, "/") + "/"
 	}
 	s := site.New(c, opts.Drafts, diags)
+	s.Parses = opts.parses
 	err := forEach(c.LetterSlugs, opts.Workers, func(i int, slug string) error {
-		if l := c.LoadLetter(slug, diags); l != nil {
+		load := c.LoadLetter
+		if opts.letters != nil {
+			load = opts.letters.loader(c)
+		}
+		if l := load(slug, diags); l != nil {
 			s.IndexLetter(l, i, diags)
+			if opts.rec != nil {
+				opts.rec.source(l, opts.letters)
+			}
 		}
 		return nil
 	})
@@ -286,15 +310,16 @@ type letterPass struct {
 	out     *output
 	offline *offlineKit // nil when nothing is written
 	offered printed     // what each letter page offers
+	rec     *recorder   // nil unless building for Incremental
 	diags   *diag.List
 }
 
-// run resolves and renders every letter, several at once: its page, its
-// annex, what changed since the previous edition, its searchable units
-// (drafts are never searchable) and its offline copies.
-func (p *letterPass) run(ctx context.Context, workers int) error {
+// run resolves and renders letters, several at once: each one's page,
+// its annex, what changed since the previous edition, its searchable
+// units (drafts are never searchable) and its offline copies.
+func (p *letterPass) run(ctx context.Context, letters []*site.LetterInfo, workers int) error {
 	var bufs sync.Pool
-	return forEach(p.s.Letters, workers, func(_ int, li *site.LetterInfo) error {
+	return forEach(letters, workers, func(_ int, li *site.LetterInfo) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
@@ -320,12 +345,17 @@ func (p *letterPass) letter(li *site.LetterInfo, buf *bytes.Buffer) error {
 			p.diags.Add(l.Body.Src, 0, "%v", err)
 			return nil
 		}
-		if err := p.idx.Add(units); err != nil {
-			return err
+		if p.idx != nil {
+			if err := p.idx.Add(units); err != nil {
+				return err
+			}
+			if err := p.static.WriteDocs(units); err != nil {
+				return err
+			}
 		}
-		if err := p.static.WriteDocs(units); err != nil {
-			return err
-		}
+	}
+	if p.rec != nil {
+		p.rec.letter(li.Slug, units, rl.Reuse())
 	}
 	title := li.Meta.Number + ": " + li.Meta.Subject
 	draft := li.Meta.Draft
@@ -402,9 +432,17 @@ func buildRest(s *site.Site, r *render.Renderer, idx *search.Index, static *sear
 	exported := make(chan error, 1)
 	go func() {
 		var err error
-		dict, err = exportSearch(s, idx, static, out)
+		dict, err = exportSearch(context.Background(), s, idx, static, out)
 		exported <- err
 	}()
+	err := errors.Join(writeRest(s, r, out, workers), <-exported)
+	return dict, err
+}
+
+// writeRest renders the pages that list letters and handreikingen, the
+// site pages and the pages kept for aliases, and writes the files that
+// are not pages; call it after ResolveGuides.
+func writeRest(s *site.Site, r *render.Renderer, out *output, workers int) error {
 
 	cfg := &s.Content.Config
 	pages := []*render.Page{
@@ -435,13 +473,12 @@ func buildRest(s *site.Site, r *render.Renderer, idx *search.Index, static *sear
 	for _, rd := range s.Redirects {
 		pages = append(pages, &render.Page{Kind: render.KindRedirect, Path: rd.Path, Title: rd.Title, Redirect: rd, Refresh: rd.To})
 	}
-	err := errors.Join(renderPages(r, out, pages, workers), writeFiles(s, r, out), <-exported)
-	return dict, err
+	return errors.Join(renderPages(r, out, pages, workers), writeFiles(s, r, out))
 }
 
 // exportSearch indexes the handreikingen and site pages, reads the index
 // back and writes the static search index.
-func exportSearch(s *site.Site, idx *search.Index, static *search.StaticWriter, out *output) (*search.Dictionary, error) {
+func exportSearch(ctx context.Context, s *site.Site, idx *search.Index, static *search.StaticWriter, out *output) (*search.Dictionary, error) {
 	units := make([]search.Unit, 0, len(s.Guides)+2*len(s.Pages))
 	base := len(s.Content.LetterSlugs) * search.UnitsPerLetter
 	for i, g := range s.Guides {
@@ -456,7 +493,7 @@ func exportSearch(s *site.Site, idx *search.Index, static *search.StaticWriter, 
 	if err := static.WriteDocs(units); err != nil {
 		return nil, err
 	}
-	dict, err := search.ReadDictionary(idx)
+	dict, err := search.ReadDictionaryContext(ctx, idx)
 	if err != nil {
 		return nil, err
 	}

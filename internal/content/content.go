@@ -509,6 +509,35 @@ func checkID(src *diag.Source, off int, id string, diags *diag.List) bool {
 	return true
 }
 
+// LetterStamp describes the files of letter slug as the file system
+// lists them (names, sizes, modification times), without reading them:
+// while it is the same, a letter loaded before can stand for it.
+func (s *Site) LetterStamp(slug string) (string, error) {
+	dir := path.Join("brieven", slug)
+	var b strings.Builder
+	stamp := func(name string) error {
+		info, err := fs.Lstat(s.FS, name)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(&b, "%s\x00%d\x00%d\x00%d\n", name, info.Size(), info.ModTime().UnixNano(), info.Mode())
+		return nil
+	}
+	if err := stamp(path.Join(dir, "brief.md")); err != nil {
+		return "", err
+	}
+	entries, err := fs.ReadDir(s.FS, path.Join(dir, "bijlage"))
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return "", err
+	}
+	for _, e := range entries {
+		if err := stamp(path.Join(dir, "bijlage", e.Name())); err != nil {
+			return "", err
+		}
+	}
+	return b.String(), nil
+}
+
 // LoadLetter reads one letter and its annex. It returns nil when the
 // letter cannot be used; the reasons are in diags.
 func (s *Site) LoadLetter(slug string, diags *diag.List) *Letter {

@@ -93,6 +93,16 @@ func (l *List) Add(src *Source, off int, format string, args ...any) {
 	l.items = append(l.items, Diagnostic{Src: src, Offset: off, Msg: fmt.Sprintf(format, args...)})
 }
 
+// Append records the problems of other.
+func (l *List) Append(other *List) {
+	other.mu.Lock()
+	items := append([]Diagnostic(nil), other.items...)
+	other.mu.Unlock()
+	l.mu.Lock()
+	l.items = append(l.items, items...)
+	l.mu.Unlock()
+}
+
 // Len reports how many problems have been recorded.
 func (l *List) Len() int {
 	l.mu.Lock()

@@ -14,6 +14,7 @@
 package publish
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -46,6 +47,7 @@ type Folder struct {
 
 	mu      sync.Mutex
 	written map[string]manifest.File
+	kept    map[string][]byte // the files' contents, for a Folder made by Memory
 	files   atomic.Int64
 	bytes   atomic.Int64
 	done    bool
@@ -53,6 +55,19 @@ type Folder struct {
 
 // Discard returns a Folder that writes nothing, for checking content.
 func Discard() *Folder { return &Folder{written: map[string]manifest.File{}} }
+
+// Memory returns a Folder that keeps what is written in memory, for a
+// build that changes only some files of a site (see Kept).
+func Memory() *Folder {
+	return &Folder{written: map[string]manifest.File{}, kept: map[string][]byte{}}
+}
+
+// Kept returns the files a Folder made by Memory holds, by path.
+func (f *Folder) Kept() map[string][]byte {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.kept
+}
 
 // Open prepares to publish into target. It refuses a target that holds
 // the content folder, and removes leftovers of earlier builds that were
@@ -133,6 +148,12 @@ func (f *Folder) readOld(target string) error {
 func (f *Folder) WriteFile(name string, data []byte) error {
 	sum := sha256.Sum256(data)
 	f.record(manifest.File{Path: name, Size: int64(len(data)), SHA256: hex.EncodeToString(sum[:])})
+	if f.kept != nil {
+		f.mu.Lock()
+		f.kept[name] = bytes.Clone(data) // the caller may reuse data
+		f.mu.Unlock()
+		return nil
+	}
 	if f.dir == "" {
 		return nil
 	}
@@ -226,6 +247,10 @@ func (f *Folder) Rename(from, to string) error {
 			delete(f.written, name)
 			file.Path = to + strings.TrimPrefix(name, from)
 			f.written[file.Path] = file
+			if data, ok := f.kept[name]; ok {
+				delete(f.kept, name)
+				f.kept[file.Path] = data
+			}
 			moved = true
 		}
 	}

@@ -66,7 +66,12 @@ type Renderer struct {
 	conv      *markdown.Converter
 	config    *content.Config
 	pages     []*site.Page
+	sum       [32]byte // of the templates and assets, see Fingerprint
 }
+
+// Fingerprint is a hash of the theme's templates and assets: the same
+// for the same theme.
+func (r *Renderer) Fingerprint() [32]byte { return r.sum }
 
 // Overlay returns a file system that serves files from override when it
 // has them and from base otherwise, so that a site can replace single
@@ -128,12 +133,16 @@ func New(theme fs.FS, conv *markdown.Converter, config *content.Config, pages []
 	if err != nil {
 		return nil, fmt.Errorf("theme: %w", err)
 	}
+	sum := sha256.New()
+	sum.Write(layout)
 	for _, kind := range kinds {
 		name := "templates/" + kind + ".html"
 		text, err := fs.ReadFile(theme, name)
 		if err != nil {
 			return nil, fmt.Errorf("theme: %w", err)
 		}
+		fmt.Fprintf(sum, "\x00%s\x00%d\x00", name, len(text))
+		sum.Write(text)
 		t, err := template.New("layout").Funcs(funcs).Parse(string(layout))
 		if err == nil {
 			_, err = t.New(kind).Parse(string(text))
@@ -146,6 +155,10 @@ func New(theme fs.FS, conv *markdown.Converter, config *content.Config, pages []
 	if err := r.loadAssets(theme); err != nil {
 		return nil, err
 	}
+	for _, a := range r.Assets() {
+		fmt.Fprintf(sum, "\x00%s\x00%d\x00", a.Name, len(a.Data))
+	}
+	sum.Sum(r.sum[:0])
 	return r, nil
 }
 

@@ -51,6 +51,11 @@ type Posting struct {
 // ReadDictionary reads x back: its documents, term dictionaries,
 // postings and statistics, and the analysed form of every surface word.
 func ReadDictionary(x *Index) (*Dictionary, error) {
+	return ReadDictionaryContext(context.Background(), x)
+}
+
+// ReadDictionaryContext is ReadDictionary, stopped early when ctx is done.
+func ReadDictionaryContext(ctx context.Context, x *Index) (*Dictionary, error) {
 	if err := x.Flush(); err != nil {
 		return nil, err
 	}
@@ -87,7 +92,7 @@ func ReadDictionary(x *Index) (*Dictionary, error) {
 			avg = math.Ceil(float64(card) / float64(d.N))
 		}
 		d.Avg = append(d.Avg, avg)
-		if err := d.readField(r, fi, field, avg, ordinal); err != nil {
+		if err := d.readField(ctx, r, fi, field, avg, ordinal); err != nil {
 			return nil, err
 		}
 	}
@@ -132,7 +137,7 @@ func internalOrdinals(x *Index, r index.IndexReader) (map[string]int, error) {
 // MaxPostings postings of highest BM25 weight per term. The terms'
 // postings are read on all cores; what is kept of a term does not depend
 // on which worker read it.
-func (d *Dictionary) readField(r index.IndexReader, fi int, field string, avg float64, ordinal map[string]int) error {
+func (d *Dictionary) readField(ctx context.Context, r index.IndexReader, fi int, field string, avg float64, ordinal map[string]int) error {
 	dict, err := r.FieldDict(field)
 	if err != nil {
 		return err
@@ -166,8 +171,11 @@ func (d *Dictionary) readField(r index.IndexReader, fi int, field string, avg fl
 			}
 		}()
 	}
-	for {
+	for n := 0; ; n++ {
 		entry, err := dict.Next()
+		if err == nil && n%1024 == 0 {
+			err = ctx.Err()
+		}
 		if err != nil || entry == nil {
 			close(terms)
 			wg.Wait()

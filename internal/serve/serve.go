@@ -47,6 +47,8 @@ type Server struct {
 
 	build sync.Mutex // one build at a time
 
+	builder *build.Incremental // every save builds again only what it changed
+
 	mu      sync.RWMutex
 	errors  []diag.Record
 	clients map[chan string]struct{}
@@ -91,7 +93,11 @@ func (a *searchAPI) replace(index *search.Index, handler http.Handler) {
 // logf reports builds and errors.
 func New(opts build.Options, logf func(format string, args ...any)) *Server {
 	opts.Check, opts.KeepIndex, opts.NoOffline = false, true, true
-	return &Server{opts: opts, logf: logf, clients: map[chan string]struct{}{}}
+	s := &Server{opts: opts, logf: logf, clients: map[chan string]struct{}{}}
+	s.builder = build.NewIncremental(opts, func(idx *search.Index, dict *search.Dictionary, baseURL string) {
+		s.search.replace(idx, search.Handler(idx, dict, baseURL))
+	})
+	return s
 }
 
 // Rebuild builds the site and tells the pages: "reload" after a good
@@ -101,9 +107,7 @@ func (s *Server) Rebuild(ctx context.Context) {
 	s.build.Lock()
 	defer s.build.Unlock()
 	start := time.Now()
-	opts := s.opts
-	opts.Context = ctx
-	res, err := build.Run(opts)
+	res, err := s.builder.Rebuild(ctx)
 	if err != nil {
 		if ctx.Err() == nil {
 			s.logf("ledenbrief serve: build failed: %v", err)
@@ -114,11 +118,6 @@ func (s *Server) Rebuild(ctx context.Context) {
 	s.mu.Lock()
 	s.errors = records
 	s.mu.Unlock()
-	if len(records) == 0 {
-		s.search.replace(res.Index, search.Handler(res.Index, res.Dict, res.BaseURL))
-	} else if res.Index != nil {
-		res.Index.Close()
-	}
 	if len(records) > 0 {
 		var b bytes.Buffer
 		res.Diags.Print(&b)
@@ -126,7 +125,7 @@ func (s *Server) Rebuild(ctx context.Context) {
 		s.broadcast("errors")
 		return
 	}
-	s.logf("ledenbrief serve: built %d pages in %v", res.Pages, time.Since(start).Round(time.Millisecond))
+	s.logf("ledenbrief serve: rendered %d pages in %v", res.Pages, time.Since(start).Round(time.Millisecond))
 	s.broadcast("reload")
 }
 
@@ -143,6 +142,7 @@ func (s *Server) broadcast(event string) {
 
 // Close releases the bleve index.
 func (s *Server) Close() {
+	s.builder.Close()
 	s.search.replace(nil, nil)
 }
 
@@ -307,7 +307,7 @@ func (s *Server) Watch(ctx context.Context, dirs ...string) error {
 			if timer != nil {
 				timer.Stop()
 			}
-			timer = time.AfterFunc(100*time.Millisecond, func() {
+			timer = time.AfterFunc(50*time.Millisecond, func() {
 				select {
 				case fire <- struct{}{}:
 				default:

@@ -34,6 +34,9 @@ func (s *Site) Link(diags *diag.List) {
 	for _, li := range s.Letters {
 		for _, x := range li.outgoing {
 			s.addInbound(x)
+			if t := s.letterBySlug[x.slug]; t != nil && !slices.Contains(li.LinksTo, t) {
+				li.LinksTo = append(li.LinksTo, t)
+			}
 		}
 		li.outgoing = nil
 	}

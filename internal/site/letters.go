@@ -2,9 +2,12 @@ package site
 
 import (
 	"crypto/sha256"
+	"encoding/json"
 	"maps"
-	"regexp"
 	"slices"
+	"strconv"
+	"strings"
+	"sync"
 
 	"ledenbrief/internal/anchors"
 	"ledenbrief/internal/content"
@@ -25,6 +28,13 @@ type LetterInfo struct {
 	Edition int            // position in Series.Editions, oldest first
 	Removed []*SectionInfo // sections of the previous edition this one no longer has
 	Inbound []Ref          // links from other letters to the letter page, sorted
+	LinksTo []*LetterInfo  // the letters it links to (after Link)
+
+	// Public is a hash of everything of the letter that another page may
+	// show: its front matter, its ids and titles, its sections, and its
+	// links with their texts and places (made in the first pass). While
+	// it is the same, only the letter's own pages can change.
+	Public [32]byte
 
 	ids      map[string]idInfo // every id of the letter and its annex, aliases too
 	outgoing []crossRef        // links to other letters, resolved by Link
@@ -71,6 +81,10 @@ type crossRef struct {
 	ref      Ref
 }
 
+// SectionInbound returns the links from other letters to an annex
+// section of the letter or its subsections (after Link).
+func (li *LetterInfo) SectionInbound(id string) []Ref { return li.inbound[id] }
+
 // Order is the letter's position among the letter folders, a number that
 // does not change when other letters are built or left out.
 func (li *LetterInfo) Order() int { return li.order }
@@ -105,6 +119,40 @@ type Letter struct {
 	// link somewhere, with where they lead (after ResolveLetter).
 	Topics   []*Topic
 	guideRef map[string][]Ref // guide id → references from this letter
+	media    []string         // content files the letter links to or shows
+}
+
+// Reuse is what resolving a letter added to the site besides its own
+// pages: the places it links to handreikingen from, and the media it
+// uses. A build that reuses the letter's pages from an earlier build
+// adds them again with Reused.
+type Reuse struct {
+	GuideRefs map[string][]Ref // handreiking id → places in the letter
+	Media     []string
+}
+
+// Reuse returns what resolving the letter added to the site.
+func (rl *Letter) Reuse() Reuse {
+	return Reuse{GuideRefs: rl.guideRef, Media: rl.media}
+}
+
+// Reused adds to the site what resolving letter slug added in an earlier
+// build, as if it were resolved again: its places link to this build's
+// letter.
+func (s *Site) Reused(slug string, r Reuse) {
+	li := s.Info(slug)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for id, refs := range r.GuideRefs {
+		g := s.guideByID[id]
+		for _, ref := range refs {
+			ref.Letter = li
+			g.Refs = append(g.Refs, ref)
+		}
+	}
+	for _, m := range r.Media {
+		s.media[m] = true
+	}
 }
 
 // Topic is a topic block of a letter and where its links lead: annex
@@ -169,12 +217,29 @@ type Section struct {
 	Back []Ref
 }
 
-// letterLinkRE matches a link to another letter: "21-082" or "21-082#id".
-var letterLinkRE = regexp.MustCompile(`^\d{2}-\d{3}(?:#|$)`)
+// isLetterLink reports whether a link goes to another letter: "21-082"
+// or "21-082#id". (It runs for every id and link of every letter.)
+func isLetterLink(dest string) bool {
+	if len(dest) < 6 || (len(dest) > 6 && dest[6] != '#') || dest[2] != '-' {
+		return false
+	}
+	for i, c := range dest[:6] {
+		if i != 2 && (c < '0' || c > '9') {
+			return false
+		}
+	}
+	return true
+}
 
 // parse parses the documents of l and registers its anchors. note says
 // whether anchors new to the lock are kept, to explain a lost one.
 func (s *Site) parse(l *content.Letter, diags *diag.List, note bool) *Letter {
+	return s.parseWith(l, diags, note, s.Converter.Parse)
+}
+
+// parseWith is parse with the Markdown parser given: the first pass,
+// which only reads the documents, may take them from a cache.
+func (s *Site) parseWith(l *content.Letter, diags *diag.List, note bool, parseDoc func([]byte) *markdown.Doc) *Letter {
 	rl := &Letter{Src: l, Anchors: anchors.NewRegistry(), guideRef: map[string][]Ref{}}
 	reg := func(a anchors.Anchor, aliases []string, frontMatter bool) {
 		page := LetterPath(l.Slug)
@@ -187,13 +252,13 @@ func (s *Site) parse(l *content.Letter, diags *diag.List, note bool) *Letter {
 		s.checkNamespace(a.ID, a, diags)
 		s.register(rl.Anchors, a, aliases, page, frontMatter, diags)
 	}
-	rl.Body = s.Converter.Parse(l.Body.Body())
+	rl.Body = parseDoc(l.Body.Body())
 	s.checkMarkdown(l.Body, rl.Body, 2, "## ", diags)
 	for _, h := range rl.Body.Headings {
 		reg(anchors.Anchor{ID: h.ID, Page: anchors.LetterPage, Title: h.Text, Src: l.Body.Src, Offset: l.Body.BodyOffset + h.Offset}, h.Aliases, false)
 	}
 	for _, d := range l.Annex {
-		sec := &Section{Src: d, Doc: s.Converter.Parse(d.Body())}
+		sec := &Section{Src: d, Doc: parseDoc(d.Body())}
 		rl.Sections = append(rl.Sections, sec)
 		var aliases []string
 		for _, a := range d.Aliases {
@@ -216,7 +281,7 @@ func (s *Site) checkNamespace(id string, a anchors.Anchor, diags *diag.List) {
 	if g := s.guideByID[id]; g != nil {
 		diags.Add(a.Src, a.Offset, "id %q is also the id of handreiking %q (%s), so a link to #%s would be ambiguous; give one of them another id", id, g.Title, g.Src.Path, id)
 	}
-	if letterLinkRE.MatchString(id) {
+	if isLetterLink(id) {
 		diags.Add(a.Src, a.Offset, "id %q looks like a letter number, and a link to it would be taken for a link to that letter; choose another id", id)
 	}
 }
@@ -232,7 +297,11 @@ func (s *Site) IndexLetter(l *content.Letter, order int, diags *diag.List) {
 		s.mu.Unlock()
 		return
 	}
-	rl := s.parse(l, diags, !l.Meta.Draft)
+	parseDoc := s.Converter.Parse
+	if s.Parses != nil {
+		parseDoc = s.Parses.parse(s.Converter)
+	}
+	rl := s.parseWith(l, diags, !l.Meta.Draft, parseDoc)
 	info := &LetterInfo{Slug: l.Slug, Meta: l.Meta, ids: map[string]idInfo{}, inbound: map[string][]Ref{}, order: order}
 	for _, a := range l.Aliases {
 		info.Aliases = append(info.Aliases, a.ID)
@@ -251,12 +320,13 @@ func (s *Site) IndexLetter(l *content.Letter, order int, diags *diag.List) {
 		for _, a := range sec.Src.Aliases {
 			si.Aliases = append(si.Aliases, a.ID)
 		}
-		si.hash = sha256.Sum256([]byte(si.Title + "\n" + sectionText(sec.Doc)))
+		text := s.Parses.textHash(sec.Doc)
+		si.hash = sha256.Sum256(append([]byte(si.Title+"\n"), text[:]...))
 		info.Sections = append(info.Sections, si)
 	}
 	rl.Info = info
 	rl.forEachLink(func(link *markdown.Link, _ *content.Doc, ref Ref) {
-		if !letterLinkRE.MatchString(link.Dest) {
+		if !isLetterLink(link.Dest) {
 			return
 		}
 		slug, id := link.Dest[:6], ""
@@ -267,6 +337,7 @@ func (s *Site) IndexLetter(l *content.Letter, order int, diags *diag.List) {
 			info.outgoing = append(info.outgoing, crossRef{slug: slug, id: id, ref: ref})
 		}
 	})
+	info.Public = s.Parses.public(l, func() [32]byte { return publicHash(l, info, rl) })
 	if note := !l.Meta.Draft; note {
 		s.noteFresh(LetterPath(l.Slug), "", anchors.Anchor{Title: l.Meta.Subject, Src: l.Body.Src}, true)
 		if len(rl.Sections) > 0 {
@@ -470,4 +541,132 @@ func (ti *topicIndex) done(letterPage string, sectionGuides map[string][]*Guide)
 		}
 	}
 	return out
+}
+
+// publicHash is LetterInfo.Public of a letter indexed in the first pass.
+func publicHash(l *content.Letter, info *LetterInfo, rl *Letter) [32]byte {
+	h := sha256.New()
+	line := func(fields ...string) {
+		for _, f := range fields {
+			h.Write([]byte(f))
+			h.Write([]byte{0})
+		}
+		h.Write([]byte{'\n'})
+	}
+	meta, _ := json.Marshal(l.Meta) // plain data: it marshals
+	line(string(meta), strings.Join(info.Aliases, " "))
+	for _, id := range info.idList() {
+		t := info.ids[id]
+		line(id, strconv.Itoa(int(t.page)), t.live, t.section, t.title)
+	}
+	for _, sec := range info.Sections {
+		line(sec.ID, sec.Title, strings.Join(sec.Aliases, " "))
+	}
+	rl.forEachLink(func(link *markdown.Link, d *content.Doc, ref Ref) {
+		line(link.Dest, strconv.Itoa(int(ref.Page)), ref.SectionID, ref.SectionTitle, ref.LinkText)
+	})
+	var sum [32]byte
+	h.Sum(sum[:0])
+	return sum
+}
+
+// ParseCache keeps the documents the first pass parsed, by their source,
+// for the next build of the same site with the same Markdown settings:
+// the first pass only reads them. Documents not used by a build are
+// dropped after it (Prune).
+type ParseCache struct {
+	mu      sync.Mutex
+	docs    map[string]*markdown.Doc
+	used    map[string]bool
+	texts   map[*markdown.Doc][32]byte   // see textHash
+	publics map[*content.Letter][32]byte // see LetterInfo.Public
+	letters map[*content.Letter]bool     // whose Public a build since the last Prune asked for
+}
+
+// NewParseCache returns an empty cache.
+func NewParseCache() *ParseCache {
+	return &ParseCache{docs: map[string]*markdown.Doc{}, used: map[string]bool{},
+		texts: map[*markdown.Doc][32]byte{}, publics: map[*content.Letter][32]byte{}, letters: map[*content.Letter]bool{}}
+}
+
+// textHash is the hash of the plain text of an annex section, kept for a
+// document of the cache. A nil cache computes it.
+func (c *ParseCache) textHash(d *markdown.Doc) [32]byte {
+	if c == nil {
+		return sha256.Sum256([]byte(sectionText(d)))
+	}
+	c.mu.Lock()
+	sum, ok := c.texts[d]
+	c.mu.Unlock()
+	if !ok {
+		sum = sha256.Sum256([]byte(sectionText(d)))
+		c.mu.Lock()
+		c.texts[d] = sum
+		c.mu.Unlock()
+	}
+	return sum
+}
+
+// public is LetterInfo.Public of letter l, computed by make once for a
+// letter loaded once (the cache of loaded letters gives the same letter
+// while its files are the same). A nil cache computes it.
+func (c *ParseCache) public(l *content.Letter, make func() [32]byte) [32]byte {
+	if c == nil {
+		return make()
+	}
+	c.mu.Lock()
+	sum, ok := c.publics[l]
+	c.letters[l] = true
+	c.mu.Unlock()
+	if !ok {
+		sum = make()
+		c.mu.Lock()
+		c.publics[l] = sum
+		c.mu.Unlock()
+	}
+	return sum
+}
+
+// parse returns a parser that takes documents from the cache.
+func (c *ParseCache) parse(conv *markdown.Converter) func([]byte) *markdown.Doc {
+	return func(src []byte) *markdown.Doc {
+		key := string(src)
+		c.mu.Lock()
+		d, ok := c.docs[key]
+		c.used[key] = true
+		c.mu.Unlock()
+		if ok {
+			return d
+		}
+		d = conv.Parse(src)
+		c.mu.Lock()
+		c.docs[key] = d
+		c.mu.Unlock()
+		return d
+	}
+}
+
+// Prune drops the documents that the builds since the last Prune did not use.
+func (c *ParseCache) Prune() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	kept := map[*markdown.Doc]bool{}
+	for k, d := range c.docs {
+		if !c.used[k] {
+			delete(c.docs, k)
+		} else {
+			kept[d] = true
+		}
+	}
+	for d := range c.texts {
+		if !kept[d] {
+			delete(c.texts, d)
+		}
+	}
+	for l := range c.publics {
+		if !c.letters[l] {
+			delete(c.publics, l)
+		}
+	}
+	c.used, c.letters = make(map[string]bool, len(c.docs)), make(map[*content.Letter]bool, len(c.publics))
 }

@@ -41,6 +41,8 @@ type Site struct {
 	Lock      *anchors.Lock
 	// Drafts is whether letters marked draft are built.
 	Drafts bool
+	// Parses, when set, gives the first pass documents parsed before.
+	Parses *ParseCache
 
 	guideByID    map[string]*Guide // by id and by alias
 	pageByID     map[string]*Page  // by id and by alias
@@ -310,7 +312,7 @@ func (s *Site) resolveLink(link *markdown.Link, d *content.Doc, from string, loc
 			diags.Add(d.Src, off, "unknown id %q%s", id, s.suggest(id, local))
 		}
 		return nil
-	case letterLinkRE.MatchString(dest):
+	case isLetterLink(dest):
 		return s.resolveLetterLink(link, d, from, diags)
 	case hasScheme(dest, "https", "http", "mailto", "tel"):
 		return nil
@@ -336,6 +338,9 @@ func (s *Site) resolveLink(link *markdown.Link, d *content.Doc, from string, loc
 	s.mu.Lock()
 	s.media[target] = true
 	s.mu.Unlock()
+	if local != nil {
+		local.media = append(local.media, target)
+	}
 	link.SetDest(Up(from, "media/"+path.Dir(target)+"/") + path.Base(target) + hash(frag))
 	return nil
 }

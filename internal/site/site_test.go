@@ -65,3 +65,14 @@ func FuzzResolve(f *testing.F) {
 		}
 	})
 }
+
+func TestIsLetterLink(t *testing.T) {
+	for dest, want := range map[string]bool{
+		"21-082": true, "21-082#rechtspositie": true, "21-082#": true,
+		"21-08": false, "21-0822": false, "2-1082": false, "21_082": false, "a1-082": false, "21-08a": false, "#21-082": false, "": false,
+	} {
+		if got := isLetterLink(dest); got != want {
+			t.Errorf("isLetterLink(%q) = %v, want %v", dest, got, want)
+		}
+	}
+}
