@@ -51,7 +51,7 @@ func newOfflineKit(s *site.Site, r *render.Renderer) (*offlineKit, error) {
 		k.style = append(append(bytes.Clone(k.style), '\n'), data...)
 	}
 	var b bytes.Buffer
-	if err := r.Render(&b, &render.Page{Kind: render.KindSearch, Path: site.SearchPath, Title: "Zoeken"}); err != nil {
+	if err := r.Render(&b, &render.Page{Kind: render.KindSearch, Path: site.SearchPath, Title: "Zoeken", InCopy: true}); err != nil {
 		return nil, err
 	}
 	k.searchPage = b.Bytes()

@@ -236,6 +236,9 @@ type Page struct {
 	Refresh string
 	// Draft marks every page of a letter that is not published yet.
 	Draft bool
+	// InCopy marks a page made for a letter's offline copy, whose search
+	// finds that letter only.
+	InCopy bool
 
 	// Root is the relative path from the page to the site root; on a
 	// page that may be shown at any address (KindNotFound) it is the
