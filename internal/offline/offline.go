@@ -5,8 +5,9 @@
 // HTML file with all of that inside (styles, script, search index, images),
 // which can be attached to an e-mail or opened on a tablet. A link to a
 // page of the copy stays inside the copy; a link to the rest of the site
-// goes to the page's canonical address. It also writes the zip of a whole
-// site. Zips are deterministic: entries sorted by name, one fixed time.
+// goes to the page's canonical address. Its Zip writer also makes the zip
+// of a whole site. Zips are deterministic: entries in a fixed order, all
+// with one time.
 package offline
 
 import (
@@ -47,10 +48,9 @@ type Copy struct {
 	Media func(sitePath string) ([]byte, error)
 }
 
-var (
-	crumbsRE    = regexp.MustCompile(`(?s)<nav class="breadcrumbs".*?</nav>`)
-	downloadsRE = regexp.MustCompile(`(?s)<div class="downloads">.*?</div>`)
-)
+// crumbsRE matches a page's breadcrumb trail, which the single file
+// leaves out: its parts are one document.
+var crumbsRE = regexp.MustCompile(`(?s)<nav class="breadcrumbs".*?</nav>`)
 
 // mainOf returns the content of a page's <main>.
 func mainOf(page []byte) ([]byte, bool) {
@@ -74,10 +74,6 @@ func ownIDs(part []byte, prefix string) []byte {
 	}
 	return part
 }
-
-// DropDownloads removes a letter page's downloads block: a copy does not
-// offer itself.
-func DropDownloads(page []byte) []byte { return downloadsRE.ReplaceAll(page, nil) }
 
 // letterPath and annexPath are the letter's pages in a copy.
 func (c *Copy) letterPath() string { return c.Slug + "/index.html" }
