@@ -206,7 +206,7 @@ func TestAccessibility(t *testing.T) {
 	out := builtReal(t)
 	pages := []string{"index.html", "21-082/index.html", "21-082/bijlage/index.html", "handreikingen/handreiking-integriteit/index.html",
 		"handreikingen/collectieve-norm/index.html", "handreikingen/index.html", "afkortingen/index.html", "zoeken/index.html",
-		"archief/2021/index.html", "over-deze-site/index.html", "toegankelijkheidsverklaring/index.html", "404.html"}
+		"archief/2021/index.html", "over-deze-site/index.html", "toegankelijkheidsverklaring/index.html", "404.html", "21-082/lbr-21-082.html"}
 	for _, scheme := range []string{"light", "dark"} {
 		if err := browsertest.ColorScheme(ctx, scheme); err != nil {
 			t.Fatal(err)

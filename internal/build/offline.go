@@ -121,7 +121,14 @@ func (k *offlineKit) copies(out *output, rl *site.Letter, units []search.Unit, l
 	if err != nil {
 		return nil, err
 	}
-	single, err := c.HTML(offline.Single{SiteTitle: k.s.Content.Config.Title, Style: k.style, Engine: k.engine, Index: c.Files[search.MetaPath]})
+	var footer [][2]string
+	for _, p := range k.s.Pages {
+		if p.Footer {
+			footer = append(footer, [2]string{p.Title, k.s.Content.Config.BaseURL + p.Path()})
+		}
+	}
+	single, err := c.HTML(offline.Single{SiteTitle: k.s.Content.Config.Title, Number: li.Meta.Number, Footer: footer,
+		Style: k.style, Engine: k.engine, Index: c.Files[search.MetaPath]})
 	if err != nil {
 		return nil, err
 	}

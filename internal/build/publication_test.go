@@ -29,7 +29,7 @@ func TestEveryPageHasTheSitePages(t *testing.T) {
 	footer := regexp.MustCompile(`(?s)<footer class="site">.*</footer>`)
 	pages := 0
 	for name, data := range readTree(t, out) {
-		if !strings.HasSuffix(name, ".html") || isDownload(name) || strings.Contains(string(data), `http-equiv="refresh"`) {
+		if !strings.HasSuffix(name, ".html") || strings.Contains(string(data), `http-equiv="refresh"`) {
 			continue
 		}
 		pages++

@@ -214,6 +214,10 @@ func (c *Copy) startPage() []byte {
 // Single is what the self-contained file needs besides the pages.
 type Single struct {
 	SiteTitle string
+	Number    string // the letter's number, for the breadcrumb trail
+	// Footer are the site pages every page's footer lists, as links to
+	// the site: [title, address].
+	Footer [][2]string
 	Style     []byte // the theme's style sheet (and the publisher's after it)
 	Engine    []byte // the search engine script
 	Index     []byte // the letter's search index (one script), as in the zip
@@ -263,7 +267,11 @@ func (c *Copy) HTML(s Single) ([]byte, error) {
 	b.WriteString(html.EscapeString(c.BaseURL))
 	b.WriteString(`">`)
 	b.WriteString(html.EscapeString(s.SiteTitle))
-	b.WriteString(`</a></p><form role="search" class="search" action="#" data-root=""><label for="lb_q">Zoeken in deze brief</label><span class="search-row"><input type="search" id="lb_q" name="q" autocomplete="off" spellcheck="false" aria-controls="lb_results"><button type="submit">Zoeken</button></span><div id="lb_results" class="search-results" aria-live="polite"></div></form></header><main id="lb_main"><p class="notice offline">Dit is een kopie om offline te lezen. De actuele versie staat op <a href="`)
+	b.WriteString(`</a></p><form role="search" class="search" action="#" data-root=""><label for="lb_q">Zoeken in deze brief</label><span class="search-row"><input type="search" id="lb_q" name="q" autocomplete="off" spellcheck="false" aria-controls="lb_results"><button type="submit">Zoeken</button></span><div id="lb_results" class="search-results" aria-live="polite"></div></form></header><main id="lb_main"><nav class="breadcrumbs" aria-label="Kruimelpad"><ol><li><a href="`)
+	b.WriteString(html.EscapeString(c.BaseURL))
+	b.WriteString(`">Ledenbrieven</a></li><li><span aria-current="page">`)
+	b.WriteString(html.EscapeString(s.Number))
+	b.WriteString(` (offline kopie)</span></li></ol></nav><p class="notice offline">Dit is een kopie om offline te lezen. De actuele versie staat op <a href="`)
 	online := c.canonical(c.letterPath(), "")
 	b.WriteString(html.EscapeString(online))
 	b.WriteString(`">`)
@@ -294,7 +302,15 @@ func (c *Copy) HTML(s Single) ([]byte, error) {
 	}
 	b.WriteString(`</main><footer class="site"><p>Offline kopie van `)
 	b.WriteString(html.EscapeString(c.Title))
-	b.WriteString(`.</p></footer>`)
+	b.WriteString(`.</p>`)
+	if len(s.Footer) > 0 {
+		b.WriteString(`<ul class="footer-pages">`)
+		for _, l := range s.Footer {
+			b.WriteString(`<li><a href="` + html.EscapeString(l[1]) + `">` + html.EscapeString(l[0]) + `</a></li>`)
+		}
+		b.WriteString(`</ul>`)
+	}
+	b.WriteString(`</footer>`)
 	script := func(js []byte) {
 		b.WriteString("<script>")
 		b.Write(bytes.ReplaceAll(js, []byte("</script"), []byte(`<\/script`)))
