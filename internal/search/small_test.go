@@ -1,12 +1,14 @@
 package search_test
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
 	"testing"
 
+	"ledenbrief/internal/build"
 	"ledenbrief/internal/content"
 	"ledenbrief/internal/corpus"
 	"ledenbrief/internal/diag"
@@ -98,5 +100,31 @@ func TestBuildDictionaryIsBleves(t *testing.T) {
 				t.Errorf("%d surface words, bleve %d (or they differ)", len(got.Surfaces), len(want.Surfaces))
 			}
 		})
+	}
+}
+
+// TestLetterNumberFindsTheLetter searches for the shipped letter the
+// ways a reader writes its number and reference, which put the start of
+// the letter first, and its date, which puts it in the first three (the
+// colofon cites the letter with its date).
+func TestLetterNumberFindsTheLetter(t *testing.T) {
+	res, err := build.Run(build.Options{Content: realContent, Check: true, KeepIndex: true})
+	if err != nil || res.Diags.Len() > 0 {
+		t.Fatalf("build: %v %v", err, res.Diags.Error())
+	}
+	defer res.Index.Close()
+	for q, within := range map[string]int{"21/082": 1, "Lbr. 21/082": 1, "lbr 21-082": 1, "21-082": 1, "U202100853": 1, "TRE/U202100853": 1,
+		"6 december 2021": 3, "2021-12-06": 3} {
+		hits, _, err := res.Index.Search(context.Background(), res.Dict, q, within)
+		if err != nil {
+			t.Fatal(err)
+		}
+		found := false
+		for _, h := range hits {
+			found = found || h.URL == "21-082/index.html"
+		}
+		if !found {
+			t.Errorf("%q: the letter is not among the first %d results: %v", q, within, hits)
+		}
 	}
 }

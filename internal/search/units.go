@@ -3,7 +3,9 @@ package search
 import (
 	"fmt"
 	"strings"
+	"time"
 
+	"ledenbrief/internal/content"
 	"ledenbrief/internal/site"
 )
 
@@ -56,6 +58,15 @@ func LetterUnits(rl *site.Letter, base int) ([]Unit, error) {
 			title = meta.Subject
 		}
 		add(letterPage, s.ID, title, meta.Number+" › Brief", s.Text, s.Expansions, "brief")
+		if len(units) == 1 {
+			// The start of the letter is where its number finds it, as a
+			// title ("21/082", "Lbr. 21-082"), and its reference and date
+			// as extra text ("U202100853", "6 december 2021").
+			u := &units[0]
+			number := letterNumbers(meta.Number)
+			u.Title += "\n" + strings.Join(number, "\n")
+			u.Extra = strings.Join(dedupe(append([]string{meta.Reference, content.DutchDate(meta.Date), meta.Date.Format(time.DateOnly)}, strings.Split(u.Extra, "\n")...)), "\n")
+		}
 	}
 	annexPage := site.AnnexPath(rl.Info.Slug)
 	for _, sec := range rl.Sections {
@@ -71,6 +82,13 @@ func LetterUnits(rl *site.Letter, base int) ([]Unit, error) {
 		return nil, fmt.Errorf("%s has %d searchable sections; at most %d fit in the search index", meta.Number, len(units), UnitsPerLetter)
 	}
 	return units, nil
+}
+
+// letterNumbers is a letter's number as readers write it: with and
+// without "Lbr.", with "/" or "-".
+func letterNumbers(number string) []string {
+	n := strings.TrimSpace(strings.TrimPrefix(number, "Lbr."))
+	return []string{number, n, strings.ReplaceAll(n, "/", "-")}
 }
 
 // GuideUnit returns the searchable unit of a handreiking, numbered ordinal. Its title is
