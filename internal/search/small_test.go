@@ -128,3 +128,21 @@ func TestLetterNumberFindsTheLetter(t *testing.T) {
 		}
 	}
 }
+
+// TestLevelFourHeadingsAreUnits searches for the words of the shipped
+// annex's level-4 heading: the result lands on that heading, not on the
+// subsection above it.
+func TestLevelFourHeadingsAreUnits(t *testing.T) {
+	res, err := build.Run(build.Options{Content: realContent, Check: true, KeepIndex: true})
+	if err != nil || res.Diags.Len() > 0 {
+		t.Fatalf("build: %v %v", err, res.Diags.Error())
+	}
+	defer res.Index.Close()
+	hits, _, err := res.Index.Search(context.Background(), res.Dict, "positionering VNG gemeenten", 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(hits) == 0 || hits[0].URL != "21-082/bijlage/index.html#inzet-en-positionering-vng-gemeenten" {
+		t.Errorf("first result %v, want the level-4 heading", hits)
+	}
+}

@@ -38,7 +38,7 @@ func (u *Unit) URL() string {
 
 // LetterUnits returns the searchable units of a letter: each topic block of
 // the letter (the text before the first topic included) and each section
-// and subsection of its annex, numbered from base. A letter with more than
+// and subsection (down to level 4) of its annex, numbered from base. A letter with more than
 // UnitsPerLetter units is an error.
 func LetterUnits(rl *site.Letter, base int) ([]Unit, error) {
 	meta := rl.Info.Meta
@@ -70,7 +70,7 @@ func LetterUnits(rl *site.Letter, base int) ([]Unit, error) {
 	}
 	annexPage := site.AnnexPath(rl.Info.Slug)
 	for _, sec := range rl.Sections {
-		for _, s := range sec.Doc.Sections(3) {
+		for _, s := range sec.Doc.Sections(4) {
 			if s.ID == "" {
 				add(annexPage, sec.Src.ID, sec.Src.Title, meta.Number+" › Bijlage", s.Text, s.Expansions, "bijlage")
 				continue
