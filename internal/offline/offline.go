@@ -218,9 +218,9 @@ type Single struct {
 	// Footer are the site pages every page's footer lists, as links to
 	// the site: [title, address].
 	Footer [][2]string
-	Style     []byte // the theme's style sheet (and the publisher's after it)
-	Engine    []byte // the search engine script
-	Index     []byte // the letter's search index (one script), as in the zip
+	Style  []byte // the theme's style sheet (and the publisher's after it)
+	Engine []byte // the search engine script
+	Index  []byte // the letter's search index (one script), as in the zip
 }
 
 // HTML returns the copy as one HTML file: the letter, its annex and the
