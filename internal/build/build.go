@@ -345,6 +345,7 @@ func (p *letterPass) letter(li *site.LetterInfo, buf *bytes.Buffer) error {
 			p.diags.Add(l.Body.Src, 0, "%v", err)
 			return nil
 		}
+		search.AddAbbreviations(units, s.Content.Abbreviations)
 		if p.idx != nil {
 			if err := p.idx.Add(units); err != nil {
 				return err
@@ -487,6 +488,7 @@ func exportSearch(ctx context.Context, s *site.Site, idx *search.Index, static *
 	for _, p := range s.Pages {
 		units = append(units, search.PageUnits(p, base+len(units))...)
 	}
+	search.AddAbbreviations(units, s.Content.Abbreviations)
 	if err := idx.Add(units); err != nil {
 		return nil, err
 	}

@@ -147,7 +147,9 @@ func (k *offlineKit) guideUnit(g *site.Guide) (*search.AnalyzedUnit, error) {
 	if au, ok := k.guideUnits.Load(g.ID); ok {
 		return au.(*search.AnalyzedUnit), nil
 	}
-	au, err := search.Analyze(search.GuideUnit(g, content.KindLabel(g.Kind), 0))
+	units := []search.Unit{search.GuideUnit(g, content.KindLabel(g.Kind), 0)}
+	search.AddAbbreviations(units, k.s.Content.Abbreviations)
+	au, err := search.Analyze(units[0])
 	if err != nil {
 		return nil, err
 	}

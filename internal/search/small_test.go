@@ -146,3 +146,27 @@ func TestLevelFourHeadingsAreUnits(t *testing.T) {
 		t.Errorf("first result %v, want the level-4 heading", hits)
 	}
 }
+
+// TestAbbreviationsFindTheirExpansions searches for an abbreviation the
+// shipped letter never uses but writes in full: the passages that write
+// "Wet gemeenschappelijke regelingen" are found by "Wgr".
+func TestAbbreviationsFindTheirExpansions(t *testing.T) {
+	res, err := build.Run(build.Options{Content: realContent, Check: true, KeepIndex: true})
+	if err != nil || res.Diags.Len() > 0 {
+		t.Fatalf("build: %v %v", err, res.Diags.Error())
+	}
+	defer res.Index.Close()
+	hits, _, err := res.Index.Search(context.Background(), res.Dict, "Wgr", 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := map[string]bool{}
+	for _, h := range hits {
+		found[h.URL] = true
+	}
+	for _, want := range []string{"21-082/index.html#brief-sterke-lokale-democratie", "21-082/bijlage/index.html#handreikingen-gemeentewet-en-wet-gemeenschappelijke-regelingen"} {
+		if !found[want] {
+			t.Errorf("Wgr does not find %s: %v", want, hits)
+		}
+	}
+}

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"ledenbrief/internal/content"
 	"ledenbrief/internal/site"
@@ -144,3 +146,43 @@ func dedupe(in []string) []string {
 	}
 	return out
 }
+
+// AddAbbreviations lets units be found by the abbreviations of what they
+// write in full: a unit that writes "Wet gemeenschappelijke regelingen"
+// and not "Wgr" gets "Wgr" in its extra text. (Units that use an
+// abbreviation already have its expansion there, so both ways work.)
+func AddAbbreviations(units []Unit, abbrs []content.Abbreviation) {
+	for i := range units {
+		u := &units[i]
+		text := " " + strings.Join(strings.Fields(strings.ToLower(u.Title+"\n"+u.Body+"\n"+u.Extra)), " ") + " "
+		var add []string
+		for _, a := range abbrs {
+			if containsWords(text, strings.ToLower(a.Expansion)) && !containsWords(text, strings.ToLower(a.Term)) {
+				add = append(add, a.Term)
+			}
+		}
+		if len(add) > 0 {
+			u.Extra = strings.TrimPrefix(u.Extra+"\n"+strings.Join(add, "\n"), "\n")
+		}
+	}
+}
+
+// containsWords reports whether text holds phrase as whole words.
+func containsWords(text, phrase string) bool {
+	phrase = strings.Join(strings.Fields(phrase), " ")
+	for start := 0; ; {
+		i := strings.Index(text[start:], phrase)
+		if i < 0 {
+			return false
+		}
+		i += start
+		before, _ := utf8.DecodeLastRuneInString(text[:i])
+		after, _ := utf8.DecodeRuneInString(text[i+len(phrase):])
+		if !isWordRune(before) && !isWordRune(after) {
+			return true
+		}
+		start = i + 1
+	}
+}
+
+func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
