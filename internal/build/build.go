@@ -346,6 +346,7 @@ func (p *letterPass) letter(li *site.LetterInfo, buf *bytes.Buffer) error {
 			return nil
 		}
 		search.AddAbbreviations(units, s.Content.Abbreviations)
+		search.AddSynonyms(units, s.Content.Synonyms)
 		if p.idx != nil {
 			if err := p.idx.Add(units); err != nil {
 				return err
@@ -489,6 +490,7 @@ func exportSearch(ctx context.Context, s *site.Site, idx *search.Index, static *
 		units = append(units, search.PageUnits(p, base+len(units))...)
 	}
 	search.AddAbbreviations(units, s.Content.Abbreviations)
+	search.AddSynonyms(units, s.Content.Synonyms)
 	if err := idx.Add(units); err != nil {
 		return nil, err
 	}

@@ -546,14 +546,18 @@ func (b *Incremental) exportSearch(ctx context.Context, last *snapshot) (*search
 }
 
 // globalHash is a hash of everything every page may show besides the
-// letters: the settings, abbreviations, handreikingen, site pages, theme,
-// the media files and the build's options.
+// letters: the settings, abbreviations, synonyms, handreikingen, site
+// pages, theme and the build's options.
 func globalHash(s *site.Site, r *render.Renderer, opts Options) [32]byte {
 	h := sha256.New()
 	c := s.Content
 	cfg, _ := json.Marshal(c.Config)
 	abbr, _ := json.Marshal(c.Abbreviations)
 	fmt.Fprintf(h, "%s\x00%s\x00%s\x00%t\x00%s\x00", cfg, abbr, opts.BaseURL, opts.Drafts, opts.ThemeDir)
+	for _, g := range append(slices.Clone(c.Synonyms.Groups), c.Synonyms.OneWay...) {
+		fmt.Fprintf(h, "%q\x00", g.Words)
+	}
+	fmt.Fprintf(h, "%d\x00", len(c.Synonyms.Groups))
 	for _, g := range c.Guides {
 		fmt.Fprintf(h, "%s\x00%d\x00", g.Src.Path, len(g.Src.Text))
 		h.Write(g.Src.Text)

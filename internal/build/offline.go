@@ -149,6 +149,7 @@ func (k *offlineKit) guideUnit(g *site.Guide) (*search.AnalyzedUnit, error) {
 	}
 	units := []search.Unit{search.GuideUnit(g, content.KindLabel(g.Kind), 0)}
 	search.AddAbbreviations(units, k.s.Content.Abbreviations)
+	search.AddSynonyms(units, k.s.Content.Synonyms)
 	au, err := search.Analyze(units[0])
 	if err != nil {
 		return nil, err

@@ -62,6 +62,22 @@ type Config struct {
 // ConfigFile is the site settings file in the content folder.
 const ConfigFile = "site.yaml"
 
+// Synonyms are the everyday words readers search with for the words the
+// letters use, from synoniemen.yaml: groups of words that find each
+// other, and one-way entries (a word that finds others, not the other
+// way round). All lowercase.
+type Synonyms struct {
+	Groups []SynonymGroup
+	OneWay []SynonymGroup // Words[0] finds Words[1:]
+}
+
+// SynonymGroup is one entry of synoniemen.yaml, with its place.
+type SynonymGroup struct {
+	Words []string
+	Src   *diag.Source
+	Off   int
+}
+
 // Abbreviation is one entry of afkortingen.yaml.
 type Abbreviation struct {
 	Term      string // as written in the text, e.g. "VOG"
@@ -156,6 +172,7 @@ type Site struct {
 	Prefix        string // path of the content folder as the user named it, for diagnostics
 	Config        Config
 	Abbreviations []Abbreviation // sorted by term
+	Synonyms      Synonyms       // from synoniemen.yaml
 	Guides        []*Guide       // sorted by id
 	// BrokenGuides names the handreiking files that could not be loaded,
 	// by the id their file name suggests, so that links to them are not
@@ -187,6 +204,7 @@ func Load(fsys fs.FS, prefix string, diags *diag.List) *Site {
 	s := &Site{FS: fsys, Prefix: prefix}
 	s.loadConfig(diags)
 	s.loadAbbreviations(diags)
+	s.loadSynonyms(diags)
 	s.loadGuides(diags)
 	s.loadPages(diags)
 	s.listLetters(diags)
@@ -317,6 +335,69 @@ func (s *Site) loadConfig(diags *diag.List) {
 		}
 		if !strings.HasSuffix(c.BaseURL, "/") {
 			c.BaseURL += "/"
+		}
+	}
+}
+
+// SynonymsFile is the file of synonyms in the content folder.
+const SynonymsFile = "synoniemen.yaml"
+
+// loadSynonyms reads synoniemen.yaml: "groepen", a list of lists of
+// words, and "eenrichting", a map from a word to the words it finds.
+func (s *Site) loadSynonyms(diags *diag.List) {
+	if _, err := fs.Stat(s.FS, SynonymsFile); errors.Is(err, fs.ErrNotExist) {
+		return
+	}
+	src, ok := s.source(SynonymsFile, diags)
+	if !ok {
+		return
+	}
+	fm, ok := parseYAMLFile(src, diags)
+	if !ok || fm.root == nil {
+		return
+	}
+	words := func(n *yaml.Node, min int) ([]string, bool) {
+		if n.Kind != yaml.SequenceNode || len(n.Content) < min {
+			diags.Add(src, fm.nodeOffset(n), "expected a list of at least %d words, like [salaris, beloning]", min)
+			return nil, false
+		}
+		var out []string
+		for _, w := range n.Content {
+			v := strings.ToLower(strings.Join(strings.Fields(w.Value), " "))
+			if w.Kind != yaml.ScalarNode || v == "" {
+				diags.Add(src, fm.nodeOffset(w), "expected a word or a few words")
+				return nil, false
+			}
+			out = append(out, v)
+		}
+		return out, true
+	}
+	for i := 0; i+1 < len(fm.root.Content); i += 2 {
+		k, v := fm.root.Content[i], fm.root.Content[i+1]
+		switch k.Value {
+		case "groepen":
+			if v.Kind != yaml.SequenceNode {
+				diags.Add(src, fm.nodeOffset(v), "groepen: expected a list of groups, each a list of words")
+				continue
+			}
+			for _, g := range v.Content {
+				if ws, ok := words(g, 2); ok {
+					s.Synonyms.Groups = append(s.Synonyms.Groups, SynonymGroup{Words: ws, Src: src, Off: fm.nodeOffset(g)})
+				}
+			}
+		case "eenrichting":
+			if v.Kind != yaml.MappingNode {
+				diags.Add(src, fm.nodeOffset(v), "eenrichting: expected lines like \"laptop: [ICT-middelen]\"")
+				continue
+			}
+			for j := 0; j+1 < len(v.Content); j += 2 {
+				from := strings.ToLower(strings.TrimSpace(v.Content[j].Value))
+				if ws, ok := words(v.Content[j+1], 1); ok && from != "" {
+					s.Synonyms.OneWay = append(s.Synonyms.OneWay, SynonymGroup{Words: append([]string{from}, ws...), Src: src, Off: fm.nodeOffset(v.Content[j])})
+				}
+			}
+		default:
+			diags.Add(src, fm.nodeOffset(k), "unknown section %q (known: groepen, eenrichting)", k.Value)
 		}
 	}
 }

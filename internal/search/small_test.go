@@ -170,3 +170,61 @@ func TestAbbreviationsFindTheirExpansions(t *testing.T) {
 		}
 	}
 }
+
+// TestSynonymsAreUsed checks the shipped synoniemen.yaml: every entry
+// has an effect on the shipped site (some passage mentions a word of a
+// group, or what a one-way entry finds), and a reader's everyday word
+// finds the passage that uses the official one.
+func TestSynonymsAreUsed(t *testing.T) {
+	units := siteUnits(t, realContent)
+	var diags diag.List
+	c := content.Load(os.DirFS(realContent), "content", &diags)
+	if diags.Len() > 0 {
+		t.Fatal(diags.Error())
+	}
+	if len(c.Synonyms.Groups) == 0 || len(c.Synonyms.OneWay) == 0 {
+		t.Fatalf("the shipped synonyms have %d groups and %d one-way entries", len(c.Synonyms.Groups), len(c.Synonyms.OneWay))
+	}
+	for _, g := range c.Synonyms.Groups {
+		used := false
+		for _, u := range units {
+			used = used || search.Mentions(u, g.Words)
+		}
+		if !used {
+			t.Errorf("no passage mentions any of %v", g.Words)
+		}
+	}
+	for _, g := range c.Synonyms.OneWay {
+		used := false
+		for _, u := range units {
+			used = used || search.Mentions(u, g.Words[1:])
+		}
+		if !used {
+			t.Errorf("no passage mentions what %q finds: %v", g.Words[0], g.Words[1:])
+		}
+	}
+	res, err := build.Run(build.Options{Content: realContent, Check: true, KeepIndex: true})
+	if err != nil || res.Diags.Len() > 0 {
+		t.Fatalf("build: %v %v", err, res.Diags.Error())
+	}
+	defer res.Index.Close()
+	// Words the site never uses, each finding what uses its synonym.
+	for q, want := range map[string]string{
+		"salaris":   "21-082/index.html#brief-rechtspositie",
+		"laptop":    "21-082/bijlage/index.html#ict-middelen",
+		"handicap":  "21-082/bijlage/index.html#raadsleden-met-een-functionele-beperking",
+		"nepnieuws": "21-082/bijlage/index.html#desinformatie",
+	} {
+		hits, _, err := res.Index.Search(context.Background(), res.Dict, q, 5)
+		if err != nil {
+			t.Fatal(err)
+		}
+		found := false
+		for _, h := range hits {
+			found = found || h.URL == want
+		}
+		if !found {
+			t.Errorf("%q does not find %s in the first five: %v", q, want, hits)
+		}
+	}
+}

@@ -154,17 +154,81 @@ func dedupe(in []string) []string {
 func AddAbbreviations(units []Unit, abbrs []content.Abbreviation) {
 	for i := range units {
 		u := &units[i]
-		text := " " + strings.Join(strings.Fields(strings.ToLower(u.Title+"\n"+u.Body+"\n"+u.Extra)), " ") + " "
+		text := unitText(u)
 		var add []string
 		for _, a := range abbrs {
 			if containsWords(text, strings.ToLower(a.Expansion)) && !containsWords(text, strings.ToLower(a.Term)) {
 				add = append(add, a.Term)
 			}
 		}
-		if len(add) > 0 {
-			u.Extra = strings.TrimPrefix(u.Extra+"\n"+strings.Join(add, "\n"), "\n")
+		addExtra(u, add)
+	}
+}
+
+// AddSynonyms lets units be found by the everyday words of
+// synoniemen.yaml, at index time, so that the browser and bleve find the
+// same: a unit that mentions a word of a group gets the group's other
+// words in its extra text, and one that mentions what a one-way entry
+// finds gets the entry's word.
+func AddSynonyms(units []Unit, syn content.Synonyms) {
+	for i := range units {
+		u := &units[i]
+		text := unitText(u)
+		var add []string
+		for _, g := range syn.Groups {
+			if mentionsAny(text, g.Words) {
+				for _, w := range g.Words {
+					if !mentions(text, w) {
+						add = append(add, w)
+					}
+				}
+			}
+		}
+		for _, g := range syn.OneWay {
+			if mentionsAny(text, g.Words[1:]) && !mentions(text, g.Words[0]) {
+				add = append(add, g.Words[0])
+			}
+		}
+		addExtra(u, dedupe(add))
+	}
+}
+
+// Mentions reports whether a unit mentions any of words (lowercase), as
+// AddSynonyms judges it.
+func Mentions(u Unit, words []string) bool { return mentionsAny(unitText(&u), words) }
+
+// unitText is a unit's indexed text, lowercase, with single spaces and a
+// space at each end, for containsWords.
+func unitText(u *Unit) string {
+	return " " + strings.Join(strings.Fields(strings.ToLower(u.Title+"\n"+u.Body+"\n"+u.Extra)), " ") + " "
+}
+
+// addExtra appends words to a unit's extra text.
+func addExtra(u *Unit, words []string) {
+	if len(words) > 0 {
+		u.Extra = strings.TrimPrefix(u.Extra+"\n"+strings.Join(words, "\n"), "\n")
+	}
+}
+
+func mentionsAny(text string, words []string) bool {
+	for _, w := range words {
+		if mentions(text, w) {
+			return true
 		}
 	}
+	return false
+}
+
+// mentions reports whether text holds a word or phrase, also with a
+// Dutch plural or inflection ending on its last word ("beloning" in
+// "beloningen").
+func mentions(text, w string) bool {
+	for _, end := range []string{"", "en", "s", "e", "n", "'s"} {
+		if containsWords(text, w+end) {
+			return true
+		}
+	}
+	return false
 }
 
 // containsWords reports whether text holds phrase as whole words.
