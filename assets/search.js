@@ -482,7 +482,36 @@
     return out + (to < toks.length ? " …" : escapeHTML(body.slice(pos)));
   }
 
+  // corrected returns, for each query word that the index does not hold
+  // as typed, the word whose term it was taken for (its likeliest
+  // spelling); words found as typed are left out.
+  function corrected(words) {
+    var out = [];
+    words.forEach(function (w) {
+      var best = null;
+      w.terms.forEach(function (e) {
+        if (!best || e.boost > best.boost) best = e;
+      });
+      if (!best || best.boost >= 1) return;
+      // Of the words that stand for the term, the one nearest to what
+      // was typed ("ondermijning" for "ondermijnig", not "ondermijn").
+      var typed = fold(w.text), word = null, dist = Infinity;
+      Object.keys(shards).sort().forEach(function (k) {
+        var v = shards[k].v;
+        Object.keys(v).sort().forEach(function (key) {
+          var t = typeof v[key] === "number" ? key : v[key][0];
+          if (t !== best.term) return;
+          var d = levenshtein(typed, key);
+          if (d < dist) { word = key; dist = d; }
+        });
+      });
+      if (word) out.push([w.text, word]);
+    });
+    return out;
+  }
+
   LB.search = search;
+  LB.corrected = corrected;
   LB.analyze = function (q, typing) { return loadMeta().then(function () { return analyze(q, typing); }); };
   LB.snippet = function (body, words) { return snippet(body, markedKeys(words)); };
   LB.escapeHTML = escapeHTML;
@@ -542,6 +571,16 @@
   input.addEventListener("input", function () { run(true); });
   form.addEventListener("submit", function (e) {
     e.preventDefault();
+    var q = input.value.trim();
+    if (page && q) {
+      clear();
+      showPage(q, 10);
+      try {
+        history.replaceState(null, "", "?q=" + encodeURIComponent(q));
+      } catch (err) { // some browsers refuse it on file://: the list is shown all the same
+      }
+      return;
+    }
     run(false);
   });
   form.addEventListener("keydown", function (e) {
@@ -558,6 +597,53 @@
     }
   });
 
+  // The search page (zoeken/?q=…) shows the whole ranked list in the
+  // page, ten at a time: an address to bookmark or share.
+  var page = document.getElementById("lb_search_page");
+  function showPage(q, limit) {
+    var my = ++seq;
+    LB.search(q, false, limit).then(function (res) {
+      if (my !== seq) return;
+      var html = "";
+      var fixes = LB.corrected(res.words);
+      if (fixes.length) {
+        html += '<p class="search-status">' + fixes.map(function (f) {
+          return "Geen treffers voor “" + LB.escapeHTML(f[0]) + "”; resultaten voor “" + LB.escapeHTML(f[1]) + "”.";
+        }).join(" ") + "</p>";
+      }
+      if (!res.hits.length) {
+        page.innerHTML = html + '<p class="search-status">Geen resultaten voor “' + LB.escapeHTML(q) + "”.</p>" +
+          "<p>Probeer een ander of korter woord, of zoek op het nummer van een brief (zoals 21/082). U kunt ook bladeren: " +
+          '<a href="' + LB.escapeHTML(LB.root) + 'index.html">alle brieven</a>, ' +
+          '<a href="' + LB.escapeHTML(LB.root) + 'handreikingen/index.html">alle handreikingen</a> of ' +
+          '<a href="' + LB.escapeHTML(LB.root) + 'afkortingen/index.html">de afkortingen</a>.</p>';
+        return;
+      }
+      html += '<p class="search-status">' + res.total + (res.total === 1 ? " resultaat" : " resultaten") + " voor “" + LB.escapeHTML(q) + "”</p><ol class=\"search-hits\">";
+      res.hits.forEach(function (h) {
+        html += '<li><a href="' + LB.escapeHTML(href(h.url)) + '">' + LB.escapeHTML(h.title) + "</a>" +
+          '<span class="search-context">' + LB.escapeHTML(h.context) + "</span>" +
+          '<span class="search-snippet">' + LB.snippet(h.body, res.words) + "</span></li>";
+      });
+      html += "</ol>";
+      if (res.total > res.hits.length) html += '<p><button type="button" class="more">Meer resultaten</button></p>';
+      page.innerHTML = html;
+      var more = page.querySelector("button.more");
+      if (more) more.addEventListener("click", function () {
+        var next = page.querySelectorAll(".search-hits li").length;
+        showPage(q, limit + 10);
+        // The first new result takes the focus once it is there.
+        var wait = setInterval(function () {
+          var items = page.querySelectorAll(".search-hits li a");
+          if (items.length > next) { clearInterval(wait); items[next].focus(); }
+        }, 20);
+        setTimeout(function () { clearInterval(wait); }, 3000);
+      });
+    }, function (err) {
+      if (my === seq) page.innerHTML = '<p class="search-status">Zoeken lukt niet: ' + LB.escapeHTML(err.message) + "</p>";
+    });
+  }
+
   var m = /[?&]q=([^&#]*)/.exec(location.search);
   if (m && !input.value) {
     var text = m[1].replace(/\+/g, " ");
@@ -566,7 +652,8 @@
     } catch (err) { // a malformed %-escape: take the query as written
     }
     input.value = text;
-    run(false);
+    if (page && text.trim()) showPage(text.trim(), 10);
+    else run(false);
   } else if (input.value) {
     run(true);
   }

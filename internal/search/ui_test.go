@@ -163,3 +163,46 @@ func TestSearchPageWithMalformedQuery(t *testing.T) {
 		t.Errorf("the search field holds %q", v)
 	}
 }
+
+// TestSearchResultsPage opens the search page with a query in its
+// address, from file://, as a bookmark or a shared link would: the page
+// lists the ranked results ten at a time with "Meer resultaten" for the
+// rest, says which word a misspelt one was taken for, and offers ways on
+// when nothing is found; axe finds nothing on it.
+func TestSearchResultsPage(t *testing.T) {
+	ctx := browsertest.New(t)
+	out := builtSite(t)
+	page := (&url.URL{Scheme: "file", Path: filepath.ToSlash(filepath.Join(out, "zoeken", "index.html"))}).String()
+	open := func(q string) {
+		t.Helper()
+		if err := chromedp.Do(ctx, chromedp.Navigate(page+"?q="+url.QueryEscape(q)), chromedp.WaitVisible("#lb_search_page .search-status")); err != nil {
+			t.Fatalf("%q: no results page: %v", q, err)
+		}
+	}
+	open("raadsleden")
+	total := evalString(t, ctx, `document.querySelector("#lb_search_page .search-status").textContent`)
+	if n := evalString(t, ctx, `String(document.querySelectorAll("#lb_search_page .search-hits li").length)`); n != "10" || !strings.Contains(total, "resultaten voor “raadsleden”") {
+		t.Fatalf("the page lists %s results (%s), want the first ten", n, total)
+	}
+	if err := chromedp.Do(ctx, chromedp.Click("#lb_search_page button.more"), chromedp.WaitVisible("#lb_search_page .search-hits li:nth-child(11)")); err != nil {
+		t.Fatalf("Meer resultaten shows no more: %v", err)
+	}
+	if focused := evalString(t, ctx, `document.activeElement === document.querySelectorAll("#lb_search_page .search-hits li a")[10] ? "yes" : "no"`); focused != "yes" {
+		t.Error("the first new result does not take the focus")
+	}
+	if v := evalString(t, ctx, `document.getElementById("lb_q").value`); v != "raadsleden" {
+		t.Errorf("the search field holds %q", v)
+	}
+	for _, v := range browsertest.AxeViolations(t, ctx) {
+		t.Errorf("results page: %s", v)
+	}
+
+	open("ondermijnig")
+	if status := evalString(t, ctx, `document.querySelector("#lb_search_page .search-status").textContent`); !strings.Contains(status, "resultaten voor “ondermijning”") {
+		t.Errorf("a misspelt word: %q", status)
+	}
+	open("xyzzyqq")
+	if text := evalString(t, ctx, `document.getElementById("lb_search_page").textContent`); !strings.Contains(text, "Geen resultaten") || !strings.Contains(text, "alle handreikingen") {
+		t.Errorf("nothing found: %q", text)
+	}
+}
