@@ -155,7 +155,7 @@ func TestSearchPageWithMalformedQuery(t *testing.T) {
 	root := (&url.URL{Scheme: "file", Path: filepath.ToSlash(out) + "/"}).String()
 	if err := chromedp.Do(ctx,
 		chromedp.Navigate(root+"zoeken/index.html?q=%25zz%E0%A4%A+hennep"),
-		chromedp.WaitVisible("#lb_results .search-status"),
+		chromedp.WaitVisible("#lb_search_page .search-status"),
 	); err != nil {
 		t.Fatalf("no answer to a malformed query: %v", err)
 	}
