@@ -30,6 +30,7 @@ type Place struct {
 	Col  int    `json:"col"`
 }
 
+// String writes a place as editors and their tools read it, "file:line:col".
 func (p Place) String() string { return fmt.Sprintf("%s:%d:%d", p.File, p.Line, p.Col) }
 
 // Link is one external address and every place that links to it.

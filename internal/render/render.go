@@ -297,11 +297,12 @@ func (p *Page) InlineAsset(name string) (template.CSS, error) {
 // Media returns the URL of a content file published under media/.
 func (p *Page) Media(name string) string { return p.Root + "media/" + name }
 
-// MenuPages and FooterPages are the site pages listed in every page's
-// main menu and footer.
+// MenuPages are the site pages listed in every page's main menu.
 func (p *Page) MenuPages() []*site.Page {
 	return p.r.pagesWhere(func(sp *site.Page) bool { return sp.Menu })
 }
+
+// FooterPages are the site pages listed in every page's footer.
 func (p *Page) FooterPages() []*site.Page {
 	return p.r.pagesWhere(func(sp *site.Page) bool { return sp.Footer })
 }
