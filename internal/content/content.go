@@ -7,6 +7,7 @@
 //
 //	site.yaml                    site settings (see Config)
 //	afkortingen.yaml             abbreviation: expansion, one per line
+//	synoniemen.yaml              everyday words for the letters' words, for search (see Synonyms)
 //	brieven/<nn-nnn>/brief.md    a letter; the folder is its number with "/" → "-"
 //	brieven/<nn-nnn>/bijlage/*.md    the annex, one file per section, in file-name order
 //	handreikingen/*.md           one handreiking (guide, circular, website …) per file
@@ -71,11 +72,9 @@ type Synonyms struct {
 	OneWay []SynonymGroup // Words[0] finds Words[1:]
 }
 
-// SynonymGroup is one entry of synoniemen.yaml, with its place.
+// SynonymGroup is one entry of synoniemen.yaml.
 type SynonymGroup struct {
 	Words []string
-	Src   *diag.Source
-	Off   int
 }
 
 // Abbreviation is one entry of afkortingen.yaml.
@@ -382,7 +381,7 @@ func (s *Site) loadSynonyms(diags *diag.List) {
 			}
 			for _, g := range v.Content {
 				if ws, ok := words(g, 2); ok {
-					s.Synonyms.Groups = append(s.Synonyms.Groups, SynonymGroup{Words: ws, Src: src, Off: fm.nodeOffset(g)})
+					s.Synonyms.Groups = append(s.Synonyms.Groups, SynonymGroup{Words: ws})
 				}
 			}
 		case "eenrichting":
@@ -393,7 +392,7 @@ func (s *Site) loadSynonyms(diags *diag.List) {
 			for j := 0; j+1 < len(v.Content); j += 2 {
 				from := strings.ToLower(strings.TrimSpace(v.Content[j].Value))
 				if ws, ok := words(v.Content[j+1], 1); ok && from != "" {
-					s.Synonyms.OneWay = append(s.Synonyms.OneWay, SynonymGroup{Words: append([]string{from}, ws...), Src: src, Off: fm.nodeOffset(v.Content[j])})
+					s.Synonyms.OneWay = append(s.Synonyms.OneWay, SynonymGroup{Words: append([]string{from}, ws...)})
 				}
 			}
 		default:
