@@ -46,14 +46,8 @@ func New(t testing.TB) context.Context {
 	t.Helper()
 	bin := Chromium()
 	Require(t, "Chromium", bin)
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(bin),
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-component-update", true),
+	opts := append(pdf.ChromiumOptions(bin, t.TempDir()),
 		chromedp.Flag("allow-file-access-from-files", false),
-		chromedp.UserDataDir(t.TempDir()),
 		chromedp.WindowSize(1024, 768),
 	)
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)

@@ -367,8 +367,10 @@ func (p *letterPass) letter(li *site.LetterInfo, buf *bytes.Buffer) error {
 		annexPage = &render.Page{Kind: render.KindAnnex, Path: li.AnnexPath(), Title: "Bijlage bij " + title, Letter: rl, Draft: draft}
 	}
 	if p.offline != nil && !draft && p.diags.Len() == 0 {
-		// The copies hold the letter page without its downloads; the
-		// page the site publishes offers them, with their sizes.
+		// Each page is rendered once. The letter page is rendered
+		// offering the copies with no sizes yet: its copies hold it
+		// without the offer, the site with the sizes once they are made.
+		letterPage.Downloads = p.offline.downloads(li)
 		letter, err := renderBytes(r, buf, letterPage)
 		if err != nil {
 			return err
@@ -379,17 +381,29 @@ func (p *letterPass) letter(li *site.LetterInfo, buf *bytes.Buffer) error {
 				return err
 			}
 		}
-		if letterPage.Downloads, err = p.offline.copies(out, rl, units, letter, annex); err != nil {
+		if err := p.offline.copies(out, rl, units, render.DropDownloads(letter), annex, letterPage.Downloads); err != nil {
 			return err
 		}
 		p.offered.keep(li.Slug, letterPage.Downloads)
-	}
-	if err := out.page(r, buf, letterPage); err != nil {
-		return err
-	}
-	if annexPage != nil {
-		if err := out.page(r, buf, annexPage); err != nil {
+		if letter, err = r.WithDownloads(letter, letterPage); err != nil {
 			return err
+		}
+		if err := out.written(letterPage, letter); err != nil {
+			return err
+		}
+		if annex != nil {
+			if err := out.written(annexPage, annex); err != nil {
+				return err
+			}
+		}
+	} else {
+		if err := out.page(r, buf, letterPage); err != nil {
+			return err
+		}
+		if annexPage != nil {
+			if err := out.page(r, buf, annexPage); err != nil {
+				return err
+			}
 		}
 	}
 	prev := li.Previous()
@@ -564,6 +578,11 @@ func (o *output) page(r *render.Renderer, buf *bytes.Buffer, p *render.Page) err
 	if err := r.Render(buf, p); err != nil {
 		return err
 	}
+	return o.written(p, buf.Bytes())
+}
+
+// written writes page p, rendered as html, as its folder's index.html.
+func (o *output) written(p *render.Page, html []byte) error {
 	o.pages.Add(1)
-	return o.WriteFile(path.Join(p.Path, "index.html"), buf.Bytes())
+	return o.WriteFile(path.Join(p.Path, "index.html"), html)
 }

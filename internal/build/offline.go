@@ -58,10 +58,17 @@ func newOfflineKit(s *site.Site, r *render.Renderer) (*offlineKit, error) {
 	return k, nil
 }
 
+// downloads is what the page of letter li offers: its copies, beside it.
+// Their sizes are set when copies makes them.
+func (k *offlineKit) downloads(li *site.LetterInfo) *render.Downloads {
+	name := li.Path() + downloadName(li.Slug)
+	return &render.Downloads{Zip: name + ".zip", HTML: name + ".html"}
+}
+
 // copies makes the offline copies of a resolved letter from its pages as
-// rendered (the letter page without downloads), writes them beside the
-// letter page, and returns what the letter page offers.
-func (k *offlineKit) copies(out *output, rl *site.Letter, units []search.Unit, letterPage, annexPage []byte) (*render.Downloads, error) {
+// rendered (the letter page without downloads), writes them where d
+// says, and sets their sizes in d.
+func (k *offlineKit) copies(out *output, rl *site.Letter, units []search.Unit, letterPage, annexPage []byte, d *render.Downloads) error {
 	li := rl.Info
 	c := &offline.Copy{
 		Slug: li.Slug, Title: li.Meta.Number + ": " + li.Meta.Subject, BaseURL: k.s.Content.Config.BaseURL,
@@ -76,7 +83,7 @@ func (k *offlineKit) copies(out *output, rl *site.Letter, units []search.Unit, l
 	for _, u := range units {
 		au, err := search.Analyze(u)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		analyzed = append(analyzed, au)
 	}
@@ -84,12 +91,12 @@ func (k *offlineKit) copies(out *output, rl *site.Letter, units []search.Unit, l
 		g := rp.Guide
 		var b bytes.Buffer
 		if err := k.r.Render(&b, &render.Page{Kind: render.KindGuide, Path: g.Path(), Title: g.Title, Guide: g, Refs: rp}); err != nil {
-			return nil, err
+			return err
 		}
 		c.Pages[g.Path()+"index.html"] = b.Bytes()
 		au, err := k.guideUnit(g)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		analyzed = append(analyzed, au)
 	}
@@ -112,14 +119,14 @@ func (k *offlineKit) copies(out *output, rl *site.Letter, units []search.Unit, l
 	}
 	dict, err := search.BuildDictionary(analyzed)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if c.Files[search.MetaPath], err = search.StaticBundle(dict, units); err != nil {
-		return nil, err
+		return err
 	}
 	zip, err := c.Zip()
 	if err != nil {
-		return nil, err
+		return err
 	}
 	var footer [][2]string
 	for _, p := range k.s.Pages {
@@ -130,16 +137,13 @@ func (k *offlineKit) copies(out *output, rl *site.Letter, units []search.Unit, l
 	single, err := c.HTML(offline.Single{SiteTitle: k.s.Content.Config.Title, Number: li.Meta.Number, Footer: footer,
 		Style: k.style, Engine: k.engine, Index: c.Files[search.MetaPath]})
 	if err != nil {
-		return nil, err
+		return err
 	}
-	d := &render.Downloads{
-		Zip: li.Path() + downloadName(li.Slug) + ".zip", HTML: li.Path() + downloadName(li.Slug) + ".html",
-		ZipSize: int64(len(zip)), HTMLSize: int64(len(single)),
-	}
+	d.ZipSize, d.HTMLSize = int64(len(zip)), int64(len(single))
 	if err := out.WriteFile(d.Zip, zip); err != nil {
-		return nil, err
+		return err
 	}
-	return d, out.WriteFile(d.HTML, single)
+	return out.WriteFile(d.HTML, single)
 }
 
 // guideUnit returns a handreiking's unit, analysed the first time.

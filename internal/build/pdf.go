@@ -1,12 +1,10 @@
 package build
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"os"
 	"path/filepath"
-	"regexp"
 	"sync"
 
 	"ledenbrief/internal/pdf"
@@ -26,8 +24,6 @@ func (p *printed) keep(slug string, d *render.Downloads) {
 	p.downloads[slug] = d
 	p.mu.Unlock()
 }
-
-var downloadsRE = regexp.MustCompile(`(?s)<div class="downloads">.*?</div>`)
 
 // printPDFs prints every published letter with its annex to a PDF beside
 // its page (lbr-21-082.pdf), with one Chromium for all of them, and adds
@@ -76,11 +72,10 @@ func printPDFs(ctx context.Context, s *site.Site, r *render.Renderer, out *outpu
 		if err != nil {
 			return err
 		}
-		var block bytes.Buffer
-		if err := r.RenderDownloads(&block, &render.Page{Kind: render.KindLetter, Path: li.Path(), Downloads: d}); err != nil {
+		if page, err = r.WithDownloads(page, &render.Page{Kind: render.KindLetter, Path: li.Path(), Downloads: d}); err != nil {
 			return err
 		}
-		if err := out.WriteFile(li.Path()+"index.html", downloadsRE.ReplaceAllLiteral(page, block.Bytes())); err != nil {
+		if err := out.WriteFile(li.Path()+"index.html", page); err != nil {
 			return err
 		}
 	}

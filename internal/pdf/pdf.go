@@ -125,6 +125,22 @@ func fileURL(p string) string {
 	return (&url.URL{Scheme: "file", Path: filepath.ToSlash(p)}).String()
 }
 
+// ChromiumOptions starts the headless Chromium at chromium with a fresh
+// profile in folder profile, as it runs here and in CI: no sandbox, no
+// GPU, and none of its own network traffic (QUIC, updates, sync).
+func ChromiumOptions(chromium, profile string) []chromedp.ExecAllocatorOption {
+	return append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(chromium),
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.UserDataDir(profile),
+	)
+}
+
 // Printer prints HTML documents to PDF with one headless Chromium,
 // started once for any number of documents.
 type Printer struct {
@@ -140,17 +156,7 @@ func NewPrinter(ctx context.Context, chromium string) (*Printer, error) {
 	if err != nil {
 		return nil, err
 	}
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(chromium),
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.UserDataDir(profile),
-	)
-	actx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
+	actx, cancelAlloc := chromedp.NewExecAllocator(ctx, ChromiumOptions(chromium, profile)...)
 	bctx, cancel := chromedp.NewContext(actx)
 	p := &Printer{profile: profile, ctx: bctx, cancel: func() { cancel(); cancelAlloc() }}
 	if err := chromedp.Do(bctx); err != nil {

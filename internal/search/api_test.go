@@ -9,16 +9,11 @@ import (
 	"sync"
 	"testing"
 
-	"ledenbrief/internal/build"
 	"ledenbrief/internal/search"
 )
 
 func TestAPI(t *testing.T) {
-	res, err := build.Run(build.Options{Content: realContent, Check: true, KeepIndex: true})
-	if err != nil || res.Diags.Len() > 0 {
-		t.Fatalf("build: %v %v", err, res.Diags.Error())
-	}
-	defer res.Index.Close()
+	res := realIndex(t)
 	srv := httptest.NewServer(search.Handler(res.Index, res.Dict, "https://example.org/brieven/"))
 	defer srv.Close()
 

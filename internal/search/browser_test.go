@@ -188,11 +188,7 @@ func staticAgreesWithBleve(t *testing.T) string {
 	ctx := browsertest.New(t)
 	out := builtSite(t)
 	openSearch(t, ctx, out, "index.html")
-	res, err := build.Run(build.Options{Content: realContent, Check: true, KeepIndex: true})
-	if err != nil || res.Diags.Len() > 0 {
-		t.Fatalf("build: %v %v", err, res.Diags.Error())
-	}
-	defer res.Index.Close()
+	res := realIndex(t)
 	var qs []string
 	for _, s := range append(readQueries(t, "testdata/queries.txt"), readQueries(t, "testdata/queries-unseen.txt")...) {
 		qs = append(qs, s.q)

@@ -10,13 +10,14 @@ import (
 	"ledenbrief/internal/search"
 )
 
-// fuzzIndex builds the real letter's index once for a fuzz target.
-func fuzzIndex(f *testing.F) *build.Result {
+// realIndex builds the shipped letter's bleve index and its static form,
+// closed when the test ends.
+func realIndex(tb testing.TB) *build.Result {
 	res, err := build.Run(build.Options{Content: realContent, Check: true, KeepIndex: true})
 	if err != nil || res.Diags.Len() > 0 {
-		f.Fatalf("build: %v %v", err, res.Diags.Error())
+		tb.Fatalf("build: %v %v", err, res.Diags.Error())
 	}
-	f.Cleanup(func() { res.Index.Close() })
+	tb.Cleanup(func() { res.Index.Close() })
 	return res
 }
 
@@ -26,7 +27,7 @@ func FuzzAnalyze(f *testing.F) {
 	for _, q := range []string{"hennepkwekerij", "integriteits wethouder", "de het een", "’s-Hertogenbosch RIEC's", "\xff\xfe", "a b c d e f g h i j k l m"} {
 		f.Add(q, true)
 	}
-	res := fuzzIndex(f)
+	res := realIndex(f)
 	f.Fuzz(func(t *testing.T, q string, typing bool) {
 		aq := res.Dict.Analyze(q, typing)
 		if len(aq.Words) > search.MaxQueryWords {
@@ -48,7 +49,7 @@ func FuzzAPI(f *testing.F) {
 	for _, raw := range []string{"q=hennep", "q=%", "q=x&n=99", "n=1&q=a&q=b", "q=%zz%E0%A4%A", "q=" + string(make([]byte, 600))} {
 		f.Add(raw)
 	}
-	res := fuzzIndex(f)
+	res := realIndex(f)
 	h := search.Handler(res.Index, res.Dict, "https://example.org/")
 	f.Fuzz(func(t *testing.T, raw string) {
 		req := httptest.NewRequest(http.MethodGet, "/api/search", nil)

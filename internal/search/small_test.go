@@ -8,7 +8,6 @@ import (
 	"reflect"
 	"testing"
 
-	"ledenbrief/internal/build"
 	"ledenbrief/internal/content"
 	"ledenbrief/internal/corpus"
 	"ledenbrief/internal/diag"
@@ -108,11 +107,7 @@ func TestBuildDictionaryIsBleves(t *testing.T) {
 // the letter first, and its date, which puts it in the first three (the
 // colofon cites the letter with its date).
 func TestLetterNumberFindsTheLetter(t *testing.T) {
-	res, err := build.Run(build.Options{Content: realContent, Check: true, KeepIndex: true})
-	if err != nil || res.Diags.Len() > 0 {
-		t.Fatalf("build: %v %v", err, res.Diags.Error())
-	}
-	defer res.Index.Close()
+	res := realIndex(t)
 	for q, within := range map[string]int{"21/082": 1, "Lbr. 21/082": 1, "lbr 21-082": 1, "21-082": 1, "U202100853": 1, "TRE/U202100853": 1,
 		"6 december 2021": 3, "2021-12-06": 3} {
 		hits, _, err := res.Index.Search(context.Background(), res.Dict, q, within)
@@ -133,11 +128,7 @@ func TestLetterNumberFindsTheLetter(t *testing.T) {
 // annex's level-4 heading: the result lands on that heading, not on the
 // subsection above it.
 func TestLevelFourHeadingsAreUnits(t *testing.T) {
-	res, err := build.Run(build.Options{Content: realContent, Check: true, KeepIndex: true})
-	if err != nil || res.Diags.Len() > 0 {
-		t.Fatalf("build: %v %v", err, res.Diags.Error())
-	}
-	defer res.Index.Close()
+	res := realIndex(t)
 	hits, _, err := res.Index.Search(context.Background(), res.Dict, "positionering VNG gemeenten", 1)
 	if err != nil {
 		t.Fatal(err)
@@ -151,11 +142,7 @@ func TestLevelFourHeadingsAreUnits(t *testing.T) {
 // shipped letter never uses but writes in full: the passages that write
 // "Wet gemeenschappelijke regelingen" are found by "Wgr".
 func TestAbbreviationsFindTheirExpansions(t *testing.T) {
-	res, err := build.Run(build.Options{Content: realContent, Check: true, KeepIndex: true})
-	if err != nil || res.Diags.Len() > 0 {
-		t.Fatalf("build: %v %v", err, res.Diags.Error())
-	}
-	defer res.Index.Close()
+	res := realIndex(t)
 	hits, _, err := res.Index.Search(context.Background(), res.Dict, "Wgr", 10)
 	if err != nil {
 		t.Fatal(err)
@@ -203,11 +190,7 @@ func TestSynonymsAreUsed(t *testing.T) {
 			t.Errorf("no passage mentions what %q finds: %v", g.Words[0], g.Words[1:])
 		}
 	}
-	res, err := build.Run(build.Options{Content: realContent, Check: true, KeepIndex: true})
-	if err != nil || res.Diags.Len() > 0 {
-		t.Fatalf("build: %v %v", err, res.Diags.Error())
-	}
-	defer res.Index.Close()
+	res := realIndex(t)
 	// Words the site never uses, each finding what uses its synonym.
 	for q, want := range map[string]string{
 		"salaris":   "21-082/index.html#brief-rechtspositie",

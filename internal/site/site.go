@@ -125,12 +125,8 @@ func New(c *content.Site, drafts bool, diags *diag.List) *Site {
 		media:        map[string]bool{},
 	}
 	for _, cg := range c.Guides {
-		g := &Guide{Guide: cg, Doc: s.Converter.Parse(cg.Body()), anchors: anchors.NewRegistry()}
-		s.checkMarkdown(&cg.Doc, g.Doc, 2, "## ", diags)
-		s.noteFresh(g.Path(), "", anchors.Anchor{ID: g.ID, Title: g.Title, Src: cg.Src, Offset: cg.IDOffset}, true)
-		for _, h := range g.Doc.Headings {
-			s.register(g.anchors, anchors.Anchor{ID: h.ID, Title: h.Text, Src: cg.Src, Offset: cg.BodyOffset + h.Offset}, h.Aliases, g.Path(), false, diags)
-		}
+		g := &Guide{Guide: cg}
+		g.Doc, g.anchors = s.parseDocument(&cg.Doc, GuidePath(cg.ID), diags)
 		s.guideByID[g.ID] = g
 		s.Guides = append(s.Guides, g)
 	}
@@ -147,6 +143,19 @@ func New(c *content.Site, drafts bool, diags *diag.List) *Site {
 	return s
 }
 
+// parseDocument parses a handreiking or site page published in folder
+// page, reports its problems, and registers its anchors (and notes the
+// page's own id for the lock).
+func (s *Site) parseDocument(d *content.Doc, page string, diags *diag.List) (*markdown.Doc, *anchors.Registry) {
+	md, reg := s.Converter.Parse(d.Body()), anchors.NewRegistry()
+	s.checkMarkdown(d, md, 2, "## ", diags)
+	s.noteFresh(page, "", anchors.Anchor{ID: d.ID, Title: d.Title, Src: d.Src, Offset: d.IDOffset}, true)
+	for _, h := range md.Headings {
+		s.register(reg, anchors.Anchor{ID: h.ID, Title: h.Text, Src: d.Src, Offset: d.BodyOffset + h.Offset}, h.Aliases, page, false, diags)
+	}
+	return md, reg
+}
+
 // addPages parses the site pages. A page is published at the site's top
 // level under its id, so the id may not be a folder the site uses for
 // something else, and it shares the ids links name with the
@@ -154,19 +163,15 @@ func New(c *content.Site, drafts bool, diags *diag.List) *Site {
 func (s *Site) addPages(diags *diag.List) {
 	for _, cp := range s.Content.Pages {
 		switch {
-		case reservedFolders[cp.ID] || letterFolderRE.MatchString(cp.ID):
+		case reservedFolders[cp.ID] || isLetterLink(cp.ID): // an id has no "#": a letter's folder
 			diags.Add(cp.Src, cp.IDOffset, "page id %q is the name of a folder the site uses for something else; choose another", cp.ID)
 			continue
 		case s.guideByID[cp.ID] != nil:
 			diags.Add(cp.Src, cp.IDOffset, "page id %q is also the id of handreiking %s; links by id must name one document", cp.ID, s.guideByID[cp.ID].Src.Path)
 			continue
 		}
-		p := &Page{Page: cp, Doc: s.Converter.Parse(cp.Body()), anchors: anchors.NewRegistry()}
-		s.checkMarkdown(&cp.Doc, p.Doc, 2, "## ", diags)
-		s.noteFresh(p.Path(), "", anchors.Anchor{ID: p.ID, Title: p.Title, Src: cp.Src, Offset: cp.IDOffset}, true)
-		for _, h := range p.Doc.Headings {
-			s.register(p.anchors, anchors.Anchor{ID: h.ID, Title: h.Text, Src: cp.Src, Offset: cp.BodyOffset + h.Offset}, h.Aliases, p.Path(), false, diags)
-		}
+		p := &Page{Page: cp}
+		p.Doc, p.anchors = s.parseDocument(&cp.Doc, PagePath(cp.ID), diags)
 		s.pageByID[p.ID] = p
 		s.Pages = append(s.Pages, p)
 	}

@@ -1,7 +1,6 @@
 package site
 
 import (
-	"regexp"
 	"strings"
 )
 
@@ -25,9 +24,6 @@ var reservedFolders = map[string]bool{
 	"handreikingen": true, "afkortingen": true, "zoeken": true, "archief": true, "reeks": true,
 	"search": true, "assets": true, "media": true, "bijlage": true, "wijzigingen": true,
 }
-
-// letterFolderRE matches the folders of letters, "21-082".
-var letterFolderRE = regexp.MustCompile(`^\d{2}-\d{3}$`)
 
 // PagePath is the folder of a site page.
 func PagePath(id string) string { return id + "/" }
