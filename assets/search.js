@@ -324,27 +324,177 @@
     return out;
   }
 
+
+  // stem is bleve's Dutch stemmer (the classic Snowball algorithm, as
+  // github.com/blevesearch/snowballstem/dutch generates it), for query
+  // words the site does not use ("integriteits"). Its regions count bytes
+  // of UTF-8, as the Go code does. A test holds it equal to bleve's on
+  // every word of the shipped site and of a generated one.
+  var UNACCENT = { "á": "a", "ä": "a", "é": "e", "ë": "e", "í": "i", "ï": "i", "ó": "o", "ö": "o", "ú": "u", "ü": "u" };
+  function isVowel(c) { return c !== undefined && "aeiouyè".indexOf(c) >= 0; }
+  function stem(word) {
+    var w = Array.from(word).map(function (c) { return UNACCENT[c] || c; }), i;
+    if (w[0] === "y") w[0] = "Y";
+    for (i = 0; i < w.length; i++) {
+      if (!isVowel(w[i])) continue;
+      if (w[i + 1] === "i" && isVowel(w[i + 2])) w[i + 1] = "I";
+      else if (w[i + 1] === "y") w[i + 1] = "Y";
+    }
+    var off = [0]; // byte offset of each position
+    w.forEach(function (c, j) { var n = c.codePointAt(0); off.push(off[j] + (n < 0x80 ? 1 : n < 0x800 ? 2 : n < 0x10000 ? 3 : 4)); });
+    // gopast v, gopast non-v: the position after them, or -1.
+    function past(from) {
+      var j = from;
+      while (j < w.length && !isVowel(w[j])) j++;
+      if (j++ >= w.length) return -1;
+      while (j < w.length && isVowel(w[j])) j++;
+      return j++ >= w.length ? -1 : j;
+    }
+    var end = off[w.length], p1 = end, p2 = end, a = past(0);
+    if (a >= 0) {
+      p1 = Math.max(off[a], 3);
+      var b = past(a);
+      if (b >= 0) p2 = off[b];
+    }
+    function R1(j) { return off[j] >= p1; }
+    function R2(j) { return off[j] >= p2; }
+    function ends(x) { return w.length >= x.length && w.slice(w.length - x.length).join("") === x; }
+    function cut(n) { w.length -= n; }
+    function undouble() { if (ends("kk") || ends("dd") || ends("tt")) { cut(1); return true; } return false; }
+    var eFound = false;
+    function eEnding() {
+      eFound = false;
+      var j = w.length - 1;
+      if (!ends("e") || !R1(j) || j < 1 || isVowel(w[j - 1])) return;
+      cut(1);
+      eFound = true;
+      undouble();
+    }
+    function enEnding(j) { // the suffix starts at j
+      if (!R1(j) || j < 1 || isVowel(w[j - 1]) || w.slice(j - 3, j).join("") === "gem" && j >= 3) return;
+      cut(w.length - j);
+      undouble();
+    }
+    var n = w.length;
+    if (ends("heden")) {
+      if (R1(n - 5)) { cut(5); w.push("h", "e", "i", "d"); }
+    } else if (ends("ene")) enEnding(n - 3);
+    else if (ends("en")) enEnding(n - 2);
+    else if (ends("se") || ends("s")) {
+      var j = ends("se") ? n - 2 : n - 1;
+      if (R1(j) && j >= 1 && !isVowel(w[j - 1]) && w[j - 1] !== "j") cut(n - j);
+    }
+    eEnding();
+    n = w.length;
+    if (ends("heid") && R2(n - 4) && w[n - 5] !== "c") {
+      cut(4);
+      if (ends("en")) enEnding(w.length - 2);
+    }
+    n = w.length;
+    if (ends("end") || ends("ing")) {
+      if (R2(n - 3)) {
+        cut(3);
+        var m = w.length;
+        if (ends("ig") && R2(m - 2) && w[m - 3] !== "e") cut(2);
+        else undouble();
+      }
+    } else if (ends("ig")) {
+      if (R2(n - 2) && w[n - 3] !== "e") cut(2);
+    } else if (ends("lijk")) {
+      if (R2(n - 4)) { cut(4); eEnding(); }
+    } else if (ends("baar")) {
+      if (R2(n - 4)) cut(4);
+    } else if (ends("bar")) {
+      if (R2(n - 3) && eFound) cut(3);
+    }
+    n = w.length;
+    var last = w[n - 1], dbl = w.slice(n - 3, n - 1).join("");
+    if (n >= 4 && !isVowel(last) && last !== "I" && (dbl === "aa" || dbl === "ee" || dbl === "oo" || dbl === "uu") && !isVowel(w[n - 4])) {
+      w.splice(n - 2, 1);
+    }
+    return w.join("").replace(/Y/g, "y").replace(/I/g, "i");
+  }
+
   var WORD = /[\p{L}\p{N}]+(?:['\u2019][\p{L}\p{N}]+)*/gu;
+
+  // splits mirrors splits in internal/search/compound.go: every cut of
+  // word into a head and a tail of at least minPart letters around a
+  // linking element, with the term of each part that is a word.
+  var LINKS = ["en", "e", "s", ""];
+  function splits(word, each) {
+    var cps = Array.from(word), min = meta.expansion.minPart, out = [];
+    for (var at = min; at <= cps.length - min; at++) {
+      var head = cps.slice(0, at).join(""), rest = cps.slice(at).join("");
+      LINKS.forEach(function (link) {
+        if (rest.indexOf(link) !== 0) return;
+        var tail = rest.slice(link.length);
+        if (Array.from(tail).length < min) return;
+        if (each) { each(head); each(tail); return; }
+        var h = vocabEntry(head), t = vocabEntry(tail);
+        if (h || t) out.push({ at: at, parts: [h ? h[0] : "", t ? t[0] : ""], words: (h ? 1 : 0) + (t ? 1 : 0) });
+      });
+    }
+    return out;
+  }
+
+  // bestSplit mirrors bestSplit in compound.go: both parts words first,
+  // then the earliest cut.
+  function bestSplit(word) {
+    var best = null;
+    splits(word).forEach(function (s) {
+      if (!best || s.words > best.words || (s.words === best.words && s.at < best.at)) best = s;
+    });
+    return best;
+  }
+
+  function compoundsOf(key) {
+    var sh = shards[shardKey(key)];
+    return sh && sh.x && Object.prototype.hasOwnProperty.call(sh.x, key) ? sh.x[key] : [];
+  }
 
   // analyze mirrors Dictionary.Analyze in internal/search/query.go.
   function analyze(q, typing) {
     q = Array.from(q).slice(0, meta.expansion.maxRunes).join("");
     var toks = (q.toLowerCase().match(WORD) || []).filter(function (t) { return meta.stop.indexOf(t) < 0; }).slice(0, meta.expansion.maxWords);
-    return Promise.all(toks.map(function (t) { return loadShard(fold(t)); })).then(function () {
-      var x = meta.expansion, words = [];
+    var loads = [];
+    toks.forEach(function (t) { loads.push(loadShard(fold(t)), loadShard(fold(stem(t)))); });
+    return Promise.all(loads).then(function () {
+      var x = meta.expansion, found = [], unknown = [];
       toks.forEach(function (tok, i) {
-        var key = fold(tok), exp = {};
-        var e = vocabEntry(key);
-        if (e) exp[e[0]] = 1;
+        var key = fold(tok), exp = {}, e = vocabEntry(key), from = key;
+        if (!e) e = vocabEntry(from = fold(stem(tok)));
+        if (e) {
+          exp[e[0]] = 1;
+          compoundsOf(from).forEach(function (c) { if (!Object.prototype.hasOwnProperty.call(exp, c)) exp[c] = x.compound; });
+        }
         var last = typing && i === toks.length - 1;
         if ((last || !Object.keys(exp).length) && Array.from(key).length >= x.minPrefixLen) {
-          addBest(exp, prefixCandidates(key), x.maxPrefix, x.prefix);
+          addBest(exp, prefixCandidates(key), x.maxPrefix, Object.keys(exp).length ? x.prefixExact : x.prefix);
         }
         if (!Object.keys(exp).length) addBest(exp, fuzzyCandidates(key), x.maxFuzzy, x.fuzzy);
-        var terms = Object.keys(exp).sort(cmpStr).map(function (t) { return { term: t, boost: exp[t] }; });
-        if (terms.length) words.push({ text: tok, terms: terms });
+        found.push(exp);
+        if (!Object.keys(exp).length) unknown.push(i);
       });
-      return words;
+      // A word found no way is cut into parts: load every part's shard.
+      var more = [];
+      unknown.forEach(function (i) { splits(fold(stem(toks[i])), function (p) { more.push(loadShard(p)); }); });
+      return Promise.all(more).then(function () {
+        var words = [];
+        toks.forEach(function (tok, i) {
+          var exp = found[i];
+          if (!Object.keys(exp).length) {
+            var s = bestSplit(fold(stem(tok)));
+            if (s) s.parts.forEach(function (p) {
+              if (p && words.length < x.maxWords) words.push({ text: tok, terms: [{ term: p, boost: 1 }] });
+            });
+            return;
+          }
+          if (words.length === x.maxWords) return;
+          var terms = Object.keys(exp).sort(cmpStr).map(function (t) { return { term: t, boost: exp[t] }; });
+          words.push({ text: tok, terms: terms });
+        });
+        return words;
+      });
     });
   }
 
@@ -511,6 +661,7 @@
   }
 
   LB.search = search;
+  LB.stem = stem;
   LB.corrected = corrected;
   LB.analyze = function (q, typing) { return loadMeta().then(function () { return analyze(q, typing); }); };
   LB.snippet = function (body, words) { return snippet(body, markedKeys(words)); };

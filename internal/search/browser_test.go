@@ -17,12 +17,20 @@ import (
 
 	"ledenbrief/internal/browsertest"
 	"ledenbrief/internal/build"
+	"ledenbrief/internal/corpus"
 	"ledenbrief/internal/search"
 )
 
 const realContent = "../../content"
 
-// querySpec is one line of testdata/queries.txt.
+// querySets are the query files: queries.txt was used to tune the
+// ranking; the others were written blind and never tuned to.
+var querySets = []string{
+	"testdata/queries.txt", "testdata/queries-unseen.txt",
+	"testdata/queries-everyday.txt", "testdata/queries-terms.txt",
+}
+
+// querySpec is one line of a query file.
 type querySpec struct {
 	q    string
 	want []string
@@ -107,12 +115,23 @@ func TestQuerySetRecall(t *testing.T) {
 	ctx := browsertest.New(t)
 	out := builtSite(t)
 	openSearch(t, ctx, out, "index.html")
-	for _, file := range []string{"testdata/queries.txt", "testdata/queries-unseen.txt"} {
-		t.Run(filepath.Base(file), func(t *testing.T) { checkRecall(t, ctx, readQueries(t, file)) })
+	for _, file := range querySets {
+		t.Run(filepath.Base(file), func(t *testing.T) { checkRecall(t, ctx, readQueries(t, file), recallFloor[file]) })
 	}
 }
 
-func checkRecall(t *testing.T, ctx context.Context, specs []querySpec) {
+// recallFloor is, per query set, the recall at 1 and at 5 below which a
+// change has made search worse: the tuned and the first unseen set must
+// stay high; the everyday set, written blind and hard, guards what the
+// synonyms, stemming and compounds reach today.
+var recallFloor = map[string][2]float64{
+	"testdata/queries.txt":          {0.95, 1},
+	"testdata/queries-unseen.txt":   {0.9, 1},
+	"testdata/queries-everyday.txt": {0.45, 0.75},
+	"testdata/queries-terms.txt":    {0.9, 1},
+}
+
+func checkRecall(t *testing.T, ctx context.Context, specs []querySpec, floor [2]float64) {
 	if len(specs) < 30 {
 		t.Fatalf("only %d queries", len(specs))
 	}
@@ -150,8 +169,8 @@ func checkRecall(t *testing.T, ctx context.Context, specs []querySpec) {
 	}
 	n := float64(len(specs))
 	t.Logf("%d queries: recall@1 %.3f, recall@5 %.3f, MRR %.3f", len(specs), float64(at1)/n, float64(at5)/n, mrr/n)
-	if float64(at5)/n < 0.95 || float64(at1)/n < 0.8 {
-		t.Errorf("recall@1 %.3f (want ≥ 0.80), recall@5 %.3f (want ≥ 0.95)", float64(at1)/n, float64(at5)/n)
+	if float64(at1)/n < floor[0] || float64(at5)/n < floor[1] {
+		t.Errorf("recall@1 %.3f (want ≥ %.2f), recall@5 %.3f (want ≥ %.2f)", float64(at1)/n, floor[0], float64(at5)/n, floor[1])
 	}
 }
 
@@ -190,12 +209,16 @@ func staticAgreesWithBleve(t *testing.T) string {
 	openSearch(t, ctx, out, "index.html")
 	res := realIndex(t)
 	var qs []string
-	for _, s := range append(readQueries(t, "testdata/queries.txt"), readQueries(t, "testdata/queries-unseen.txt")...) {
-		qs = append(qs, s.q)
+	for _, file := range querySets {
+		for _, s := range readQueries(t, file) {
+			qs = append(qs, s.q)
+		}
 	}
 	qs = append(qs, "ondermijning integriteit", "raadsleden", "gemeente", "hennep", "wethouders en burgemeesters", "xyzzy",
 		"Loopbaanoriëntatie", "RIEC's", "de het een", "integ", "burgemeestr", "ICT-middelen", "070 373",
 		"21/082", "Lbr. 21/082", "U202100853", "6 december 2021", "Wgr", "wgr raadsleden", "salaris", "laptop raadslid", "nepnieuws", "handicap",
+		"gedragscode", "complot", "complotdenkers", "integriteits", "gedragsregels", "weerbaarheidscan", "samenwerkingsverbanden",
+		"raad van state", "a b c d e f g h i j complotdenkers", "complotdenkers gedragsregels b c d e f g h i j", "bestuur", "model gedragscodes",
 		"ge", "gem", "geme", "ver", "verk", "verki", "be", "bes", "bestu", "on", "ond", "onder", "raa", "raads", "wet", "weth", "int", "inte")
 	qsJSON, _ := json.Marshal(qs)
 	for _, typing := range []bool{false, true} {
@@ -242,4 +265,45 @@ func staticAgreesWithBleve(t *testing.T) string {
 		}
 	}
 	return out
+}
+
+// TestStemmerIsBleves holds the browser's Dutch stemmer equal to bleve's
+// on every word of the shipped site, of a generated one, and on words
+// made to reach each rule of the algorithm.
+func TestStemmerIsBleves(t *testing.T) {
+	ctx := browsertest.New(t)
+	out := builtSite(t)
+	openSearch(t, ctx, out, "index.html")
+	words := search.SurfaceWords(realIndex(t).Index)
+	gen := t.TempDir()
+	if err := corpus.Realistic(gen, 20); err != nil {
+		t.Fatal(err)
+	}
+	res, err := build.Run(build.Options{Content: gen, Check: true, KeepIndex: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Index.Close()
+	words = append(words, search.SurfaceWords(res.Index)...)
+	words = append(words, "mogelijkheden", "ongelijkheden", "lijkbaar", "eerbaarheid", "kinderen", "gemene", "gemen", "huizen", "yoghurt",
+		"maaien", "kooien", "haya", "ïen", "èèn", "café", "naïeve", "zeeën", "aardig", "zwijgend", "heerlijk", "ontvankelijkheid",
+		"vriendelijkheden", "lezingen", "eindig", "vindbaar", "drinkbaar", "drinkbare", "zegt", "zette", "bedden", "rijkdom", "a", "ja", "aa")
+	js, _ := json.Marshal(words)
+	raw, err := chromedp.Run(ctx, chromedp.Evaluate[string](fmt.Sprintf(`JSON.stringify(%s.map(LB.stem))`, js)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	if err := json.Unmarshal([]byte(raw), &got); err != nil {
+		t.Fatal(err)
+	}
+	bad := 0
+	for i, w := range words {
+		if want := search.Stem(w); got[i] != want {
+			if bad++; bad <= 20 {
+				t.Errorf("%q: bleve stems %q, the browser %q", w, want, got[i])
+			}
+		}
+	}
+	t.Logf("%d words, %d stemmed differently", len(words), bad)
 }

@@ -33,6 +33,10 @@ type Dictionary struct {
 	Stop     map[string]bool      // stop words, dropped from queries
 	vocab    []vocabEntry         // every folded word, sorted; see buildVocabulary
 	layout   *shardLayout         // how vocab is split into the static index's shards
+	keyTerms map[string]string    // vocab as a map: folded word → term
+	// compounds maps a term to the compounds it is a part of, best
+	// first (see buildCompounds).
+	compounds map[string][]string
 }
 
 // Postings are the documents of one term, per field.

@@ -175,6 +175,17 @@ func (w *StaticWriter) Finish(d *Dictionary) (string, error) {
 		if f, ok := fileOf[e.term]; ok {
 			shard(e.key).Terms[e.term] = f
 		}
+		// The compounds a word is a part of, with their postings files.
+		if cs := d.compounds[e.term]; len(cs) > 0 {
+			sh := shard(e.key)
+			if sh.Compounds == nil {
+				sh.Compounds = map[string][]string{}
+			}
+			sh.Compounds[e.key] = cs
+			for _, c := range cs {
+				sh.Terms[c] = fileOf[c]
+			}
+		}
 	}
 	// The browser finds a word's shard from the roots (two letters) and,
 	// in the shard of each split prefix, the letters its longer shards
@@ -239,7 +250,7 @@ func (w *StaticWriter) Finish(d *Dictionary) (string, error) {
 		Version: 2, Dir: dir, N: d.N, Fields: Fields, Avg: d.Avg,
 		K1: search.BM25_k1, B: search.BM25_b, Shards: roots, DocsPerShard: DocsPerShard, Stop: stop,
 		Fuzziness: []int{searcher.AutoFuzzinessLowThreshold, searcher.AutoFuzzinessHighThreshold, searcher.MaxFuzziness},
-		Expansion: map[string]float64{"prefix": prefixBoost, "fuzzy": fuzzyBoost, "maxPrefix": maxPrefix, "maxFuzzy": maxFuzzy, "minPrefixLen": minPrefixLen, "maxRunes": MaxQueryRunes, "maxWords": MaxQueryWords},
+		Expansion: map[string]float64{"prefix": prefixBoost, "prefixExact": prefixAfterExact, "compound": compoundBoost, "minPart": minPart, "fuzzy": fuzzyBoost, "maxPrefix": maxPrefix, "maxFuzzy": maxFuzzy, "minPrefixLen": minPrefixLen, "maxRunes": MaxQueryRunes, "maxWords": MaxQueryWords},
 	}
 	for _, f := range Fields {
 		m.Boost = append(m.Boost, FieldBoost[f])
@@ -329,6 +340,9 @@ type vocabShard struct {
 	// Top, in the shard of a prefix that was split, lists the words a
 	// completion of exactly that prefix chooses from, as [word, term, df].
 	Top [][]any `json:"c,omitempty"`
+	// Compounds lists, for a word that is part of compounds, the terms of
+	// the best of them (see buildCompounds).
+	Compounds map[string][]string `json:"x,omitempty"`
 	// Split, in the shard of a prefix that was split, lists the letters
 	// its longer shards add, one each: "bmnv" in "ge" for "geb", "gem" …
 	Split string `json:"s,omitempty"`

@@ -87,3 +87,9 @@ func Unpack(t *testing.T, script []byte) (fn, keys string, data []byte) {
 	t.Helper()
 	return unpack(t, script)
 }
+
+// Stem is stem, for the tests of package search_test.
+func Stem(word string) string { return stem(word) }
+
+// SurfaceWords is every word of x's units, for the same tests.
+func SurfaceWords(x *Index) []string { return x.surfaceWords() }

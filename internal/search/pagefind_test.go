@@ -38,7 +38,7 @@ func TestRecallAgainstPagefind(t *testing.T) {
 		t.Fatal(err)
 	}
 	openSearch(t, ctx, out, "index.html") // our engine, from file://
-	for _, file := range []string{"testdata/queries.txt", "testdata/queries-unseen.txt"} {
+	for _, file := range querySets {
 		specs := readQueries(t, file)
 		var qs []string
 		for _, s := range specs {

@@ -1,6 +1,7 @@
 package search
 
 import (
+	"maps"
 	"regexp"
 	"slices"
 	"sort"
@@ -19,8 +20,12 @@ const (
 	minPrefixLen = 3   // runes a word needs before it is completed as a prefix
 	maxPrefix    = 8   // completions per word
 	prefixBoost  = 0.6 // weight of a completion
-	maxFuzzy     = 5   // typo corrections per word
-	fuzzyBoost   = 0.5 // weight of a typo correction
+	// prefixAfterExact is the weight of a completion of a word that is
+	// itself a word of the site: the word typed ranks above its
+	// completions ("bestuur" above "bestuurder").
+	prefixAfterExact = 0.3
+	maxFuzzy         = 5   // typo corrections per word
+	fuzzyBoost       = 0.5 // weight of a typo correction
 	// MaxQueryRunes and MaxQueryWords bound the work of one query, in the
 	// browser as in bleve: longer queries are cut, further words dropped.
 	MaxQueryRunes = 200
@@ -93,6 +98,7 @@ func (d *Dictionary) buildVocabulary() {
 	slices.SortFunc(v, func(a, b vocabEntry) int { return strings.Compare(a.key, b.key) })
 	d.vocab = v
 	d.layout = layoutShards(v)
+	d.buildCompounds()
 }
 
 // Analyze turns what a reader typed into a Query. With typing, the last
@@ -116,17 +122,40 @@ func (d *Dictionary) Analyze(q string, typing bool) Query {
 	for i, tok := range toks {
 		key := fold(tok)
 		exp := map[string]float64{}
-		if j, ok := slices.BinarySearchFunc(vocab, key, func(e vocabEntry, k string) int { return strings.Compare(e.key, k) }); ok {
-			exp[vocab[j].term] = 1
+		if t, ok := d.lookupKey(key); ok {
+			exp[t] = 1
+		} else if t, ok := d.lookupKey(fold(stem(tok))); ok {
+			// A word the site does not use, in a form it does: stemmed
+			// as the index stems the text ("integriteits").
+			exp[t] = 1
+		}
+		for t := range maps.Clone(exp) {
+			d.addCompounds(exp, t)
 		}
 		last := typing && i == len(toks)-1
 		if (last || len(exp) == 0) && utf8.RuneCountInString(key) >= minPrefixLen {
-			addBest(exp, prefixCandidates(vocab, key), maxPrefix, prefixBoost)
+			boost := prefixBoost
+			if len(exp) > 0 {
+				boost = prefixAfterExact
+			}
+			addBest(exp, prefixCandidates(vocab, key), maxPrefix, boost)
 		}
 		if len(exp) == 0 {
 			addBest(exp, d.fuzzyCandidates(key), maxFuzzy, fuzzyBoost)
 		}
 		if len(exp) == 0 {
+			// A compound the site does not use: its parts that are
+			// words, each a word of the query ("complotdenkers").
+			if s, ok := bestSplit(fold(stem(tok)), d.lookupKey); ok {
+				for _, p := range s.part {
+					if p != "" && len(out.Words) < MaxQueryWords {
+						out.Words = append(out.Words, Word{Text: tok, Terms: []Expansion{{p, 1}}})
+					}
+				}
+			}
+			continue
+		}
+		if len(out.Words) == MaxQueryWords {
 			continue
 		}
 		w := Word{Text: tok}

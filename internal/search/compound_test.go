@@ -1,0 +1,68 @@
+package search_test
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// TestCompoundsOfTheLetter searches the shipped letter with parts of its
+// compounds, and with compounds and word forms it never uses.
+func TestCompoundsOfTheLetter(t *testing.T) {
+	res := realIndex(t)
+	for _, c := range []struct {
+		q, want string // want: the first result's URL ends so
+	}{
+		// A part finds the compound: "modelgedragscodes", "complottheorieën",
+		// "hennepkwekerijen" are all the text has.
+		{"gedragscode", "#handreiking-en-modelgedragscode-integriteit"},
+		{"complot", "#achtergrond"},
+		{"informatiebeveiliging", "#ict-middelen"},
+		// An unknown compound finds its parts; an unknown form its stem.
+		{"complotdenkers", "#achtergrond"},
+		{"integriteits", "21-082/index.html#brief-integriteit"},
+	} {
+		hits, aq, err := res.Index.Search(context.Background(), res.Dict, c.q, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(hits) == 0 || !strings.HasSuffix(hits[0].URL, c.want) {
+			t.Errorf("%q (analysed %+v): first result %v, want …%s", c.q, aq.Words, hits, c.want)
+		}
+	}
+	// The expansions themselves: the compound is found with a lower
+	// weight than the word typed; an unknown compound becomes its parts.
+	terms := func(q string) []string {
+		var out []string
+		for _, w := range res.Dict.Analyze(q, false).Words {
+			for _, e := range w.Terms {
+				out = append(out, e.Term)
+			}
+		}
+		return out
+	}
+	if got := terms("gedragscode"); !slices.Contains(got, "modelgedragscod") || !slices.Contains(got, "gedragscod") {
+		t.Errorf("gedragscode expands to %v", got)
+	}
+	if got := terms("complotdenkers"); !slices.Equal(got, []string{"complot"}) {
+		t.Errorf("complotdenkers is analysed as %v, want its part complot", got)
+	}
+	if got := terms("gedragsregels"); !slices.Equal(got, []string{"gedrag", "regel"}) {
+		t.Errorf("gedragsregels is analysed as %v, want gedrag and regel", got)
+	}
+	// The word typed weighs more than its completions.
+	exact, completions := 0.0, 0
+	for _, w := range res.Dict.Analyze("bestuur", true).Words {
+		for _, e := range w.Terms {
+			if e.Term == "bestur" {
+				exact = e.Boost
+			} else if completions++; e.Boost >= 1 {
+				t.Errorf("completion %s of bestuur weighs %v", e.Term, e.Boost)
+			}
+		}
+	}
+	if exact != 1 || completions == 0 {
+		t.Errorf("bestuur: the word weighs %v, %d completions", exact, completions)
+	}
+}
