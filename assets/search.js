@@ -10,6 +10,7 @@
   var meta = null;
   var shards = {}; // shard key -> {v: vocabulary, t: term -> postings file}
   var postings = {}; // postings file number -> {term: record}
+  var pairPostings = {}; // pairs file number -> {pair: record}
   var termFiles = {}; // term -> postings file number, from the loaded shards
   var docShards = {}; // number -> rows
   var pending = {}; // url -> promise
@@ -19,6 +20,7 @@
     meta: function (data) { arrive("meta", data, function (m) { meta = m; }); },
     shard: function (key, data) { arrive("v:" + key, data, function (v) { LB.keepShard(key, v); }); },
     postings: function (n, data) { arrive("p:" + n, data, function (v) { postings[n] = v; }); },
+    pairs: function (n, data) { arrive("q:" + n, data, function (v) { pairPostings[n] = v; }); },
     docs: function (n, data) { arrive("d:" + n, data, function (rows) { docShards[n] = rows; }); },
     // A small index (one letter's, in its offline copy) comes whole in
     // place of meta.js.
@@ -27,6 +29,7 @@
         meta = b.meta;
         for (var k in b.v) LB.keepShard(k, b.v[k]);
         postings = b.p;
+        pairPostings = b.q || {};
         docShards = b.d;
       });
     },
@@ -241,6 +244,35 @@
     var n = termFiles[term];
     if (n === undefined || postings[n]) return Promise.resolve();
     return load(new URL(root() + meta.dir + "p-" + n + ".js", document.baseURI).href, "p:" + n);
+  }
+
+  // pairFile mirrors pairFile in internal/search/export.go: FNV-1a of
+  // the pair's UTF-8 bytes picks its file.
+  function pairFile(pair) {
+    var bytes = new TextEncoder().encode(pair), h = 0x811c9dc5;
+    for (var i = 0; i < bytes.length; i++) h = Math.imul(h ^ bytes[i], 0x01000193) >>> 0;
+    return h % meta.pairFiles;
+  }
+
+  function loadPairs(pair) {
+    var n = pairFile(pair);
+    if (pairPostings[n]) return Promise.resolve();
+    return load(new URL(root() + meta.dir + "q-" + n + ".js", document.baseURI).href, "q:" + n);
+  }
+
+  // pairsOf mirrors Query.Pairs in internal/search/query.go: each word's
+  // full-weight term joined to the next word's.
+  function pairsOf(words) {
+    function exact(w) {
+      for (var i = 0; i < w.terms.length; i++) if (w.terms[i].boost === 1) return w.terms[i].term;
+      return "";
+    }
+    var out = [];
+    for (var i = 1; i < words.length; i++) {
+      var a = exact(words[i - 1]), b = exact(words[i]), p = a + " " + b;
+      if (a && b && out.indexOf(p) < 0) out.push(p);
+    }
+    return out;
   }
 
   function loadDocs(n) {
@@ -509,29 +541,40 @@
   // BM25 per term query (bleve's search/scorer/scorer_term.go) and a
   // coordination factor per disjunction.
   function score(words) {
-    var loads = [];
+    var loads = [], pairs = pairsOf(words);
     words.forEach(function (w) { w.terms.forEach(function (e) { loads.push(loadPostings(e.term)); }); });
+    pairs.forEach(function (p) { loads.push(loadPairs(p)); });
     return Promise.all(loads).then(function () {
       var N = meta.n, k1 = meta.k1, b = meta.b, leaves = [], sumSq = 0;
+      function leaf(group, rec, fi, weight) {
+        var df = rec ? rec[0][fi] : 0, avg = meta.avg[fi];
+        var idf = avg > 0 ? Math.log(1 + (N - df + 0.5) / (df + 0.5)) : 1 + Math.log(N / (df + 1));
+        var boost = meta.boost[fi] * weight;
+        leaves.push({ word: group, field: fi, idf: idf, boost: boost, avg: avg, postings: rec ? rec[1 + fi] : [] });
+        return (boost * idf) * (boost * idf);
+      }
       words.forEach(function (w, wi) {
         w.terms.forEach(function (e) {
           var rec = termRecord(e.term);
-          meta.fields.forEach(function (f, fi) {
-            var df = rec ? rec[0][fi] : 0, avg = meta.avg[fi];
-            var idf = avg > 0 ? Math.log(1 + (N - df + 0.5) / (df + 0.5)) : 1 + Math.log(N / (df + 1));
-            var boost = meta.boost[fi] * e.boost;
-            sumSq += (boost * idf) * (boost * idf);
-            leaves.push({ word: wi, field: fi, idf: idf, boost: boost, avg: avg, postings: rec ? rec[1 + fi] : [] });
-          });
+          for (var fi = 0; fi < meta.wordFields; fi++) sumSq += leaf(wi, rec, fi, e.boost);
         });
       });
       // With several words, a conjunction of all of them is one more clause
       // of the top disjunction: it repeats every leaf in the query norm.
       var clauses = words.length > 1 ? words.length + 1 : 1;
       if (words.length > 1) sumSq *= 2;
+      // The pairs of neighbouring words are one more clause: a
+      // disjunction of their terms in the pairs field.
+      var pairField = meta.fields.length - 1;
+      pairs.forEach(function (p) {
+        var f = pairPostings[pairFile(p)], rec = f && Object.prototype.hasOwnProperty.call(f, p) ? f[p] : undefined;
+        sumSq += leaf(words.length, rec, pairField, 1);
+      });
+      if (pairs.length) clauses++;
       var qnorm = 1 / Math.sqrt(sumSq);
-      var perWord = words.map(function () { return {}; }); // doc -> [sum, matched leaves]
-      var leavesPerWord = words.map(function () { return 0; });
+      var groups = words.length + (pairs.length ? 1 : 0);
+      var perWord = [], leavesPerWord = [];
+      for (var g = 0; g < groups; g++) { perWord.push({}); leavesPerWord.push(0); } // doc -> [sum, matched leaves]
       leaves.forEach(function (l) {
         leavesPerWord[l.word]++;
         var qw = l.boost * l.idf * qnorm, p = l.postings, doc = 0;
@@ -551,17 +594,19 @@
           acc[1]++;
         }
       });
-      var total = {}, matched = {};
+      var total = {}, matched = {}, pairScore = {};
       perWord.forEach(function (docs, wi) {
         Object.keys(docs).forEach(function (d) {
-          var a = docs[d];
-          total[d] = (total[d] || 0) + a[0] * (a[1] / leavesPerWord[wi]);
+          var a = docs[d], s = a[0] * (a[1] / leavesPerWord[wi]);
+          if (wi === words.length) { pairScore[d] = s; return; }
+          total[d] = (total[d] || 0) + s;
           matched[d] = (matched[d] || 0) + 1;
         });
       });
       return Object.keys(total).map(function (d) {
         var sum = total[d], n = matched[d];
         if (words.length > 1 && n === words.length) { sum += total[d]; n++; }
+        if (pairScore[d] !== undefined) { sum += pairScore[d]; n++; }
         return { doc: +d, score: sum * (n / clauses) };
       }).sort(function (x, y) { return y.score - x.score || x.doc - y.doc; });
     });
@@ -644,7 +689,7 @@
       });
       if (!best || best.boost >= 1) return;
       // Of the words that stand for the term, the one nearest to what
-      // was typed ("ondermijning" for "ondermijnig", not "ondermijn").
+      // was typed ("ondermijning" for "ondremijning", not "ondermijn").
       var typed = fold(w.text), word = null, dist = Infinity;
       Object.keys(shards).sort().forEach(function (k) {
         var v = shards[k].v;

@@ -1,6 +1,7 @@
 package search
 
 import (
+	"slices"
 	"sync"
 
 	"github.com/blevesearch/bleve/v2/analysis"
@@ -49,8 +50,61 @@ func (c *stemCache) Filter(input analysis.TokenStream) analysis.TokenStream {
 
 var _ analysis.TokenFilter = (*stemCache)(nil)
 
+// PairsAnalyzerName is the analyzer of the pairs field: the words of
+// AnalyzerName, each joined to the next word that is not a stop word
+// ("Raad van State": "raad stat"). A unit with a query's words next to
+// each other, as a phrase, ranks above one where they are scattered.
+const PairsAnalyzerName = "nl_pairs"
+
+// pairsFilterName is the token filter that makes the pairs.
+const pairsFilterName = "ledenbrief_pairs"
+
+// pairsFilter turns a stream of terms into the pairs of neighbours, in
+// order, ignoring the gaps stop words leave (bleve's shingle filter
+// fills them instead).
+type pairsFilter struct{}
+
+// Filter returns one token per pair of neighbouring tokens.
+func (pairsFilter) Filter(input analysis.TokenStream) analysis.TokenStream {
+	if len(input) < 2 {
+		return nil
+	}
+	out := make(analysis.TokenStream, 0, len(input)-1)
+	for i := 1; i < len(input); i++ {
+		a, b := input[i-1], input[i]
+		term := make([]byte, 0, len(a.Term)+1+len(b.Term))
+		term = append(append(append(term, a.Term...), ' '), b.Term...)
+		out = append(out, &analysis.Token{Term: term, Position: i, Start: a.Start, End: b.End, Type: analysis.Shingle})
+	}
+	return out
+}
+
+// pairTerm is the term of the pairs field for two neighbouring terms.
+func pairTerm(a, b string) string { return a + " " + b }
+
 func init() {
-	err := registry.RegisterAnalyzer(AnalyzerName, func(_ map[string]any, cache *registry.Cache) (analysis.Analyzer, error) {
+	err := registry.RegisterTokenFilter(pairsFilterName, func(map[string]any, *registry.Cache) (analysis.TokenFilter, error) {
+		return pairsFilter{}, nil
+	})
+	if err != nil {
+		panic(err)
+	}
+	err = registry.RegisterAnalyzer(PairsAnalyzerName, func(_ map[string]any, cache *registry.Cache) (analysis.Analyzer, error) {
+		words, err := cache.AnalyzerNamed(AnalyzerName)
+		if err != nil {
+			return nil, err
+		}
+		pairs, err := cache.TokenFilterNamed(pairsFilterName)
+		if err != nil {
+			return nil, err
+		}
+		d := words.(*analysis.DefaultAnalyzer)
+		return &analysis.DefaultAnalyzer{Tokenizer: d.Tokenizer, TokenFilters: append(slices.Clone(d.TokenFilters), pairs)}, nil
+	})
+	if err != nil {
+		panic(err)
+	}
+	err = registry.RegisterAnalyzer(AnalyzerName, func(_ map[string]any, cache *registry.Cache) (analysis.Analyzer, error) {
 		tokenizer, err := cache.TokenizerNamed(unicode.Name)
 		if err != nil {
 			return nil, err

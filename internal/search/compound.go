@@ -112,6 +112,9 @@ func (d *Dictionary) buildCompounds() {
 	of := map[string][]candidate{}
 	seen := map[[2]string]bool{}
 	for t := range d.Terms {
+		if isPair(t) {
+			continue
+		}
 		for _, s := range splits(fold(t), d.lookupKey) {
 			parts := s.part[1:]
 			if s.words() == 2 {

@@ -66,3 +66,25 @@ func TestCompoundsOfTheLetter(t *testing.T) {
 		t.Errorf("bestuur: the word weighs %v, %d completions", exact, completions)
 	}
 }
+
+// TestPhrases ranks a unit with the query's words next to each other
+// above units where they are scattered.
+func TestPhrases(t *testing.T) {
+	res := realIndex(t)
+	if got := res.Dict.Analyze("Raad van State", false).Pairs(); !slices.Equal(got, []string{"rad stat"}) {
+		t.Errorf("Raad van State has pairs %v, want [rad stat]", got)
+	}
+	for _, c := range []struct{ q, want string }{
+		{"Raad van State", "#wijzigingen-gemeentewet"},
+		{"Openbare Orde en Veiligheid", "#impact-voor-gemeenten"},
+		{"verklaring omtrent gedrag", "#wijzigingen-gemeentewet"},
+	} {
+		hits, _, err := res.Index.Search(context.Background(), res.Dict, c.q, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(hits) == 0 || !strings.HasSuffix(hits[0].URL, c.want) {
+			t.Errorf("%q: first result %v, want …%s", c.q, hits, c.want)
+		}
+	}
+}

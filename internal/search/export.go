@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"hash/fnv"
 	"slices"
 	"strings"
 	"sync"
@@ -37,14 +38,20 @@ const PendingDir = "search/pending/"
 // meta is what the browser loads first: the statistics and parameters
 // every query needs, and where the shards are.
 type meta struct {
-	Version int       `json:"version"`
-	Dir     string    `json:"dir"` // folder of the shards, relative to the site root
-	N       int       `json:"n"`
-	Fields  []string  `json:"fields"`
-	Boost   []float64 `json:"boost"`
-	Avg     []float64 `json:"avg"`
-	K1      float64   `json:"k1"`
-	B       float64   `json:"b"`
+	Version int      `json:"version"`
+	Dir     string   `json:"dir"` // folder of the shards, relative to the site root
+	N       int      `json:"n"`
+	Fields  []string `json:"fields"`
+	// WordFields is how many of Fields a query word is searched in; the
+	// last field holds the pairs.
+	WordFields int `json:"wordFields"`
+	// PairFiles is the number of files the pairs' postings are spread
+	// over, by a hash of the pair (pairFile).
+	PairFiles int       `json:"pairFiles"`
+	Boost     []float64 `json:"boost"`
+	Avg       []float64 `json:"avg"`
+	K1        float64   `json:"k1"`
+	B         float64   `json:"b"`
 	// Shards are the shards of words' first two letters (or fewer, for
 	// shorter words); a shard that was split lists its longer ones.
 	Shards       []string           `json:"shards"`
@@ -81,7 +88,7 @@ func NewStaticWriter(write func(name string, data []byte) error) *StaticWriter {
 // compression than they save in loading.
 func NewBundleWriter(write func(name string, data []byte) error) *StaticWriter {
 	return &StaticWriter{write: write, hashes: map[string][32]byte{}, bundle: &bundle{
-		Shards: map[string]*vocabShard{}, Postings: map[int]map[string]json.RawMessage{}, Docs: map[int][][]string{},
+		Shards: map[string]*vocabShard{}, Postings: map[int]map[string]json.RawMessage{}, Pairs: map[int]map[string]json.RawMessage{}, Docs: map[int][][]string{},
 	}}
 }
 
@@ -90,6 +97,7 @@ type bundle struct {
 	Meta     meta                               `json:"meta"`
 	Shards   map[string]*vocabShard             `json:"v"`
 	Postings map[int]map[string]json.RawMessage `json:"p"`
+	Pairs    map[int]map[string]json.RawMessage `json:"q"`
 	Docs     map[int][][]string                 `json:"d"`
 }
 
@@ -171,6 +179,10 @@ func (w *StaticWriter) Finish(d *Dictionary) (string, error) {
 	if err := w.writePostings(d, func(term string, file int) { fileOf[term] = file }); err != nil {
 		return "", err
 	}
+	pairFiles, err := w.writePairs(d)
+	if err != nil {
+		return "", err
+	}
 	for _, e := range d.vocab {
 		if f, ok := fileOf[e.term]; ok {
 			shard(e.key).Terms[e.term] = f
@@ -247,7 +259,7 @@ func (w *StaticWriter) Finish(d *Dictionary) (string, error) {
 	}
 	slices.Sort(stop)
 	m := meta{
-		Version: 2, Dir: dir, N: d.N, Fields: Fields, Avg: d.Avg,
+		Version: 3, Dir: dir, N: d.N, Fields: Fields, WordFields: len(WordFields), PairFiles: pairFiles, Avg: d.Avg,
 		K1: search.BM25_k1, B: search.BM25_b, Shards: roots, DocsPerShard: DocsPerShard, Stop: stop,
 		Fuzziness: []int{searcher.AutoFuzzinessLowThreshold, searcher.AutoFuzzinessHighThreshold, searcher.MaxFuzziness},
 		Expansion: map[string]float64{"prefix": prefixBoost, "prefixExact": prefixAfterExact, "compound": compoundBoost, "minPart": minPart, "fuzzy": fuzzyBoost, "maxPrefix": maxPrefix, "maxFuzzy": maxFuzzy, "minPrefixLen": minPrefixLen, "maxRunes": MaxQueryRunes, "maxWords": MaxQueryWords},
@@ -280,7 +292,9 @@ func (w *StaticWriter) Finish(d *Dictionary) (string, error) {
 func (w *StaticWriter) writePostings(d *Dictionary, put func(term string, file int)) error {
 	terms := make([]string, 0, len(d.Terms))
 	for t := range d.Terms {
-		terms = append(terms, t)
+		if !isPair(t) {
+			terms = append(terms, t)
+		}
 	}
 	slices.Sort(terms)
 	file, size := 0, 0
@@ -303,18 +317,7 @@ func (w *StaticWriter) writePostings(d *Dictionary, put func(term string, file i
 		return w.file(name, data)
 	}
 	for _, term := range terms {
-		p := d.Terms[term]
-		rec := []any{p.DF}
-		for _, list := range p.List {
-			flat := make([]int32, 0, 3*len(list))
-			prev := int32(0)
-			for _, po := range list {
-				flat = append(flat, po.Doc-prev, po.Freq, po.Len)
-				prev = po.Doc
-			}
-			rec = append(rec, flat)
-		}
-		enc, err := json.Marshal(rec)
+		enc, err := postingsRecord(d.Terms[term])
 		if err != nil {
 			return err
 		}
@@ -328,6 +331,79 @@ func (w *StaticWriter) writePostings(d *Dictionary, put func(term string, file i
 		put(term, file)
 	}
 	return flush()
+}
+
+// postingsRecord encodes a term's postings for the browser: its document
+// frequency per field, then per field its postings as (document delta,
+// frequency, length) triples.
+func postingsRecord(p *Postings) ([]byte, error) {
+	rec := []any{p.DF}
+	for _, list := range p.List {
+		flat := make([]int32, 0, 3*len(list))
+		prev := int32(0)
+		for _, po := range list {
+			flat = append(flat, po.Doc-prev, po.Freq, po.Len)
+			prev = po.Doc
+		}
+		rec = append(rec, flat)
+	}
+	return json.Marshal(rec)
+}
+
+// writePairs writes the postings of the pairs field into files chosen by
+// a hash of the pair (pairFile), as many as make them about
+// PostingsFileBytes, and returns their number: the browser finds a
+// pair's file without a table, and a phrase loads one file per pair.
+func (w *StaticWriter) writePairs(d *Dictionary) (int, error) {
+	var pairs []string
+	size := 0
+	recs := map[string][]byte{}
+	for t, p := range d.Terms {
+		if !isPair(t) {
+			continue
+		}
+		enc, err := postingsRecord(p)
+		if err != nil {
+			return 0, err
+		}
+		pairs = append(pairs, t)
+		recs[t] = enc
+		size += len(t) + len(enc) + 4
+	}
+	slices.Sort(pairs)
+	n := max(1, (size+PostingsFileBytes-1)/PostingsFileBytes)
+	files := make([]map[string]json.RawMessage, n)
+	for _, t := range pairs {
+		f := pairFile(t, n)
+		if files[f] == nil {
+			files[f] = map[string]json.RawMessage{}
+		}
+		files[f][t] = recs[t]
+	}
+	for f, batch := range files {
+		if batch == nil {
+			continue
+		}
+		if w.bundle != nil {
+			w.bundle.Pairs[f] = batch
+			continue
+		}
+		data, err := pack("LB.pairs", batch, f)
+		if err != nil {
+			return 0, err
+		}
+		if err := w.file(fmt.Sprintf("q-%d.js", f), data); err != nil {
+			return 0, err
+		}
+	}
+	return n, nil
+}
+
+// pairFile is the file of n that holds a pair: FNV-1a of its UTF-8 bytes.
+func pairFile(pair string, n int) int {
+	h := fnv.New32a()
+	h.Write([]byte(pair))
+	return int(h.Sum32() % uint32(n))
 }
 
 // vocabShard is one vocabulary shard: folded words with their term (or

@@ -23,18 +23,23 @@ import (
 
 // The indexed fields. Title is boosted over body; extra holds the
 // expansions of abbreviations, so that "verklaring omtrent gedrag" finds
-// the passage that only says VOG.
+// the passage that only says VOG. Pairs holds the pairs of neighbouring
+// words of title and body (PairsAnalyzerName), for phrases.
 const (
 	FieldTitle = "title"
 	FieldBody  = "body"
 	FieldExtra = "extra"
+	FieldPairs = "pairs"
 )
 
-// Fields lists the searched fields in the order the static index uses.
-var Fields = []string{FieldTitle, FieldBody, FieldExtra}
+// Fields lists the indexed fields in the order the static index uses.
+var Fields = []string{FieldTitle, FieldBody, FieldExtra, FieldPairs}
+
+// WordFields are the fields a query word is searched in: the first of Fields.
+var WordFields = Fields[:3]
 
 // FieldBoost is the query-time weight of each field.
-var FieldBoost = map[string]float64{FieldTitle: 2, FieldBody: 1, FieldExtra: 0.5}
+var FieldBoost = map[string]float64{FieldTitle: 2, FieldBody: 1, FieldExtra: 0.5, FieldPairs: 1}
 
 // Stored-only fields, kept when the index is made for searching with
 // bleve itself (NewIndex with store).
@@ -64,9 +69,14 @@ func newMapping(store bool) mapping.IndexMapping {
 		return f
 	}
 	doc := bleve.NewDocumentStaticMapping()
-	for _, f := range Fields {
+	for _, f := range WordFields {
 		doc.AddFieldMappingsAt(f, text())
 	}
+	pairs := text()
+	pairs.Analyzer = PairsAnalyzerName
+	pairs.Store = false
+	pairs.IncludeTermVectors = false
+	doc.AddFieldMappingsAt(FieldPairs, pairs)
 	if store {
 		for _, f := range []string{fieldLabel, fieldPage, fieldAnchor, fieldContext, fieldLetter, fieldDate, fieldKind} {
 			m := bleve.NewKeywordFieldMapping()
@@ -137,7 +147,7 @@ func (x *Index) Add(units []Unit) error {
 		for _, text := range []string{u.Title, u.Body, u.Extra} {
 			eachWord(text, func(w string) { words[w] = struct{}{} })
 		}
-		data := map[string]any{FieldTitle: u.Title, FieldBody: u.Body, FieldExtra: u.Extra}
+		data := map[string]any{FieldTitle: u.Title, FieldBody: u.Body, FieldExtra: u.Extra, FieldPairs: u.pairsText()}
 		if x.store {
 			data[fieldLabel], data[fieldPage], data[fieldAnchor], data[fieldContext] = u.Label, u.Page, u.Anchor, u.Context
 			data[fieldLetter], data[fieldDate], data[fieldKind] = u.Letter, u.Date, u.Kind

@@ -83,7 +83,9 @@ func (d *Dictionary) buildVocabulary() {
 	}
 	terms := make([]string, 0, len(d.Terms))
 	for t := range d.Terms {
-		terms = append(terms, t)
+		if !isPair(t) {
+			terms = append(terms, t)
+		}
 	}
 	slices.Sort(terms)
 	for _, t := range terms {
@@ -251,7 +253,7 @@ func (q Query) Bleve() query.Query {
 	for _, w := range q.Words {
 		var leaves []query.Query
 		for _, e := range w.Terms {
-			for _, f := range Fields {
+			for _, f := range WordFields {
 				tq := query.NewTermQuery(e.Term)
 				tq.SetField(f)
 				tq.SetBoost(FieldBoost[f] * e.Boost)
@@ -266,5 +268,40 @@ func (q Query) Bleve() query.Query {
 	if len(words) > 1 {
 		words = append(words, query.NewConjunctionQuery(slices.Clone(words)))
 	}
+	if pairs := q.Pairs(); len(pairs) > 0 {
+		leaves := make([]query.Query, len(pairs))
+		for i, p := range pairs {
+			tq := query.NewTermQuery(p)
+			tq.SetField(FieldPairs)
+			tq.SetBoost(FieldBoost[FieldPairs])
+			leaves[i] = tq
+		}
+		words = append(words, query.NewDisjunctionQuery(leaves))
+	}
 	return query.NewDisjunctionQuery(words)
 }
+
+// Pairs returns the pairs of neighbouring query words, as terms of the
+// pairs field: the term each word stands for with full weight (as typed,
+// or its stem, or a part of a compound), joined to the next word's.
+func (q Query) Pairs() []string {
+	exact := func(w Word) string {
+		for _, e := range w.Terms {
+			if e.Boost == 1 {
+				return e.Term
+			}
+		}
+		return ""
+	}
+	var out []string
+	for i := 1; i < len(q.Words); i++ {
+		a, b := exact(q.Words[i-1]), exact(q.Words[i])
+		if a != "" && b != "" && !slices.Contains(out, pairTerm(a, b)) {
+			out = append(out, pairTerm(a, b))
+		}
+	}
+	return out
+}
+
+// isPair tells a term of the pairs field.
+func isPair(term string) bool { return strings.Contains(term, " ") }

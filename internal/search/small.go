@@ -18,7 +18,7 @@ import (
 // letter that links it) is analysed once.
 type AnalyzedUnit struct {
 	Unit
-	fields [3]fieldTerms // in Fields order
+	fields [4]fieldTerms // in Fields order
 	words  []string      // the lowercased surface words, sorted
 }
 
@@ -30,14 +30,20 @@ type fieldTerms struct {
 }
 
 var (
-	analyzerOnce sync.Once
-	analyzer     analysis.Analyzer
-	analyzerErr  error
+	analyzerOnce  sync.Once
+	analyzer      analysis.Analyzer
+	pairsAnalyzer analysis.Analyzer
+	analyzerErr   error
 )
 
-// theAnalyzer is the analyzer every field is indexed with.
+// theAnalyzer is the analyzer every word field is indexed with.
 func theAnalyzer() (analysis.Analyzer, error) {
-	analyzerOnce.Do(func() { analyzer, analyzerErr = registry.NewCache().AnalyzerNamed(AnalyzerName) })
+	analyzerOnce.Do(func() {
+		cache := registry.NewCache()
+		if analyzer, analyzerErr = cache.AnalyzerNamed(AnalyzerName); analyzerErr == nil {
+			pairsAnalyzer, analyzerErr = cache.AnalyzerNamed(PairsAnalyzerName)
+		}
+	})
 	return analyzer, analyzerErr
 }
 
@@ -49,14 +55,19 @@ func Analyze(u Unit) (*AnalyzedUnit, error) {
 	}
 	au := &AnalyzedUnit{Unit: u}
 	seen := map[string]bool{}
-	for fi, text := range []string{u.Title, u.Body, u.Extra} {
-		eachWord(text, func(w string) {
-			if !seen[w] {
-				seen[w] = true
-				au.words = append(au.words, w)
-			}
-		})
-		tokens := a.Analyze([]byte(text))
+	for fi, text := range []string{u.Title, u.Body, u.Extra, u.pairsText()} {
+		fa := a
+		if Fields[fi] == FieldPairs {
+			fa = pairsAnalyzer
+		} else {
+			eachWord(text, func(w string) {
+				if !seen[w] {
+					seen[w] = true
+					au.words = append(au.words, w)
+				}
+			})
+		}
+		tokens := fa.Analyze([]byte(text))
 		if len(tokens) == 0 {
 			continue
 		}

@@ -110,6 +110,10 @@ func TestSearchFieldFromFile(t *testing.T) {
 	root := (&url.URL{Scheme: "file", Path: filepath.ToSlash(out) + "/"}).String()
 	n := searchAndFollow(t, ctx, root, "21-082/index.html", out)
 	t.Logf("first query from file:// loaded %d bytes of search code and index", n)
+	// The budget of a first query on the real letter (issue 11).
+	if n > 66<<10 {
+		t.Errorf("the first query loaded %d bytes, more than 66 KB", n)
+	}
 }
 
 func TestSearchFieldUnderSubpath(t *testing.T) {
@@ -197,7 +201,7 @@ func TestSearchResultsPage(t *testing.T) {
 		t.Errorf("results page: %s", v)
 	}
 
-	open("ondermijnig")
+	open("ondremijning")
 	if status := evalString(t, ctx, `document.querySelector("#lb_search_page .search-status").textContent`); !strings.Contains(status, "resultaten voor “ondermijning”") {
 		t.Errorf("a misspelt word: %q", status)
 	}

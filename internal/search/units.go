@@ -38,6 +38,9 @@ func (u *Unit) URL() string {
 	return site.Rel("", u.Page, u.Anchor)
 }
 
+// pairsText is the text of the pairs field: title and body.
+func (u *Unit) pairsText() string { return u.Title + "\n" + u.Body }
+
 // LetterUnits returns the searchable units of a letter: each topic block of
 // the letter (the text before the first topic included) and each section
 // and subsection (down to level 4) of its annex, numbered from base. A letter with more than
