@@ -487,7 +487,11 @@
   // analyze mirrors Dictionary.Analyze in internal/search/query.go.
   function analyze(q, typing) {
     q = Array.from(q).slice(0, meta.expansion.maxRunes).join("");
-    var toks = (q.toLowerCase().match(WORD) || []).filter(function (t) { return meta.stop.indexOf(t) < 0; }).slice(0, meta.expansion.maxWords);
+    var toks = (q.toLowerCase().match(WORD) || []).filter(function (t) { return meta.stop.indexOf(t) < 0; });
+    // Question words go when there is anything else (dropQuestionWords).
+    var told = toks.filter(function (t, i) { return meta.question.indexOf(t) < 0 || (typing && i === toks.length - 1); });
+    if (told.length) toks = told;
+    toks = toks.slice(0, meta.expansion.maxWords);
     var loads = [];
     toks.forEach(function (t) { loads.push(loadShard(fold(t)), loadShard(fold(stem(t)))); });
     return Promise.all(loads).then(function () {
@@ -705,9 +709,25 @@
     return out;
   }
 
+  // synonymsUsed returns, for each query word that the titles and texts
+  // never use but that was found through a synonym (added to the
+  // passages' extra field at index time), the words it stands for.
+  function synonymsUsed(words) {
+    var out = [];
+    words.forEach(function (w) {
+      var term = null;
+      w.terms.forEach(function (e) { if (e.boost === 1 && !term) term = e.term; });
+      var syn = term && meta.synonyms && Object.prototype.hasOwnProperty.call(meta.synonyms, term) ? meta.synonyms[term] : null;
+      var rec = term ? termRecord(term) : undefined;
+      if (syn && rec && rec[0][0] + rec[0][1] === 0) out.push([w.text, syn]);
+    });
+    return out;
+  }
+
   LB.search = search;
   LB.stem = stem;
   LB.corrected = corrected;
+  LB.synonymsUsed = synonymsUsed;
   LB.analyze = function (q, typing) { return loadMeta().then(function () { return analyze(q, typing); }); };
   LB.snippet = function (body, words) { return snippet(body, markedKeys(words)); };
   LB.escapeHTML = escapeHTML;
@@ -801,11 +821,14 @@
     LB.search(q, false, limit).then(function (res) {
       if (my !== seq) return;
       var html = "";
-      var fixes = LB.corrected(res.words);
-      if (fixes.length) {
+      var fixes = LB.corrected(res.words), syns = LB.synonymsUsed(res.words);
+      if (fixes.length || syns.length) {
         html += '<p class="search-status">' + fixes.map(function (f) {
           return "Geen treffers voor “" + LB.escapeHTML(f[0]) + "”; resultaten voor “" + LB.escapeHTML(f[1]) + "”.";
-        }).join(" ") + "</p>";
+        }).concat(syns.map(function (s) {
+          return "“" + LB.escapeHTML(s[0]) + "” staat niet in de tekst; resultaten voor " +
+            s[1].map(function (w) { return "“" + LB.escapeHTML(w) + "”"; }).join(", ") + ".";
+        })).join(" ") + "</p>";
       }
       if (!res.hits.length) {
         page.innerHTML = html + '<p class="search-status">Geen resultaten voor “' + LB.escapeHTML(q) + "”.</p>" +

@@ -515,6 +515,7 @@ func exportSearch(ctx context.Context, s *site.Site, idx *search.Index, static *
 	if err != nil {
 		return nil, err
 	}
+	dict.NoteSynonyms(s.Content.Synonyms)
 	dir, err := static.Finish(dict)
 	if err != nil {
 		return nil, err

@@ -121,6 +121,7 @@ func (k *offlineKit) copies(out *output, rl *site.Letter, units []search.Unit, l
 	if err != nil {
 		return err
 	}
+	dict.NoteSynonyms(k.s.Content.Synonyms)
 	if c.Files[search.MetaPath], err = search.StaticBundle(dict, units); err != nil {
 		return err
 	}

@@ -7,6 +7,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2/analysis"
+
+	"ledenbrief/internal/content"
 )
 
 // Dutch writes compounds as one word: "modelgedragscodes",
@@ -148,6 +150,34 @@ func (d *Dictionary) addCompounds(exp map[string]float64, term string) {
 		if _, ok := exp[c]; !ok {
 			exp[c] = compoundBoost
 		}
+	}
+}
+
+// NoteSynonyms records, for the search page, which words each one-word
+// entry of syn also finds: the other words of its groups, and what a
+// one-way entry leads to. The synonyms themselves are added to the units
+// at index time (AddSynonyms); this only lets the page say that a word
+// the text never uses was found through them.
+func (d *Dictionary) NoteSynonyms(syn content.Synonyms) {
+	d.synonyms = map[string][]string{}
+	note := func(word string, finds []string) {
+		if strings.ContainsAny(word, " -") {
+			return // a phrase is not one query word
+		}
+		t := stem(strings.ToLower(word))
+		for _, f := range finds {
+			if f != word && !slices.Contains(d.synonyms[t], f) {
+				d.synonyms[t] = append(d.synonyms[t], f)
+			}
+		}
+	}
+	for _, g := range syn.Groups {
+		for _, w := range g.Words {
+			note(w, g.Words)
+		}
+	}
+	for _, g := range syn.OneWay {
+		note(g.Words[0], g.Words[1:])
 	}
 }
 

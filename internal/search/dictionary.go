@@ -37,6 +37,9 @@ type Dictionary struct {
 	// compounds maps a term to the compounds it is a part of, best
 	// first (see buildCompounds).
 	compounds map[string][]string
+	// synonyms maps the term of a one-word synonym to the words it also
+	// finds (see NoteSynonyms).
+	synonyms map[string][]string
 }
 
 // Postings are the documents of one term, per field.

@@ -57,6 +57,9 @@ type meta struct {
 	Shards       []string           `json:"shards"`
 	DocsPerShard int                `json:"docsPerShard"`
 	Stop         []string           `json:"stop"`
+	Question     []string           `json:"question"` // QuestionWords
+	// Synonyms maps the term of a one-word synonym to what it also finds.
+	Synonyms map[string][]string `json:"synonyms,omitempty"`
 	Expansion    map[string]float64 `json:"expansion"`
 	Fuzziness    []int              `json:"fuzziness"` // bleve's auto fuzziness: low and high thresholds, maximum
 }
@@ -260,7 +263,7 @@ func (w *StaticWriter) Finish(d *Dictionary) (string, error) {
 	slices.Sort(stop)
 	m := meta{
 		Version: 3, Dir: dir, N: d.N, Fields: Fields, WordFields: len(WordFields), PairFiles: pairFiles, Avg: d.Avg,
-		K1: search.BM25_k1, B: search.BM25_b, Shards: roots, DocsPerShard: DocsPerShard, Stop: stop,
+		K1: search.BM25_k1, B: search.BM25_b, Shards: roots, DocsPerShard: DocsPerShard, Stop: stop, Question: QuestionWords, Synonyms: d.synonyms,
 		Fuzziness: []int{searcher.AutoFuzzinessLowThreshold, searcher.AutoFuzzinessHighThreshold, searcher.MaxFuzziness},
 		Expansion: map[string]float64{"prefix": prefixBoost, "prefixExact": prefixAfterExact, "compound": compoundBoost, "minPart": minPart, "fuzzy": fuzzyBoost, "maxPrefix": maxPrefix, "maxFuzzy": maxFuzzy, "minPrefixLen": minPrefixLen, "maxRunes": MaxQueryRunes, "maxWords": MaxQueryWords},
 	}

@@ -116,10 +116,12 @@ func (d *Dictionary) Analyze(q string, typing bool) Query {
 	}
 	var toks []string
 	for _, t := range wordRE.FindAllString(strings.ToLower(q), -1) {
-		if !d.Stop[t] && len(toks) < MaxQueryWords {
+		if !d.Stop[t] {
 			toks = append(toks, t)
 		}
 	}
+	toks = dropQuestionWords(toks, typing)
+	toks = toks[:min(len(toks), MaxQueryWords)]
 	var out Query
 	for i, tok := range toks {
 		key := fold(tok)
@@ -166,6 +168,39 @@ func (d *Dictionary) Analyze(q string, typing bool) Query {
 		}
 		slices.SortFunc(w.Terms, func(a, b Expansion) int { return strings.Compare(a.Term, b.Term) })
 		out.Words = append(out.Words, w)
+	}
+	return out
+}
+
+// QuestionWords are words that ask rather than tell: a reader types
+// "wanneer mag een raadslid niet meestemmen", the passage that answers
+// says "meestemmen". They are left out of a query that has other words.
+var QuestionWords = []string{
+	"eigenlijk", "ergens", "graag", "hoelang", "hoeveel", "jij", "jullie", "krijg", "krijgen", "krijgt",
+	"kun", "kunt", "mag", "mogen", "moeten", "waar", "waaraan", "waarmee", "waarom", "waarover",
+	"waarvoor", "wanneer", "we", "welk", "welke", "wij", "word",
+}
+
+var questionWords = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range QuestionWords {
+		m[w] = true
+	}
+	return m
+}()
+
+// dropQuestionWords leaves the question words out of toks unless toks has
+// nothing else. A word still being typed (the last, when typing) stays:
+// "waar" may become "waarborgen".
+func dropQuestionWords(toks []string, typing bool) []string {
+	var out []string
+	for i, t := range toks {
+		if !questionWords[t] || (typing && i == len(toks)-1) {
+			out = append(out, t)
+		}
+	}
+	if len(out) == 0 {
+		return toks
 	}
 	return out
 }

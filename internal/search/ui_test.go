@@ -205,6 +205,16 @@ func TestSearchResultsPage(t *testing.T) {
 	if status := evalString(t, ctx, `document.querySelector("#lb_search_page .search-status").textContent`); !strings.Contains(status, "resultaten voor “ondermijning”") {
 		t.Errorf("a misspelt word: %q", status)
 	}
+	// A word the text never uses, found through a synonym, says so; the
+	// text's own word does not.
+	open("salaris")
+	if status := evalString(t, ctx, `document.querySelector("#lb_search_page .search-status").textContent`); !strings.Contains(status, "“salaris” staat niet in de tekst; resultaten voor “beloning”") {
+		t.Errorf("a synonym: %q", status)
+	}
+	open("beloning")
+	if text := evalString(t, ctx, `document.getElementById("lb_search_page").textContent`); strings.Contains(text, "staat niet in de tekst") {
+		t.Errorf("the text's own word: %q", text)
+	}
 	open("xyzzyqq")
 	if text := evalString(t, ctx, `document.getElementById("lb_search_page").textContent`); !strings.Contains(text, "Geen resultaten") || !strings.Contains(text, "alle handreikingen") {
 		t.Errorf("nothing found: %q", text)
