@@ -492,9 +492,10 @@
     var told = toks.filter(function (t, i) { return meta.question.indexOf(t) < 0 || (typing && i === toks.length - 1); });
     if (told.length) toks = told;
     toks = toks.slice(0, meta.expansion.maxWords);
-    var loads = [];
-    toks.forEach(function (t) { loads.push(loadShard(fold(t)), loadShard(fold(stem(t)))); });
-    return Promise.all(loads).then(function () {
+    return Promise.all(toks.map(function (t) { return loadShard(fold(t)); })).then(function () {
+      // A word the site does not use is looked up by its stem.
+      return Promise.all(toks.map(function (t) { return vocabEntry(fold(t)) ? null : loadShard(fold(stem(t))); }));
+    }).then(function () {
       var x = meta.expansion, found = [], unknown = [];
       toks.forEach(function (tok, i) {
         var key = fold(tok), exp = {}, e = vocabEntry(key), from = key;

@@ -102,10 +102,10 @@ func BenchmarkIndex(b *testing.B) {
 }
 
 // BenchmarkBrowserSearch builds a generated corpus, opens it from file://
-// in Chromium and types 20 queries key by key, each on a fresh page,
+// in Chromium and types 24 queries key by key, each on a fresh page,
 // waiting for the results of every key. It reports what a reader gets:
 // the bytes a first query loads (engine, meta, shards; median and largest
-// of the 20) and the latency of every key, from the key to the results
+// of the 24) and the latency of every key, from the key to the results
 // (median and p95).
 func BenchmarkBrowserSearch(b *testing.B) {
 	ctx := browsertest.New(b)
@@ -122,7 +122,8 @@ func BenchmarkBrowserSearch(b *testing.B) {
 	root := (&url.URL{Scheme: "file", Path: filepath.ToSlash(out) + "/"}).String()
 	queries := []string{"ondermijning gemeente", "integriteit", "weerbaarheid bestuurders", "hennepkwekerijen", "desinformatie", "loopbaanorie",
 		"rechtspositie wethouders", "VOG", "verordening", "intimidatie agressie", "klantcontactcentra", "geheimhouding", "sollicitatieplicht",
-		"criminaliteit netwerken", "gemeenteraad verkiezingen", "belangenverstrengeling", "dialoog", "preventie", "inwoners onrust", "ondermijing"}
+		"criminaliteit netwerken", "gemeenteraad verkiezingen", "belangenverstrengeling", "dialoog", "preventie", "inwoners onrust", "ondermijing",
+		"complotdenkers", "gedragsregels raadsleden", "Raad van State", "wanneer mag een raadslid niet meestemmen"}
 	var lat []float64
 	var firstKiB []float64
 	type keyTime struct {

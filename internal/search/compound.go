@@ -105,12 +105,8 @@ func (d *Dictionary) lookupKey(key string) (string, bool) {
 // buildCompounds finds, for every term, the compounds it is a part of:
 // every way a term (folded) is cut into parts of which one or both are
 // words, as splits does. A term keeps the maxCompounds most frequent,
-// ties by term. It runs after buildVocabulary.
+// ties by term.
 func (d *Dictionary) buildCompounds() {
-	d.keyTerms = make(map[string]string, len(d.vocab))
-	for _, e := range d.vocab {
-		d.keyTerms[e.key] = e.term
-	}
 	of := map[string][]candidate{}
 	seen := map[[2]string]bool{}
 	for t := range d.Terms {

@@ -54,14 +54,14 @@ type meta struct {
 	B         float64   `json:"b"`
 	// Shards are the shards of words' first two letters (or fewer, for
 	// shorter words); a shard that was split lists its longer ones.
-	Shards       []string           `json:"shards"`
-	DocsPerShard int                `json:"docsPerShard"`
-	Stop         []string           `json:"stop"`
-	Question     []string           `json:"question"` // QuestionWords
+	Shards       []string `json:"shards"`
+	DocsPerShard int      `json:"docsPerShard"`
+	Stop         []string `json:"stop"`
+	Question     []string `json:"question"` // QuestionWords
 	// Synonyms maps the term of a one-word synonym to what it also finds.
-	Synonyms map[string][]string `json:"synonyms,omitempty"`
-	Expansion    map[string]float64 `json:"expansion"`
-	Fuzziness    []int              `json:"fuzziness"` // bleve's auto fuzziness: low and high thresholds, maximum
+	Synonyms  map[string][]string `json:"synonyms,omitempty"`
+	Expansion map[string]float64  `json:"expansion"`
+	Fuzziness []int               `json:"fuzziness"` // bleve's auto fuzziness: low and high thresholds, maximum
 }
 
 // StaticWriter writes the static index of a site through a write function

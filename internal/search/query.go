@@ -99,6 +99,10 @@ func (d *Dictionary) buildVocabulary() {
 	}
 	slices.SortFunc(v, func(a, b vocabEntry) int { return strings.Compare(a.key, b.key) })
 	d.vocab = v
+	d.keyTerms = make(map[string]string, len(v))
+	for _, e := range v {
+		d.keyTerms[e.key] = e.term
+	}
 	d.layout = layoutShards(v)
 	d.buildCompounds()
 }
