@@ -30,20 +30,14 @@ type fieldTerms struct {
 }
 
 var (
-	analyzerOnce  sync.Once
-	analyzer      analysis.Analyzer
-	pairsAnalyzer analysis.Analyzer
-	analyzerErr   error
+	analyzerOnce sync.Once
+	analyzer     analysis.Analyzer
+	analyzerErr  error
 )
 
 // theAnalyzer is the analyzer every word field is indexed with.
 func theAnalyzer() (analysis.Analyzer, error) {
-	analyzerOnce.Do(func() {
-		cache := registry.NewCache()
-		if analyzer, analyzerErr = cache.AnalyzerNamed(AnalyzerName); analyzerErr == nil {
-			pairsAnalyzer, analyzerErr = cache.AnalyzerNamed(PairsAnalyzerName)
-		}
-	})
+	analyzerOnce.Do(func() { analyzer, analyzerErr = registry.NewCache().AnalyzerNamed(AnalyzerName) })
 	return analyzer, analyzerErr
 }
 
@@ -55,21 +49,9 @@ func Analyze(u Unit) (*AnalyzedUnit, error) {
 	}
 	au := &AnalyzedUnit{Unit: u}
 	seen := map[string]bool{}
-	for fi, text := range []string{u.Title, u.Body, u.Extra, u.pairsText()} {
-		fa := a
-		if Fields[fi] == FieldPairs {
-			fa = pairsAnalyzer
-		} else {
-			eachWord(text, func(w string) {
-				if !seen[w] {
-					seen[w] = true
-					au.words = append(au.words, w)
-				}
-			})
-		}
-		tokens := fa.Analyze([]byte(text))
+	count := func(fi int, tokens analysis.TokenStream) {
 		if len(tokens) == 0 {
-			continue
+			return
 		}
 		ft := fieldTerms{freq: map[string]int32{}, length: int32(normLength(norm(len(tokens))))}
 		for _, tok := range tokens {
@@ -77,6 +59,23 @@ func Analyze(u Unit) (*AnalyzedUnit, error) {
 		}
 		au.fields[fi] = ft
 	}
+	var titleBody analysis.TokenStream
+	for fi, text := range []string{u.Title, u.Body, u.Extra} {
+		eachWord(text, func(w string) {
+			if !seen[w] {
+				seen[w] = true
+				au.words = append(au.words, w)
+			}
+		})
+		tokens := a.Analyze([]byte(text))
+		if Fields[fi] != FieldExtra {
+			titleBody = append(titleBody, tokens...)
+		}
+		count(fi, tokens)
+	}
+	// What PairsAnalyzerName makes of u.pairsText(), from the tokens
+	// already analysed.
+	count(slices.Index(Fields, FieldPairs), pairsFilter{}.Filter(titleBody))
 	slices.Sort(au.words)
 	return au, nil
 }
