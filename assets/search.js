@@ -356,12 +356,11 @@
     return out;
   }
 
-
   // stem is bleve's Dutch stemmer (the classic Snowball algorithm, as
   // github.com/blevesearch/snowballstem/dutch generates it), for query
   // words the site does not use ("integriteits"). Its regions count bytes
-  // of UTF-8, as the Go code does. A test holds it equal to bleve's on
-  // every word of the shipped site and of a generated one.
+  // of UTF-8, as the Go code does. TestStemmerIsBleves holds it equal to
+  // bleve's.
   var UNACCENT = { "á": "a", "ä": "a", "é": "e", "ë": "e", "í": "i", "ï": "i", "ó": "o", "ö": "o", "ú": "u", "ü": "u" };
   function isVowel(c) { return c !== undefined && "aeiouyè".indexOf(c) >= 0; }
   function stem(word) {
@@ -541,10 +540,11 @@
   }
 
   // score mirrors bleve (Query.Bleve in internal/search/query.go): per word
-  // a disjunction of term queries over every field and expansion; the
+  // a disjunction of term queries over every word field and expansion; the
   // words, and with several words their conjunction, in a disjunction;
   // BM25 per term query (bleve's search/scorer/scorer_term.go) and a
-  // coordination factor per disjunction.
+  // coordination factor per disjunction; and with neighbouring words,
+  // one more clause: their pairs in the pairs field.
   function score(words) {
     var loads = [], pairs = pairsOf(words);
     words.forEach(function (w) { w.terms.forEach(function (e) { loads.push(loadPostings(e.term)); }); });

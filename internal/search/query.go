@@ -283,10 +283,12 @@ func abs(x int) int {
 }
 
 // Bleve returns the bleve query for q: for each word, a disjunction of
-// term queries over every field and expansion, boosted by field and
+// term queries over every word field and expansion, boosted by field and
 // expansion weight; the words joined by a disjunction, so that passages
 // matching more words rank higher, with one more clause, the conjunction
-// of all words, so that passages with every word rank higher still.
+// of all words, so that passages with every word rank higher still, and
+// one more, the disjunction of the words' pairs in the pairs field
+// (Pairs), so that passages with them side by side rank higher again.
 func (q Query) Bleve() query.Query {
 	words := make([]query.Query, 0, len(q.Words))
 	for _, w := range q.Words {
