@@ -221,7 +221,7 @@ func staticAgreesWithBleve(t *testing.T) string {
 		"Loopbaanoriëntatie", "RIEC's", "de het een", "integ", "burgemeestr", "ICT-middelen", "070 373",
 		"21/082", "Lbr. 21/082", "U202100853", "6 december 2021", "Wgr", "wgr raadsleden", "salaris", "laptop raadslid", "nepnieuws", "handicap",
 		"gedragscode", "complot", "complotdenkers", "integriteits", "gedragsregels", "weerbaarheidscan", "samenwerkingsverbanden",
-		"raad van state", "a b c d e f g h i j complotdenkers", "complotdenkers gedragsregels b c d e f g h i j", "bestuur", "model gedragscodes",
+		"raad van state", `"Raad van State"`, `"verklaring omtrent gedrag" wethouder`, "a b c d e f g h i j complotdenkers", "complotdenkers gedragsregels b c d e f g h i j", "bestuur", "model gedragscodes",
 		"ge", "gem", "geme", "ver", "verk", "verki", "be", "bes", "bestu", "on", "ond", "onder", "raa", "raads", "wet", "weth", "int", "inte")
 	qsJSON, _ := json.Marshal(qs)
 	for _, typing := range []bool{false, true} {
