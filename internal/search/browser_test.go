@@ -97,8 +97,14 @@ func openSearch(t *testing.T, ctx context.Context, out, page string) {
 
 // jsSearch runs queries through the page's engine, as typed and submitted.
 func jsSearch(t *testing.T, ctx context.Context, queries []string, limit int) [][]jsHit {
+	return jsSearchAs(t, ctx, queries, limit, false)
+}
+
+// jsSearchAs is jsSearch, with typing: as the live results under the
+// field show them while the last word may still grow.
+func jsSearchAs(t *testing.T, ctx context.Context, queries []string, limit int, typing bool) [][]jsHit {
 	qs, _ := json.Marshal(queries)
-	expr := fmt.Sprintf(`Promise.all(%s.map(q => LB.search(q, false, %d))).then(rs => JSON.stringify(rs.map(r => r.hits.map(h => ({url: h.url, score: h.score})))))`, qs, limit)
+	expr := fmt.Sprintf(`Promise.all(%s.map(q => LB.search(q, %t, %d))).then(rs => JSON.stringify(rs.map(r => r.hits.map(h => ({url: h.url, score: h.score})))))`, qs, typing, limit)
 	raw, err := chromedp.Run(ctx, chromedp.Evaluate[string](expr, chromedp.EvalAwaitPromise))
 	if err != nil {
 		t.Fatal(err)
@@ -111,14 +117,18 @@ func jsSearch(t *testing.T, ctx context.Context, queries []string, limit int) []
 }
 
 // TestQuerySetRecall runs the query sets through the exported index with
-// the page's own JavaScript, from file://, and checks recall at 1 and 5.
-// queries.txt was used to tune the ranking; queries-unseen.txt was not.
+// the page's own JavaScript, from file://, and checks recall at 1 and 5:
+// submitted (the search page), and as typed (the live results under the
+// field, where the last word is also completed).
 func TestQuerySetRecall(t *testing.T) {
 	ctx := browsertest.New(t)
 	out := builtSite(t)
 	openSearch(t, ctx, out, "index.html")
 	for _, file := range querySets {
-		t.Run(filepath.Base(file), func(t *testing.T) { checkRecall(t, ctx, readQueries(t, file), recallFloor[file]) })
+		for _, typing := range []bool{false, true} {
+			name := filepath.Base(file) + map[bool]string{false: "/submitted", true: "/typed"}[typing]
+			t.Run(name, func(t *testing.T) { checkRecall(t, ctx, readQueries(t, file), typing, recallFloor[file]) })
+		}
 	}
 }
 
@@ -134,7 +144,7 @@ var recallFloor = map[string][2]float64{
 	"testdata/queries-everyday2.txt": {0.6, 0.9},
 }
 
-func checkRecall(t *testing.T, ctx context.Context, specs []querySpec, floor [2]float64) {
+func checkRecall(t *testing.T, ctx context.Context, specs []querySpec, typing bool, floor [2]float64) {
 	if len(specs) < 30 {
 		t.Fatalf("only %d queries", len(specs))
 	}
@@ -142,7 +152,7 @@ func checkRecall(t *testing.T, ctx context.Context, specs []querySpec, floor [2]
 	for i, s := range specs {
 		qs[i] = s.q
 	}
-	results := jsSearch(t, ctx, qs, 5)
+	results := jsSearchAs(t, ctx, qs, 5, typing)
 	at1, at5, mrr := 0, 0, 0.0
 	for i, s := range specs {
 		rank := 0
