@@ -336,8 +336,9 @@ func (w *StaticWriter) writePostings(d *Dictionary, put func(term string, file i
 
 // postingsRecord encodes a term's postings for the browser, as JSON: its
 // document frequency per field, then per field its postings as
-// (document delta, frequency, length) triples. It is written by hand:
-// encoding/json took a tenth of a build with copies.
+// (document delta, frequency, length) triples, as encoding/json would
+// write them. It is written by hand: encoding/json took about 5% of the
+// CPU of a build with copies.
 func postingsRecord(p *Postings) []byte {
 	out := make([]byte, 0, 16+24*len(p.List))
 	out = append(out, '[', '[')
@@ -371,33 +372,26 @@ func postingsRecord(p *Postings) []byte {
 // a hash of the pair (pairFile), as many as make them about
 // PostingsFileBytes, and returns their number: the browser finds a
 // pair's file without a table, and a phrase loads one file per pair.
+// Every file is written, an empty one too, so that no pair leads to a
+// missing file.
 func (w *StaticWriter) writePairs(d *Dictionary) (int, error) {
-	var pairs []string
 	size := 0
 	recs := map[string][]byte{}
 	for t, p := range d.Terms {
-		if !isPair(t) {
-			continue
+		if isPair(t) {
+			recs[t] = postingsRecord(p)
+			size += len(t) + len(recs[t]) + 4
 		}
-		enc := postingsRecord(p)
-		pairs = append(pairs, t)
-		recs[t] = enc
-		size += len(t) + len(enc) + 4
 	}
-	slices.Sort(pairs)
 	n := max(1, (size+PostingsFileBytes-1)/PostingsFileBytes)
 	files := make([]map[string]json.RawMessage, n)
-	for _, t := range pairs {
-		f := pairFile(t, n)
-		if files[f] == nil {
-			files[f] = map[string]json.RawMessage{}
-		}
-		files[f][t] = recs[t]
+	for f := range files {
+		files[f] = map[string]json.RawMessage{}
+	}
+	for t, rec := range recs {
+		files[pairFile(t, n)][t] = rec
 	}
 	for f, batch := range files {
-		if batch == nil {
-			continue
-		}
 		if w.bundle != nil {
 			w.bundle.Pairs[f] = batch
 			continue

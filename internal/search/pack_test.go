@@ -93,3 +93,28 @@ func Stem(word string) string { return stem(word) }
 
 // SurfaceWords is every word of x's units, for the same tests.
 func SurfaceWords(x *Index) []string { return x.surfaceWords() }
+
+// TestEveryPairsFileIsWritten: an index without a single pair still has
+// the pairs file a two-word query looks in.
+func TestEveryPairsFileIsWritten(t *testing.T) {
+	x, err := NewIndex(false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	if err := x.Add([]Unit{{ID: "a/#", Page: "a/", Label: "Integriteit", Title: "Integriteit", Ordinal: 0}}); err != nil {
+		t.Fatal(err)
+	}
+	d, err := ReadDictionary(x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := map[string]bool{}
+	w := NewStaticWriter(func(name string, _ []byte) error { files[name] = true; return nil })
+	if _, err := w.Finish(d); err != nil {
+		t.Fatal(err)
+	}
+	if !files[PendingDir+"q-0.js"] {
+		t.Errorf("no pairs file among %v", files)
+	}
+}
