@@ -816,8 +816,10 @@
 
   // The search page (zoeken/?q=…) shows the whole ranked list in the
   // page, ten at a time: an address to bookmark or share.
+  // showPage shows the first limit results of q; the result numbered
+  // focusAt, if given, takes the focus.
   var page = document.getElementById("lb_search_page");
-  function showPage(q, limit) {
+  function showPage(q, limit, focusAt) {
     var my = ++seq;
     LB.search(q, false, limit).then(function (res) {
       if (my !== seq) return;
@@ -848,16 +850,12 @@
       html += "</ol>";
       if (res.total > res.hits.length) html += '<p><button type="button" class="more">Meer resultaten</button></p>';
       page.innerHTML = html;
+      var items = page.querySelectorAll(".search-hits li a");
+      if (focusAt !== undefined && items.length > focusAt) items[focusAt].focus();
       var more = page.querySelector("button.more");
       if (more) more.addEventListener("click", function () {
-        var next = page.querySelectorAll(".search-hits li").length;
-        showPage(q, limit + 10);
-        // The first new result takes the focus once it is there.
-        var wait = setInterval(function () {
-          var items = page.querySelectorAll(".search-hits li a");
-          if (items.length > next) { clearInterval(wait); items[next].focus(); }
-        }, 20);
-        setTimeout(function () { clearInterval(wait); }, 3000);
+        // The first new result takes the focus.
+        showPage(q, limit + 10, page.querySelectorAll(".search-hits li").length);
       });
     }, function (err) {
       if (my === seq) page.innerHTML = '<p class="search-status">Zoeken lukt niet: ' + LB.escapeHTML(err.message) + "</p>";
