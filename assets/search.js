@@ -448,32 +448,32 @@
 
   var WORD = /[\p{L}\p{N}]+(?:['\u2019][\p{L}\p{N}]+)*/gu;
 
-  // splits mirrors splits in internal/search/compound.go: every cut of
+  // cuts mirrors splits in internal/search/compound.go: every cut of
   // word into a head and a tail of at least minPart letters around a
-  // linking element, with the term of each part that is a word.
+  // linking element, in the same order.
   var LINKS = ["en", "e", "s", ""];
-  function splits(word, each) {
+  function cuts(word) {
     var cps = Array.from(word), min = meta.expansion.minPart, out = [];
     for (var at = min; at <= cps.length - min; at++) {
       var head = cps.slice(0, at).join(""), rest = cps.slice(at).join("");
       LINKS.forEach(function (link) {
-        if (rest.indexOf(link) !== 0) return;
         var tail = rest.slice(link.length);
-        if (Array.from(tail).length < min) return;
-        if (each) { each(head); each(tail); return; }
-        var h = vocabEntry(head), t = vocabEntry(tail);
-        if (h || t) out.push({ at: at, parts: [h ? h[0] : "", t ? t[0] : ""], words: (h ? 1 : 0) + (t ? 1 : 0) });
+        if (rest.indexOf(link) === 0 && Array.from(tail).length >= min) out.push({ at: at, head: head, tail: tail });
       });
     }
     return out;
   }
 
-  // bestSplit mirrors bestSplit in compound.go: both parts words first,
-  // then the earliest cut.
+  // bestSplit mirrors bestSplit in compound.go: of the cuts with a part
+  // that is a word (its shard loaded), both parts words first, then the
+  // earliest cut; it returns the parts' terms, "" for one not a word.
   function bestSplit(word) {
     var best = null;
-    splits(word).forEach(function (s) {
-      if (!best || s.words > best.words || (s.words === best.words && s.at < best.at)) best = s;
+    cuts(word).forEach(function (c) {
+      var h = vocabEntry(c.head), t = vocabEntry(c.tail), words = (h ? 1 : 0) + (t ? 1 : 0);
+      if (words && (!best || words > best.words || (words === best.words && c.at < best.at))) {
+        best = { at: c.at, words: words, parts: [h ? h[0] : "", t ? t[0] : ""] };
+      }
     });
     return best;
   }
@@ -513,7 +513,9 @@
       });
       // A word found no way is cut into parts: load every part's shard.
       var more = [];
-      unknown.forEach(function (i) { splits(fold(stem(toks[i])), function (p) { more.push(loadShard(p)); }); });
+      unknown.forEach(function (i) {
+        cuts(fold(stem(toks[i]))).forEach(function (c) { more.push(loadShard(c.head), loadShard(c.tail)); });
+      });
       return Promise.all(more).then(function () {
         var words = [];
         toks.forEach(function (tok, i) {

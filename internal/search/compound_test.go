@@ -88,3 +88,26 @@ func TestPhrases(t *testing.T) {
 		}
 	}
 }
+
+// TestQuestionWords leaves the words that ask out of a query that has
+// other words, keeps them in one that has none, and keeps a word still
+// being typed.
+func TestQuestionWords(t *testing.T) {
+	res := realIndex(t)
+	texts := func(q string, typing bool) []string {
+		var out []string
+		for _, w := range res.Dict.Analyze(q, typing).Words {
+			out = append(out, w.Text)
+		}
+		return out
+	}
+	if got := texts("wanneer mag een raadslid niet meestemmen", false); !slices.Equal(got, []string{"raadslid", "meestemmen"}) {
+		t.Errorf("a question is analysed as %v", got)
+	}
+	if got := texts("waar", false); !slices.Equal(got, []string{"waar"}) {
+		t.Errorf("a query of one question word is analysed as %v", got)
+	}
+	if got := texts("raadsleden waar", true); !slices.Equal(got, []string{"raadsleden", "waar"}) {
+		t.Errorf("a question word being typed is analysed as %v", got)
+	}
+}

@@ -1,7 +1,6 @@
 package search
 
 import (
-	"maps"
 	"regexp"
 	"slices"
 	"sort"
@@ -130,14 +129,16 @@ func (d *Dictionary) Analyze(q string, typing bool) Query {
 	for i, tok := range toks {
 		key := fold(tok)
 		exp := map[string]float64{}
-		if t, ok := d.lookupKey(key); ok {
-			exp[t] = 1
-		} else if t, ok := d.lookupKey(fold(stem(tok))); ok {
-			// A word the site does not use, in a form it does: stemmed
-			// as the index stems the text ("integriteits").
-			exp[t] = 1
+		// A word the site does not use is looked up by its stem, as the
+		// index stems the text ("integriteits"), and cut into parts.
+		stemKey := key
+		t, ok := d.lookupKey(key)
+		if !ok {
+			stemKey = fold(stem(tok))
+			t, ok = d.lookupKey(stemKey)
 		}
-		for t := range maps.Clone(exp) {
+		if ok {
+			exp[t] = 1
 			d.addCompounds(exp, t)
 		}
 		last := typing && i == len(toks)-1
@@ -154,7 +155,7 @@ func (d *Dictionary) Analyze(q string, typing bool) Query {
 		if len(exp) == 0 {
 			// A compound the site does not use: its parts that are
 			// words, each a word of the query ("complotdenkers").
-			if s, ok := bestSplit(fold(stem(tok)), d.lookupKey); ok {
+			if s, ok := bestSplit(stemKey, d.lookupKey); ok {
 				for _, p := range s.part {
 					if p != "" && len(out.Words) < MaxQueryWords {
 						out.Words = append(out.Words, Word{Text: tok, Terms: []Expansion{{p, 1}}})
