@@ -33,10 +33,11 @@ serve:
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/ledenbrief
 	$(BIN) serve
 
-## test: run every test (browser tests skip without Chromium unless CI=true)
+## test: run every test, printing each package as it finishes and every skipped test with its reason (browser tests skip without Chromium unless CI=true)
 test:
 	$(GO) vet ./...
-	$(GO) test -count=1 ./...
+	$(GO) build -o bin/testreport ./tools/testreport
+	$(GO) test -count=1 -json ./... | bin/testreport
 
 ## bench: run the benchmarks on 1,000 letters of ../shared/bench/gencorpus.py when it is there (LEDENBRIEF_BENCH_LETTERS=5000 for more, LEDENBRIEF_BENCH_CORPUS=synthetic for internal/corpus)
 bench:
@@ -52,4 +53,4 @@ fuzz:
 	$(GO) test -run='^$$' -fuzz=FuzzAPI -fuzztime=$(FUZZTIME) ./internal/search
 
 clean:
-	rm -rf bin dist public public-voorbeeld
+	rm -rf bin dist public public-concept public-voorbeeld

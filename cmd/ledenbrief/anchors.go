@@ -5,7 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 
 	"ledenbrief/internal/build"
@@ -22,9 +21,9 @@ func runAnchors(args []string, stderr io.Writer) int {
 		return 2
 	}
 	sub := args[0]
-	fs := flag.NewFlagSet("anchors "+sub, flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlags("anchors "+sub, stderr)
 	contentDir := fs.String("content", "content", "content `folder`")
+	langName := langFlag(fs)
 	if err := fs.Parse(args[1:]); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -35,6 +34,10 @@ func runAnchors(args []string, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "ledenbrief anchors %s: unexpected argument %q\n", sub, fs.Arg(0))
 		return 2
 	}
+	lang, ok := messageLang(*langName, "anchors", stderr)
+	if !ok {
+		return 2
+	}
 	diags := &diag.List{}
 	s, err := build.Index(build.Options{Content: *contentDir}, diags)
 	if err != nil {
@@ -42,8 +45,8 @@ func runAnchors(args []string, stderr io.Writer) int {
 		return 1
 	}
 	if diags.Len() > 0 {
-		diags.Print(stderr)
-		fmt.Fprintf(stderr, "ledenbrief: %v; fix them first, the lock is unchanged\n", diags.Error())
+		diags.Print(stderr, lang)
+		fmt.Fprintf(stderr, "ledenbrief: %s; fix them first, the lock is unchanged\n", diags.Summary(lang))
 		return 1
 	}
 	lost := &diag.List{}
@@ -51,51 +54,25 @@ func runAnchors(args []string, stderr io.Writer) int {
 	keys := s.PublishedKeys()
 	lockPath := filepath.Join(*contentDir, content.LockFile)
 	if sub == "lock" {
-		file, added := s.Lock.Merge(keys)
-		if err := writeAtomic(lockPath, file); err != nil {
+		added, err := s.Lock.WriteMerged(lockPath, keys)
+		if err != nil {
 			fmt.Fprintf(stderr, "ledenbrief: %v\n", err)
 			return 1
 		}
 		fmt.Fprintf(stderr, "ledenbrief: %s locks %d anchors, %d of them new\n", lockPath, s.Lock.Len()+added, added)
 	}
 	if n := lost.Len(); n > 0 {
-		lost.Print(stderr)
+		lost.Print(stderr, lang)
 		fmt.Fprintf(stderr, "ledenbrief: %d locked anchors are gone; links to them would break (a build fails until they are restored or aliased)\n", n)
 		return 1
 	}
 	if sub == "check" {
-		unlocked := 0
-		for _, k := range keys {
-			if !s.Lock.Has(k) {
-				unlocked++
-			}
-		}
+		unlocked := len(s.Lock.Unlocked(keys))
 		fmt.Fprintf(stderr, "ledenbrief: all %d locked anchors are there", s.Lock.Len())
 		if unlocked > 0 {
-			fmt.Fprintf(stderr, "; %d anchors are not locked yet: run 'ledenbrief anchors lock' and review the diff", unlocked)
+			fmt.Fprintf(stderr, "; %d published anchors are not locked yet: the next ledenbrief build adds them (build --locked fails)", unlocked)
 		}
 		fmt.Fprintln(stderr)
 	}
 	return 0
-}
-
-// writeAtomic replaces a file with data through a temporary file, so that
-// an interrupted write never leaves half a file.
-func writeAtomic(path string, data []byte) error {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(f.Name())
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	if err := os.Chmod(f.Name(), 0o644); err != nil {
-		return err
-	}
-	return os.Rename(f.Name(), path)
 }

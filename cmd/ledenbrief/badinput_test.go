@@ -39,7 +39,8 @@ func writeFiles(t *testing.T, dir string, files map[string][]byte) {
 
 // TestBadInput runs every case of testdata/badinput: a good site is built,
 // the case's files are put in, and the build must end with the exit status
-// and the first message of the case's want file; a failed build must leave
+// and the first message of the case's want file (Dutch, the default) and
+// want-en file (with --lang en); a failed build must leave
 // the previous output as it was and nothing beside it.
 func TestBadInput(t *testing.T) {
 	cases, _ := filepath.Glob("testdata/badinput/*.txtar")
@@ -69,11 +70,11 @@ func TestBadInput(t *testing.T) {
 
 			args := []string{"build", "--content", content, "--out", out}
 			caseFiles := map[string][]byte{}
-			wantAt := -1
+			wantAt := map[string]int{}
 			for i, f := range ar.Files {
 				switch f.Name {
-				case "want":
-					wantAt = i
+				case "want", "want-en":
+					wantAt[f.Name] = i
 				case "args":
 					args = append(strings.Fields(string(f.Data)), "--content", content, "--out", out)
 				default:
@@ -81,21 +82,37 @@ func TestBadInput(t *testing.T) {
 				}
 			}
 			writeFiles(t, dir, caseFiles)
-			stderr.Reset()
-			code := run(args, &stderr)
-			first, _, _ := strings.Cut(strings.ReplaceAll(stderr.String(), dir+string(filepath.Separator), ""), "\n")
-			if code == 0 { // only the page count: sizes change with the theme
-				first, _, _ = strings.Cut(first, ",")
-			}
-			got := "exit " + strconv.Itoa(code) + "\n" + first + "\n"
-			if *update {
-				ar.Files[wantAt].Data = []byte(got)
-				if err := os.WriteFile(file, txtar.Format(ar), 0o644); err != nil {
-					t.Fatal(err)
+			code := 0
+			// The editor's messages in Dutch, the default, and in English.
+			for _, want := range []string{"want", "want-en"} {
+				lang := "nl"
+				if want == "want-en" {
+					lang = "en"
 				}
-			}
-			if want := string(ar.Files[wantAt].Data); got != want {
-				t.Errorf("got:\n%swant:\n%s", got, want)
+				stderr.Reset()
+				code = run(append(args, "--lang", lang), &stderr)
+				first, _, _ := strings.Cut(strings.ReplaceAll(stderr.String(), dir+string(filepath.Separator), ""), "\n")
+				if code == 0 { // only the page count: sizes change with the theme
+					first, _, _ = strings.Cut(first, ",")
+				}
+				got := "exit " + strconv.Itoa(code) + "\n" + first + "\n"
+				at, ok := wantAt[want]
+				if *update {
+					if !ok {
+						ar.Files = append(ar.Files, txtar.File{Name: want})
+						at = len(ar.Files) - 1
+						wantAt[want] = at
+					}
+					ar.Files[at].Data = []byte(got)
+					if err := os.WriteFile(file, txtar.Format(ar), 0o644); err != nil {
+						t.Fatal(err)
+					}
+				} else if !ok {
+					t.Fatalf("no %s file", want)
+				}
+				if w := string(ar.Files[at].Data); got != w {
+					t.Errorf("%s: got:\n%swant:\n%s", want, got, w)
+				}
 			}
 			syscall.Stat(out, &st)
 			if code != 0 && st.Ino != before {

@@ -8,15 +8,18 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
 
 	"ledenbrief/internal/manifest"
 	"ledenbrief/internal/mirror"
 )
 
 func runKeygen(args []string, stderr io.Writer) int {
-	fs := flag.NewFlagSet("keygen", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlags("keygen", stderr)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -28,17 +31,96 @@ func runKeygen(args []string, stderr io.Writer) int {
 		return 2
 	}
 	name := fs.Arg(0)
+	if _, err := os.Lstat(name); err == nil {
+		fmt.Fprintf(stderr, "ledenbrief keygen: %s exists; not overwriting a key\n", name)
+		return 1
+	}
+	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
+		fmt.Fprintf(stderr, "ledenbrief keygen: %v\n", err)
+		return 1
+	}
+	ignored, err := keepOutOfGit(name)
+	if err != nil {
+		fmt.Fprintf(stderr, "ledenbrief keygen: %v; the key was not written\n", err)
+		return 1
+	}
 	if err := manifest.GenerateKey(name); err != nil {
 		fmt.Fprintf(stderr, "ledenbrief keygen: %v\n", err)
 		return 1
+	}
+	if ignored != "" {
+		fmt.Fprintf(stderr, "ledenbrief: %s is inside a git work tree: added %q to %s, so that the private key is never committed\n", name, ignored, filepath.Join(gitWorkTree(name), ".gitignore"))
 	}
 	fmt.Fprintf(stderr, "ledenbrief: wrote the private key %s (keep it secret) and the public key %s.pub (give it to mirrors)\n", name, name)
 	return 0
 }
 
+// keepOutOfGit makes sure a private key about to be written at name is
+// never committed: when name is inside a git work tree and git does not
+// ignore it yet, it adds the key's path to the work tree's .gitignore and
+// returns the line it added ("" when nothing was needed).
+func keepOutOfGit(name string) (string, error) {
+	root := gitWorkTree(name)
+	if root == "" {
+		return "", nil
+	}
+	abs, err := filepath.Abs(name)
+	if err != nil {
+		return "", err
+	}
+	rel, err := filepath.Rel(root, abs)
+	if err != nil {
+		return "", err
+	}
+	line := "/" + filepath.ToSlash(rel)
+	if git, err := exec.LookPath("git"); err == nil {
+		// git check-ignore answers 0 when the path is ignored, 1 when not.
+		if exec.Command(git, "-C", root, "check-ignore", "-q", "--no-index", rel).Run() == nil {
+			return "", nil
+		}
+	}
+	ignoreFile := filepath.Join(root, ".gitignore")
+	old, err := os.ReadFile(ignoreFile)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return "", err
+	}
+	for _, l := range strings.Split(string(old), "\n") {
+		if strings.TrimSpace(l) == line {
+			return "", nil
+		}
+	}
+	text := string(old)
+	if text != "" && !strings.HasSuffix(text, "\n") {
+		text += "\n"
+	}
+	text += "# the private key that signs the site (ledenbrief keygen): never commit it\n" + line + "\n"
+	if err := os.WriteFile(ignoreFile, []byte(text), 0o644); err != nil {
+		return "", fmt.Errorf("%s is inside a git work tree, and adding it to %s failed: %w", name, ignoreFile, err)
+	}
+	return line, nil
+}
+
+// gitWorkTree returns the root of the git work tree that would hold a
+// file at name (the nearest folder above it with a .git), or "".
+func gitWorkTree(name string) string {
+	dir, err := filepath.Abs(filepath.Dir(name))
+	if err != nil {
+		return ""
+	}
+	for {
+		if _, err := os.Lstat(filepath.Join(dir, ".git")); err == nil {
+			return dir
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return ""
+		}
+		dir = parent
+	}
+}
+
 func runVerify(args []string, stderr io.Writer) int {
-	fs := flag.NewFlagSet("verify", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlags("verify", stderr)
 	pubkey := fs.String("pubkey", "", "public key `file` (NAME.pub from ledenbrief keygen); the signature must be valid for it")
 	asJSON := fs.Bool("json", false, "print the report as JSON on stdout")
 	pos, code := parseArgs(fs, args, 1, "ledenbrief verify DIR|ZIP|URL [--pubkey KEYFILE] [--json]", stderr)
@@ -72,7 +154,8 @@ func runVerify(args []string, stderr io.Writer) int {
 			Extra     []string `json:"extra"`
 			Signature string   `json:"signature"`
 			Errors    []string `json:"errors"`
-		}{rep.OK(), rep.Manifest.Version, rep.Checked, rep.Missing, rep.Changed, rep.Extra, rep.Signature, rep.Errors}
+			Drafts    []string `json:"drafts"`
+		}{rep.OK(), rep.Manifest.Version, rep.Checked, rep.Missing, rep.Changed, rep.Extra, rep.Signature, rep.Errors, draftList(rep.Manifest)}
 		data, _ := json.MarshalIndent(out, "", "  ")
 		os.Stdout.Write(append(data, '\n'))
 	}
@@ -88,10 +171,22 @@ func runVerify(args []string, stderr io.Writer) int {
 	for _, e := range rep.Errors {
 		fmt.Fprintf(stderr, "unreadable: %s\n", e)
 	}
+	if d := draftList(rep.Manifest); len(d) > 0 {
+		fmt.Fprintf(stderr, "concept: this is a concept version with %d draft letters (%s), not a publication\n", len(d), strings.Join(d, ", "))
+	}
+	filesOK := len(rep.Missing)+len(rep.Changed)+len(rep.Extra)+len(rep.Errors) == 0
 	switch rep.Signature {
 	case "invalid":
+		if filesOK {
+			fmt.Fprintf(stderr, "ledenbrief verify: %s: the files match its manifest, but the signature is not made with the key in %s: a different key (a rotated or wrong --pubkey), or a manifest someone else changed\n", where, *pubkey)
+			return 1
+		}
 		fmt.Fprintf(stderr, "signature: %s is not signed by the key in %s\n", manifest.SigName, *pubkey)
 	case "missing":
+		if filesOK {
+			fmt.Fprintf(stderr, "ledenbrief verify: %s: the files match its manifest, but it has no %s to check against %s: it was built without --sign, or the signature was removed\n", where, manifest.SigName, *pubkey)
+			return 1
+		}
 		fmt.Fprintf(stderr, "signature: %s is missing\n", manifest.SigName)
 	}
 	if !rep.OK() {
@@ -107,11 +202,11 @@ func runVerify(args []string, stderr io.Writer) int {
 }
 
 func runMirror(args []string, stderr io.Writer) int {
-	fs := flag.NewFlagSet("mirror", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlags("mirror", stderr)
 	pubkey := fs.String("pubkey", "", "public key `file` (NAME.pub from ledenbrief keygen); the manifest must be signed by it")
 	asJSON := fs.Bool("json", false, "print a summary as JSON on stdout")
-	pos, code := parseArgs(fs, args, 2, "ledenbrief mirror SOURCE DIR [--pubkey KEYFILE] [--json]", stderr)
+	allowDrafts := fs.Bool("allow-drafts", false, "also copy a concept version (a build with --drafts), which is refused by default")
+	pos, code := parseArgs(fs, args, 2, "ledenbrief mirror SOURCE DIR [--pubkey KEYFILE] [--allow-drafts] [--json]", stderr)
 	if pos == nil {
 		return code
 	}
@@ -127,7 +222,7 @@ func runMirror(args []string, stderr io.Writer) int {
 	}
 	defer src.Close()
 	ctx, interrupted := onInterrupt()
-	res, err := mirror.Run(ctx, src, pos[1], mirror.Options{Key: key})
+	res, err := mirror.Run(ctx, src, pos[1], mirror.Options{Key: key, AllowDrafts: *allowDrafts})
 	if *asJSON && res != nil {
 		data, _ := json.MarshalIndent(res, "", "  ")
 		os.Stdout.Write(append(data, '\n'))
@@ -150,6 +245,18 @@ func runMirror(args []string, stderr io.Writer) int {
 			pos[0], pos[1], res.Fetched, float64(res.Bytes)/1024, res.Reused, res.Removed, res.Files, res.Signature)
 	}
 	return 0
+}
+
+// draftList returns the numbers of the draft letters a manifest lists.
+func draftList(m *manifest.Manifest) []string {
+	out := []string{}
+	if m == nil {
+		return out
+	}
+	for _, l := range m.Drafts {
+		out = append(out, l.Number)
+	}
+	return out
 }
 
 // parseArgs parses a command's flags, which may come before or after its

@@ -18,9 +18,9 @@ import (
 
 // runLinks lists every external link of the content and checks it.
 func runLinks(args []string, stderr io.Writer) int {
-	fs := flag.NewFlagSet("links", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlags("links", stderr)
 	contentDir := fs.String("content", "content", "content `folder`")
+	langName := langFlag(fs)
 	timeout := fs.Duration("timeout", 10*time.Second, "time allowed per link, redirects included")
 	concurrency := fs.Int("concurrency", 8, "links checked at once")
 	offline := fs.Bool("offline", false, "only list the links and where they are, check nothing")
@@ -35,6 +35,10 @@ func runLinks(args []string, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "ledenbrief links: unexpected argument %q\n", fs.Arg(0))
 		return 2
 	}
+	lang, ok := messageLang(*langName, "links", stderr)
+	if !ok {
+		return 2
+	}
 	if info, err := os.Stat(*contentDir); err != nil || !info.IsDir() {
 		fmt.Fprintf(stderr, "ledenbrief: content folder %s: not found\n", *contentDir)
 		return 1
@@ -43,8 +47,8 @@ func runLinks(args []string, stderr io.Writer) int {
 	c := content.Load(os.DirFS(*contentDir), filepath.ToSlash(filepath.Clean(*contentDir)), diags)
 	found := links.Collect(c, markdown.New(markdown.Options{AllowHTML: c.Config.AllowHTML}), diags)
 	if diags.Len() > 0 {
-		diags.Print(stderr)
-		fmt.Fprintf(stderr, "ledenbrief: %v; the links of files with errors are left out\n", diags.Error())
+		diags.Print(stderr, lang)
+		fmt.Fprintf(stderr, "ledenbrief: %s; the links of files with errors are left out\n", diags.Summary(lang))
 	}
 	var report []links.Status
 	if *offline {

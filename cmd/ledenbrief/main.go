@@ -34,11 +34,14 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	"strings"
 	"sync/atomic"
 	"syscall"
 	"time"
 
 	"ledenbrief/internal/build"
+	"ledenbrief/internal/content"
+	"ledenbrief/internal/diag"
 	"ledenbrief/internal/manifest"
 	"ledenbrief/internal/pdf"
 )
@@ -55,17 +58,17 @@ var commands []command
 
 func init() {
 	commands = []command{
-		{"build", "[--content DIR] [--out DIR] [--base-url URL] [--theme DIR] [--drafts] [--clean] [--sign KEYFILE] [--no-offline] [--pdf]", "build the site into the output folder", runBuild},
-		{"check", "[--content DIR] [--theme DIR] [--drafts] [--format text|json]", "validate the content and templates, write nothing", runCheck},
-		{"serve", "[--content DIR] [--addr HOST:PORT] [--out DIR] [--theme DIR] [--drafts]", "preview the site on 127.0.0.1:1313, rebuilding and reloading on every save", runServe},
-		{"anchors", "lock|check [--content DIR]", "add the published anchors to content/anchors.lock, or list locked anchors that are gone", runAnchors},
+		{"build", "[--content DIR] [--out DIR] [--base-url URL] [--theme DIR] [--drafts [--drafts-into-publication]] [--locked] [--clean] [--sign KEYFILE] [--no-offline] [--pdf] [--lang nl|en]", "build the site into the output folder", runBuild},
+		{"check", "[--content DIR] [--theme DIR] [--drafts] [--locked] [--format text|json] [--lang nl|en]", "validate the content and templates, write nothing", runCheck},
+		{"serve", "[--content DIR] [--addr HOST:PORT] [--out DIR] [--theme DIR] [--drafts=false] [--lang nl|en]", "preview the site, drafts included, on 127.0.0.1:1313, rebuilding and reloading on every save", runServe},
+		{"anchors", "lock|check [--content DIR] [--lang nl|en]", "add the published anchors to content/anchors.lock (build does this too), or list locked anchors that are gone", runAnchors},
 		{"new", "NUMBER --from NUMBER [--content DIR] [--date YYYY-MM-DD]", "start the next edition of a letter, as a draft", runNew},
-		{"search", "[--content DIR] [--n N] [--json] QUERY", "search the letters with bleve from the terminal", runSearch},
+		{"search", "[--content DIR] [--n N] [--json] [--lang nl|en] QUERY", "search the letters with bleve from the terminal", runSearch},
 		{"keygen", "NAME", "write an Ed25519 key pair for signing sites: NAME (private) and NAME.pub", runKeygen},
 		{"verify", "DIR|ZIP|URL [--pubkey KEYFILE] [--json]", "check a copy of a site against its manifest and signature", runVerify},
-		{"mirror", "SOURCE DIR [--pubkey KEYFILE] [--json]", "make or update a verified copy of a site (URL, folder or zip), fetching only what changed", runMirror},
-		{"pdf", "NUMBER [--content DIR] [--out FILE]", "print a letter and its annex to one PDF with working links and bookmarks (needs Chromium)", runPDF},
-		{"links", "[--content DIR] [--timeout D] [--concurrency N] [--offline] [--json]", "list every external link of the content with where it is, and check that it still leads somewhere", runLinks},
+		{"mirror", "SOURCE DIR [--pubkey KEYFILE] [--allow-drafts] [--json]", "make or update a verified copy of a site (URL, folder or zip), fetching only what changed", runMirror},
+		{"pdf", "NUMBER [--content DIR] [--out FILE] [--lang nl|en]", "print a letter and its annex to one PDF with working links and bookmarks (needs Chromium)", runPDF},
+		{"links", "[--content DIR] [--timeout D] [--concurrency N] [--offline] [--json] [--lang nl|en]", "list every external link of the content with where it is, and check that it still leads somewhere", runLinks},
 		{"version", "", "print the version and the commit ledenbrief was built from", runVersion},
 		{"help", "", "show this help", func([]string, io.Writer) int { usage(os.Stdout); return 0 }},
 	}
@@ -96,7 +99,11 @@ func run(args []string, stderr io.Writer) int {
 		usage(os.Stdout)
 		return 0
 	}
-	fmt.Fprintf(stderr, "ledenbrief: unknown command %q\n", args[0])
+	fmt.Fprintf(stderr, "ledenbrief: unknown command %q", args[0])
+	if near := suggestCommand(args[0]); near != "" {
+		fmt.Fprintf(stderr, "; did you mean 'ledenbrief %s'?", near)
+	}
+	fmt.Fprint(stderr, "\n\n")
 	usage(stderr)
 	return 2
 }
@@ -104,36 +111,86 @@ func run(args []string, stderr io.Writer) int {
 func usage(w io.Writer) {
 	fmt.Fprintln(w, "Usage: ledenbrief COMMAND [flags]\n\nCommands:")
 	for _, c := range commands {
-		fmt.Fprintf(w, "  %-7s %s\n          %s\n", c.name, c.args, c.summary)
+		fmt.Fprintf(w, "  %s\n          %s\n", strings.TrimSpace(fmt.Sprintf("%-7s %s", c.name, c.args)), c.summary)
 	}
-	fmt.Fprintln(w, "\nRun 'ledenbrief COMMAND -h' for a command's flags.")
+	fmt.Fprintln(w, "\nRun 'ledenbrief COMMAND --help' for a command's flags. Messages about the\ncontent are in Dutch; --lang en (or LEDENBRIEF_LANG=en) gives English.")
 }
 
-// buildFlags are the flags shared by build and check.
+// buildFlags are the flags shared by build, check and serve.
 type buildFlags struct {
-	opts   build.Options
-	sign   string // private key file to sign manifest.json with
-	format string // how check reports: text or json
+	opts        build.Options
+	sign        string // private key file to sign manifest.json with
+	format      string // how check reports: text or json
+	lang        string // --lang as given
+	intoPublic  bool   // --drafts-into-publication
+	explicitOut bool   // --out was given
 }
+
+// PublicationDir is the default output folder: the one that is
+// published. ConceptDir is where a build with --drafts goes by default.
+const (
+	PublicationDir = "public"
+	ConceptDir     = "public-concept"
+)
 
 func newFlagSet(name string, stderr io.Writer, bf *buildFlags, writes bool) *flag.FlagSet {
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlags(name, stderr)
 	fs.StringVar(&bf.opts.Content, "content", "content", "content `folder`")
-	fs.BoolVar(&bf.opts.Drafts, "drafts", false, "also build letters marked draft: true, each page marked as a concept")
+	if name == "serve" {
+		fs.BoolVar(&bf.opts.Drafts, "drafts", true, "show the letters marked draft: true too (a preview does; --drafts=false shows only what is published)")
+	} else {
+		fs.BoolVar(&bf.opts.Drafts, "drafts", false, "also build the letters marked draft: true, as a concept version: into "+ConceptDir+"/, never signed, every page marked")
+	}
 	fs.StringVar(&bf.opts.ThemeDir, "theme", "", "`folder` with templates/ and assets/ that override the built-in theme (default: the content folder's parent, when it has them)")
+	fs.StringVar(&bf.lang, "lang", "", "`language` of the messages about the content: nl (Dutch, the default) or en; also "+diag.LangEnv)
 	if name == "check" {
-		fs.StringVar(&bf.format, "format", "text", "report `format`: text (file:line:col: message on stderr) or json (an array of {file, line, col, severity, message} on stdout)")
+		fs.StringVar(&bf.format, "format", "text", "report `format`: text (file:line:col: message on stderr) or json (an array of {file, line, col, severity, code, message} on stdout)")
+	}
+	if name != "serve" {
+		fs.BoolVar(&bf.opts.Locked, "locked", false, "fail when content/anchors.lock does not list every published anchor, instead of adding them (for CI)")
 	}
 	if writes {
-		fs.StringVar(&bf.opts.Out, "out", "public", "output `folder`; replaced only when the build succeeds")
+		fs.StringVar(&bf.opts.Out, "out", PublicationDir, "output `folder`; replaced only when the build succeeds (with --drafts: "+ConceptDir+")")
+		fs.BoolVar(&bf.intoPublic, "drafts-into-publication", false, "let a build with --drafts write into the folder that is published ("+PublicationDir+"/, or one holding a published build)")
 		fs.BoolVar(&bf.opts.Clean, "clean", false, "replace everything in the output folder, also files ledenbrief did not write (kept by default)")
 		fs.StringVar(&bf.opts.BaseURL, "base-url", "", "canonical base `URL` for the feed, sitemap and canonical links (default: site.yaml's base_url)")
-		fs.StringVar(&bf.sign, "sign", "", "private key `file` (from ledenbrief keygen) to sign manifest.json with, as manifest.sig")
+		fs.StringVar(&bf.sign, "sign", "", "private key `file` (from ledenbrief keygen) to sign manifest.json with, as manifest.sig; refused with --drafts")
 		fs.BoolVar(&bf.opts.NoOffline, "no-offline", false, "leave out the letters' offline copies and the site's zip (a quicker build, not for publishing)")
 		fs.BoolVar(&bf.opts.PDF, "pdf", false, "also print every letter with its annex to a PDF beside it, offered with its copies (needs Chromium; about a second a letter)")
 	}
 	return fs
+}
+
+// parsePipelineFlags parses the flags of build, check and serve and
+// settles what they imply; it returns false, with the exit status, when
+// the command ends here.
+func parsePipelineFlags(fs *flag.FlagSet, bf *buildFlags, name string, args []string, stderr io.Writer) (int, bool) {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0, false
+		}
+		return 2, false
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "ledenbrief %s: unexpected argument %q\n", name, fs.Arg(0))
+		return 2, false
+	}
+	lang, ok := messageLang(bf.lang, name, stderr)
+	if !ok {
+		return 2, false
+	}
+	bf.opts.Lang = lang
+	fs.Visit(func(f *flag.Flag) { bf.explicitOut = bf.explicitOut || f.Name == "out" })
+	if bf.opts.BaseURL != "" {
+		if err := build.CheckBaseURL(bf.opts.BaseURL); err != nil {
+			fmt.Fprintf(stderr, "ledenbrief %s: --base-url: %v\n", name, err)
+			return 2, false
+		}
+	}
+	if bf.opts.ThemeDir == "" {
+		bf.opts.ThemeDir = defaultThemeDir(bf.opts.Content)
+	}
+	return 0, true
 }
 
 func runBuild(args []string, stderr io.Writer) int {
@@ -147,29 +204,17 @@ func runCheck(args []string, stderr io.Writer) int {
 func runPipeline(name string, args []string, stderr io.Writer, check bool) int {
 	var bf buildFlags
 	fs := newFlagSet(name, stderr, &bf, !check)
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
+	if code, ok := parsePipelineFlags(fs, &bf, name, args, stderr); !ok {
+		return code
 	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "ledenbrief %s: unexpected argument %q\n", name, fs.Arg(0))
-		return 2
-	}
+	lang := bf.opts.Lang
 	bf.opts.Check = check
 	if bf.format != "" && bf.format != "text" && bf.format != "json" {
 		fmt.Fprintf(stderr, "ledenbrief %s: --format must be text or json, got %q\n", name, bf.format)
 		return 2
 	}
-	if bf.opts.BaseURL != "" {
-		if err := build.CheckBaseURL(bf.opts.BaseURL); err != nil {
-			fmt.Fprintf(stderr, "ledenbrief %s: --base-url: %v\n", name, err)
-			return 2
-		}
-	}
-	if bf.opts.ThemeDir == "" {
-		bf.opts.ThemeDir = defaultThemeDir(bf.opts.Content)
+	if code := settleDrafts(&bf, stderr); code != 0 {
+		return code
 	}
 	if bf.opts.PDF {
 		if bf.opts.Chromium = pdf.Chromium(); bf.opts.Chromium == "" {
@@ -185,6 +230,7 @@ func runPipeline(name string, args []string, stderr io.Writer, check bool) int {
 		}
 		bf.opts.SignKey = key
 	}
+	bf.opts.UpdateLock = !check && !bf.opts.Drafts && !bf.opts.Locked
 	start := time.Now()
 	ctx, interrupted := onInterrupt()
 	bf.opts.Context = ctx
@@ -193,7 +239,7 @@ func runPipeline(name string, args []string, stderr io.Writer, check bool) int {
 		enc := json.NewEncoder(os.Stdout)
 		enc.SetEscapeHTML(false) // messages quote HTML as written: "<b>"
 		enc.SetIndent("", "  ")
-		enc.Encode(res.Diags.Records())
+		enc.Encode(res.Diags.Records(lang))
 		if err != nil {
 			fmt.Fprintf(stderr, "ledenbrief: %v\n", err)
 			return 1
@@ -203,7 +249,7 @@ func runPipeline(name string, args []string, stderr io.Writer, check bool) int {
 		}
 		return 0
 	}
-	res.Diags.Print(stderr)
+	res.Diags.Print(stderr, lang)
 	if code := interrupted(); code != 0 && errors.Is(err, context.Canceled) {
 		fmt.Fprintf(stderr, "ledenbrief: interrupted; nothing was written, %s is unchanged\n", bf.opts.Out)
 		return code
@@ -213,21 +259,72 @@ func runPipeline(name string, args []string, stderr io.Writer, check bool) int {
 		return 1
 	}
 	if n := res.Diags.Len(); n > 0 {
-		fmt.Fprintf(stderr, "ledenbrief: %v; ", res.Diags.Error())
 		if check {
-			fmt.Fprintln(stderr, "fix them and run check again")
+			fmt.Fprintf(stderr, "ledenbrief: %s\n", diag.M(diag.FixAndCheck, res.Diags.Summary(lang)).Text(lang))
 		} else {
-			fmt.Fprintf(stderr, "nothing was written, %s is unchanged\n", bf.opts.Out)
+			fmt.Fprintf(stderr, "ledenbrief: %s\n", diag.M(diag.NotWritten, res.Diags.Summary(lang), bf.opts.Out).Text(lang))
 		}
 		return 1
 	}
 	elapsed := time.Since(start).Round(time.Millisecond)
 	if check {
-		fmt.Fprintf(stderr, "ledenbrief: content is valid (%d pages) in %v\n", res.Pages, elapsed)
-	} else {
-		fmt.Fprintf(stderr, "ledenbrief: built %d pages, %d searchable passages, %d files (%.1f KB) into %s in %v\n", res.Pages, res.Units, res.Files, float64(res.Bytes)/1024, bf.opts.Out, elapsed)
+		fmt.Fprintf(stderr, "ledenbrief: %s\n", diag.M(diag.Valid, res.Pages, elapsed).Text(lang))
+		return 0
+	}
+	fmt.Fprintf(stderr, "ledenbrief: %s\n", diag.M(diag.Built, res.Pages, res.Units, res.Files, float64(res.Bytes)/1024, bf.opts.Out, elapsed).Text(lang))
+	if res.LockAdded > 0 {
+		fmt.Fprintf(stderr, "ledenbrief: %s\n", diag.M(diag.LockAdded, res.LockFile, res.LockAdded).Text(lang))
+	}
+	if bf.opts.Drafts {
+		drafts := strings.Join(res.Drafts, ", ")
+		if drafts == "" {
+			drafts = "-"
+		}
+		fmt.Fprintf(stderr, "ledenbrief: %s\n", diag.M(diag.DraftsBuilt, len(res.Drafts), drafts, bf.opts.Out).Text(lang))
+	}
+	if (!bf.opts.NoOffline || bf.opts.PDF) && build.ExampleHost(res.BaseURL) {
+		fmt.Fprintf(stderr, "ledenbrief: %s\n", diag.M(diag.BaseURLExample, res.BaseURL, filepath.Join(bf.opts.Content, content.ConfigFile)).Text(lang))
 	}
 	return 0
+}
+
+// settleDrafts keeps a concept out of the publication: a build with
+// --drafts goes to ConceptDir unless --out names another folder, never
+// into the published folder (PublicationDir, or one holding a published
+// build) without --drafts-into-publication, and is never signed. It
+// returns the exit status when the build must not run.
+func settleDrafts(bf *buildFlags, stderr io.Writer) int {
+	if !bf.opts.Drafts || bf.opts.Check {
+		return 0
+	}
+	lang := bf.opts.Lang
+	if bf.sign != "" {
+		fmt.Fprintf(stderr, "ledenbrief: %s\n", diag.M(diag.DraftsSign).Text(lang))
+		return 2
+	}
+	if !bf.explicitOut {
+		bf.opts.Out = ConceptDir
+		return 0
+	}
+	if !bf.intoPublic && isPublication(bf.opts.Out) {
+		fmt.Fprintf(stderr, "ledenbrief: %s\n", diag.M(diag.DraftsOut, bf.opts.Out, ConceptDir, bf.opts.Out).Text(lang))
+		return 2
+	}
+	return 0
+}
+
+// isPublication reports whether dir is where a site is published: the
+// default output folder, or a folder holding a build without drafts.
+func isPublication(dir string) bool {
+	if filepath.Clean(dir) == PublicationDir {
+		return true
+	}
+	data, err := os.ReadFile(filepath.Join(dir, manifest.Name))
+	if err != nil {
+		return false
+	}
+	var m manifest.Manifest
+	return json.Unmarshal(data, &m) == nil && m.Generator == "ledenbrief" && len(m.Drafts) == 0
 }
 
 // onInterrupt returns a context that is cancelled on the first SIGINT or

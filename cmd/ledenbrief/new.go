@@ -8,13 +8,13 @@ import (
 	"path/filepath"
 	"time"
 
+	"ledenbrief/internal/content"
 	"ledenbrief/internal/scaffold"
 )
 
 // runNew scaffolds the next edition of a letter from the previous one.
 func runNew(args []string, stderr io.Writer) int {
-	fs := flag.NewFlagSet("new", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlags("new", stderr)
 	contentDir := fs.String("content", "content", "content `folder`")
 	from := fs.String("from", "", "`NUMBER` of the previous edition, like 21-082")
 	date := fs.String("date", time.Now().Format(time.DateOnly), "`date` of the new edition, YYYY-MM-DD")
@@ -60,7 +60,7 @@ func runNew(args []string, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "ledenbrief: %s had no series; both editions are now in series %q\n", filepath.Join(*contentDir, "brieven", prev, "brief.md"), res.Series)
 	}
 	fmt.Fprintf(stderr, "ledenbrief: created %s (%d files) as the next edition of %s in series %q.\n", res.Dir, len(res.Files), prev, res.Series)
-	fmt.Fprintf(stderr, "It is a draft: review every file (each has a line %q), update the text, then set draft: false.\n", scaffold.ReviewMarker)
-	fmt.Fprintln(stderr, "Preview it with: ledenbrief build --drafts")
+	fmt.Fprintf(stderr, "It is a draft: review every file (each has a line %q), update the text, then set draft: false.\n", content.ReviewMarker)
+	fmt.Fprintln(stderr, "Preview it with: ledenbrief serve (it shows drafts); a concept version for others: ledenbrief build --drafts (into "+ConceptDir+"/)")
 	return 0
 }

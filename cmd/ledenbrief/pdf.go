@@ -1,7 +1,7 @@
 package main
 
 import (
-	"flag"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -17,13 +17,17 @@ import (
 var letterArg = regexp.MustCompile(`^(?:Lbr\.?\s*)?(\d{2})[-/](\d{3})$`)
 
 func runPDF(args []string, stderr io.Writer) int {
-	fs := flag.NewFlagSet("pdf", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlags("pdf", stderr)
 	content := fs.String("content", "content", "content `folder`")
+	langName := langFlag(fs)
 	out := fs.String("out", "", "PDF `file` to write (default: NUMBER.pdf, like 21-082.pdf)")
 	pos, code := parseArgs(fs, args, 1, "ledenbrief pdf NUMBER [--content DIR] [--out FILE]", stderr)
 	if pos == nil {
 		return code
+	}
+	lang, ok := messageLang(*langName, "pdf", stderr)
+	if !ok {
+		return 2
 	}
 	number := pos[0]
 	m := letterArg.FindStringSubmatch(strings.TrimSpace(number))
@@ -49,9 +53,9 @@ func runPDF(args []string, stderr io.Writer) int {
 	site := filepath.Join(tmp, "public")
 	ctx, interrupted := onInterrupt()
 	res, err := build.Run(build.Options{Content: *content, Out: site, ThemeDir: defaultThemeDir(*content), Context: ctx, NoOffline: true})
-	res.Diags.Print(stderr)
+	res.Diags.Print(stderr, lang)
 	if err == nil && res.Diags.Len() > 0 {
-		err = res.Diags.Error()
+		err = errors.New(res.Diags.Summary(lang))
 	}
 	if err != nil {
 		if code := interrupted(); code != 0 {

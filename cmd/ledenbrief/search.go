@@ -18,15 +18,19 @@ import (
 // runSearch indexes the content with bleve, as a build does, and prints
 // the ranked results of a query.
 func runSearch(args []string, stderr io.Writer) int {
-	fs := flag.NewFlagSet("search", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlags("search", stderr)
 	contentDir := fs.String("content", "content", "content `folder`")
+	langName := langFlag(fs)
 	n := fs.Int("n", 10, "number of results")
 	asJSON := fs.Bool("json", false, "print the results as JSON")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
 		}
+		return 2
+	}
+	lang, ok := messageLang(*langName, "search", stderr)
+	if !ok {
 		return 2
 	}
 	q := strings.TrimSpace(strings.Join(fs.Args(), " "))
@@ -40,8 +44,8 @@ func runSearch(args []string, stderr io.Writer) int {
 		return 1
 	}
 	if res.Diags.Len() > 0 {
-		res.Diags.Print(stderr)
-		fmt.Fprintf(stderr, "ledenbrief: %v; fix them to search\n", res.Diags.Error())
+		res.Diags.Print(stderr, lang)
+		fmt.Fprintf(stderr, "ledenbrief: %s; fix them to search\n", res.Diags.Summary(lang))
 		return 1
 	}
 	defer res.Index.Close()

@@ -1,34 +1,49 @@
 package main
 
 import (
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"net"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 
 	"ledenbrief/internal/serve"
 )
+
+// previewURLs returns the addresses at which a browser reaches the
+// preview listening on addr: for an unspecified address (0.0.0.0, ::)
+// this machine's own addresses on each network, which a phone on the
+// same network can open, and localhost.
+func previewURLs(addr net.Addr) []string {
+	tcp, ok := addr.(*net.TCPAddr)
+	if !ok || !tcp.IP.IsUnspecified() {
+		return []string{"http://" + addr.String() + "/"}
+	}
+	port := strconv.Itoa(tcp.Port)
+	urls := []string{"http://localhost:" + port + "/"}
+	ifaces, _ := net.InterfaceAddrs()
+	for _, a := range ifaces {
+		ipnet, ok := a.(*net.IPNet)
+		if !ok || ipnet.IP.IsLoopback() || ipnet.IP.IsLinkLocalUnicast() || ipnet.IP.IsMulticast() {
+			continue
+		}
+		if tcp.IP.To4() != nil && ipnet.IP.To4() == nil { // listening on IPv4 only
+			continue
+		}
+		urls = append(urls, "http://"+net.JoinHostPort(ipnet.IP.String(), port)+"/")
+	}
+	return urls
+}
 
 func runServe(args []string, stderr io.Writer) int {
 	var bf buildFlags
 	fs := newFlagSet("serve", stderr, &bf, false)
 	addr := fs.String("addr", "127.0.0.1:1313", "`address` to listen on; anything but loopback makes the preview reachable by others")
 	out := fs.String("out", "", "output `folder` to build into (default: a temporary folder, removed at the end)")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "ledenbrief serve: unexpected argument %q\n", fs.Arg(0))
-		return 2
-	}
-	if bf.opts.ThemeDir == "" {
-		bf.opts.ThemeDir = defaultThemeDir(bf.opts.Content)
+	if code, ok := parsePipelineFlags(fs, &bf, "serve", args, stderr); !ok {
+		return code
 	}
 	host, _, err := net.SplitHostPort(*addr)
 	if err != nil {
@@ -71,7 +86,7 @@ func runServe(args []string, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "ledenbrief serve: watching %v: %v\n", dirs, err)
 		}
 	}()
-	fmt.Fprintf(stderr, "ledenbrief: serving the preview on http://%s/ — it rebuilds on every save; Ctrl-C stops\n", ln.Addr())
+	fmt.Fprintf(stderr, "ledenbrief: serving the preview on %s — it rebuilds on every save; Ctrl-C stops\n", strings.Join(previewURLs(ln.Addr()), " and "))
 	if err := s.Serve(ctx, ln); err != nil {
 		fmt.Fprintf(stderr, "ledenbrief serve: %v\n", err)
 		return 1

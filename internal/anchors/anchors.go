@@ -49,13 +49,13 @@ func (r *Registry) Add(a Anchor, diags *diag.List) bool {
 		line, col := prev.Src.Position(prev.Offset)
 		switch {
 		case a.AliasOf != "" && prev.AliasOf != "":
-			diags.Add(a.Src, a.Offset, "alias %q is also an alias at %s:%d:%d; keep one of them", a.ID, prev.Src.Path, line, col)
+			diags.Add(a.Src, a.Offset, diag.AliasTwiceAt, a.ID, prev.Src.Path, line, col)
 		case a.AliasOf != "":
-			diags.Add(a.Src, a.Offset, "alias %q is a live id at %s:%d:%d; an alias must be an id that nothing else uses", a.ID, prev.Src.Path, line, col)
+			diags.Add(a.Src, a.Offset, diag.AliasIsLiveID, a.ID, prev.Src.Path, line, col)
 		case prev.AliasOf != "":
-			diags.Add(a.Src, a.Offset, "id %q is also an alias at %s:%d:%d; an alias must be an id that nothing else uses", a.ID, prev.Src.Path, line, col)
+			diags.Add(a.Src, a.Offset, diag.IDIsAlias, a.ID, prev.Src.Path, line, col)
 		default:
-			diags.Add(a.Src, a.Offset, "duplicate id %q: already used at %s:%d:%d; give one of them another id with {#…}", a.ID, prev.Src.Path, line, col)
+			diags.Add(a.Src, a.Offset, diag.DuplicateID, a.ID, prev.Src.Path, line, col)
 		}
 		return false
 	}

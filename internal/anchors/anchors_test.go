@@ -19,7 +19,7 @@ func TestDuplicateNamesTheFirstPlace(t *testing.T) {
 		t.Fatal("duplicate accepted")
 	}
 	var out strings.Builder
-	diags.Print(&out)
+	diags.Print(&out, diag.English)
 	want := `content/brieven/21-001/bijlage/01.md:2:5: duplicate id "integriteit": already used at content/brieven/21-001/brief.md:1:4`
 	if !strings.HasPrefix(out.String(), want) {
 		t.Errorf("got %q, want prefix %q", out.String(), want)
@@ -45,7 +45,7 @@ func TestAliasLeadsToTheLiveID(t *testing.T) {
 		t.Error("a live id equal to an alias was accepted")
 	}
 	var out strings.Builder
-	diags.Print(&out)
+	diags.Print(&out, diag.English)
 	if want := `b.md:2:5: id "oud" is also an alias at b.md:1:5`; !strings.HasPrefix(out.String(), want) {
 		t.Errorf("got %q, want prefix %q", out.String(), want)
 	}

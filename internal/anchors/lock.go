@@ -2,6 +2,8 @@ package anchors
 
 import (
 	"bytes"
+	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -19,8 +21,10 @@ import (
 //	handreikingen/handreiking-x     a handreiking page
 //
 // Lines starting with "#" are comments; blank lines are ignored. Keys are
-// added by "ledenbrief anchors lock" and never removed by the tool: a
-// build fails when the content stops providing one of them.
+// added by every "ledenbrief build" of published content (as cargo build
+// updates Cargo.lock; "build --locked" fails instead) and by "ledenbrief
+// anchors lock", and never removed by the tool: a build fails when the
+// content stops providing one of them.
 
 // Key returns the lock key of id on the page in folder page ("21-082/bijlage/"),
 // or of the page itself when id is "".
@@ -62,7 +66,7 @@ func ParseLock(src *diag.Source, diags *diag.List) *Lock {
 		switch {
 		case key == "" || strings.HasPrefix(key, "#"):
 		case !keyRE.MatchString(key):
-			diags.Add(src, start, "malformed anchor %q: expected a page like 21-082/bijlage, optionally followed by #id", key)
+			diags.Add(src, start, diag.LockMalformed, key)
 		case l.Has(key):
 		default:
 			l.line[key] = start
@@ -99,12 +103,56 @@ func (l *Lock) Missing(provided func(key string) bool) []string {
 // lockHeader opens every lock file, so that a reader of the file knows
 // what it is and how to change it.
 const lockHeader = `# Every anchor ever published by this site: a page, or a page and an id.
-# Written by "ledenbrief anchors lock", which adds the anchors of the
-# current content and never removes one. A build fails when the content no
+# Kept by "ledenbrief build" (and "ledenbrief anchors lock"), which adds
+# the anchors of the published content and never removes one; "build
+# --locked" fails instead of adding. A build fails when the content no
 # longer provides an anchor listed here: restore it, or keep the old id
 # alive as an alias ({#new-id alias="old-id"} on a heading, "aliases:" in
 # front matter). Review changes to this file like code.
 `
+
+// Unlocked returns the keys that the lock does not list yet, in order.
+func (l *Lock) Unlocked(keys []string) []string {
+	var out []string
+	for _, k := range keys {
+		if !l.Has(k) {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+// WriteMerged writes the lock file at file with keys added, replacing
+// it through a temporary file so that an interrupted write never leaves
+// half a lock, and returns how many keys were new. Nothing is written
+// when none are.
+func (l *Lock) WriteMerged(file string, keys []string) (added int, err error) {
+	data, added := l.Merge(keys)
+	if added == 0 {
+		return 0, nil
+	}
+	return added, writeAtomic(file, data)
+}
+
+// writeAtomic replaces a file with data through a temporary file beside it.
+func writeAtomic(file string, data []byte) error {
+	f, err := os.CreateTemp(filepath.Dir(file), "."+filepath.Base(file)+".tmp-")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(f.Name())
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	if err := os.Chmod(f.Name(), 0o644); err != nil {
+		return err
+	}
+	return os.Rename(f.Name(), file)
+}
 
 // Merge returns the lock file with keys added, and how many were new.
 func (l *Lock) Merge(keys []string) (file []byte, added int) {

@@ -31,7 +31,7 @@ func TestParseLock(t *testing.T) {
 		t.Errorf("parsed %d keys: %v", l.Len(), l.keys)
 	}
 	var out strings.Builder
-	diags.Print(&out)
+	diags.Print(&out, diag.English)
 	want := "content/anchors.lock:6:1: malformed anchor \"Hoofdletters#X\": expected a page like 21-082/bijlage, optionally followed by #id\n" +
 		"content/anchors.lock:7:1: malformed anchor \"21-082#\": expected a page like 21-082/bijlage, optionally followed by #id\n"
 	if out.String() != want {

@@ -46,18 +46,30 @@ func New(t testing.TB) context.Context {
 	t.Helper()
 	bin := Chromium()
 	Require(t, "Chromium", bin)
-	opts := append(pdf.ChromiumOptions(bin, t.TempDir()),
-		chromedp.Flag("allow-file-access-from-files", false),
-		chromedp.WindowSize(1024, 768),
-	)
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancelCtx := chromedp.NewContext(actx)
-	// The first call starts the browser; it must not carry a timeout, or
-	// the timeout would end the browser itself.
-	if err := chromedp.Do(ctx); err != nil {
+	// A browser that dies while starting (it happens on a loaded machine:
+	// a crash report, no DevTools line) is started once more, afresh.
+	var ctx context.Context
+	var cancelCtx, cancelAlloc context.CancelFunc
+	for attempt := 1; ; attempt++ {
+		opts := append(pdf.ChromiumOptions(bin, t.TempDir()),
+			chromedp.Flag("allow-file-access-from-files", false),
+			chromedp.WindowSize(1024, 768),
+		)
+		var actx context.Context
+		actx, cancelAlloc = chromedp.NewExecAllocator(context.Background(), opts...)
+		ctx, cancelCtx = chromedp.NewContext(actx)
+		// The first call starts the browser; it must not carry a timeout, or
+		// the timeout would end the browser itself.
+		err := chromedp.Do(ctx)
+		if err == nil {
+			break
+		}
 		cancelCtx()
 		cancelAlloc()
-		t.Fatalf("start Chromium: %v", err)
+		if attempt == 2 {
+			t.Fatalf("start Chromium (twice): %v", err)
+		}
+		t.Logf("Chromium did not start, starting it again: %v", err)
 	}
 	// A headless window never has the input focus, so focus events would not
 	// fire; emulate a focused page as a reader's browser has.

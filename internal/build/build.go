@@ -89,6 +89,17 @@ type Options struct {
 	// of the whole site, which more than double the time a build takes:
 	// for a quick preview. A published site has them.
 	NoOffline bool
+	// UpdateLock adds every published anchor the lock does not list yet
+	// to the content's anchors.lock once the site is published, as cargo
+	// build updates Cargo.lock. A build with Drafts never changes the lock.
+	UpdateLock bool
+	// Locked fails the build, before anything is written, when the lock
+	// does not list every published anchor (for CI: the lock must have
+	// been updated and reviewed with the content).
+	Locked bool
+	// Lang is the language the build's problems are reported in by those
+	// who print them (the build itself keeps them as values).
+	Lang diag.Lang
 
 	rec     *recorder        // notes what the build made, for Incremental
 	parses  *site.ParseCache // first-pass documents of earlier builds
@@ -102,6 +113,11 @@ type Result struct {
 	Files int        // files written, pages included
 	Bytes int64      // bytes written
 	Units int        // searchable units indexed
+	// LockAdded is how many anchors UpdateLock added to LockFile.
+	LockAdded int
+	LockFile  string
+	// Drafts are the numbers of the draft letters in the build, sorted.
+	Drafts []string
 	// BaseURL is the site's canonical address, ending in "/".
 	BaseURL string
 
@@ -175,6 +191,19 @@ func Run(opts Options) (*Result, error) {
 	}
 	count := func() { res.Pages, res.Files, res.Bytes = int(out.pages.Load()), out.Files(), out.Bytes() }
 	count()
+	res.Drafts = draftNumbers(s)
+	res.LockFile = filepath.Join(opts.Content, content.LockFile)
+	var unlocked []string
+	if !opts.Drafts && (opts.UpdateLock || opts.Locked) && diags.Len() == 0 {
+		unlocked = s.Lock.Unlocked(s.PublishedKeys())
+		if opts.Locked && len(unlocked) > 0 {
+			src := s.Lock.Src
+			if src == nil {
+				src = &diag.Source{Path: path.Join(s.Content.Prefix, content.LockFile)}
+			}
+			diags.Add(src, 0, diag.LockWouldAdd, len(unlocked), res.LockFile)
+		}
+	}
 	if diags.Len() > 0 || opts.Check {
 		return res, nil
 	}
@@ -193,7 +222,29 @@ func Run(opts Options) (*Result, error) {
 		}
 		count()
 	}
-	return res, out.Commit(describe(s), opts.SignKey)
+	if err := out.Commit(describe(s), opts.SignKey); err != nil {
+		return res, err
+	}
+	if opts.UpdateLock && len(unlocked) > 0 {
+		added, err := s.Lock.WriteMerged(res.LockFile, unlocked)
+		if err != nil {
+			return res, fmt.Errorf("the site is published, but %s could not be updated: %w", res.LockFile, err)
+		}
+		res.LockAdded = added
+	}
+	return res, nil
+}
+
+// draftNumbers returns the numbers of the draft letters of s, sorted.
+func draftNumbers(s *site.Site) []string {
+	var out []string
+	for _, li := range s.Letters {
+		if li.Meta.Draft {
+			out = append(out, li.Meta.Number)
+		}
+	}
+	slices.Sort(out)
+	return out
 }
 
 // newRenderer loads the theme: the embedded one, with the files of
@@ -203,22 +254,28 @@ func newRenderer(opts Options, s *site.Site) (*render.Renderer, error) {
 	if opts.ThemeDir != "" {
 		theme = render.Overlay(ledenbrief.Theme, os.DirFS(opts.ThemeDir))
 	}
-	return render.New(theme, s.Converter, &s.Content.Config, s.Pages)
+	r, err := render.New(theme, s.Converter, &s.Content.Config, s.Pages)
+	if err == nil && opts.Drafts {
+		r.MarkConcept(draftNumbers(s))
+	}
+	return r, err
 }
 
 // describe is what manifest.json says of the site besides its files: the
-// version of ledenbrief and the published letters.
+// version of ledenbrief, the published letters and the drafts built
+// with them (a concept build's).
 func describe(s *site.Site) manifest.Manifest {
 	m := manifest.Manifest{Version: manifest.Version()}
 	for _, li := range s.Letters {
-		if li.Meta.Draft {
-			continue
-		}
 		l := manifest.Letter{Number: li.Meta.Number, Path: li.Path(), Date: li.Meta.Date.Format("2006-01-02")}
 		if li.Series != nil {
 			l.Series, l.Edition = li.Meta.Series, li.Edition+1
 		}
-		m.Letters = append(m.Letters, l)
+		if li.Meta.Draft {
+			m.Drafts = append(m.Drafts, l)
+		} else {
+			m.Letters = append(m.Letters, l)
+		}
 	}
 	return m
 }
@@ -267,6 +324,24 @@ func CheckBaseURL(base string) error {
 		return fmt.Errorf("base URL %q must be an absolute http(s) URL, like https://ledenbrieven.example.org/", base)
 	}
 	return nil
+}
+
+// ExampleHost reports whether base is an address that cannot be the
+// site's real one: a domain reserved for examples and tests (RFC 2606:
+// example.org, .example, .test, .invalid, .localhost). Copies and PDFs
+// made with it link readers nowhere.
+func ExampleHost(base string) bool {
+	u, err := url.Parse(base)
+	if err != nil {
+		return true
+	}
+	host := strings.ToLower(strings.TrimSuffix(u.Hostname(), "."))
+	for _, d := range []string{"example.org", "example.com", "example.net", "example", "test", "invalid", "localhost"} {
+		if host == d || strings.HasSuffix(host, "."+d) {
+			return true
+		}
+	}
+	return host == ""
 }
 
 // forEach calls f for every item on a pool of workers and returns the
@@ -342,7 +417,7 @@ func (p *letterPass) letter(li *site.LetterInfo, buf *bytes.Buffer) error {
 	var units []search.Unit
 	if !li.Meta.Draft {
 		if units, err = search.LetterUnits(rl, li.Order()*search.UnitsPerLetter); err != nil {
-			p.diags.Add(l.Body.Src, 0, "%v", err)
+			p.diags.Add(l.Body.Src, 0, diag.BuildFailed, err)
 			return nil
 		}
 		search.AddAbbreviations(units, s.Content.Abbreviations)

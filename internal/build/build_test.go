@@ -12,6 +12,7 @@ import (
 	"golang.org/x/tools/txtar"
 
 	"ledenbrief/internal/build"
+	"ledenbrief/internal/diag"
 )
 
 var update = flag.Bool("update", false, "rewrite the expected diagnostics in testdata/bad/*.txtar")
@@ -46,7 +47,7 @@ func buildArchive(t *testing.T, file string) (dir string, ar *txtar.Archive, dia
 		t.Fatalf("build: %v", err)
 	}
 	var b bytes.Buffer
-	res.Diags.Print(&b)
+	res.Diags.Print(&b, diag.English)
 	return dir, ar, strings.ReplaceAll(b.String(), filepath.ToSlash(dir)+"/", ""), res
 }
 

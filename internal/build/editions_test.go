@@ -2,6 +2,7 @@ package build_test
 
 import (
 	"bufio"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -10,6 +11,8 @@ import (
 	"time"
 
 	"ledenbrief/internal/build"
+	"ledenbrief/internal/content"
+	"ledenbrief/internal/diag"
 	"ledenbrief/internal/scaffold"
 )
 
@@ -38,6 +41,35 @@ func replaceIn(t *testing.T, file, old, new string) {
 	}
 }
 
+// review does what an editor does before publishing a new edition: drop
+// the review markers of every file of the letter in dir, and give the
+// letter its own kenmerk and summary.
+func review(t *testing.T, dir string) {
+	t.Helper()
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || filepath.Ext(p) != ".md" {
+			return err
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		var kept []string
+		for _, line := range strings.SplitAfter(string(data), "\n") {
+			if !strings.HasPrefix(line, content.ReviewMarker) {
+				kept = append(kept, line)
+			}
+		}
+		return os.WriteFile(p, []byte(strings.Join(kept, "")), 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	brief := filepath.Join(dir, "brief.md")
+	replaceIn(t, brief, "reference: TRE/U202100853", "reference: TRE/U202200110")
+	replaceIn(t, brief, "summary: Voor zittende", "summary: Bijgewerkt, voor zittende")
+}
+
 func buildOK(t *testing.T, opts build.Options) {
 	t.Helper()
 	res, err := build.Run(opts)
@@ -46,7 +78,7 @@ func buildOK(t *testing.T, opts build.Options) {
 	}
 	if res.Diags.Len() > 0 {
 		var b strings.Builder
-		res.Diags.Print(&b)
+		res.Diags.Print(&b, diag.English)
 		t.Fatalf("build failed:\n%s", b.String())
 	}
 }
@@ -73,6 +105,7 @@ func TestNextEditionOfTheRealLetter(t *testing.T) {
 	next := filepath.Join(dir, "brieven", "22-010")
 	replaceIn(t, filepath.Join(next, "brief.md"), "draft: true", "draft: false")
 	replaceIn(t, filepath.Join(next, "bijlage", "01-rechtspositie.md"), "ontvangt de VNG geregeld vragen", "ontvangt de VNG vaak vragen")
+	review(t, next)
 	out := filepath.Join(t.TempDir(), "public")
 	buildOK(t, build.Options{Content: dir, Out: out})
 

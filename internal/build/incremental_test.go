@@ -134,6 +134,11 @@ func TestIncrementalEqualsFullBuild(t *testing.T) {
 			f := filepath.Join(content, "brieven", slug, "brief.md")
 			edit(f, func(s string) string {
 				s = regexp.MustCompile(`(?m)^aliases: .*\n`).ReplaceAllString(s, "") // an alias belongs to one letter
+				// A new letter has a kenmerk, a summary and a date of its own
+				// (a copy's would be an error when it is the next edition).
+				s = regexp.MustCompile(`(?m)^reference: .*$`).ReplaceAllString(s, "reference: TRE/U19"+slug[3:])
+				s = regexp.MustCompile(`(?m)^summary: `).ReplaceAllString(s, "summary: Nieuw: ")
+				s = regexp.MustCompile(`(?m)^date: .*$`).ReplaceAllString(s, fmt.Sprintf("date: 2019-01-%02d", 1+newNumber%28))
 				return regexp.MustCompile(`(?m)^number: .*$`).ReplaceAllString(s, "number: Lbr. 19/"+slug[3:])
 			})
 			return f

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"ledenbrief/internal/build"
+	"ledenbrief/internal/diag"
 	"ledenbrief/internal/manifest"
 )
 
@@ -25,7 +26,7 @@ func buildReal(t testing.TB, out string) *build.Result {
 		t.Fatal(err)
 	}
 	var b bytes.Buffer
-	res.Diags.Print(&b)
+	res.Diags.Print(&b, diag.English)
 	if b.Len() > 0 {
 		t.Fatalf("the shipped content has errors:\n%s", b.String())
 	}
@@ -92,7 +93,7 @@ func TestFailedBuildKeepsPreviousOutput(t *testing.T) {
 		t.Fatal(err)
 	}
 	var b bytes.Buffer
-	res.Diags.Print(&b)
+	res.Diags.Print(&b, diag.English)
 	if !regexp.MustCompile(`brief\.md:\d+:\d+: unknown id "integriteid" \(did you mean "integriteit"\?\)`).Match(b.Bytes()) {
 		t.Errorf("diagnostic does not name the broken link:\n%s", b.String())
 	}

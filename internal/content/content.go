@@ -141,7 +141,15 @@ type Letter struct {
 	Body    *Doc
 	Annex   []*Doc  // in file-name order
 	Aliases []Alias // folders the letter was published under before
+	// Offsets are where the values of the front matter fields reference,
+	// summary and date start in brief.md, for messages about them.
+	Offsets map[string]int
 }
+
+// ReviewMarker starts the line that "ledenbrief new" writes into every
+// file of a new edition; an editor removes it once the file's text is
+// reviewed, and a letter that is no longer a draft may not carry it.
+const ReviewMarker = "# NAKIJKEN:"
 
 // Guide is a handreiking: a document the letters refer to.
 type Guide struct {
@@ -177,9 +185,12 @@ type Site struct {
 	// by the id their file name suggests, so that links to them are not
 	// reported a second time.
 	BrokenGuides map[string]bool
-	Pages        []*Page      // sorted by id
-	LetterSlugs  []string     // sorted
-	Lock         *diag.Source // anchors.lock; nil when the site has none yet
+	Pages        []*Page // sorted by id
+	// BrokenPages names the site page files that could not be loaded, in
+	// the same way.
+	BrokenPages map[string]bool
+	LetterSlugs []string     // sorted
+	Lock        *diag.Source // anchors.lock; nil when the site has none yet
 }
 
 // LockFile is the name of the anchor lock in the content folder.
@@ -234,10 +245,10 @@ func (e *SymlinkError) Error() string {
 func (s *Site) refuseLink(name, link string, diags *diag.List) {
 	src := &diag.Source{Path: path.Join(s.Prefix, name)}
 	if link == name {
-		diags.Add(src, 0, "symbolic links are not allowed in the content folder")
+		diags.Add(src, 0, diag.Symlink)
 		return
 	}
-	diags.Add(src, 0, "%s is a symbolic link; symbolic links are not allowed in the content folder", path.Join(s.Prefix, link))
+	diags.Add(src, 0, diag.SymlinkOnPath, path.Join(s.Prefix, link))
 }
 
 // Stat returns the file info of a slash-separated path in the content
@@ -269,19 +280,19 @@ func (s *Site) source(name string, diags *diag.List) (*diag.Source, bool) {
 	}
 	text, err := fs.ReadFile(s.FS, name)
 	if err != nil {
-		diags.Add(src, 0, "cannot read file: %v", unwrapPath(err))
+		diags.Add(src, 0, diag.CannotRead, unwrapPath(err))
 		return src, false
 	}
 	switch {
 	case bytes.HasPrefix(text, []byte("\xef\xbb\xbf")):
 		text = text[3:] // the byte order mark Windows tools write: not part of the text
 	case bytes.HasPrefix(text, []byte("\xff\xfe")), bytes.HasPrefix(text, []byte("\xfe\xff")):
-		diags.Add(src, 0, "the file is saved as UTF-16: save it as UTF-8")
+		diags.Add(src, 0, diag.UTF16)
 		return src, false
 	}
 	src.Text = text
 	if !utf8.Valid(text) {
-		diags.Add(src, firstInvalidUTF8(text), "invalid UTF-8: save the file as UTF-8")
+		diags.Add(src, firstInvalidUTF8(text), diag.InvalidUTF8)
 		return src, false
 	}
 	return src, true
@@ -314,23 +325,23 @@ func (s *Site) loadConfig(diags *diag.List) {
 		name string
 		file *string
 		ok   func(string) bool
-		want string
+		want diag.Msg
 	}{
-		{"logo", &c.Logo, isImage, "an image (.svg, .png, .jpg, .webp, .avif, .gif)"},
-		{"favicon", &c.Favicon, isImage, "an image (.svg, .png, .jpg, .webp, .avif, .gif)"},
-		{"stylesheet", &c.Stylesheet, func(n string) bool { return path.Ext(n) == ".css" }, "a .css file"},
+		{"logo", &c.Logo, isImage, diag.M(diag.AnImage)},
+		{"favicon", &c.Favicon, isImage, diag.M(diag.AnImage)},
+		{"stylesheet", &c.Stylesheet, func(n string) bool { return path.Ext(n) == ".css" }, diag.M(diag.ACSSFile)},
 	} {
 		if *f.file == "" {
 			continue
 		}
 		if err := s.checkSiteFile(*f.file, f.ok, f.want); err != nil {
-			diags.Add(src, fm.valueOffset(f.name), "%s %q: %v", f.name, *f.file, err)
+			diags.Add(src, fm.valueOffset(f.name), diag.SiteFile, f.name, *f.file, err)
 			*f.file = ""
 		}
 	}
 	if c.BaseURL != "" {
 		if !strings.HasPrefix(c.BaseURL, "https://") && !strings.HasPrefix(c.BaseURL, "http://") {
-			diags.Add(src, fm.valueOffset("base_url"), "base_url must be an absolute http(s) URL, got %q", c.BaseURL)
+			diags.Add(src, fm.valueOffset("base_url"), diag.BaseURL, c.BaseURL)
 		}
 		if !strings.HasSuffix(c.BaseURL, "/") {
 			c.BaseURL += "/"
@@ -357,14 +368,14 @@ func (s *Site) loadSynonyms(diags *diag.List) {
 	}
 	words := func(n *yaml.Node, min int) ([]string, bool) {
 		if n.Kind != yaml.SequenceNode || len(n.Content) < min {
-			diags.Add(src, fm.nodeOffset(n), "expected a list of at least %d words, like [salaris, beloning]", min)
+			diags.Add(src, fm.nodeOffset(n), diag.SynonymList, min)
 			return nil, false
 		}
 		var out []string
 		for _, w := range n.Content {
 			v := strings.ToLower(strings.Join(strings.Fields(w.Value), " "))
 			if w.Kind != yaml.ScalarNode || v == "" {
-				diags.Add(src, fm.nodeOffset(w), "expected a word or a few words")
+				diags.Add(src, fm.nodeOffset(w), diag.SynonymWord)
 				return nil, false
 			}
 			out = append(out, v)
@@ -376,7 +387,7 @@ func (s *Site) loadSynonyms(diags *diag.List) {
 		switch k.Value {
 		case "groepen":
 			if v.Kind != yaml.SequenceNode {
-				diags.Add(src, fm.nodeOffset(v), "groepen: expected a list of groups, each a list of words")
+				diags.Add(src, fm.nodeOffset(v), diag.SynonymGroups)
 				continue
 			}
 			for _, g := range v.Content {
@@ -386,7 +397,7 @@ func (s *Site) loadSynonyms(diags *diag.List) {
 			}
 		case "eenrichting":
 			if v.Kind != yaml.MappingNode {
-				diags.Add(src, fm.nodeOffset(v), "eenrichting: expected lines like \"laptop: [ICT-middelen]\"")
+				diags.Add(src, fm.nodeOffset(v), diag.SynonymOneWay)
 				continue
 			}
 			for j := 0; j+1 < len(v.Content); j += 2 {
@@ -396,7 +407,7 @@ func (s *Site) loadSynonyms(diags *diag.List) {
 				}
 			}
 		default:
-			diags.Add(src, fm.nodeOffset(k), "unknown section %q (known: groepen, eenrichting)", k.Value)
+			diags.Add(src, fm.nodeOffset(k), diag.SynonymSection, k.Value)
 		}
 	}
 }
@@ -418,9 +429,9 @@ func (s *Site) loadAbbreviations(diags *diag.List) {
 		k, v := fm.root.Content[i], fm.root.Content[i+1]
 		switch {
 		case v.Kind != yaml.ScalarNode || v.Value == "":
-			diags.Add(src, fm.nodeOffset(v), "abbreviation %q needs its expansion as text", k.Value)
+			diags.Add(src, fm.nodeOffset(v), diag.AbbrEmpty, k.Value)
 		case seen[k.Value]:
-			diags.Add(src, fm.nodeOffset(k), "abbreviation %q is listed twice", k.Value)
+			diags.Add(src, fm.nodeOffset(k), diag.AbbrTwice, k.Value)
 		default:
 			seen[k.Value] = true
 			s.Abbreviations = append(s.Abbreviations, Abbreviation{Term: k.Value, Expansion: v.Value})
@@ -433,13 +444,13 @@ func (s *Site) loadAbbreviations(diags *diag.List) {
 func parseYAMLFile(src *diag.Source, diags *diag.List) (*frontMatter, bool) {
 	var root yaml.Node
 	if err := yaml.Unmarshal(src.Text, &root); err != nil {
-		diags.Add(src, yamlErrorOffset(src.Text, err), "malformed YAML: %s", yamlErrorMessage(err))
+		diags.Add(src, yamlErrorOffset(src.Text, err), diag.YAMLMalformed, yamlProblem(src.Text, err))
 		return nil, false
 	}
-	fm := &frontMatter{src: src, field: "field"}
+	fm := &frontMatter{src: src, field: diag.M(diag.FieldYAML)}
 	if len(root.Content) > 0 {
 		if root.Content[0].Kind != yaml.MappingNode {
-			diags.Add(src, 0, "malformed YAML: expected \"key: value\" lines")
+			diags.Add(src, 0, diag.YAMLNotMapping)
 			return nil, false
 		}
 		fm.root = root.Content[0]
@@ -476,7 +487,7 @@ func (s *Site) loadGuides(diags *diag.List) {
 			{name: "aliases", set: aliases(fm, &g.Aliases)},
 		}, diags)
 		g.IDOffset, g.URLOffset = fm.valueOffset("id"), fm.valueOffset("url")
-		decoded = checkAliases(src, g.ID, g.Aliases, ValidID, "an id like \"oude-handreiking\"", diags) && decoded
+		decoded = checkAliases(src, g.ID, g.Aliases, ValidID, diag.M(diag.LikeGuideID), diags) && decoded
 		if g.ID != "" && !checkID(src, g.IDOffset, g.ID, diags) || !decoded {
 			broken()
 			if g.ID != "" {
@@ -486,18 +497,18 @@ func (s *Site) loadGuides(diags *diag.List) {
 		}
 		if _, ok := kindLabels[g.Kind]; !ok {
 			known := slices.Sorted(maps.Keys(kindLabels))
-			diags.Add(src, fm.valueOffset("kind"), "unknown kind %q (known: %s)", g.Kind, strings.Join(known, ", "))
+			diags.Add(src, fm.valueOffset("kind"), diag.UnknownKind, g.Kind, strings.Join(known, ", "))
 		}
 		if g.URL != "" && !strings.HasPrefix(g.URL, "https://") && !strings.HasPrefix(g.URL, "http://") {
-			diags.Add(src, g.URLOffset, "url must be an absolute http(s) address, got %q", g.URL)
+			diags.Add(src, g.URLOffset, diag.GuideURL, g.URL)
 		}
 		if g.Checked != "" {
 			if _, err := time.Parse(time.DateOnly, g.Checked); err != nil {
-				diags.Add(src, fm.valueOffset("checked"), "checked must be the date the address was confirmed, like 2026-11-29; got %q", g.Checked)
+				diags.Add(src, fm.valueOffset("checked"), diag.CheckedDate, g.Checked)
 			}
 		}
 		if prev, dup := byID[g.ID]; dup {
-			diags.Add(src, g.IDOffset, "duplicate handreiking id %q (also in %s)", g.ID, prev.Src.Path)
+			diags.Add(src, g.IDOffset, diag.GuideDuplicate, g.ID, prev.Src.Path)
 			continue
 		}
 		byID[g.ID] = g
@@ -509,13 +520,17 @@ func (s *Site) loadGuides(diags *diag.List) {
 // loadPages loads the site pages in paginas/.
 func (s *Site) loadPages(diags *diag.List) {
 	byID := map[string]*Page{}
+	s.BrokenPages = map[string]bool{}
 	for _, name := range s.markdownFiles("paginas", diags) {
+		broken := func() { s.BrokenPages[strings.TrimSuffix(path.Base(name), path.Ext(name))] = true }
 		src, ok := s.source(name, diags)
 		if !ok {
+			broken()
 			continue
 		}
 		fm, body, ok := splitFrontMatter(src, diags)
 		if !ok {
+			broken()
 			continue
 		}
 		p := &Page{Doc: Doc{Src: src, BodyOffset: body}}
@@ -528,12 +543,16 @@ func (s *Site) loadPages(diags *diag.List) {
 			{name: "aliases", set: aliases(fm, &p.Aliases)},
 		}, diags)
 		p.IDOffset = fm.valueOffset("id")
-		decoded = checkAliases(src, p.ID, p.Aliases, ValidID, "an id like \"oude-pagina\"", diags) && decoded
+		decoded = checkAliases(src, p.ID, p.Aliases, ValidID, diag.M(diag.LikePageID), diags) && decoded
 		if p.ID != "" && !checkID(src, p.IDOffset, p.ID, diags) || !decoded {
+			broken()
+			if p.ID != "" {
+				s.BrokenPages[p.ID] = true
+			}
 			continue
 		}
 		if prev, dup := byID[p.ID]; dup {
-			diags.Add(src, p.IDOffset, "duplicate page id %q (also in %s)", p.ID, prev.Src.Path)
+			diags.Add(src, p.IDOffset, diag.PageDuplicate, p.ID, prev.Src.Path)
 			continue
 		}
 		byID[p.ID] = p
@@ -550,7 +569,7 @@ func (s *Site) listLetters(diags *diag.List) {
 	}
 	entries, err := fs.ReadDir(s.FS, "brieven")
 	if err != nil {
-		diags.Add(&diag.Source{Path: path.Join(s.Prefix, "brieven")}, 0, "cannot list letters: %v", unwrapPath(err))
+		diags.Add(&diag.Source{Path: path.Join(s.Prefix, "brieven")}, 0, diag.CannotListLetters, unwrapPath(err))
 		return
 	}
 	for _, e := range entries {
@@ -559,9 +578,9 @@ func (s *Site) listLetters(diags *diag.List) {
 		case e.Type()&fs.ModeSymlink != 0:
 			s.refuseLink(name, name, diags)
 		case !e.IsDir():
-			diags.Add(&diag.Source{Path: path.Join(s.Prefix, name)}, 0, "unexpected file: each letter is a folder named after its number, like brieven/21-082/")
+			diags.Add(&diag.Source{Path: path.Join(s.Prefix, name)}, 0, diag.StrayFile)
 		case !slugRE.MatchString(e.Name()):
-			diags.Add(&diag.Source{Path: path.Join(s.Prefix, name)}, 0, "letter folder %q must be named after the letter's number with \"/\" as \"-\", like 21-082", e.Name())
+			diags.Add(&diag.Source{Path: path.Join(s.Prefix, name)}, 0, diag.FolderName, e.Name())
 		default:
 			s.LetterSlugs = append(s.LetterSlugs, e.Name())
 		}
@@ -583,7 +602,7 @@ func ValidID(id string) bool { return idRE.MatchString(id) }
 
 func checkID(src *diag.Source, off int, id string, diags *diag.List) bool {
 	if !ValidID(id) {
-		diags.Add(src, off, "invalid id %q: use lowercase letters, digits and single hyphens, like \"weerbaar-bestuur\"", id)
+		diags.Add(src, off, diag.InvalidID, id)
 		return false
 	}
 	return true
@@ -648,14 +667,14 @@ func (s *Site) LoadLetter(slug string, diags *diag.List) *Letter {
 		{name: "corrections", set: corrections(fm, src, &m.Corrections, diags)},
 	}, diags)
 	l.Body = &Doc{Src: src, BodyOffset: body, Title: m.Subject}
-	if !checkAliases(src, slug, l.Aliases, slugRE.MatchString, "a letter folder like 21-082", diags) {
+	if !checkAliases(src, slug, l.Aliases, slugRE.MatchString, diag.M(diag.LikeLetterFolder), diags) {
 		ok = false
 	}
 	if t, err := time.Parse(time.DateOnly, date); date != "" && err != nil {
 		if dateShapeRE.MatchString(date) {
-			diags.Add(src, fm.valueOffset("date"), "date %q does not exist", date)
+			diags.Add(src, fm.valueOffset("date"), diag.DateNotExist, date)
 		} else {
-			diags.Add(src, fm.valueOffset("date"), "date must be written as YYYY-MM-DD, got %q", date)
+			diags.Add(src, fm.valueOffset("date"), diag.DateFormat, date)
 		}
 		ok = false
 	} else {
@@ -663,7 +682,7 @@ func (s *Site) LoadLetter(slug string, diags *diag.List) *Letter {
 	}
 	for i, c := range m.Corrections {
 		if !m.Date.IsZero() && c.Date.Before(m.Date) {
-			diags.Add(src, fm.valueOffset("corrections"), "correction %d is dated %s, before the letter (%s)", i+1, c.Date.Format(time.DateOnly), m.Date.Format(time.DateOnly))
+			diags.Add(src, fm.valueOffset("corrections"), diag.CorrectionBefore, i+1, c.Date.Format(time.DateOnly), m.Date.Format(time.DateOnly))
 			ok = false
 		}
 	}
@@ -684,22 +703,49 @@ func (s *Site) LoadLetter(slug string, diags *diag.List) *Letter {
 	if !ok {
 		return nil
 	}
+	l.Offsets = map[string]int{}
+	for _, name := range []string{"reference", "summary", "date"} {
+		l.Offsets[name] = fm.valueOffset(name)
+	}
+	if !m.Draft {
+		for _, d := range append([]*Doc{l.Body}, l.Annex...) {
+			reportReviewMarkers(d.Src, m.Number, diags)
+		}
+	}
 	return l
+}
+
+// reportReviewMarkers reports every line of src that starts with the
+// review marker: the text it stands above was copied from the previous
+// edition and no one has said it was reviewed.
+func reportReviewMarkers(src *diag.Source, number string, diags *diag.List) {
+	text := src.Text
+	for off := 0; off < len(text); {
+		end := bytes.IndexByte(text[off:], '\n')
+		if end < 0 {
+			end = len(text) - off
+		}
+		line := text[off : off+end]
+		if trimmed := bytes.TrimLeft(line, " \t"); bytes.HasPrefix(trimmed, []byte(ReviewMarker)) {
+			diags.Add(src, off+len(line)-len(trimmed), diag.NotReviewed, number)
+		}
+		off += end + 1
+	}
 }
 
 // checkAliases reports aliases that are malformed, repeated, or equal to
 // the live id they stand in for.
-func checkAliases(src *diag.Source, live string, list []Alias, valid func(string) bool, like string, diags *diag.List) bool {
+func checkAliases(src *diag.Source, live string, list []Alias, valid func(string) bool, like diag.Msg, diags *diag.List) bool {
 	ok := true
 	seen := map[string]bool{}
 	for _, a := range list {
 		switch {
 		case !valid(a.ID):
-			diags.Add(src, a.Offset, "invalid alias %q: write %s", a.ID, like)
+			diags.Add(src, a.Offset, diag.AliasInvalid, a.ID, like)
 		case a.ID == live:
-			diags.Add(src, a.Offset, "alias %q is the live id itself; list only ids that are no longer used", a.ID)
+			diags.Add(src, a.Offset, diag.AliasSelf, a.ID)
 		case seen[a.ID]:
-			diags.Add(src, a.Offset, "alias %q is listed twice", a.ID)
+			diags.Add(src, a.Offset, diag.AliasListedTwice, a.ID)
 		default:
 			seen[a.ID] = true
 			continue
@@ -714,11 +760,11 @@ func checkAliases(src *diag.Source, live string, list []Alias, valid func(string
 func checkNumber(src *diag.Source, off int, number, slug string, diags *diag.List) bool {
 	g := numberRE.FindStringSubmatch(number)
 	if g == nil {
-		diags.Add(src, off, "number must look like \"Lbr. 21/082\", got %q", number)
+		diags.Add(src, off, diag.NumberMalformed, number)
 		return false
 	}
 	if want := g[1] + "-" + g[2]; want != slug {
-		diags.Add(src, off, "number %q belongs in folder brieven/%s, not brieven/%s", number, want, slug)
+		diags.Add(src, off, diag.NumberFolder, number, want, slug)
 		return false
 	}
 	return true
@@ -743,7 +789,7 @@ func (s *Site) loadSection(name string, diags *diag.List) (*Doc, bool) {
 	if d.ID != "" && !checkID(src, d.IDOffset, d.ID, diags) {
 		ok = false
 	}
-	if !checkAliases(src, d.ID, d.Aliases, ValidID, "an id like \"oude-paragraaf\"", diags) {
+	if !checkAliases(src, d.ID, d.Aliases, ValidID, diag.M(diag.LikeSectionID), diags) {
 		ok = false
 	}
 	return d, ok
@@ -763,7 +809,7 @@ func (s *Site) markdownFiles(dir string, diags *diag.List) []string {
 		return nil
 	}
 	if err != nil {
-		diags.Add(&diag.Source{Path: path.Join(s.Prefix, dir)}, 0, "cannot list folder: %v", unwrapPath(err))
+		diags.Add(&diag.Source{Path: path.Join(s.Prefix, dir)}, 0, diag.CannotListFolder, unwrapPath(err))
 		return nil
 	}
 	var names []string

@@ -21,7 +21,7 @@ func letterFS(brief string) fstest.MapFS {
 
 func diagnostics(l *diag.List) string {
 	var b strings.Builder
-	l.Print(&b)
+	l.Print(&b, diag.English)
 	return b.String()
 }
 

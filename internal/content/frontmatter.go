@@ -3,7 +3,6 @@ package content
 import (
 	"bytes"
 	"errors"
-	"fmt"
 	"regexp"
 	"slices"
 	"strconv"
@@ -36,7 +35,7 @@ type frontMatter struct {
 	src       *diag.Source
 	yamlStart int        // byte offset of the first YAML line in src.Text
 	root      *yaml.Node // the mapping node; nil when the block is empty
-	field     string     // what a key is called in messages: "front matter field", or "field" in a YAML file
+	field     diag.Msg   // what a key is called in messages: "front matter field", or "field" in a YAML file
 }
 
 // nodeOffset returns the byte offset in the file of a YAML node.
@@ -54,20 +53,20 @@ func splitFrontMatter(src *diag.Source, diags *diag.List) (fm *frontMatter, body
 	switch {
 	case errors.Is(err, frontmatter.ErrNotFound):
 		if yamlStart < 0 {
-			diags.Add(src, 0, "missing front matter: the file must start with a line \"---\"")
+			diags.Add(src, 0, diag.FMMissing)
 		} else {
-			diags.Add(src, 0, "front matter is not closed: add a line \"---\" after it")
+			diags.Add(src, 0, diag.FMNotClosed)
 		}
 		return nil, 0, false
 	case err != nil:
-		diags.Add(src, yamlStart+yamlErrorOffset(src.Text[yamlStart:], err), "malformed front matter: %s", yamlErrorMessage(err))
+		diags.Add(src, yamlStart+yamlErrorOffset(src.Text[yamlStart:], err), diag.FMMalformed, yamlProblem(src.Text[yamlStart:], err))
 		return nil, 0, false
 	}
-	fm = &frontMatter{src: src, yamlStart: yamlStart, field: "front matter field"}
+	fm = &frontMatter{src: src, yamlStart: yamlStart, field: diag.M(diag.FieldFM)}
 	if len(root.Content) > 0 {
 		m := root.Content[0]
 		if m.Kind != yaml.MappingNode {
-			diags.Add(src, fm.nodeOffset(m), "malformed front matter: expected \"key: value\" lines")
+			diags.Add(src, fm.nodeOffset(m), diag.FMNotMapping)
 			return nil, 0, false
 		}
 		fm.root = m
@@ -86,15 +85,15 @@ func (fm *frontMatter) decode(fields []field, diags *diag.List) bool {
 			f := findField(fields, k.Value)
 			switch {
 			case f == nil:
-				diags.Add(fm.src, fm.nodeOffset(k), "unknown %s %q (known: %s)", fm.field, k.Value, fieldNames(fields))
+				diags.Add(fm.src, fm.nodeOffset(k), diag.UnknownField, fm.field, k.Value, fieldNames(fields))
 				ok = false
 			case seen[k.Value]:
-				diags.Add(fm.src, fm.nodeOffset(k), "%s %q is set twice", fm.field, k.Value)
+				diags.Add(fm.src, fm.nodeOffset(k), diag.FieldTwice, fm.field, k.Value)
 				ok = false
 			default:
 				seen[k.Value] = true
 				if err := f.set(v); err != nil {
-					diags.Add(fm.src, fm.nodeOffset(v), "%s %q: %s", fm.field, k.Value, yamlErrorMessage(err))
+					diags.Add(fm.src, fm.nodeOffset(v), diag.FieldValue, fm.field, k.Value, err)
 					ok = false
 				}
 			}
@@ -102,7 +101,7 @@ func (fm *frontMatter) decode(fields []field, diags *diag.List) bool {
 	}
 	for _, f := range fields {
 		if f.required && !seen[f.name] {
-			diags.Add(fm.src, 0, "missing required field %q", f.name)
+			diags.Add(fm.src, 0, diag.MissingField, f.name)
 			ok = false
 		}
 	}
@@ -146,10 +145,10 @@ func fieldNames(fields []field) string {
 func text(dst *string) func(*yaml.Node) error {
 	return func(n *yaml.Node) error {
 		if n.Kind != yaml.ScalarNode {
-			return fmt.Errorf("expected text")
+			return diag.M(diag.ExpectedText)
 		}
 		if n.Value == "" {
-			return fmt.Errorf("must not be empty")
+			return diag.M(diag.MustNotBeEmpty)
 		}
 		*dst = n.Value
 		return nil
@@ -161,7 +160,7 @@ func number(dst *int) func(*yaml.Node) error {
 	return func(n *yaml.Node) error {
 		v, err := strconv.Atoi(n.Value)
 		if n.Kind != yaml.ScalarNode || err != nil || v < 0 {
-			return fmt.Errorf("expected a whole number, got %q", n.Value)
+			return diag.M(diag.ExpectedNumber, n.Value)
 		}
 		*dst = v
 		return nil
@@ -178,7 +177,7 @@ func aliases(fm *frontMatter, dst *[]Alias) func(*yaml.Node) error {
 		}
 		for _, it := range items {
 			if it.Kind != yaml.ScalarNode || it.Value == "" {
-				return fmt.Errorf("expected a list of ids, like [oude-id]")
+				return diag.M(diag.ExpectedIDs)
 			}
 			*dst = append(*dst, Alias{ID: it.Value, Offset: fm.nodeOffset(it)})
 		}
@@ -190,9 +189,9 @@ func aliases(fm *frontMatter, dst *[]Alias) func(*yaml.Node) error {
 // of {date: YYYY-MM-DD, description: one line}, kept sorted by date.
 func corrections(fm *frontMatter, src *diag.Source, dst *[]Correction, diags *diag.List) func(*yaml.Node) error {
 	return func(n *yaml.Node) error {
-		const want = "expected a list of corrections, like [{date: 2022-01-10, description: Telefoonnummer verbeterd}]"
+		want := diag.M(diag.CorrectionsList)
 		if n.Kind != yaml.SequenceNode {
-			return errors.New(want)
+			return want
 		}
 		for _, it := range n.Content {
 			var c struct {
@@ -200,13 +199,13 @@ func corrections(fm *frontMatter, src *diag.Source, dst *[]Correction, diags *di
 				Description string `yaml:"description"`
 			}
 			if it.Kind != yaml.MappingNode || it.Decode(&c) != nil {
-				diags.Add(src, fm.nodeOffset(it), "%s", want)
+				diags.AddMsg(src, fm.nodeOffset(it), want)
 				continue
 			}
 			unknown := false
 			for i := 0; i < len(it.Content); i += 2 {
 				if k := it.Content[i]; k.Value != "date" && k.Value != "description" {
-					diags.Add(src, fm.nodeOffset(k), "unknown correction field %q (known: date, description)", k.Value)
+					diags.Add(src, fm.nodeOffset(k), diag.CorrectionField, k.Value)
 					unknown = true
 				}
 			}
@@ -216,9 +215,9 @@ func corrections(fm *frontMatter, src *diag.Source, dst *[]Correction, diags *di
 			t, err := time.Parse(time.DateOnly, c.Date)
 			switch {
 			case err != nil:
-				diags.Add(src, fm.nodeOffset(it), "a correction's date must be written as YYYY-MM-DD, got %q", c.Date)
+				diags.Add(src, fm.nodeOffset(it), diag.CorrectionDate, c.Date)
 			case strings.TrimSpace(c.Description) == "" || strings.Contains(c.Description, "\n"):
-				diags.Add(src, fm.nodeOffset(it), "a correction needs a description of one line")
+				diags.Add(src, fm.nodeOffset(it), diag.CorrectionDescription)
 			default:
 				*dst = append(*dst, Correction{Date: t, Description: strings.TrimSpace(c.Description)})
 			}
@@ -232,7 +231,7 @@ func corrections(fm *frontMatter, src *diag.Source, dst *[]Correction, diags *di
 func boolean(dst *bool) func(*yaml.Node) error {
 	return func(n *yaml.Node) error {
 		if n.Kind != yaml.ScalarNode || n.Decode(dst) != nil {
-			return fmt.Errorf("expected true or false, got %q", n.Value)
+			return diag.M(diag.ExpectedBool, n.Value)
 		}
 		return nil
 	}
@@ -303,6 +302,53 @@ func yamlErrorOffset(yamlText []byte, err error) int {
 		end += len(lines[k])
 	}
 	return lineColOffset(yamlText, named, 1)
+}
+
+// yamlProblem says in the editor's words what a YAML syntax error means
+// and how to fix it, for the mistakes editors make: a colon in a title,
+// a tab, an unclosed bracket or quotation mark, a stray indent. Other
+// errors keep yaml.v3's words. yamlText is the YAML the error is in.
+func yamlProblem(yamlText []byte, err error) diag.Msg {
+	msg := yamlErrorMessage(err)
+	off := yamlErrorOffset(yamlText, err)
+	line := yamlText[off:]
+	if i := bytes.IndexByte(line, '\n'); i >= 0 {
+		line = line[:i]
+	}
+	text := strings.TrimRight(string(line), "\r")
+	switch {
+	case strings.Contains(msg, "mapping values are not allowed"):
+		key, value, ok := strings.Cut(strings.TrimSpace(text), ": ")
+		if !ok || !strings.Contains(value, ": ") && !strings.HasSuffix(value, ":") {
+			return diag.M(diag.YAMLIndent)
+		}
+		return diag.M(diag.YAMLColon, key+": "+quoteYAML(strings.TrimSpace(value)))
+	case strings.Contains(msg, "tab character"), strings.Contains(msg, "cannot start any token") && strings.Contains(text, "\t"):
+		return diag.M(diag.YAMLTab)
+	case strings.Contains(msg, "cannot start any token"):
+		return diag.M(diag.YAMLSpecial)
+	case strings.Contains(msg, "expected ',' or ']'"):
+		return diag.M(diag.YAMLUnclosedList)
+	case strings.Contains(msg, "expected ',' or '}'"):
+		return diag.M(diag.YAMLUnclosedMap)
+	case strings.Contains(msg, "unexpected end of stream"), strings.Contains(msg, "closing quote"):
+		return diag.M(diag.YAMLUnclosedQuote)
+	case strings.Contains(msg, "did not find expected key"), strings.Contains(msg, "could not find expected ':'"),
+		strings.Contains(msg, "did not find expected '-' indicator"), strings.Contains(msg, "block mapping"):
+		return diag.M(diag.YAMLIndent)
+	case strings.Contains(msg, "unknown anchor"), strings.Contains(msg, "alphabetic or numeric character"):
+		return diag.M(diag.YAMLAlias)
+	}
+	return diag.M(diag.YAMLOther, msg)
+}
+
+// quoteYAML writes value as a YAML string in double quotes, the way an
+// editor would fix it.
+func quoteYAML(value string) string {
+	if strings.HasPrefix(value, `"`) && strings.HasSuffix(value, `"`) && len(value) > 1 {
+		return value
+	}
+	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(value) + `"`
 }
 
 // yamlErrorMessage strips yaml.v3's "yaml: line N:" prefix, since the

@@ -3,12 +3,13 @@ package content
 import (
 	"bytes"
 	"errors"
-	"fmt"
 	"io/fs"
 	"path"
 	"regexp"
 	"slices"
 	"strings"
+
+	"ledenbrief/internal/diag"
 )
 
 // mediaTypes are the kinds of file a letter may link to or show, by
@@ -32,16 +33,16 @@ func (s *Site) CheckMedia(name string) error {
 	var link *SymlinkError
 	switch {
 	case errors.As(err, &link):
-		return err
+		return diag.M(diag.SymlinkOnPath, link.Link)
 	case err != nil || !info.Mode().IsRegular():
-		return fmt.Errorf("no such file in the content folder")
+		return diag.M(diag.NoSuchFile)
 	}
 	ext := strings.ToLower(path.Ext(name))
 	if !slices.Contains(mediaTypes, ext) {
 		if ext == "" {
-			ext = "without an extension"
+			return diag.M(diag.MediaType, diag.M(diag.WithoutExtension), strings.Join(mediaTypes, " "))
 		}
-		return fmt.Errorf("files %s are not published (only images, documents, audio and video: %s)", ext, strings.Join(mediaTypes, " "))
+		return diag.M(diag.MediaType, ext, strings.Join(mediaTypes, " "))
 	}
 	if ext == ".svg" {
 		data, err := fs.ReadFile(s.FS, name)
@@ -50,7 +51,7 @@ func (s *Site) CheckMedia(name string) error {
 		}
 		if loc := activeSVG.FindIndex(data); loc != nil {
 			line := 1 + bytes.Count(data[:loc[0]], []byte("\n"))
-			return fmt.Errorf("the SVG image has script or event handlers (line %d), which would run when it is opened; save it without them", line)
+			return diag.M(diag.SVGScript, line)
 		}
 	}
 	return nil
@@ -68,17 +69,17 @@ func isImage(name string) bool {
 // checkSiteFile checks a file that site.yaml names (a logo, a favicon,
 // a style sheet): a clean path inside the content folder, of the kind ok
 // accepts, that may be published.
-func (s *Site) checkSiteFile(name string, ok func(string) bool, want string) error {
+func (s *Site) checkSiteFile(name string, ok func(string) bool, want diag.Msg) error {
 	if name != path.Clean(name) || path.IsAbs(name) || name == ".." || strings.HasPrefix(name, "../") {
-		return fmt.Errorf("give a path inside the content folder, like %q", "huisstijl/"+path.Base(name))
+		return diag.M(diag.SiteFilePath, "huisstijl/"+path.Base(name))
 	}
 	if !ok(name) {
-		return fmt.Errorf("must be %s", want)
+		return diag.M(diag.SiteFileKind, want)
 	}
 	if path.Ext(name) == ".css" {
 		info, err := s.Stat(name)
 		if err != nil || !info.Mode().IsRegular() {
-			return fmt.Errorf("no such file in the content folder")
+			return diag.M(diag.NoSuchFile)
 		}
 		data, err := fs.ReadFile(s.FS, name)
 		if err != nil {
@@ -86,7 +87,7 @@ func (s *Site) checkSiteFile(name string, ok func(string) bool, want string) err
 		}
 		if loc := activeCSS.FindIndex(data); loc != nil {
 			line := 1 + bytes.Count(data[:loc[0]], []byte("\n"))
-			return fmt.Errorf("the style sheet loads other files or runs code (line %d); set only the theme's custom properties and rules", line)
+			return diag.M(diag.CSSActive, line)
 		}
 		return nil
 	}

@@ -1,12 +1,16 @@
 // Package diag holds diagnostics: problems found in user content, kept as
-// values (file, byte offset, message) while a build runs and turned into
-// "file:line:col: message" only when they are reported.
+// values (file, byte offset, message id and arguments) while a build runs
+// and turned into "file:line:col: message" only when they are reported,
+// in the reader's language.
 //
-// It owns position arithmetic and the ordering of reports; it knows nothing
-// of Markdown, front matter or the site.
+// It owns position arithmetic, the ordering of reports and the catalogue
+// of every message an editor can see, one per language (nl.go, en.go),
+// each under a stable id (messages.go). It knows nothing of Markdown,
+// front matter or the site beyond the words of those messages.
 package diag
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -67,16 +71,19 @@ func (s *Source) Line(n int) string {
 type Diagnostic struct {
 	Src    *Source // nil when the problem has no file (for example a missing folder)
 	Offset int     // byte offset into Src.Text
-	Msg    string
+	Msg    Msg
 }
 
-// String formats d as "file:line:col: message".
-func (d Diagnostic) String() string {
+// String formats d as "file:line:col: message", in Dutch.
+func (d Diagnostic) String() string { return d.Text(Dutch) }
+
+// Text formats d as "file:line:col: message" in lang.
+func (d Diagnostic) Text(lang Lang) string {
 	if d.Src == nil {
-		return d.Msg
+		return d.Msg.Text(lang)
 	}
 	line, col := d.Src.Position(d.Offset)
-	return fmt.Sprintf("%s:%d:%d: %s", d.Src.Path, line, col, d.Msg)
+	return fmt.Sprintf("%s:%d:%d: %s", d.Src.Path, line, col, d.Msg.Text(lang))
 }
 
 // List collects diagnostics from concurrent stages of a build. The zero
@@ -86,11 +93,18 @@ type List struct {
 	items []Diagnostic
 }
 
-// Add records a problem at byte offset off of src.
-func (l *List) Add(src *Source, off int, format string, args ...any) {
+// Add records the problem id, with its arguments, at byte offset off of
+// src. An argument may itself be a Msg (or an error that is one): it is
+// put in the reader's language with the rest.
+func (l *List) Add(src *Source, off int, id ID, args ...any) {
+	l.AddMsg(src, off, M(id, args...))
+}
+
+// AddMsg records the problem m at byte offset off of src.
+func (l *List) AddMsg(src *Source, off int, m Msg) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	l.items = append(l.items, Diagnostic{Src: src, Offset: off, Msg: fmt.Sprintf(format, args...)})
+	l.items = append(l.items, Diagnostic{Src: src, Offset: off, Msg: m})
 }
 
 // Append records the problems of other.
@@ -110,40 +124,63 @@ func (l *List) Len() int {
 	return len(l.items)
 }
 
-// Sorted returns the diagnostics ordered by file, offset and message, so
+// Sorted returns the diagnostics ordered by file, offset and message (as
+// English text, so that the order is the same in every language), so
 // that reports do not depend on the order in which workers finished.
 func (l *List) Sorted() []Diagnostic {
 	l.mu.Lock()
 	out := slices.Clone(l.items)
 	l.mu.Unlock()
-	slices.SortStableFunc(out, func(a, b Diagnostic) int {
-		if c := strings.Compare(path(a), path(b)); c != 0 {
+	keys := make(map[*Diagnostic]string, len(out))
+	key := func(d *Diagnostic) string {
+		k, ok := keys[d]
+		if !ok {
+			k = d.Msg.Text(English)
+			keys[d] = k
+		}
+		return k
+	}
+	idx := make([]int, len(out))
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortStableFunc(idx, func(i, j int) int {
+		a, b := &out[i], &out[j]
+		if c := strings.Compare(path(*a), path(*b)); c != 0 {
 			return c
 		}
 		if a.Offset != b.Offset {
 			return a.Offset - b.Offset
 		}
-		return strings.Compare(a.Msg, b.Msg)
+		return strings.Compare(key(a), key(b))
 	})
-	return slices.CompactFunc(out, func(a, b Diagnostic) bool {
-		return path(a) == path(b) && a.Offset == b.Offset && a.Msg == b.Msg
-	})
+	sorted := make([]Diagnostic, 0, len(out))
+	for n, i := range idx {
+		if n > 0 {
+			prev := &out[idx[n-1]]
+			if path(*prev) == path(out[i]) && prev.Offset == out[i].Offset && key(prev) == key(&out[i]) {
+				continue
+			}
+		}
+		sorted = append(sorted, out[i])
+	}
+	return sorted
 }
 
 // MaxPrinted is how many diagnostics Print writes: beyond it a reader
 // learns nothing new, and a terminal would scroll for minutes.
 const MaxPrinted = 1000
 
-// Print writes the diagnostics, one per line, in sorted order: the first
-// MaxPrinted, then how many more there are.
-func (l *List) Print(w io.Writer) {
+// Print writes the diagnostics in lang, one per line, in sorted order:
+// the first MaxPrinted, then how many more there are.
+func (l *List) Print(w io.Writer, lang Lang) {
 	all := l.Sorted()
 	for i, d := range all {
 		if i == MaxPrinted {
-			fmt.Fprintf(w, "… and %d more\n", len(all)-MaxPrinted)
+			fmt.Fprintln(w, M(MoreProblems, len(all)-MaxPrinted).Text(lang))
 			return
 		}
-		fmt.Fprintln(w, d.String())
+		fmt.Fprintln(w, d.Text(lang))
 	}
 }
 
@@ -155,15 +192,17 @@ type Record struct {
 	Line     int    `json:"line"`
 	Col      int    `json:"col"`
 	Severity string `json:"severity"` // always "error": every problem stops a build
+	Code     string `json:"code"`     // the message's stable id, the same in every language
 	Message  string `json:"message"`
 	Source   string `json:"source,omitempty"` // the line the problem is on
 }
 
-// Records returns every diagnostic, in sorted order, as a Record.
-func (l *List) Records() []Record {
+// Records returns every diagnostic, in sorted order, as a Record with
+// its message in lang.
+func (l *List) Records(lang Lang) []Record {
 	out := []Record{}
 	for _, d := range l.Sorted() {
-		r := Record{Severity: "error", Message: d.Msg}
+		r := Record{Severity: "error", Code: d.Msg.ID.Name(), Message: d.Msg.Text(lang)}
 		if d.Src != nil {
 			r.File = d.Src.Path
 			r.Line, r.Col = d.Src.Position(d.Offset)
@@ -174,16 +213,26 @@ func (l *List) Records() []Record {
 	return out
 }
 
-// Error summarises the list as an error, or returns nil when it is empty.
+// Error summarises the list as an error, in English, or returns nil when
+// it is empty; reports for an editor use Summary.
 func (l *List) Error() error {
-	n := l.Len()
-	switch n {
-	case 0:
+	if l.Len() == 0 {
 		return nil
-	case 1:
-		return fmt.Errorf("1 content error")
 	}
-	return fmt.Errorf("%d content errors", n)
+	return errors.New(l.Summary(English))
+}
+
+// Summary says how many problems there are, in lang ("1 fout in de
+// inhoud", "3 content errors"); "" when there are none.
+func (l *List) Summary(lang Lang) string {
+	switch n := l.Len(); n {
+	case 0:
+		return ""
+	case 1:
+		return M(OneProblem).Text(lang)
+	default:
+		return M(Problems, n).Text(lang)
+	}
 }
 
 func path(d Diagnostic) string {

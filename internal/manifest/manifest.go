@@ -29,7 +29,11 @@ type Manifest struct {
 	Generator string   `json:"generator"`
 	Version   string   `json:"version"`
 	Letters   []Letter `json:"letters"`
-	Files     []File   `json:"files"`
+	// Drafts are the concept letters of a build with --drafts: such a
+	// copy is a preview, never a publication (build --sign refuses it,
+	// mirror refuses to copy it).
+	Drafts []Letter `json:"drafts,omitempty"`
+	Files  []File   `json:"files"`
 }
 
 // Letter is one published letter.
@@ -68,6 +72,8 @@ func (m *Manifest) Marshal() ([]byte, error) {
 	slices.SortFunc(c.Files, func(a, b File) int { return strings.Compare(a.Path, b.Path) })
 	c.Letters = slices.Clone(m.Letters)
 	slices.SortFunc(c.Letters, func(a, b Letter) int { return strings.Compare(a.Path, b.Path) })
+	c.Drafts = slices.Clone(m.Drafts)
+	slices.SortFunc(c.Drafts, func(a, b Letter) int { return strings.Compare(a.Path, b.Path) })
 	if c.Letters == nil {
 		c.Letters = []Letter{}
 	}

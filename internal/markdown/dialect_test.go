@@ -1,6 +1,8 @@
 package markdown
 
 import (
+	"ledenbrief/internal/diag"
+
 	"encoding/json"
 	"os"
 	"os/exec"
@@ -93,7 +95,7 @@ func TestHeadingAttributes(t *testing.T) {
 		switch {
 		case tc.problem == "" && len(d.Problems) > 0:
 			t.Errorf("%s: problems %+v", tc.src, d.Problems)
-		case tc.problem != "" && (len(d.Problems) != 1 || !strings.Contains(d.Problems[0].Message, tc.problem)):
+		case tc.problem != "" && (len(d.Problems) != 1 || !strings.Contains(d.Problems[0].Msg.Text(diag.English), tc.problem)):
 			t.Errorf("%s: problems %+v, want one saying %q", tc.src, d.Problems, tc.problem)
 		}
 	}

@@ -16,6 +16,7 @@ import (
 	"html"
 	"io"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/yuin/goldmark"
@@ -26,6 +27,8 @@ import (
 	ghtml "github.com/yuin/goldmark/renderer/html"
 	"github.com/yuin/goldmark/text"
 	"github.com/yuin/goldmark/util"
+
+	"ledenbrief/internal/diag"
 )
 
 // Options configure a Converter.
@@ -125,8 +128,8 @@ type Doc struct {
 
 // Problem is a mistake in a document's Markdown.
 type Problem struct {
-	Offset  int // byte offset in the parsed source
-	Message string
+	Offset int // byte offset in the parsed source
+	Msg    diag.Msg
 }
 
 // Parse parses src. Offsets in the result are relative to src.
@@ -159,9 +162,14 @@ func (c collector) Transform(root *ast.Document, reader text.Reader, pc parser.C
 // collect records headings, links and problems in document order.
 func (d *Doc) collect(allowHTML bool) {
 	section := ""
+	linkAt := map[int]bool{}
+	var verbatim []span
 	_ = ast.Walk(d.root, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering {
 			return ast.WalkContinue, nil
+		}
+		if s, ok := verbatimSpan(n, d.Source); ok {
+			verbatim = append(verbatim, s)
 		}
 		switch n := n.(type) {
 		case *ast.Heading:
@@ -177,8 +185,10 @@ func (d *Doc) collect(allowHTML bool) {
 				Offset: blockOffset(n, d.Source), Explicit: explicit, Aliases: headingAliases(n),
 			})
 		case *ast.Link:
+			linkAt[n.Pos()] = true
 			d.Links = append(d.Links, &Link{Dest: string(n.Destination), Text: plainText(n, d.Source), Offset: n.Pos(), Section: section, node: n})
 		case *ast.Image:
+			linkAt[n.Pos()], linkAt[n.Pos()+1] = true, true // at ! or [
 			d.Links = append(d.Links, &Link{Dest: string(n.Destination), Text: plainText(n, d.Source), Offset: n.Pos(), Section: section, Image: true, node: n})
 		case *ast.AutoLink:
 			d.AutoLinks = append(d.AutoLinks, &Link{Dest: string(n.URL(d.Source)), Text: string(n.Label(d.Source)), Offset: n.Pos(), Section: section, node: n})
@@ -194,6 +204,8 @@ func (d *Doc) collect(allowHTML bool) {
 		}
 		return ast.WalkContinue, nil
 	})
+	d.halfLinks(linkAt, verbatim)
+	slices.SortStableFunc(d.Problems, func(a, b Problem) int { return a.Offset - b.Offset })
 }
 
 // headingID returns the id of a heading.
@@ -234,11 +246,11 @@ func (d *Doc) headingAttributes(h *ast.Heading) bool {
 		case "id":
 			explicit = true
 			if v, _ := a.Value.([]byte); len(v) == 0 {
-				d.Problems = append(d.Problems, Problem{blockOffset(h, d.Source), "empty id in {#}: write the id after the # ({#kosten}), or leave out the braces for an id made from the heading"})
+				d.Problems = append(d.Problems, Problem{blockOffset(h, d.Source), diag.M(diag.EmptyHeadingID)})
 			}
 		case "alias":
 		default:
-			d.Problems = append(d.Problems, Problem{blockOffset(h, d.Source), fmt.Sprintf("heading attribute %q is not supported: a heading takes only an id and aliases, {#id alias=\"old-id\"}", attrText(a))})
+			d.Problems = append(d.Problems, Problem{blockOffset(h, d.Source), diag.M(diag.HeadingAttribute, attrText(a))})
 		}
 	}
 	return explicit
@@ -276,30 +288,30 @@ func (d *Doc) rawHTMLProblem(offset int, v []byte) {
 	}
 	hint, ok := markdownFor[strings.TrimPrefix(strings.TrimPrefix(tag, "<"), "/")]
 	if !ok {
-		hint = "write it in Markdown"
+		hint = diag.HTMLOther
 	}
-	d.Problems = append(d.Problems, Problem{offset, fmt.Sprintf("raw HTML %q is not allowed: %s, or set allow_html: true in site.yaml", show, hint)})
+	d.Problems = append(d.Problems, Problem{offset, diag.M(diag.RawHTML, show, diag.M(hint))})
 }
 
 // htmlTagRE finds the first tag name of raw HTML.
 var htmlTagRE = regexp.MustCompile(`</?[A-Za-z][A-Za-z0-9-]*`)
 
 // markdownFor says how to write common HTML elements in Markdown.
-var markdownFor = map[string]string{
-	"b": "write **bold** instead", "strong": "write **bold** instead", "i": "write *italic* instead", "em": "write *italic* instead",
-	"a":    "write a link as [text](url) instead",
-	"br":   "end the line with a backslash \\ for a line break instead",
-	"p":    "separate paragraphs with a blank line instead",
-	"div":  "separate paragraphs with a blank line instead",
-	"span": "write the text without it",
-	"abbr": "list the abbreviation in afkortingen.yaml instead, which marks it in every letter",
-	"ul":   "write a list with \"- \" at the start of each line instead", "ol": "write a numbered list with \"1. \" instead", "li": "write a list item with \"- \" instead",
-	"h1": "write a heading with #s instead", "h2": "write a heading with ## instead", "h3": "write a heading with ### instead", "h4": "write a heading with #### instead",
-	"del": "write ~~struck text~~ instead", "s": "write ~~struck text~~ instead",
-	"code":  "write `code` between backticks instead",
-	"img":   "write an image as ![description](file) instead",
-	"table": "write a table with | columns instead", "tr": "write a table with | columns instead", "td": "write a table with | columns instead",
-	"hr": "write --- on a line of its own instead",
+var markdownFor = map[string]diag.ID{
+	"b": diag.HTMLBold, "strong": diag.HTMLBold, "i": diag.HTMLItalic, "em": diag.HTMLItalic,
+	"a":    diag.HTMLLink,
+	"br":   diag.HTMLBreak,
+	"p":    diag.HTMLParagraph,
+	"div":  diag.HTMLParagraph,
+	"span": diag.HTMLSpan,
+	"abbr": diag.HTMLAbbr,
+	"ul":   diag.HTMLList, "ol": diag.HTMLNumbered, "li": diag.HTMLItem,
+	"h1": diag.HTMLH1, "h2": diag.HTMLH2, "h3": diag.HTMLH3, "h4": diag.HTMLH4,
+	"del": diag.HTMLDel, "s": diag.HTMLDel,
+	"code":  diag.HTMLCode,
+	"img":   diag.HTMLImg,
+	"table": diag.HTMLTable, "tr": diag.HTMLTable, "td": diag.HTMLTable,
+	"hr": diag.HTMLRule,
 }
 
 // headingAliases returns the ids of a heading's alias attribute, which

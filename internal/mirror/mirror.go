@@ -18,6 +18,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -31,6 +32,9 @@ type Options struct {
 	Workers  int               // files fetched at once; 0 means 8
 	Attempts int               // tries per file; 0 means 3
 	Timeout  time.Duration     // per try; 0 means 2 minutes
+	// AllowDrafts copies a concept build (a manifest listing drafts),
+	// which is refused otherwise: a concept is not a publication.
+	AllowDrafts bool
 }
 
 // Result says what a run did.
@@ -44,6 +48,16 @@ type Result struct {
 	Version   string   // ledenbrief version that built the site
 	Signature string   // "valid" or "not checked"
 	Problems  []string // files that failed, with why
+	Drafts    int      // draft letters in the copy (only with AllowDrafts)
+}
+
+// draftNumbers lists the numbers of a manifest's draft letters.
+func draftNumbers(m *manifest.Manifest) string {
+	var out []string
+	for _, l := range m.Drafts {
+		out = append(out, l.Number)
+	}
+	return strings.Join(out, ", ")
 }
 
 // Run makes dir a verified copy of the site at src.
@@ -65,7 +79,10 @@ func Run(ctx context.Context, src *manifest.Source, dir string, opts Options) (*
 	if err != nil {
 		return nil, err
 	}
-	res := &Result{Version: m.Version, Signature: "not checked", Files: len(m.Files)}
+	if len(m.Drafts) > 0 && !opts.AllowDrafts {
+		return nil, fmt.Errorf("the source is a concept version with %d draft letters (%s), not a publication; nothing was changed (--allow-drafts copies it anyway)", len(m.Drafts), draftNumbers(m))
+	}
+	res := &Result{Version: m.Version, Signature: "not checked", Files: len(m.Files), Drafts: len(m.Drafts)}
 	var sig []byte
 	if opts.Key != nil {
 		sig, err = fetch(ctx, src, manifest.SigName, opts)

@@ -67,6 +67,20 @@ type Renderer struct {
 	config    *content.Config
 	pages     []*site.Page
 	sum       [32]byte // of the templates and assets, see Fingerprint
+	concept   *Concept // set for a build with drafts
+}
+
+// Concept describes a build that shows drafts: every page says it is a
+// concept version, not for publishing, and names the drafts in it.
+type Concept struct {
+	Drafts []string // the numbers of the draft letters, "Lbr. 22/010"
+}
+
+// MarkConcept makes every page rendered from now on say that the site is
+// a concept version with drafts (none, when the content has none now).
+// Call it before rendering.
+func (r *Renderer) MarkConcept(drafts []string) {
+	r.concept = &Concept{Drafts: drafts}
 }
 
 // Fingerprint is a hash of the theme's templates and assets: the same
@@ -296,6 +310,10 @@ func (p *Page) InlineAsset(name string) (template.CSS, error) {
 
 // Media returns the URL of a content file published under media/.
 func (p *Page) Media(name string) string { return p.Root + "media/" + name }
+
+// Concept is set on every page of a build that shows drafts; nil on a
+// publication.
+func (p *Page) Concept() *Concept { return p.r.concept }
 
 // MenuPages are the site pages listed in every page's main menu.
 func (p *Page) MenuPages() []*site.Page {

@@ -17,12 +17,9 @@ import (
 	"strings"
 	"time"
 
+	"ledenbrief/internal/content"
 	"ledenbrief/internal/markdown"
 )
-
-// ReviewMarker starts the comment that every scaffolded file carries in its
-// front matter until an editor has reviewed its text and removed it.
-const ReviewMarker = "# NAKIJKEN:"
 
 var slugRE = regexp.MustCompile(`^(?:Lbr\.? ?)?(\d{2})[-/](\d{3})$`)
 
@@ -76,7 +73,7 @@ func NewEdition(contentDir, from, to string, date time.Time) (*Result, error) {
 	defer os.RemoveAll(tmp) // a no-op once renamed
 	number := "Lbr. " + strings.Replace(to, "-", "/", 1)
 	fromNumber := "Lbr. " + strings.Replace(from, "-", "/", 1)
-	marker := fmt.Sprintf("%s tekst overgenomen uit %s; pas hem aan voor %s en haal deze regel dan weg.", ReviewMarker, fromNumber, number)
+	marker := fmt.Sprintf("%s tekst overgenomen uit %s; pas hem aan voor %s en haal deze regel dan weg.", content.ReviewMarker, fromNumber, number)
 	err = filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err

@@ -114,14 +114,14 @@ func (s *Server) Rebuild(ctx context.Context) {
 		}
 		return
 	}
-	records := res.Diags.Records()
+	records := res.Diags.Records(s.opts.Lang)
 	s.mu.Lock()
 	s.errors = records
 	s.mu.Unlock()
 	if len(records) > 0 {
 		var b bytes.Buffer
-		res.Diags.Print(&b)
-		s.logf("%sledenbrief serve: %v; the last good build is still served", b.String(), res.Diags.Error())
+		res.Diags.Print(&b, s.opts.Lang)
+		s.logf("%sledenbrief serve: %s; %s", b.String(), res.Diags.Summary(s.opts.Lang), diag.M(diag.StillServed).Text(s.opts.Lang))
 		s.broadcast("errors")
 		return
 	}

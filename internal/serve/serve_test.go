@@ -266,7 +266,7 @@ func TestOverlayInTheBrowser(t *testing.T) {
 		t.Fatalf("no overlay: %v", err)
 	}
 	text, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.getElementById("ledenbrief-errors").textContent`))
-	if err != nil || !strings.Contains(text, "content/brieven/21-001/brief.md:14:1") || !strings.Contains(text, `unknown id "nergens"`) {
+	if err != nil || !strings.Contains(text, "content/brieven/21-001/brief.md:14:1") || !strings.Contains(text, `onbekend id "nergens"`) {
 		t.Errorf("overlay says %q (%v)", text, err)
 	}
 	write(t, brief, strings.Replace(letter, "Eerste versie", "Verbeterde versie", 1))

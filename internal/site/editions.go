@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"ledenbrief/internal/anchors"
+	"ledenbrief/internal/content"
 	"ledenbrief/internal/diag"
 	"ledenbrief/internal/diff"
 	"ledenbrief/internal/markdown"
@@ -31,6 +32,7 @@ func (s *Site) Link(diags *diag.List) {
 	slices.SortFunc(s.Letters, compareLetters)
 	s.linkAliases(diags)
 	s.formSeries()
+	s.checkCopied(diags)
 	for _, li := range s.Letters {
 		for _, x := range li.outgoing {
 			s.addInbound(x)
@@ -56,11 +58,11 @@ func (s *Site) linkAliases(diags *diag.List) {
 		li := s.Letters[i]
 		for j, alias := range li.Aliases {
 			if prev := s.letterBySlug[alias]; prev != nil {
-				diags.Add(li.aliasSrc, li.aliasOff[j], "alias %q collides with letter %s; an alias must be a folder that no letter uses", alias, prev.Slug)
+				diags.Add(li.aliasSrc, li.aliasOff[j], diag.AliasCollidesLetter, alias, prev.Slug)
 				continue
 			}
 			if s.draftSlugs[alias] {
-				diags.Add(li.aliasSrc, li.aliasOff[j], "alias %q collides with the draft letter %s", alias, alias)
+				diags.Add(li.aliasSrc, li.aliasOff[j], diag.AliasCollidesDraft, alias, alias)
 				continue
 			}
 			s.letterBySlug[alias] = li
@@ -110,6 +112,30 @@ func (s *Site) formSeries() {
 	slices.SortFunc(s.Series, func(a, b *Series) int { return strings.Compare(a.ID, b.ID) })
 	for _, sr := range s.Series {
 		threadSections(sr)
+	}
+}
+
+// checkCopied reports a published edition that still has the kenmerk,
+// summary or date of the edition before it, from which "ledenbrief new"
+// copied them: a letter that says it is another is not ready.
+func (s *Site) checkCopied(diags *diag.List) {
+	for _, sr := range s.Series {
+		for k := 1; k < len(sr.Editions); k++ {
+			li, prev := sr.Editions[k], sr.Editions[k-1]
+			if li.metaSrc == nil {
+				continue
+			}
+			m, p := li.Meta, prev.Meta
+			if m.Reference == p.Reference {
+				diags.Add(li.metaSrc, li.metaOff["reference"], diag.CopiedReference, m.Reference, p.Number)
+			}
+			if m.Summary != "" && m.Summary == p.Summary {
+				diags.Add(li.metaSrc, li.metaOff["summary"], diag.CopiedSummary, p.Number)
+			}
+			if m.Date.Equal(p.Date) {
+				diags.Add(li.metaSrc, li.metaOff["date"], diag.CopiedDate, content.DutchDate(m.Date), p.Number)
+			}
+		}
 	}
 }
 

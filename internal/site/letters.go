@@ -42,6 +42,8 @@ type LetterInfo struct {
 	order    int               // position among the letter folders
 	aliasSrc *diag.Source      // brief.md, kept only when the letter has aliases
 	aliasOff []int
+	metaSrc  *diag.Source   // brief.md, kept only for a published letter in a series
+	metaOff  map[string]int // where its reference, summary and date are
 }
 
 // SectionInfo names one annex section and how it relates to the same
@@ -279,10 +281,10 @@ func (s *Site) parseWith(l *content.Letter, diags *diag.List, note bool, parseDo
 // fragments on the page working, and links by id prefer the handreiking.
 func (s *Site) checkNamespace(id string, a anchors.Anchor, diags *diag.List) {
 	if g := s.guideByID[id]; g != nil {
-		diags.Add(a.Src, a.Offset, "id %q is also the id of handreiking %q (%s), so a link to #%s would be ambiguous; give one of them another id", id, g.Title, g.Src.Path, id)
+		diags.Add(a.Src, a.Offset, diag.IDIsGuide, id, g.Title, g.Src.Path, id)
 	}
 	if isLetterLink(id) {
-		diags.Add(a.Src, a.Offset, "id %q looks like a letter number, and a link to it would be taken for a link to that letter; choose another id", id)
+		diags.Add(a.Src, a.Offset, diag.IDLooksLikeLetter, id)
 	}
 }
 
@@ -303,6 +305,9 @@ func (s *Site) IndexLetter(l *content.Letter, order int, diags *diag.List) {
 	}
 	rl := s.parseWith(l, diags, !l.Meta.Draft, parseDoc)
 	info := &LetterInfo{Slug: l.Slug, Meta: l.Meta, ids: map[string]idInfo{}, inbound: map[string][]Ref{}, order: order}
+	if l.Meta.Series != "" && !l.Meta.Draft {
+		info.metaSrc, info.metaOff = l.Body.Src, l.Offsets
+	}
 	for _, a := range l.Aliases {
 		info.Aliases = append(info.Aliases, a.ID)
 		info.aliasOff = append(info.aliasOff, a.Offset)
@@ -457,17 +462,17 @@ func (s *Site) resolveLetterLink(link *markdown.Link, d *content.Doc, from strin
 		id = link.Dest[7:]
 	}
 	if link.Dest == slug+"#" {
-		diags.Add(d.Src, off, "placeholder link %q: name an id after the #, like %s#rechtspositie, or link to the letter as %s", link.Dest, slug, slug)
+		diags.Add(d.Src, off, diag.LetterPlaceholder, link.Dest, slug, slug)
 		return nil
 	}
 	li := s.letterBySlug[slug]
 	if li == nil {
 		if s.draftSlugs[slug] {
-			diags.Add(d.Src, off, "letter %s is a draft and is not published; link to it once it is, or build with --drafts to preview", slug)
+			diags.Add(d.Src, off, diag.LetterDraft, slug)
 			return nil
 		}
 		if !slices.Contains(s.Content.LetterSlugs, slug) { // else its own errors say why it is missing
-			diags.Add(d.Src, off, "unknown letter %q%s", slug, didYouMean(slug, s.slugs()))
+			diags.Add(d.Src, off, diag.UnknownLetter, slug, didYouMean(slug, s.slugs()))
 		}
 		return nil
 	}
@@ -477,7 +482,7 @@ func (s *Site) resolveLetterLink(link *markdown.Link, d *content.Doc, from strin
 	}
 	t, ok := li.ids[id]
 	if !ok {
-		diags.Add(d.Src, off, "unknown id %q in letter %s%s", id, li.Slug, didYouMean(id, li.idList()))
+		diags.Add(d.Src, off, diag.UnknownLetterID, id, li.Slug, didYouMean(id, li.idList()))
 		return nil
 	}
 	link.SetDest(Rel(from, li.pagePath(t.page), t.live))

@@ -1,7 +1,7 @@
 package site
 
 import (
-	"fmt"
+	"path"
 	"slices"
 	"strings"
 
@@ -98,14 +98,59 @@ func (s *Site) CheckLock(diags *diag.List) {
 			}
 		}
 	}
+	faulty := map[string]bool{} // files with an error of their own
+	for _, d := range diags.Sorted() {
+		faulty[d.Src.Path] = true
+	}
 	slices.SortFunc(s.fresh, func(a, b freshAnchor) int { return strings.Compare(a.key, b.key) })
 	for _, k := range missing {
 		page, id := anchors.SplitKey(k)
-		if _, ok := lostPages[page]; ok && id != "" {
+		if _, ok := lostPages[page]; ok && id != "" || s.failedToLoad(page) || s.madeFromFaulty(page, faulty) {
 			continue
 		}
 		s.reportLost(k, page, id, lostPages[page], lostIDs[page] == 1, diags)
 	}
+}
+
+// failedToLoad tells whether the page at folder page is missing because
+// its file could not be loaded: its own error says why, and a lost anchor
+// would only repeat it.
+func (s *Site) failedToLoad(page string) bool {
+	folder := strings.TrimSuffix(page, "/")
+	if id, ok := strings.CutPrefix(folder, "handreikingen/"); ok {
+		return s.Content.BrokenGuides[id]
+	}
+	if s.Content.BrokenPages[folder] {
+		return true
+	}
+	slug, _, _ := strings.Cut(folder, "/")
+	return slices.Contains(s.Content.LetterSlugs, slug) && s.letterBySlug[slug] == nil && !s.draftSlugs[slug]
+}
+
+// madeFromFaulty tells whether a file the page at folder page is made
+// from has an error of its own: an anchor it lost may be lost only through
+// that error (a duplicate id, a heading that failed), and the report would
+// repeat it. Once the error is fixed, the check reports what is still lost.
+func (s *Site) madeFromFaulty(page string, faulty map[string]bool) bool {
+	if len(faulty) == 0 {
+		return false
+	}
+	folder := strings.TrimSuffix(page, "/")
+	if id, ok := strings.CutPrefix(folder, "handreikingen/"); ok {
+		g := s.guideByID[id]
+		return g != nil && faulty[g.Src.Path]
+	}
+	if p := s.pageByID[folder]; p != nil {
+		return faulty[p.Src.Path]
+	}
+	slug, _, _ := strings.Cut(folder, "/")
+	dir := path.Join(s.Content.Prefix, "brieven", slug) + "/"
+	for file := range faulty {
+		if strings.HasPrefix(file, dir) {
+			return true
+		}
+	}
+	return false
 }
 
 // reportLost reports one lost anchor, at the fresh anchor that most
@@ -114,35 +159,37 @@ func (s *Site) CheckLock(diags *diag.List) {
 func (s *Site) reportLost(key, page, id string, ids int, alone bool, diags *diag.List) {
 	if f := s.successor(page, id, alone); f != nil {
 		newID := f.anchor.ID
-		var how string
+		var how diag.Msg
 		switch {
 		case id == "" && strings.HasPrefix(page, "handreikingen/"):
-			how = fmt.Sprintf("add \"aliases: [%s]\" to this front matter", strings.TrimSuffix(strings.TrimPrefix(page, "handreikingen/"), "/"))
+			how = diag.M(diag.LockHowGuide, strings.TrimSuffix(strings.TrimPrefix(page, "handreikingen/"), "/"))
 		case id == "":
-			how = fmt.Sprintf("add \"aliases: [%s]\" to the front matter of this letter", strings.TrimSuffix(page, "/"))
+			how = diag.M(diag.LockHowLetter, strings.TrimSuffix(page, "/"))
 		case f.frontMatter:
-			how = fmt.Sprintf("add \"aliases: [%s]\" to this front matter", id)
+			how = diag.M(diag.LockHowFrontMatter, id)
 		default:
-			how = fmt.Sprintf("write the heading's id as {#%s alias=\"%s\"}", newID, id)
+			how = diag.M(diag.LockHowHeading, newID, id)
 		}
-		diags.Add(f.anchor.Src, f.anchor.Offset, "published anchor %s no longer exists (%s); if this replaces it, keep the old address working: %s", key, lostWhat(ids), how)
+		diags.Add(f.anchor.Src, f.anchor.Offset, diag.LockLostAt, key, lostWhat(ids), how)
 		return
 	}
-	what := "restore it, or keep it alive as an alias of the id that replaced it ({#new-id alias=\"" + id + "\"} on a heading, \"aliases: [" + id + "]\" in front matter)"
+	what := diag.M(diag.LockRestoreID, id, id)
 	if id == "" {
-		what = "restore it, or list its old name under \"aliases:\" in the front matter of the page that replaced it"
+		what = diag.M(diag.LockRestorePage)
 	}
-	diags.Add(s.Lock.Src, s.Lock.Offset(key), "published anchor %s no longer exists (%s) in the content: %s", key, lostWhat(ids), what)
+	diags.Add(s.Lock.Src, s.Lock.Offset(key), diag.LockLost, key, lostWhat(ids), what)
 }
 
-func lostWhat(ids int) string {
+// lostWhat says what is lost with an anchor: a page with ids ids on it,
+// or one id (ids 0).
+func lostWhat(ids int) diag.Msg {
 	switch ids {
 	case 0:
-		return "links to it would break"
+		return diag.M(diag.LostLinks)
 	case 1:
-		return "a page with 1 id on it; links to them would break"
+		return diag.M(diag.LostPageOne)
 	}
-	return fmt.Sprintf("a page with %d ids on it; links to them would break", ids)
+	return diag.M(diag.LostPageN, ids)
 }
 
 // successor returns the fresh anchor on the same page (or, for a page,

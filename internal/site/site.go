@@ -15,7 +15,6 @@
 package site
 
 import (
-	"fmt"
 	"path"
 	"slices"
 	"strings"
@@ -133,7 +132,7 @@ func New(c *content.Site, drafts bool, diags *diag.List) *Site {
 	for _, g := range s.Guides {
 		for _, a := range g.Aliases {
 			if prev := s.guideByID[a.ID]; prev != nil {
-				diags.Add(g.Src, a.Offset, "alias %q collides with handreiking %q (%s); an alias must be an id that nothing else uses", a.ID, prev.ID, prev.Src.Path)
+				diags.Add(g.Src, a.Offset, diag.AliasCollidesGuide, a.ID, prev.ID, prev.Src.Path)
 				continue
 			}
 			s.guideByID[a.ID] = g
@@ -164,10 +163,10 @@ func (s *Site) addPages(diags *diag.List) {
 	for _, cp := range s.Content.Pages {
 		switch {
 		case reservedFolders[cp.ID] || isLetterLink(cp.ID): // an id has no "#": a letter's folder
-			diags.Add(cp.Src, cp.IDOffset, "page id %q is the name of a folder the site uses for something else; choose another", cp.ID)
+			diags.Add(cp.Src, cp.IDOffset, diag.PageIDReserved, cp.ID)
 			continue
 		case s.guideByID[cp.ID] != nil:
-			diags.Add(cp.Src, cp.IDOffset, "page id %q is also the id of handreiking %s; links by id must name one document", cp.ID, s.guideByID[cp.ID].Src.Path)
+			diags.Add(cp.Src, cp.IDOffset, diag.PageIDGuide, cp.ID, s.guideByID[cp.ID].Src.Path)
 			continue
 		}
 		p := &Page{Page: cp}
@@ -178,7 +177,7 @@ func (s *Site) addPages(diags *diag.List) {
 	for _, p := range s.Pages {
 		for _, a := range p.Aliases {
 			if s.pageByID[a.ID] != nil || s.guideByID[a.ID] != nil || reservedFolders[a.ID] {
-				diags.Add(p.Src, a.Offset, "alias %q collides with another page, handreiking or folder of the site; an alias must be an id that nothing else uses", a.ID)
+				diags.Add(p.Src, a.Offset, diag.AliasCollidesPage, a.ID)
 				continue
 			}
 			s.pageByID[a.ID] = p
@@ -254,24 +253,24 @@ func (s *Site) Media() []string {
 // theme) and ids or aliases that cannot be anchors.
 func (s *Site) checkMarkdown(d *content.Doc, md *markdown.Doc, minLevel int, hint string, diags *diag.List) {
 	for _, p := range md.Problems {
-		diags.Add(d.Src, d.BodyOffset+p.Offset, "%s", p.Message)
+		diags.AddMsg(d.Src, d.BodyOffset+p.Offset, p.Msg)
 	}
 	for _, h := range md.Headings {
 		off := d.BodyOffset + h.Offset
 		switch {
 		case h.Level < minLevel:
-			diags.Add(d.Src, off, "heading level %d is reserved for the page itself; start headings here with %q", h.Level, hint)
+			diags.Add(d.Src, off, diag.HeadingLevel, h.Level, hint)
 		case h.ID == "":
-			diags.Add(d.Src, off, "heading %q has no letters to make an id from; add one with {#id}", h.Text)
+			diags.Add(d.Src, off, diag.HeadingNoLetters, h.Text)
 		case !content.ValidID(h.ID):
-			diags.Add(d.Src, off, "invalid id %q: use lowercase letters, digits and single hyphens", h.ID)
+			diags.Add(d.Src, off, diag.InvalidHeadingID, h.ID)
 		}
 		for _, a := range h.Aliases {
 			switch {
 			case !content.ValidID(a):
-				diags.Add(d.Src, off, "invalid alias %q: use lowercase letters, digits and single hyphens", a)
+				diags.Add(d.Src, off, diag.InvalidHeadingAlias, a)
 			case a == h.ID:
-				diags.Add(d.Src, off, "alias %q is the heading's own id; list only ids that are no longer used", a)
+				diags.Add(d.Src, off, diag.HeadingAliasSelf, a)
 			}
 		}
 	}
@@ -284,13 +283,13 @@ func (s *Site) checkMarkdown(d *content.Doc, md *markdown.Doc, minLevel int, hin
 func (s *Site) resolveLink(link *markdown.Link, d *content.Doc, from string, local *Letter, diags *diag.List) any {
 	off := d.BodyOffset + link.Offset
 	dest := link.Dest
-	what := "link"
+	what := diag.M(diag.WhatLink)
 	if link.Image {
-		what = "image"
+		what = diag.M(diag.WhatImage)
 	}
 	switch {
 	case dest == "" || dest == "#":
-		diags.Add(d.Src, off, "placeholder %s %q: link to the id of a section or handreiking, like [Hier](#rechtspositie)", what, dest)
+		diags.Add(d.Src, off, diag.Placeholder, what, dest)
 		return nil
 	case strings.HasPrefix(dest, "#"):
 		// A live id of the letter first, then a handreiking, then an
@@ -313,8 +312,8 @@ func (s *Site) resolveLink(link *markdown.Link, d *content.Doc, from string, loc
 			link.SetDest(Rel(from, local.Info.pagePath(a.Page), a.ID))
 			return a
 		}
-		if !s.Content.BrokenGuides[id] { // else its own error says why
-			diags.Add(d.Src, off, "unknown id %q%s", id, s.suggest(id, local))
+		if !s.Content.BrokenGuides[id] && !s.Content.BrokenPages[id] { // else its own error says why
+			diags.Add(d.Src, off, diag.UnknownID, id, s.suggest(id, local))
 		}
 		return nil
 	case isLetterLink(dest):
@@ -322,10 +321,10 @@ func (s *Site) resolveLink(link *markdown.Link, d *content.Doc, from string, loc
 	case hasScheme(dest, "https", "http", "mailto", "tel"):
 		return nil
 	case strings.Contains(strings.SplitN(dest, "/", 2)[0], ":"):
-		diags.Add(d.Src, off, "%s %q uses a scheme that is not allowed; use https:, http:, mailto: or tel:", what, dest)
+		diags.Add(d.Src, off, diag.LinkScheme, what, dest)
 		return nil
 	case strings.HasPrefix(dest, "/"):
-		diags.Add(d.Src, off, "%s %q is an absolute path, which breaks on mirrors and offline copies; link by id instead", what, dest)
+		diags.Add(d.Src, off, diag.LinkAbsolute, what, dest)
 		return nil
 	}
 	// A path to a file in the content folder, relative to this document.
@@ -333,11 +332,11 @@ func (s *Site) resolveLink(link *markdown.Link, d *content.Doc, from string, loc
 	rel := strings.TrimPrefix(d.Src.Path, s.Content.Prefix+"/")
 	target := path.Join(path.Dir(rel), file)
 	if target == ".." || strings.HasPrefix(target, "../") {
-		diags.Add(d.Src, off, "%s %q leaves the content folder", what, dest)
+		diags.Add(d.Src, off, diag.LinkOutside, what, dest)
 		return nil
 	}
 	if err := s.Content.CheckMedia(target); err != nil {
-		diags.Add(d.Src, off, "%s %q: %v", what, dest, err)
+		diags.Add(d.Src, off, diag.LinkMedia, what, dest, err)
 		return nil
 	}
 	s.mu.Lock()
@@ -360,7 +359,7 @@ func hasScheme(dest string, schemes ...string) bool {
 }
 
 // suggest proposes the nearest known ids for a mistyped one.
-func (s *Site) suggest(id string, local *Letter) string {
+func (s *Site) suggest(id string, local *Letter) diag.Msg {
 	var known []string
 	if local != nil {
 		for _, a := range local.Anchors.All() {
@@ -376,8 +375,9 @@ func (s *Site) suggest(id string, local *Letter) string {
 	return didYouMean(id, known)
 }
 
-// didYouMean names the nearest of known to word, if one is near enough.
-func didYouMean(word string, known []string) string {
+// didYouMean names the nearest of known to word, if one is near enough,
+// as the tail of a message: " (did you mean "x"?)", or nothing.
+func didYouMean(word string, known []string) diag.Msg {
 	best, bestDist := "", len(word)/2+2
 	for _, k := range known {
 		if d := editdist.Distance(word, k); d < bestDist || (d == bestDist && k < best) {
@@ -385,7 +385,7 @@ func didYouMean(word string, known []string) string {
 		}
 	}
 	if best == "" {
-		return ""
+		return diag.Msg{}
 	}
-	return fmt.Sprintf(" (did you mean %q?)", best)
+	return diag.M(diag.DidYouMean, best)
 }

@@ -59,7 +59,7 @@ func FuzzResolve(f *testing.F) {
 			if d.Src != nil && (d.Offset < 0 || d.Offset > len(d.Src.Text)) {
 				t.Fatalf("%s: offset %d outside the file", d, d.Offset)
 			}
-			if strings.Contains(d.Msg, "%!") {
+			if strings.Contains(d.Text(diag.Dutch), "%!") || strings.Contains(d.Text(diag.English), "%!") {
 				t.Fatalf("badly formatted message: %s", d)
 			}
 		}
