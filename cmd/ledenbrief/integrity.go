@@ -12,7 +12,10 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
+	"time"
 
 	"ledenbrief/internal/manifest"
 	"ledenbrief/internal/mirror"
@@ -155,21 +158,32 @@ func runVerify(args []string, stderr io.Writer) int {
 			Signature string   `json:"signature"`
 			Errors    []string `json:"errors"`
 			Drafts    []string `json:"drafts"`
-		}{rep.OK(), rep.Manifest.Version, rep.Checked, rep.Missing, rep.Changed, rep.Extra, rep.Signature, rep.Errors, draftList(rep.Manifest)}
+			Serial    int64    `json:"serial"`
+			Built     string   `json:"built"`
+			Expires   string   `json:"expires"`
+			Expired   bool     `json:"expired"`
+		}{rep.OK(), rep.Manifest.Version, rep.Checked, rep.Missing, rep.Changed, rep.Extra, rep.Signature, rep.Errors, draftList(rep.Manifest),
+			rep.Manifest.Serial, rep.Manifest.Built, rep.Manifest.Expires, rep.Expired}
 		data, _ := json.MarshalIndent(out, "", "  ")
 		os.Stdout.Write(append(data, '\n'))
 	}
 	for _, p := range rep.Changed {
-		fmt.Fprintf(stderr, "changed: %s\n", p)
+		fmt.Fprintf(stderr, "changed: %s\n", shown(p))
 	}
 	for _, p := range rep.Missing {
-		fmt.Fprintf(stderr, "missing: %s\n", p)
+		fmt.Fprintf(stderr, "missing: %s\n", shown(p))
 	}
 	for _, p := range rep.Extra {
-		fmt.Fprintf(stderr, "unexpected: %s (not in the manifest; left in place)\n", p)
+		fmt.Fprintf(stderr, "unexpected: %s (not in the manifest; left in place)\n", shown(p))
 	}
 	for _, e := range rep.Errors {
-		fmt.Fprintf(stderr, "unreadable: %s\n", e)
+		fmt.Fprintf(stderr, "unreadable: %s\n", shown(e))
+	}
+	if rep.Expired {
+		fmt.Fprintf(stderr, "verlopen (expired): the site's signature was valid until %s; its publisher has not renewed it, and mirrors refuse it\n", rep.Manifest.Expires)
+	}
+	if st, err := mirror.ReadState(where); err == nil && st != nil {
+		fmt.Fprintf(stderr, "mirrored: %s from %s (serial %d)\n", st.Synced, shown(st.Source), st.Serial)
 	}
 	if d := draftList(rep.Manifest); len(d) > 0 {
 		fmt.Fprintf(stderr, "concept: this is a concept version with %d draft letters (%s), not a publication\n", len(d), strings.Join(d, ", "))
@@ -189,6 +203,10 @@ func runVerify(args []string, stderr io.Writer) int {
 		}
 		fmt.Fprintf(stderr, "signature: %s is missing\n", manifest.SigName)
 	}
+	if rep.Expired && filesOK && rep.Signature != "invalid" && rep.Signature != "missing" {
+		fmt.Fprintf(stderr, "ledenbrief verify: %s is verlopen (expired since %s)\n", where, rep.Manifest.Expires)
+		return 1
+	}
 	if !rep.OK() {
 		fmt.Fprintf(stderr, "ledenbrief verify: %s differs from its manifest\n", where)
 		return 1
@@ -202,11 +220,18 @@ func runVerify(args []string, stderr io.Writer) int {
 }
 
 func runMirror(args []string, stderr io.Writer) int {
+	if slices.Contains(args, "--status") || slices.Contains(args, "-status") {
+		return mirrorStatus(args, stderr)
+	}
 	fs := newFlags("mirror", stderr)
 	pubkey := fs.String("pubkey", "", "public key `file` (NAME.pub from ledenbrief keygen); the manifest must be signed by it")
 	asJSON := fs.Bool("json", false, "print a summary as JSON on stdout")
 	allowDrafts := fs.Bool("allow-drafts", false, "also copy a concept version (a build with --drafts), which is refused by default")
-	pos, code := parseArgs(fs, args, 2, "ledenbrief mirror SOURCE DIR [--pubkey KEYFILE] [--allow-drafts] [--json]", stderr)
+	force := fs.Bool("force", false, "mirror into a folder that holds files of something else, keeping them (refused by default)")
+	wait := fs.Duration("wait", 0, "how long to wait for another mirror run on the same folder to end, like `10m` (default: not at all, exit 3)")
+	timeout := fs.Duration("timeout", 6*time.Hour, "give up the whole run after this `long`, leaving the copy as it was")
+	fs.Bool("status", false, "show when the copy in DIR was last mirrored, from where, and which publication: ledenbrief mirror --status DIR")
+	pos, code := parseArgs(fs, args, 2, "ledenbrief mirror SOURCE DIR [--pubkey KEYFILE] [--allow-drafts] [--force] [--wait D] [--timeout D] [--json]\n       ledenbrief mirror --status DIR", stderr)
 	if pos == nil {
 		return code
 	}
@@ -222,14 +247,16 @@ func runMirror(args []string, stderr io.Writer) int {
 	}
 	defer src.Close()
 	ctx, interrupted := onInterrupt()
-	res, err := mirror.Run(ctx, src, pos[1], mirror.Options{Key: key, AllowDrafts: *allowDrafts})
+	ctx, cancel := context.WithTimeout(ctx, *timeout)
+	defer cancel()
+	res, err := mirror.Run(ctx, src, pos[1], mirror.Options{Key: key, AllowDrafts: *allowDrafts, Force: *force, Wait: *wait})
 	if *asJSON && res != nil {
 		data, _ := json.MarshalIndent(res, "", "  ")
 		os.Stdout.Write(append(data, '\n'))
 	}
 	if res != nil {
 		for _, p := range res.Problems {
-			fmt.Fprintf(stderr, "failed: %s\n", p)
+			fmt.Fprintf(stderr, "failed: %s\n", strconv.QuoteToGraphic(p))
 		}
 	}
 	if err != nil {
@@ -237,14 +264,77 @@ func runMirror(args []string, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "ledenbrief mirror: interrupted; %s is unchanged\n", pos[1])
 			return code
 		}
+		if errors.Is(err, context.DeadlineExceeded) {
+			fmt.Fprintf(stderr, "ledenbrief mirror: gave up after --timeout %v; %s is unchanged (what arrived is kept for the next run)\n", *timeout, pos[1])
+			return 1
+		}
 		fmt.Fprintf(stderr, "ledenbrief mirror: %v\n", err)
+		if errors.Is(err, mirror.ErrBusy) {
+			return 3
+		}
 		return 1
 	}
 	if res.Changed { // quiet when nothing changed, for cron
-		fmt.Fprintf(stderr, "ledenbrief: mirrored %s into %s: %d files fetched (%.1f KB), %d unchanged, %d removed; %d files, signature %s\n",
-			pos[0], pos[1], res.Fetched, float64(res.Bytes)/1024, res.Reused, res.Removed, res.Files, res.Signature)
+		repaired := ""
+		if res.Repaired > 0 {
+			repaired = fmt.Sprintf(" (%d of them damaged in the copy, now repaired)", res.Repaired)
+		}
+		fmt.Fprintf(stderr, "ledenbrief: mirrored %s into %s: %d files fetched (%.1f KB)%s, %d unchanged, %d removed; %d files, signature %s\n",
+			pos[0], pos[1], res.Fetched, float64(res.Bytes)/1024, repaired, res.Reused, res.Removed, res.Files, res.Signature)
 	}
 	return 0
+}
+
+// shown is a path or message from a copy of a site as it may be printed:
+// control characters (which could clear a terminal or fake a line) are
+// escaped, and the whole is quoted then.
+func shown(s string) string {
+	if q := strconv.QuoteToGraphic(s); q[1:len(q)-1] != s {
+		return q
+	}
+	return s
+}
+
+// mirrorStatus prints what a mirror remembers of its last run on DIR.
+func mirrorStatus(args []string, stderr io.Writer) int {
+	fs := newFlags("mirror", stderr)
+	fs.Bool("status", true, "show the state of the copy in DIR")
+	asJSON := fs.Bool("json", false, "print the state as JSON on stdout")
+	pos, code := parseArgs(fs, args, 1, "ledenbrief mirror --status DIR [--json]", stderr)
+	if pos == nil {
+		return code
+	}
+	st, err := mirror.ReadState(pos[0])
+	if err != nil {
+		fmt.Fprintf(stderr, "ledenbrief mirror: %v\n", err)
+		return 1
+	}
+	if st == nil {
+		fmt.Fprintf(stderr, "ledenbrief mirror: %s has not been mirrored yet (no record beside it)\n", pos[0])
+		return 1
+	}
+	if *asJSON {
+		data, _ := json.MarshalIndent(st, "", "  ")
+		os.Stdout.Write(append(data, '\n'))
+		return 0
+	}
+	expires := "never"
+	if st.Expires != "" {
+		expires = st.Expires
+		if t, err := time.Parse(time.RFC3339, st.Expires); err == nil && time.Now().After(t) {
+			expires += " (verlopen: expired)"
+		}
+	}
+	fmt.Fprintf(os.Stdout, "copy:     %s\nsource:   %s\nmirrored: %s\nserial:   %d (built %s)\nexpires:  %s\nversion:  %s, %d files\n",
+		pos[0], shown(st.Source), st.Synced, st.Serial, orNone(st.Built), expires, st.Version, st.Files)
+	return 0
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
 }
 
 // draftList returns the numbers of the draft letters a manifest lists.

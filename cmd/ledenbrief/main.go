@@ -4,7 +4,7 @@
 //
 // Usage:
 //
-//	ledenbrief build   [--content DIR] [--out DIR] [--base-url URL] [--theme DIR] [--drafts] [--clean] [--sign KEYFILE] [--no-offline] [--pdf]
+//	ledenbrief build   [--content DIR] [--out DIR] [--base-url URL] [--theme DIR] [--drafts] [--clean] [--sign KEYFILE [--valid-for 30d]] [--no-offline] [--pdf]
 //	ledenbrief check   [--content DIR] [--theme DIR] [--drafts] [--format text|json]
 //	ledenbrief serve   [--content DIR] [--addr HOST:PORT] [--out DIR] [--theme DIR] [--drafts]
 //	ledenbrief anchors lock|check [--content DIR]
@@ -58,7 +58,7 @@ var commands []command
 
 func init() {
 	commands = []command{
-		{"build", "[--content DIR] [--out DIR] [--base-url URL] [--theme DIR] [--drafts [--drafts-into-publication]] [--locked] [--clean] [--sign KEYFILE] [--no-offline] [--pdf] [--lang nl|en]", "build the site into the output folder", runBuild},
+		{"build", "[--content DIR] [--out DIR] [--base-url URL] [--theme DIR] [--drafts [--drafts-into-publication]] [--locked] [--clean] [--sign KEYFILE [--valid-for 30d]] [--no-offline] [--pdf] [--lang nl|en]", "build the site into the output folder", runBuild},
 		{"check", "[--content DIR] [--theme DIR] [--drafts] [--locked] [--format text|json] [--lang nl|en]", "validate the content and templates, write nothing", runCheck},
 		{"serve", "[--content DIR] [--addr HOST:PORT] [--out DIR] [--theme DIR] [--drafts=false] [--lang nl|en]", "preview the site, drafts included, on 127.0.0.1:1313, rebuilding and reloading on every save", runServe},
 		{"anchors", "lock|check [--content DIR] [--lang nl|en]", "add the published anchors to content/anchors.lock (build does this too), or list locked anchors that are gone", runAnchors},
@@ -66,7 +66,7 @@ func init() {
 		{"search", "[--content DIR] [--n N] [--json] [--lang nl|en] QUERY", "search the letters with bleve from the terminal", runSearch},
 		{"keygen", "NAME", "write an Ed25519 key pair for signing sites: NAME (private) and NAME.pub", runKeygen},
 		{"verify", "DIR|ZIP|URL [--pubkey KEYFILE] [--json]", "check a copy of a site against its manifest and signature", runVerify},
-		{"mirror", "SOURCE DIR [--pubkey KEYFILE] [--allow-drafts] [--json]", "make or update a verified copy of a site (URL, folder or zip), fetching only what changed", runMirror},
+		{"mirror", "SOURCE DIR [--pubkey KEYFILE] [--allow-drafts] [--force] [--wait D] [--timeout D] [--json] | --status DIR", "make or update a verified copy of a site (URL, folder or zip), fetching only what changed and repairing what differs; one run at a time, never an older or expired publication", runMirror},
 		{"pdf", "NUMBER [--content DIR] [--out FILE] [--lang nl|en]", "print a letter and its annex to one PDF with working links and bookmarks (needs Chromium)", runPDF},
 		{"links", "[--content DIR] [--timeout D] [--concurrency N] [--offline] [--json] [--lang nl|en]", "list every external link of the content with where it is, and check that it still leads somewhere", runLinks},
 		{"version", "", "print the version and the commit ledenbrief was built from", runVersion},
@@ -120,6 +120,7 @@ func usage(w io.Writer) {
 type buildFlags struct {
 	opts        build.Options
 	sign        string // private key file to sign manifest.json with
+	validFor    string // how long a signed site stays valid, like 30d
 	format      string // how check reports: text or json
 	lang        string // --lang as given
 	intoPublic  bool   // --drafts-into-publication
@@ -155,6 +156,7 @@ func newFlagSet(name string, stderr io.Writer, bf *buildFlags, writes bool) *fla
 		fs.BoolVar(&bf.opts.Clean, "clean", false, "replace everything in the output folder, also files ledenbrief did not write (kept by default)")
 		fs.StringVar(&bf.opts.BaseURL, "base-url", "", "canonical base `URL` for the feed, sitemap and canonical links (default: site.yaml's base_url)")
 		fs.StringVar(&bf.sign, "sign", "", "private key `file` (from ledenbrief keygen) to sign manifest.json with, as manifest.sig; refused with --drafts")
+		fs.StringVar(&bf.validFor, "valid-for", "", "with --sign: how long mirrors accept the signed site, like `30d`, 12h, 90m or 2s (default: no expiry)")
 		fs.BoolVar(&bf.opts.NoOffline, "no-offline", false, "leave out the letters' offline copies and the site's zip (a quicker build, not for publishing)")
 		fs.BoolVar(&bf.opts.PDF, "pdf", false, "also print every letter with its annex to a PDF beside it, offered with its copies (needs Chromium; about a second a letter)")
 	}
@@ -229,6 +231,18 @@ func runPipeline(name string, args []string, stderr io.Writer, check bool) int {
 			return 2
 		}
 		bf.opts.SignKey = key
+	}
+	if bf.validFor != "" {
+		if bf.sign == "" {
+			fmt.Fprintf(stderr, "ledenbrief %s: --valid-for needs --sign: only a signed site carries an expiry\n", name)
+			return 2
+		}
+		d, err := manifest.ParseValidFor(bf.validFor)
+		if err != nil {
+			fmt.Fprintf(stderr, "ledenbrief %s: --valid-for %v\n", name, err)
+			return 2
+		}
+		bf.opts.ValidFor = d
 	}
 	bf.opts.UpdateLock = !check && !bf.opts.Drafts && !bf.opts.Locked
 	start := time.Now()

@@ -26,6 +26,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"ledenbrief"
 	"ledenbrief/internal/content"
@@ -74,6 +75,9 @@ type Options struct {
 	// SignKey, when set, signs manifest.json: the build writes
 	// manifest.sig (see package manifest).
 	SignKey ed25519.PrivateKey
+	// ValidFor, with SignKey, is how long mirrors accept the signed site
+	// (manifest.Manifest.Expires); 0 means no expiry.
+	ValidFor time.Duration
 	// Workers is the number of letters processed at once; 0 means one per CPU.
 	Workers int
 	// KeepIndex returns the bleve index in the Result, made with term
@@ -216,13 +220,17 @@ func Run(opts Options) (*Result, error) {
 		}
 		count()
 	}
+	published := describe(s)
+	if opts.SignKey != nil {
+		published.Stamp(manifest.Previous(opts.Out), opts.ValidFor)
+	}
 	if pass.offline != nil {
-		if err := writeSiteZip(out, describe(s), opts.SignKey); err != nil {
+		if err := writeSiteZip(out, published, opts.SignKey); err != nil {
 			return res, err
 		}
 		count()
 	}
-	if err := out.Commit(describe(s), opts.SignKey); err != nil {
+	if err := out.Commit(published, opts.SignKey); err != nil {
 		return res, err
 	}
 	if opts.UpdateLock && len(unlocked) > 0 {

@@ -13,9 +13,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"runtime/debug"
 	"slices"
+	"strconv"
 	"strings"
+	"time"
 )
 
 // Name and SigName are the manifest's and its signature's paths in a site.
@@ -33,7 +37,68 @@ type Manifest struct {
 	// copy is a preview, never a publication (build --sign refuses it,
 	// mirror refuses to copy it).
 	Drafts []Letter `json:"drafts,omitempty"`
-	Files  []File   `json:"files"`
+	// Serial orders the signed publications of a site and only grows, so
+	// that a mirror can refuse an older one (a rollback). Built is when the
+	// site was built and Expires when a mirror must stop accepting it (a
+	// source frozen in the past), both RFC 3339 in UTC. All three are set
+	// in signed builds only: an unsigned build's bytes depend on its
+	// content alone.
+	Serial  int64  `json:"serial,omitempty"`
+	Built   string `json:"built,omitempty"`
+	Expires string `json:"expires,omitempty"`
+	Files   []File `json:"files"`
+}
+
+// Expired reports whether the manifest has an expiry and now is past it.
+func (m *Manifest) Expired(now time.Time) bool {
+	t, err := time.Parse(time.RFC3339, m.Expires)
+	return m.Expires != "" && (err != nil || now.After(t))
+}
+
+// Stamp dates a manifest about to be signed: Built is now (or
+// SOURCE_DATE_EPOCH, for a reproducible build), Serial its Unix seconds
+// but always more than previous (the serial of the publication it
+// replaces), and Expires validFor later when validFor is not 0.
+func (m *Manifest) Stamp(previous int64, validFor time.Duration) {
+	now := time.Now()
+	if epoch, err := strconv.ParseInt(os.Getenv("SOURCE_DATE_EPOCH"), 10, 64); err == nil {
+		now = time.Unix(epoch, 0)
+	}
+	now = now.UTC().Truncate(time.Second)
+	m.Built, m.Serial = now.Format(time.RFC3339), max(now.Unix(), previous+1)
+	if validFor > 0 {
+		m.Expires = now.Add(validFor).Format(time.RFC3339)
+	}
+}
+
+// ParseValidFor reads how long a signed site stays valid: a whole
+// number followed by d (days), h (hours), m (minutes) or s (seconds),
+// like 30d, 12h, 90m or 2s.
+func ParseValidFor(s string) (time.Duration, error) {
+	units := map[byte]time.Duration{'d': 24 * time.Hour, 'h': time.Hour, 'm': time.Minute, 's': time.Second}
+	if len(s) < 2 {
+		return 0, fmt.Errorf("%q: write a number and a unit, like 30d, 12h, 90m or 2s", s)
+	}
+	unit, ok := units[s[len(s)-1]]
+	n, err := strconv.ParseInt(s[:len(s)-1], 10, 64)
+	if !ok || err != nil || n <= 0 || n > int64(100*365*24*time.Hour/unit) {
+		return 0, fmt.Errorf("%q: write a number and a unit, like 30d, 12h, 90m or 2s", s)
+	}
+	return time.Duration(n) * unit, nil
+}
+
+// Previous returns the serial of the manifest in folder dir, 0 when there
+// is none.
+func Previous(dir string) int64 {
+	data, err := os.ReadFile(filepath.Join(dir, Name))
+	if err != nil {
+		return 0
+	}
+	m, err := Parse(data)
+	if err != nil {
+		return 0
+	}
+	return m.Serial
 }
 
 // Letter is one published letter.

@@ -18,9 +18,20 @@ import (
 	"time"
 )
 
+// MaxManifest is the most a manifest (or its signature) may weigh: it is
+// read before its signature can be checked, so a source cannot make a
+// reader hold more. 64 MiB lists about 400,000 files.
+const MaxManifest = 64 << 20
+
+// IdleTimeout is how long a read from a URL may bring nothing before it
+// fails: a stalled server costs this, not hours. (A variable only so that
+// tests need not wait a minute.)
+var IdleTimeout = 60 * time.Second
+
 // Source is a copy of a site to verify: a folder, a zip or a URL.
 type Source struct {
-	fsys  fs.FS // a folder or a zip; nil for a URL
+	where string // as given to Open
+	fsys  fs.FS  // a folder or a zip; nil for a URL
 	get   func(context.Context, string) (io.ReadCloser, error)
 	close func() error
 }
@@ -34,13 +45,15 @@ func Open(where string) (*Source, error) {
 		}
 		// Redirects within the site are followed (some servers send
 		// x/index.html to x/); one to another host is reported.
-		client := &http.Client{Timeout: 60 * time.Second, CheckRedirect: func(req *http.Request, via []*http.Request) error {
+		// No overall timeout: a large file on a slow line may take long,
+		// as long as data keeps coming (see idleBody).
+		client := &http.Client{CheckRedirect: func(req *http.Request, via []*http.Request) error {
 			if len(via) >= 3 || req.URL.Host != u.Host || !strings.HasPrefix(req.URL.Path, u.Path) {
 				return http.ErrUseLastResponse
 			}
 			return nil
 		}}
-		return &Source{get: func(ctx context.Context, name string) (io.ReadCloser, error) {
+		return &Source{where: where, get: func(ctx context.Context, name string) (io.ReadCloser, error) {
 			return httpGet(ctx, client, u.ResolveReference(&url.URL{Path: name}).String())
 		}}, nil
 	}
@@ -49,7 +62,7 @@ func Open(where string) (*Source, error) {
 		return nil, err
 	}
 	if info.IsDir() {
-		return fsSource(os.DirFS(where), nil), nil
+		return fsSource(where, os.DirFS(where), nil), nil
 	}
 	zr, err := zip.OpenReader(where)
 	if err != nil {
@@ -64,14 +77,17 @@ func Open(where string) (*Source, error) {
 			}
 		}
 	}
-	return fsSource(root, zr.Close), nil
+	return fsSource(where, root, zr.Close), nil
 }
 
-func fsSource(fsys fs.FS, close func() error) *Source {
-	return &Source{fsys: fsys, close: close, get: func(_ context.Context, name string) (io.ReadCloser, error) {
+func fsSource(where string, fsys fs.FS, close func() error) *Source {
+	return &Source{where: where, fsys: fsys, close: close, get: func(_ context.Context, name string) (io.ReadCloser, error) {
 		return fsys.Open(name)
 	}}
 }
+
+// String is the source as it was named: a URL, a zip or a folder.
+func (s *Source) String() string { return s.where }
 
 // Close releases the source.
 func (s *Source) Close() error {
@@ -89,37 +105,88 @@ func (s *Source) Open(ctx context.Context, name string) (io.ReadCloser, error) {
 // Remote reports whether the source is a URL.
 func (s *Source) Remote() bool { return s.fsys == nil }
 
-// ReadFile reads one file of the site.
-func (s *Source) ReadFile(ctx context.Context, name string) ([]byte, error) {
+// ReadFile reads one file of the site, of at most max bytes: a longer
+// one is an error, read no further than max.
+func (s *Source) ReadFile(ctx context.Context, name string, max int64) ([]byte, error) {
 	r, err := s.get(ctx, name)
 	if err != nil {
 		return nil, err
 	}
 	defer r.Close()
-	return io.ReadAll(r)
+	data, err := io.ReadAll(io.LimitReader(r, max+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(data)) > max {
+		return nil, fmt.Errorf("larger than %d bytes; not read further", max)
+	}
+	return data, nil
+}
+
+// errIdle is the cause of a read from a URL that brought nothing for
+// IdleTimeout.
+var errIdle = errors.New("the server sent nothing for too long (an idle timeout)")
+
+// idleBody is a response body that fails when no byte arrives for
+// IdleTimeout: a stalled server is given up on, a slow one that keeps
+// sending is not.
+type idleBody struct {
+	body   io.ReadCloser
+	timer  *time.Timer
+	cancel context.CancelCauseFunc
+	ctx    context.Context
+}
+
+func (b *idleBody) Read(p []byte) (int, error) {
+	n, err := b.body.Read(p)
+	if n > 0 {
+		b.timer.Reset(IdleTimeout)
+	}
+	if err != nil && err != io.EOF && context.Cause(b.ctx) == errIdle {
+		err = errIdle
+	}
+	return n, err
+}
+
+func (b *idleBody) Close() error {
+	b.timer.Stop()
+	b.cancel(nil)
+	return b.body.Close()
 }
 
 func httpGet(ctx context.Context, client *http.Client, u string) (io.ReadCloser, error) {
+	ctx, cancel := context.WithCancelCause(ctx)
+	timer := time.AfterFunc(IdleTimeout, func() { cancel(errIdle) })
+	fail := func(err error) (io.ReadCloser, error) {
+		timer.Stop()
+		if context.Cause(ctx) == errIdle {
+			err = fmt.Errorf("GET %s: %w", u, errIdle)
+		}
+		cancel(nil)
+		return nil, err
+	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 	if err != nil {
-		return nil, err
+		return fail(err)
 	}
 	resp, err := client.Do(req)
 	if err != nil {
-		return nil, err
+		return fail(err)
 	}
 	if resp.StatusCode == http.StatusNotFound {
 		resp.Body.Close()
-		return nil, fs.ErrNotExist
+		return fail(fs.ErrNotExist)
 	}
 	if resp.StatusCode != http.StatusOK {
 		resp.Body.Close()
+		timer.Stop()
+		cancel(nil)
 		if loc := resp.Header.Get("Location"); loc != "" {
 			return nil, fmt.Errorf("GET %s: %s to %s", u, resp.Status, loc)
 		}
 		return nil, fmt.Errorf("GET %s: %s", u, resp.Status)
 	}
-	return resp.Body, nil
+	return &idleBody{body: resp.Body, timer: timer, cancel: cancel, ctx: ctx}, nil
 }
 
 // Report is what Verify found. A copy is intact when OK reports true.
@@ -131,12 +198,13 @@ type Report struct {
 	Extra     []string // in the copy, not listed (a URL cannot be listed: never filled)
 	Signature string   // "valid", "invalid", "missing" or "not checked"
 	Errors    []string // files that could not be read, with why
+	Expired   bool     // the manifest's expiry has passed: mirrors refuse it
 }
 
 // OK reports whether the copy is complete, unaltered, without unexpected
 // files, and — when a key was given — signed by it.
 func (r *Report) OK() bool {
-	return len(r.Missing)+len(r.Changed)+len(r.Extra)+len(r.Errors) == 0 && (r.Signature == "valid" || r.Signature == "not checked")
+	return len(r.Missing)+len(r.Changed)+len(r.Extra)+len(r.Errors) == 0 && (r.Signature == "valid" || r.Signature == "not checked") && !r.Expired
 }
 
 // Verify compares a copy of a site with its manifest: every listed file
@@ -144,7 +212,7 @@ func (r *Report) OK() bool {
 // signature, and, with a key, the signature valid for that key. Files are
 // read on several goroutines.
 func Verify(ctx context.Context, src *Source, key ed25519.PublicKey) (*Report, error) {
-	data, err := src.ReadFile(ctx, Name)
+	data, err := src.ReadFile(ctx, Name, MaxManifest)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", Name, err)
 	}
@@ -152,9 +220,9 @@ func Verify(ctx context.Context, src *Source, key ed25519.PublicKey) (*Report, e
 	if err != nil {
 		return nil, err
 	}
-	rep := &Report{Manifest: m, Signature: "not checked"}
+	rep := &Report{Manifest: m, Signature: "not checked", Expired: m.Expired(time.Now())}
 	if key != nil {
-		sig, err := src.ReadFile(ctx, SigName)
+		sig, err := src.ReadFile(ctx, SigName, 1024)
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
 			rep.Signature = "missing"
@@ -226,6 +294,6 @@ func check(ctx context.Context, src *Source, f File) (bool, error) {
 		return false, err
 	}
 	defer r.Close()
-	same, err := f.Matches(r)
+	same, err := f.Matches(io.LimitReader(r, f.Size+1)) // a longer file differs: read no further
 	return !same, err
 }

@@ -1,10 +1,16 @@
 // Package mirror keeps a copy of a published site current: it reads the
-// site's manifest, fetches only the files whose hash changed, checks every
-// file (and the manifest's signature) before anything is visible, and
-// then swaps the new copy in at once. On any failure the previous copy
-// stays as it was; files already fetched are kept aside, so that the next
-// run resumes. It does not build or verify sites on its own (see package
-// manifest).
+// site's manifest, fetches only the files whose hash changed (or that
+// differ on disk: a damaged file is repaired), checks every file (and the
+// manifest's signature) before anything is visible, and then swaps the
+// new copy in at once. On any failure the previous copy stays as it was;
+// files already fetched are kept aside, so that the next run resumes.
+//
+// The copy's folder is owned like a build's output (see package publish):
+// files no copy wrote are kept, never replaced, and a folder that holds
+// something else is refused. One run at a time updates a copy (a lock
+// beside it), and a run refuses a publication older than the copy's (a
+// rollback) or past its expiry (a frozen source), remembering the last
+// one it accepted beside the copy (see State).
 package mirror
 
 import (
@@ -18,6 +24,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -31,10 +38,15 @@ type Options struct {
 	Key      ed25519.PublicKey // when set, the manifest must be signed by it
 	Workers  int               // files fetched at once; 0 means 8
 	Attempts int               // tries per file; 0 means 3
-	Timeout  time.Duration     // per try; 0 means 2 minutes
 	// AllowDrafts copies a concept build (a manifest listing drafts),
 	// which is refused otherwise: a concept is not a publication.
 	AllowDrafts bool
+	// Force mirrors into a folder that holds files of something else,
+	// keeping them; without it such a folder is refused.
+	Force bool
+	// Wait is how long to wait for another run on the same copy to end;
+	// 0 means not at all (ErrBusy).
+	Wait time.Duration
 }
 
 // Result says what a run did.
@@ -43,9 +55,12 @@ type Result struct {
 	Fetched   int      // files fetched from the source
 	Bytes     int64    // their bytes
 	Reused    int      // files taken from the previous copy or an interrupted run
+	Repaired  int      // files of the copy that differed from its manifest, fetched again
 	Removed   int      // files of the previous copy no longer in the site
 	Files     int      // files in the copy now
 	Version   string   // ledenbrief version that built the site
+	Serial    int64    // the publication's serial (0 when unsigned)
+	Expires   string   // when it expires, "" for never
 	Signature string   // "valid" or "not checked"
 	Problems  []string // files that failed, with why
 	Drafts    int      // draft letters in the copy (only with AllowDrafts)
@@ -68,10 +83,23 @@ func Run(ctx context.Context, src *manifest.Source, dir string, opts Options) (*
 	if opts.Attempts <= 0 {
 		opts.Attempts = 3
 	}
-	if opts.Timeout <= 0 {
-		opts.Timeout = 2 * time.Minute
+	dir, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, err
 	}
-	data, err := fetch(ctx, src, manifest.Name, opts)
+	if err := owned(dir, opts.Force); err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(filepath.Dir(dir), 0o755); err != nil {
+		return nil, err
+	}
+	unlock, err := lock(dir, opts.Wait)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+
+	data, err := fetch(ctx, opts, func() ([]byte, error) { return src.ReadFile(ctx, manifest.Name, manifest.MaxManifest) })
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", manifest.Name, err)
 	}
@@ -82,10 +110,10 @@ func Run(ctx context.Context, src *manifest.Source, dir string, opts Options) (*
 	if len(m.Drafts) > 0 && !opts.AllowDrafts {
 		return nil, fmt.Errorf("the source is a concept version with %d draft letters (%s), not a publication; nothing was changed (--allow-drafts copies it anyway)", len(m.Drafts), draftNumbers(m))
 	}
-	res := &Result{Version: m.Version, Signature: "not checked", Files: len(m.Files), Drafts: len(m.Drafts)}
+	res := &Result{Version: m.Version, Signature: "not checked", Files: len(m.Files), Drafts: len(m.Drafts), Serial: m.Serial, Expires: m.Expires}
 	var sig []byte
 	if opts.Key != nil {
-		sig, err = fetch(ctx, src, manifest.SigName, opts)
+		sig, err = fetch(ctx, opts, func() ([]byte, error) { return src.ReadFile(ctx, manifest.SigName, 1024) })
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w; nothing was changed", manifest.SigName, err)
 		}
@@ -94,19 +122,26 @@ func Run(ctx context.Context, src *manifest.Source, dir string, opts Options) (*
 		}
 		res.Signature = "valid"
 	}
-	dir, err = filepath.Abs(dir)
+	if m.Expired(time.Now()) {
+		return nil, fmt.Errorf("the site expired on %s (verlopen): its publisher has not renewed it, and its content may be out of date; nothing was changed", m.Expires)
+	}
+	current, _ := os.ReadFile(filepath.Join(dir, manifest.Name))
+	if err := notOlder(dir, m, data, current); err != nil {
+		return nil, err
+	}
+	state := &State{Source: src.String(), Serial: m.Serial, Built: m.Built, Expires: m.Expires, Version: m.Version, Files: len(m.Files)}
+	// Unchanged: the manifest is the same and every file is there with its hash.
+	if bytes.Equal(current, data) && intact(dir, m) {
+		state.Synced = time.Now().UTC().Format(time.RFC3339)
+		return res, state.write(dir)
+	}
+	previous := listed(current)
+	out, err := publish.OpenMirror(dir)
 	if err != nil {
 		return nil, err
 	}
-	// Unchanged: the manifest is the same and every file is there with its size.
-	if old, err := os.ReadFile(filepath.Join(dir, manifest.Name)); err == nil && bytes.Equal(old, data) && complete(dir, m) {
-		return res, nil
-	}
-	staging := filepath.Join(filepath.Dir(dir), "."+filepath.Base(dir)+".mirror-partial")
-	if err := os.MkdirAll(staging, 0o755); err != nil {
-		return nil, err
-	}
-	previous := hashes(dir)
+	defer out.Abandon()
+	partial := beside(dir, "partial")
 	work := make(chan manifest.File)
 	var mu sync.Mutex
 	var wg sync.WaitGroup
@@ -115,16 +150,20 @@ func Run(ctx context.Context, src *manifest.Source, dir string, opts Options) (*
 		go func() {
 			defer wg.Done()
 			for f := range work {
-				fetched, err := place(ctx, src, staging, dir, f, previous, opts)
+				how, err := place(ctx, src, out, partial, dir, f, opts)
 				mu.Lock()
 				switch {
 				case err != nil:
 					res.Problems = append(res.Problems, fmt.Sprintf("%s: %v", f.Path, err))
-				case fetched:
+				case how == reused:
+					res.Reused++
+				default:
 					res.Fetched++
 					res.Bytes += f.Size
-				default:
-					res.Reused++
+					if previous[f.Path] == f.SHA256 { // the copy should have had it
+
+						res.Repaired++
+					}
 				}
 				mu.Unlock()
 			}
@@ -142,52 +181,109 @@ func Run(ctx context.Context, src *manifest.Source, dir string, opts Options) (*
 	if err := ctx.Err(); err != nil {
 		return res, err
 	}
-	// Anything in the staging folder that the site no longer has goes.
-	listed := map[string]bool{}
+	now := map[string]bool{}
 	for _, f := range m.Files {
-		listed[f.Path] = true
-	}
-	if err := removeUnlisted(staging, listed); err != nil {
-		return res, err
-	}
-	if err := os.WriteFile(filepath.Join(staging, manifest.Name), data, 0o644); err != nil {
-		return res, err
-	}
-	if sig != nil {
-		if err := os.WriteFile(filepath.Join(staging, manifest.SigName), sig, 0o644); err != nil {
-			return res, err
-		}
+		now[f.Path] = true
 	}
 	for p := range previous {
-		if !listed[p] {
+		if !now[p] {
 			res.Removed++
 		}
 	}
-	if err := publish.Replace(staging, dir); err != nil {
+	if err := out.CommitManifest(data, sig); err != nil {
 		return res, fmt.Errorf("replacing %s: %w", dir, err)
 	}
 	res.Changed = true
-	return res, nil
+	// The copy in place must be the one its manifest describes.
+	if !intact(dir, m) {
+		return res, fmt.Errorf("after the copy was put in place, %s differs from its manifest: was it changed meanwhile? Run mirror again", dir)
+	}
+	_ = os.RemoveAll(partial)
+	state.Synced = time.Now().UTC().Format(time.RFC3339)
+	return res, state.write(dir)
 }
 
-// complete reports whether every file of m is in dir with its size.
-func complete(dir string, m *manifest.Manifest) bool {
+// owned refuses a dir that is not a folder, or a folder that holds
+// files of something other than a copy of a ledenbrief site (unless
+// force): a mirror never deletes or replaces what it did not write.
+func owned(dir string, force bool) error {
+	info, err := os.Lstat(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if !info.IsDir() {
+		return fmt.Errorf("%s is not a folder; name the folder to keep the copy in", dir)
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil || len(entries) == 0 {
+		return err
+	}
+	if data, err := os.ReadFile(filepath.Join(dir, manifest.Name)); err == nil {
+		if _, err := manifest.Parse(data); err == nil {
+			return nil // a copy of ours: files beside it are kept
+		}
+	}
+	if st, err := ReadState(dir); err == nil && st != nil {
+		return nil // mirrored before, though its manifest is gone
+	}
+	if force {
+		return nil
+	}
+	var names []string
+	for _, e := range entries {
+		names = append(names, quote(e.Name()))
+	}
+	return fmt.Errorf("%s is not a copy of a ledenbrief site: it holds %s. A mirror never deletes or replaces files it did not write: name a new or empty folder, or add --force to mirror into this one, keeping its files", dir, describeEntries(names))
+}
+
+// notOlder refuses a publication older than the copy's: a serial below
+// the one last accepted (or the copy's own), or the same serial with
+// other content (two publications cannot share one).
+func notOlder(dir string, m *manifest.Manifest, data, current []byte) error {
+	known, what := int64(0), ""
+	if st, err := ReadState(dir); err == nil && st != nil && st.Serial > known {
+		known, what = st.Serial, "the last one mirrored"
+	}
+	if c, err := manifest.Parse(current); err == nil && c.Serial > known {
+		known, what = c.Serial, "the copy's"
+	}
+	switch {
+	case known == 0:
+		return nil
+	case m.Serial < known:
+		return fmt.Errorf("the source offers an older publication (serial %d, built %s) than %s (serial %d): refused as a rollback; nothing was changed", m.Serial, orUnknown(m.Built), what, known)
+	case m.Serial == known && len(current) > 0 && !bytes.Equal(data, current):
+		return fmt.Errorf("the source's manifest has the serial of the copy's (%d) but other content: refused; nothing was changed", known)
+	}
+	return nil
+}
+
+func orUnknown(s string) string {
+	if s == "" {
+		return "at an unknown time"
+	}
+	return s
+}
+
+// quote shows a file name as written, with control characters escaped.
+func quote(name string) string { return strconv.Quote(name) }
+
+// intact reports whether every file of m is in dir with its size and hash.
+func intact(dir string, m *manifest.Manifest) bool {
 	for _, f := range m.Files {
-		info, err := os.Stat(filepath.Join(dir, filepath.FromSlash(f.Path)))
-		if err != nil || info.Size() != f.Size {
+		if !matches(filepath.Join(dir, filepath.FromSlash(f.Path)), f) {
 			return false
 		}
 	}
 	return true
 }
 
-// hashes returns the files of the previous copy by path, with the hashes
-// its manifest gives them.
-func hashes(dir string) map[string]string {
-	data, err := os.ReadFile(filepath.Join(dir, manifest.Name))
-	if err != nil {
-		return nil
-	}
+// listed returns the files a manifest lists by path, with their hashes;
+// none for a manifest that cannot be read.
+func listed(data []byte) map[string]string {
 	m, err := manifest.Parse(data)
 	if err != nil {
 		return nil
@@ -199,56 +295,85 @@ func hashes(dir string) map[string]string {
 	return out
 }
 
-// place puts file f into the staging folder: kept if an interrupted run
-// already fetched it, linked from the previous copy if it is unchanged
-// there, else fetched. Every file is checked against f before it counts.
-func place(ctx context.Context, src *manifest.Source, staging, dir string, f manifest.File, previous map[string]string, opts Options) (fetched bool, err error) {
-	to := filepath.Join(staging, filepath.FromSlash(f.Path))
-	if matches(to, f) {
-		return false, nil
+// How place got a file.
+const (
+	reused  = iota // from an interrupted run or the copy, as the manifest has it
+	fetched        // from the source
+)
+
+// place puts file f into the new copy: taken from an interrupted run's
+// files or from the copy when its bytes are f's, else fetched from the
+// source into the partial folder first (kept there when the run fails,
+// for the next one). Every file is checked against f before it counts.
+func place(ctx context.Context, src *manifest.Source, out *publish.Folder, partial, dir string, f manifest.File, opts Options) (int, error) {
+	kept := filepath.Join(partial, filepath.FromSlash(f.Path))
+	if matches(kept, f) {
+		return reused, out.Adopt(f.Path, kept, f)
 	}
-	if err := os.MkdirAll(filepath.Dir(to), 0o755); err != nil {
-		return false, err
+	inCopy := filepath.Join(dir, filepath.FromSlash(f.Path))
+	if matches(inCopy, f) {
+		return reused, out.Adopt(f.Path, inCopy, f)
 	}
-	if previous[f.Path] == f.SHA256 {
-		from := filepath.Join(dir, filepath.FromSlash(f.Path))
-		os.Remove(to)
-		if err := os.Link(from, to); err == nil && matches(to, f) {
-			return false, nil
-		}
-		os.Remove(to)
+	if err := os.MkdirAll(filepath.Dir(kept), 0o755); err != nil {
+		return fetched, err
 	}
-	data, err := fetch(ctx, src, f.Path, opts)
+	_, err := fetch(ctx, opts, func() ([]byte, error) { return nil, download(ctx, src, f, kept) })
 	if err != nil {
-		return false, err
+		return fetched, err
 	}
-	if same, _ := f.Matches(bytes.NewReader(data)); !same {
-		return false, errors.New("does not match the manifest (size or SHA-256)")
+	return fetched, out.Adopt(f.Path, kept, f)
+}
+
+// download streams file f of the source to the file at to, reading no
+// more than the manifest says it has, and keeps it only when it is f.
+func download(ctx context.Context, src *manifest.Source, f manifest.File, to string) error {
+	r, err := src.Open(ctx, f.Path)
+	if err != nil {
+		return err
 	}
+	defer r.Close()
 	tmp := to + ".part"
-	if err := os.WriteFile(tmp, data, 0o644); err != nil {
-		return false, err
+	w, err := os.Create(tmp)
+	if err != nil {
+		return err
 	}
-	return true, os.Rename(tmp, to)
+	n, err := io.Copy(w, io.LimitReader(r, f.Size+1))
+	if cerr := w.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil && n > f.Size {
+		err = fmt.Errorf("larger than the manifest says (%d bytes); not read further", f.Size)
+	}
+	if err == nil && !matches(tmp, f) {
+		err = errors.New("does not match the manifest (size or SHA-256)")
+	}
+	if err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	return os.Rename(tmp, to)
 }
 
 // matches reports whether the file at p has f's size and hash.
 func matches(p string, f manifest.File) bool {
+	if info, err := os.Lstat(p); err != nil || !info.Mode().IsRegular() {
+		return false // a symbolic link is never the file
+	}
 	file, err := os.Open(p)
 	if err != nil {
 		return false
 	}
 	defer file.Close()
-	if info, err := file.Stat(); err != nil || info.Size() != f.Size {
+	if info, err := file.Stat(); err != nil || !info.Mode().IsRegular() || info.Size() != f.Size {
 		return false
 	}
 	same, _ := f.Matches(file)
 	return same
 }
 
-// fetch reads one file of the source, trying again after a failure other
-// than "not there".
-func fetch(ctx context.Context, src *manifest.Source, name string, opts Options) ([]byte, error) {
+// fetch runs get until it succeeds, it fails with "not there", or
+// opts.Attempts tries have failed, waiting a little longer after each.
+func fetch(ctx context.Context, opts Options, get func() ([]byte, error)) ([]byte, error) {
 	var last error
 	for try := range opts.Attempts {
 		if try > 0 {
@@ -258,49 +383,11 @@ func fetch(ctx context.Context, src *manifest.Source, name string, opts Options)
 			case <-time.After(time.Duration(try*try) * 200 * time.Millisecond):
 			}
 		}
-		data, err := fetchOnce(ctx, src, name, opts.Timeout)
+		data, err := get()
 		if err == nil || errors.Is(err, fs.ErrNotExist) || ctx.Err() != nil {
 			return data, err
 		}
 		last = err
 	}
 	return nil, last
-}
-
-func fetchOnce(ctx context.Context, src *manifest.Source, name string, timeout time.Duration) ([]byte, error) {
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	r, err := src.Open(ctx, name)
-	if err != nil {
-		return nil, err
-	}
-	defer r.Close()
-	return io.ReadAll(r)
-}
-
-// removeUnlisted removes the files of dir that are not listed, and the
-// folders that become empty.
-func removeUnlisted(dir string, listed map[string]bool) error {
-	var dirs []string
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(dir, p)
-		rel = filepath.ToSlash(rel)
-		if d.IsDir() {
-			if rel != "." {
-				dirs = append(dirs, p)
-			}
-			return nil
-		}
-		if !listed[rel] {
-			return os.Remove(p)
-		}
-		return nil
-	})
-	for i := len(dirs) - 1; i >= 0; i-- {
-		os.Remove(dirs[i]) // fails, as it should, when not empty
-	}
-	return err
 }

@@ -42,11 +42,25 @@ func (f *Folder) Commit(m manifest.Manifest, key ed25519.PrivateKey) error {
 	if err != nil {
 		return err
 	}
+	var sig []byte
+	if key != nil {
+		sig = manifest.Sign(key, data)
+	}
+	return f.CommitManifest(data, sig)
+}
+
+// CommitManifest finishes the folder as Commit does, with a manifest and
+// signature (nil for none) given as they are: those of the site a mirror
+// copies, which must stay byte for byte what was signed.
+func (f *Folder) CommitManifest(data, sig []byte) error {
+	if f.dir == "" {
+		return nil
+	}
 	if err := os.WriteFile(filepath.Join(f.dir, manifest.Name), data, 0o644); err != nil {
 		return err
 	}
-	if key != nil {
-		if err := os.WriteFile(filepath.Join(f.dir, manifest.SigName), manifest.Sign(key, data), 0o644); err != nil {
+	if sig != nil {
+		if err := os.WriteFile(filepath.Join(f.dir, manifest.SigName), sig, 0o644); err != nil {
 			return err
 		}
 	}
@@ -133,6 +147,23 @@ func (f *Folder) keepForeign() error {
 		return err
 	}
 	tmpPrefix := "." + filepath.Base(f.target) + ".tmp-"
+	// Empty folders are kept too: a folder someone made is theirs.
+	err = filepath.WalkDir(f.target, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || !d.IsDir() || p == f.target {
+			return err
+		}
+		rel, _ := filepath.Rel(f.target, p)
+		if top, _, _ := strings.Cut(filepath.ToSlash(rel), "/"); strings.HasPrefix(top, tmpPrefix) {
+			return filepath.SkipDir
+		}
+		if entries, err := os.ReadDir(p); err == nil && len(entries) == 0 {
+			return os.MkdirAll(filepath.Join(f.dir, rel), 0o755)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
 	for _, name := range names {
 		top, _, _ := strings.Cut(name, "/")
 		if f.old[name] || (f.legacy && legacyOurs(name)) || strings.HasPrefix(top, tmpPrefix) {
@@ -140,6 +171,9 @@ func (f *Folder) keepForeign() error {
 		}
 		dst := join(f.dir, name)
 		if _, err := os.Lstat(dst); err == nil {
+			if f.mirror {
+				return fmt.Errorf("refusing to mirror into %s: it holds %s, which no copy of this site wrote and the site now has a file of that name; move it away", f.target, name)
+			}
 			return fmt.Errorf("refusing to publish into %s: it holds %s, which ledenbrief did not write and now would replace; move it away, or use --clean to replace everything in the folder", f.target, name)
 		}
 		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {

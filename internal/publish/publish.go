@@ -44,6 +44,7 @@ type Folder struct {
 	legacy bool            // the target was built by a ledenbrief without manifests: what looks like its output is ours
 	clean  bool            // replace everything in the target
 	into   bool            // the target is a mount point: publish into it
+	mirror bool            // a copy of a site made by package mirror, never with --clean
 
 	mu      sync.Mutex
 	written map[string]manifest.File
@@ -81,7 +82,7 @@ func Open(target, contentDir string, clean bool) (*Folder, error) {
 	if err := errors.Join(err1, err2); err != nil {
 		return nil, err
 	}
-	if absT == absC || strings.HasPrefix(absC+string(filepath.Separator), absT+string(filepath.Separator)) {
+	if contentDir != "" && (absT == absC || strings.HasPrefix(absC+string(filepath.Separator), absT+string(filepath.Separator))) {
 		return nil, fmt.Errorf("output folder %s would replace the content folder %s", target, contentDir)
 	}
 	f := &Folder{target: absT, clean: clean, written: map[string]manifest.File{}}
@@ -106,6 +107,50 @@ func Open(target, contentDir string, clean bool) (*Folder, error) {
 		return nil, err
 	}
 	return f, nil
+}
+
+// OpenMirror prepares to publish a copy of a site into target (see
+// package mirror): like Open, files in target that no copy of ours wrote
+// are kept, and a copy that would replace one stops.
+func OpenMirror(target string) (*Folder, error) {
+	f, err := Open(target, "", false)
+	if err != nil {
+		return nil, err
+	}
+	f.mirror = true
+	return f, nil
+}
+
+// Adopt puts an existing file, from, into the folder at the slash path
+// name: linked where the file system allows it, else copied. The file
+// must be the one file describes; one that is not (it changed since it
+// was checked) is an error and nothing is recorded.
+func (f *Folder) Adopt(name, from string, file manifest.File) error {
+	if f.dir == "" {
+		return fmt.Errorf("publish: %s: nothing is written when checking", name)
+	}
+	to := join(f.dir, name)
+	if err := os.MkdirAll(filepath.Dir(to), 0o755); err != nil {
+		return err
+	}
+	_ = os.Remove(to)
+	if err := os.Link(from, to); err != nil {
+		if err := copyFile(from, to); err != nil {
+			return err
+		}
+	}
+	in, err := os.Open(to)
+	if err != nil {
+		return err
+	}
+	same, err := file.Matches(in)
+	in.Close()
+	if err != nil || !same {
+		_ = os.Remove(to)
+		return fmt.Errorf("%s changed while it was copied", name)
+	}
+	f.record(file)
+	return nil
 }
 
 // readOld learns which files of the target the previous build wrote.
