@@ -214,6 +214,9 @@ func runVerify(args []string, stderr io.Writer) int {
 	signed := "signature not checked (no --pubkey)"
 	if rep.Signature == "valid" {
 		signed = "signature valid"
+		if rep.RotatedTo != "" {
+			signed = "signature valid, by the key " + rep.RotatedTo + " that the key in " + *pubkey + " endorsed (a rotated key)"
+		}
 	}
 	fmt.Fprintf(stderr, "ledenbrief: %s is complete and unaltered: %d files as listed, %s; built by ledenbrief %s\n", where, rep.Checked, signed, rep.Manifest.Version)
 	return 0
@@ -274,6 +277,9 @@ func runMirror(args []string, stderr io.Writer) int {
 		}
 		return 1
 	}
+	if res.RotatedTo != "" {
+		fmt.Fprintf(stderr, "ledenbrief: the site is now signed with the key %s, which your key endorsed; from now on only that key is trusted for %s (give its .pub to --pubkey when you have it)\n", res.RotatedTo, pos[1])
+	}
 	if res.Changed { // quiet when nothing changed, for cron
 		repaired := ""
 		if res.Repaired > 0 {
@@ -327,6 +333,9 @@ func mirrorStatus(args []string, stderr io.Writer) int {
 	}
 	fmt.Fprintf(os.Stdout, "copy:     %s\nsource:   %s\nmirrored: %s\nserial:   %d (built %s)\nexpires:  %s\nversion:  %s, %d files\n",
 		pos[0], shown(st.Source), st.Synced, st.Serial, orNone(st.Built), expires, st.Version, st.Files)
+	if k, err := manifest.DecodeKey(st.Key); err == nil {
+		fmt.Fprintf(os.Stdout, "key:      %s (rotated to; the only key trusted for this copy)\n", manifest.Fingerprint(k))
+	}
 	return 0
 }
 

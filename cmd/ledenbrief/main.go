@@ -4,7 +4,7 @@
 //
 // Usage:
 //
-//	ledenbrief build   [--content DIR] [--out DIR] [--base-url URL] [--theme DIR] [--drafts] [--clean] [--sign KEYFILE [--valid-for 30d]] [--no-offline] [--pdf]
+//	ledenbrief build   [--content DIR] [--out DIR] [--base-url URL] [--theme DIR] [--drafts] [--clean] [--sign KEYFILE [--valid-for 30d] [--previous-key KEYFILE]] [--no-offline] [--pdf]
 //	ledenbrief check   [--content DIR] [--theme DIR] [--drafts] [--format text|json]
 //	ledenbrief serve   [--content DIR] [--addr HOST:PORT] [--out DIR] [--theme DIR] [--drafts]
 //	ledenbrief anchors lock|check [--content DIR]
@@ -58,7 +58,7 @@ var commands []command
 
 func init() {
 	commands = []command{
-		{"build", "[--content DIR] [--out DIR] [--base-url URL] [--theme DIR] [--drafts [--drafts-into-publication]] [--locked] [--clean] [--sign KEYFILE [--valid-for 30d]] [--no-offline] [--pdf] [--lang nl|en]", "build the site into the output folder", runBuild},
+		{"build", "[--content DIR] [--out DIR] [--base-url URL] [--theme DIR] [--drafts [--drafts-into-publication]] [--locked] [--clean] [--sign KEYFILE [--valid-for 30d] [--previous-key KEYFILE]] [--no-offline] [--pdf] [--lang nl|en]", "build the site into the output folder", runBuild},
 		{"check", "[--content DIR] [--theme DIR] [--drafts] [--locked] [--format text|json] [--lang nl|en]", "validate the content and templates, write nothing", runCheck},
 		{"serve", "[--content DIR] [--addr HOST:PORT] [--out DIR] [--theme DIR] [--drafts=false] [--lang nl|en]", "preview the site, drafts included, on 127.0.0.1:1313, rebuilding and reloading on every save", runServe},
 		{"anchors", "lock|check [--content DIR] [--lang nl|en]", "add the published anchors to content/anchors.lock (build does this too), or list locked anchors that are gone", runAnchors},
@@ -121,6 +121,7 @@ type buildFlags struct {
 	opts        build.Options
 	sign        string // private key file to sign manifest.json with
 	validFor    string // how long a signed site stays valid, like 30d
+	previousKey string // private key file of the key --sign replaces
 	format      string // how check reports: text or json
 	lang        string // --lang as given
 	intoPublic  bool   // --drafts-into-publication
@@ -156,6 +157,7 @@ func newFlagSet(name string, stderr io.Writer, bf *buildFlags, writes bool) *fla
 		fs.BoolVar(&bf.opts.Clean, "clean", false, "replace everything in the output folder, also files ledenbrief did not write (kept by default)")
 		fs.StringVar(&bf.opts.BaseURL, "base-url", "", "canonical base `URL` for the feed, sitemap and canonical links (default: site.yaml's base_url)")
 		fs.StringVar(&bf.sign, "sign", "", "private key `file` (from ledenbrief keygen) to sign manifest.json with, as manifest.sig; refused with --drafts")
+		fs.StringVar(&bf.previousKey, "previous-key", "", "with --sign: the private key `file` that signed the site until now, to endorse the new key with (key rotation)")
 		fs.StringVar(&bf.validFor, "valid-for", "", "with --sign: how long mirrors accept the signed site, like `30d`, 12h, 90m or 2s (default: no expiry)")
 		fs.BoolVar(&bf.opts.NoOffline, "no-offline", false, "leave out the letters' offline copies and the site's zip (a quicker build, not for publishing)")
 		fs.BoolVar(&bf.opts.PDF, "pdf", false, "also print every letter with its annex to a PDF beside it, offered with its copies (needs Chromium; about a second a letter)")
@@ -231,6 +233,18 @@ func runPipeline(name string, args []string, stderr io.Writer, check bool) int {
 			return 2
 		}
 		bf.opts.SignKey = key
+	}
+	if bf.previousKey != "" {
+		if bf.sign == "" {
+			fmt.Fprintf(stderr, "ledenbrief %s: --previous-key needs --sign: it endorses the key that signs\n", name)
+			return 2
+		}
+		key, err := manifest.ReadPrivateKey(bf.previousKey)
+		if err != nil {
+			fmt.Fprintf(stderr, "ledenbrief %s: --previous-key: %v\n", name, err)
+			return 2
+		}
+		bf.opts.PreviousKey = key
 	}
 	if bf.validFor != "" {
 		if bf.sign == "" {

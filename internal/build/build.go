@@ -78,6 +78,10 @@ type Options struct {
 	// ValidFor, with SignKey, is how long mirrors accept the signed site
 	// (manifest.Manifest.Expires); 0 means no expiry.
 	ValidFor time.Duration
+	// PreviousKey, with SignKey, endorses SignKey's public key in the
+	// site (manifest.EndorsementName), so that mirrors that trust the
+	// previous key come to trust the new one.
+	PreviousKey ed25519.PrivateKey
 	// Workers is the number of letters processed at once; 0 means one per CPU.
 	Workers int
 	// KeepIndex returns the bleve index in the Result, made with term
@@ -223,6 +227,11 @@ func Run(opts Options) (*Result, error) {
 	published := describe(s)
 	if opts.SignKey != nil {
 		published.Stamp(manifest.Previous(opts.Out), opts.ValidFor)
+		if opts.PreviousKey != nil {
+			if err := out.WriteFile(manifest.EndorsementName, manifest.Endorse(opts.PreviousKey, opts.SignKey.Public().(ed25519.PublicKey))); err != nil {
+				return res, err
+			}
+		}
 	}
 	if pass.offline != nil {
 		if err := writeSiteZip(out, published, opts.SignKey); err != nil {

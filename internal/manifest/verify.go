@@ -199,6 +199,9 @@ type Report struct {
 	Signature string   // "valid", "invalid", "missing" or "not checked"
 	Errors    []string // files that could not be read, with why
 	Expired   bool     // the manifest's expiry has passed: mirrors refuse it
+	// RotatedTo is the fingerprint of the key that signed the site when it
+	// is not the given key but one the given key endorsed (see Endorse).
+	RotatedTo string
 }
 
 // OK reports whether the copy is complete, unaltered, without unexpected
@@ -229,10 +232,19 @@ func Verify(ctx context.Context, src *Source, key ed25519.PublicKey) (*Report, e
 		case err != nil:
 			rep.Errors = append(rep.Errors, fmt.Sprintf("%s: %v", SigName, err))
 			rep.Signature = "missing"
-		case VerifySignature(key, data, sig):
-			rep.Signature = "valid"
 		default:
-			rep.Signature = "invalid"
+			endorsement, err := src.ReadFile(ctx, EndorsementName, 4096)
+			if err != nil {
+				endorsement = nil
+			}
+			switch signer, rotated, err := CheckSignature(key, data, sig, endorsement); {
+			case err != nil:
+				rep.Signature = "invalid"
+			case rotated:
+				rep.Signature, rep.RotatedTo = "valid", Fingerprint(signer)
+			default:
+				rep.Signature = "valid"
+			}
 		}
 	}
 	var mu sync.Mutex

@@ -62,6 +62,7 @@ type Result struct {
 	Serial    int64    // the publication's serial (0 when unsigned)
 	Expires   string   // when it expires, "" for never
 	Signature string   // "valid" or "not checked"
+	RotatedTo string   // the fingerprint of the key the site rotated to, now trusted; "" when none
 	Problems  []string // files that failed, with why
 	Drafts    int      // draft letters in the copy (only with AllowDrafts)
 }
@@ -111,14 +112,33 @@ func Run(ctx context.Context, src *manifest.Source, dir string, opts Options) (*
 		return nil, fmt.Errorf("the source is a concept version with %d draft letters (%s), not a publication; nothing was changed (--allow-drafts copies it anyway)", len(m.Drafts), draftNumbers(m))
 	}
 	res := &Result{Version: m.Version, Signature: "not checked", Files: len(m.Files), Drafts: len(m.Drafts), Serial: m.Serial, Expires: m.Expires}
+	last, err := ReadState(dir)
+	if err != nil {
+		return nil, err
+	}
 	var sig []byte
+	var trustedKey string
 	if opts.Key != nil {
+		trusted := opts.Key
+		if last != nil && last.Key != "" { // rotated before: only the newer key counts
+			if k, err := manifest.DecodeKey(last.Key); err == nil {
+				trusted, trustedKey = k, last.Key
+			}
+		}
 		sig, err = fetch(ctx, opts, func() ([]byte, error) { return src.ReadFile(ctx, manifest.SigName, 1024) })
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w; nothing was changed", manifest.SigName, err)
 		}
-		if !manifest.VerifySignature(opts.Key, data, sig) {
-			return nil, fmt.Errorf("%s is not signed by the given key; nothing was changed", manifest.Name)
+		var endorsement []byte
+		if !manifest.VerifySignature(trusted, data, sig) {
+			endorsement, _ = fetch(ctx, opts, func() ([]byte, error) { return src.ReadFile(ctx, manifest.EndorsementName, 4096) })
+		}
+		signer, rotated, err := manifest.CheckSignature(trusted, data, sig, endorsement)
+		if err != nil {
+			return nil, fmt.Errorf("%w; nothing was changed", err)
+		}
+		if rotated {
+			trustedKey, res.RotatedTo = manifest.EncodeKey(signer), manifest.Fingerprint(signer)
 		}
 		res.Signature = "valid"
 	}
@@ -129,7 +149,7 @@ func Run(ctx context.Context, src *manifest.Source, dir string, opts Options) (*
 	if err := notOlder(dir, m, data, current); err != nil {
 		return nil, err
 	}
-	state := &State{Source: src.String(), Serial: m.Serial, Built: m.Built, Expires: m.Expires, Version: m.Version, Files: len(m.Files)}
+	state := &State{Source: src.String(), Serial: m.Serial, Built: m.Built, Expires: m.Expires, Version: m.Version, Files: len(m.Files), Key: trustedKey}
 	// Unchanged: the manifest is the same and every file is there with its hash.
 	if bytes.Equal(current, data) && intact(dir, m) {
 		state.Synced = time.Now().UTC().Format(time.RFC3339)

@@ -201,7 +201,7 @@ func TestMirrorRefusesTamperedFilesAndBadSignatures(t *testing.T) {
 
 	other, _, _ := ed25519.GenerateKey(rand.Reader)
 	writeSite(t, site, siteFiles(5, -1), priv)
-	if _, err := run(t, s, target, other); err == nil || !strings.Contains(err.Error(), "not signed by the given key") {
+	if _, err := run(t, s, target, other); err == nil || !strings.Contains(err.Error(), "not signed by the trusted key") {
 		t.Errorf("another key: %v", err)
 	}
 }

@@ -29,6 +29,10 @@ type State struct {
 	Expires string `json:"expires,omitempty"`
 	Version string `json:"version"`
 	Files   int    `json:"files"`
+	// Key is the public key (manifest.EncodeKey) the copy was last
+	// accepted under, when the site rotated to it from the key the
+	// mirror was given: from then on only it is trusted.
+	Key string `json:"key,omitempty"`
 }
 
 // ReadState returns the state of the copy in dir; nil without error when

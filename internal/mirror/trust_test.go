@@ -2,6 +2,8 @@ package mirror
 
 import (
 	"context"
+	"crypto/ed25519"
+	"crypto/rand"
 	"errors"
 	"net/http"
 	"net/http/httptest"
@@ -267,5 +269,43 @@ func TestLeftoversAreRemoved(t *testing.T) {
 		if _, err := os.Stat(p); err == nil {
 			t.Errorf("%s is still there", p)
 		}
+	}
+}
+
+// TestKeyRotation holds the rotation procedure: a site signed by a new
+// key that the trusted key endorses is accepted, and from then on only
+// the new key is trusted (an endorsement by the old key, which may have
+// leaked, no longer counts); a key nobody endorsed is refused.
+func TestKeyRotation(t *testing.T) {
+	oldPub, oldPriv, site, target, s := fixture(t, siteFiles(3, -1))
+	if _, err := run(t, s, target, oldPub); err != nil {
+		t.Fatal(err)
+	}
+	newPub, newPriv, _ := ed25519.GenerateKey(rand.Reader)
+	files := siteFiles(3, 1)
+	files[manifest.EndorsementName] = string(manifest.Endorse(oldPriv, newPub))
+	writeSite(t, site, files, newPriv)
+	res, err := run(t, s, target, oldPub)
+	if err != nil || res.RotatedTo != manifest.Fingerprint(newPub) {
+		t.Fatalf("an endorsed new key: %+v %v", res, err)
+	}
+	if st, _ := ReadState(target); st == nil || st.Key != manifest.EncodeKey(newPub) {
+		t.Errorf("the new key is not recorded: %+v", st)
+	}
+
+	// Someone with the old key endorses a key of their own.
+	evilPub, evilPriv, _ := ed25519.GenerateKey(rand.Reader)
+	files = siteFiles(3, 2)
+	files[manifest.EndorsementName] = string(manifest.Endorse(oldPriv, evilPub))
+	writeSite(t, site, files, evilPriv)
+	if _, err := run(t, s, target, oldPub); err == nil || !strings.Contains(err.Error(), "not by the trusted key "+manifest.Fingerprint(newPub)) {
+		t.Errorf("an endorsement by the replaced key: %v", err)
+	}
+
+	// A key nobody endorsed.
+	other := t.TempDir()
+	writeSite(t, site, siteFiles(3, 2), evilPriv)
+	if _, err := run(t, s, filepath.Join(other, "spiegel"), oldPub); err == nil || !strings.Contains(err.Error(), "endorses no other key") {
+		t.Errorf("an unendorsed key: %v", err)
 	}
 }
