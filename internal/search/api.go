@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"net/url"
 	"runtime"
 	"strconv"
 	"strings"
@@ -37,6 +38,10 @@ func Handler(x *Index, d *Dictionary, base string) http.Handler {
 	return limitedHandler(x, d, base, APIConcurrency*runtime.GOMAXPROCS(0), APITimeout)
 }
 
+// queueWait is how long a search waits for a free slot before the
+// answer is 503.
+const queueWait = 500 * time.Millisecond
+
 // limitedHandler is Handler with its limits: at most slots searches at
 // once, each given timeout.
 func limitedHandler(x *Index, d *Dictionary, base string, slots int, timeout time.Duration) http.Handler {
@@ -58,7 +63,12 @@ func limitedHandler(x *Index, d *Dictionary, base string, slots int, timeout tim
 			reply(http.StatusMethodNotAllowed, apiResponse{Error: "only GET is allowed"})
 			return
 		}
-		q := strings.TrimSpace(r.URL.Query().Get("q"))
+		params, err := url.ParseQuery(r.URL.RawQuery)
+		if err != nil {
+			reply(http.StatusBadRequest, apiResponse{Error: "malformed query string (" + err.Error() + "): encode the words, like ?q=raad%20van%20state"})
+			return
+		}
+		q := strings.TrimSpace(params.Get("q"))
 		if q == "" {
 			reply(http.StatusBadRequest, apiResponse{Error: "missing query: use ?q=words"})
 			return
@@ -68,21 +78,33 @@ func limitedHandler(x *Index, d *Dictionary, base string, slots int, timeout tim
 			return
 		}
 		n := 10
-		if v := r.URL.Query().Get("n"); v != "" {
+		if v := params.Get("n"); v != "" {
 			var err error
 			if n, err = strconv.Atoi(v); err != nil || n < 1 || n > 50 {
 				reply(http.StatusBadRequest, apiResponse{Query: q, Error: "n must be a number from 1 to 50"})
 				return
 			}
 		}
+		// A request that finds every slot taken waits its turn a moment
+		// (queueWait) before it is turned away: a burst is served, an
+		// overload is not let to pile up.
 		select {
 		case busy <- struct{}{}:
-			defer func() { <-busy }()
 		default:
-			h.Set("Retry-After", "1")
-			reply(http.StatusServiceUnavailable, apiResponse{Query: q, Error: "too many searches at once; try again in a second"})
-			return
+			wait := time.NewTimer(queueWait)
+			select {
+			case busy <- struct{}{}:
+				wait.Stop()
+			case <-wait.C:
+				h.Set("Retry-After", "1")
+				reply(http.StatusServiceUnavailable, apiResponse{Query: q, Error: "too many searches at once; try again in a second"})
+				return
+			case <-r.Context().Done():
+				wait.Stop()
+				return
+			}
 		}
+		defer func() { <-busy }()
 		ctx, cancel := context.WithTimeout(r.Context(), timeout)
 		defer cancel()
 		results, aq, err := x.Search(ctx, d, q, n)

@@ -38,4 +38,26 @@ func TestAPILimits(t *testing.T) {
 	if w.Code != http.StatusOK {
 		t.Errorf("with a slot and time: status %d", w.Code)
 	}
+	// A malformed query string is answered as such, not as a missing query.
+	w = httptest.NewRecorder()
+	limitedHandler(x, d, "", 1, time.Second).ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/api/search?q=%zz", nil))
+	if w.Code != http.StatusBadRequest || !strings.Contains(w.Body.String(), "malformed query string") {
+		t.Errorf("?q=%%zz: status %d, %s", w.Code, w.Body)
+	}
+	// A request that finds the slot taken waits its turn rather than being
+	// turned away at once.
+	h := limitedHandler(x, d, "", 1, time.Second)
+	codes := make(chan int, 20)
+	for range 20 {
+		go func() {
+			w := httptest.NewRecorder()
+			h.ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/api/search?q=integriteit", nil))
+			codes <- w.Code
+		}()
+	}
+	for range 20 {
+		if code := <-codes; code != http.StatusOK {
+			t.Errorf("a burst of 20 on one slot: status %d", code)
+		}
+	}
 }

@@ -10,7 +10,9 @@ package serve
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"embed"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -23,6 +25,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"time"
@@ -161,17 +164,31 @@ func (s *Server) Handler() http.Handler {
 		}
 		json.NewEncoder(w).Encode(records)
 	})
-	mux.Handle("GET "+Prefix+"live/", http.StripPrefix(Prefix, http.FileServerFS(liveFiles)))
+	mux.HandleFunc("GET "+Prefix+"live/{name}", func(w http.ResponseWriter, r *http.Request) {
+		data, err := liveFiles.ReadFile("live/" + r.PathValue("name"))
+		if err != nil {
+			http.NotFound(w, r) // never a listing
+			return
+		}
+		w.Header().Set("Content-Type", mime.TypeByExtension(path.Ext(r.PathValue("name"))))
+		w.Write(data)
+	})
 	mux.Handle("GET /api/search", &s.search)
 	mux.HandleFunc("GET /", s.file)
 	return headers(mux)
+}
+
+// csp is the Content-Security-Policy of every answer; styles adds the
+// style sources a page needs besides the site's style sheets.
+func csp(styles string) string {
+	return "default-src 'self'; script-src 'self'; style-src 'self'" + styles + "; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'; form-action 'self'"
 }
 
 // headers adds the security headers every answer carries.
 func headers(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		hd := w.Header()
-		hd.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'; form-action 'self'")
+		hd.Set("Content-Security-Policy", csp(""))
 		hd.Set("X-Content-Type-Options", "nosniff")
 		hd.Set("Referrer-Policy", "same-origin")
 		h.ServeHTTP(w, r)
@@ -237,8 +254,14 @@ func (s *Server) file(w http.ResponseWriter, r *http.Request) {
 		}
 		rel = path.Join(rel, "index.html")
 	}
-	data, err := fs.ReadFile(root.FS(), rel)
+	f, err := root.Open(rel)
 	if err != nil {
+		s.notFound(w, r)
+		return
+	}
+	defer f.Close()
+	info, err = f.Stat()
+	if err != nil || !info.Mode().IsRegular() {
 		s.notFound(w, r)
 		return
 	}
@@ -248,22 +271,68 @@ func (s *Server) file(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", ctype)
 	w.Header().Set("Cache-Control", "no-cache")
-	if strings.HasPrefix(ctype, "text/html") {
-		data = withLive(data)
+	if strings.HasPrefix(ctype, "text/html") && info.Size() <= maxLivePage {
+		data, err := io.ReadAll(f)
+		if err != nil {
+			s.notFound(w, r)
+			return
+		}
+		w.Write(withLive(data))
+		return
 	}
-	w.Write(data)
+	// Streamed from the file, never held whole: a slow reader costs a
+	// buffer, and is dropped when it takes nothing for writeIdle.
+	http.ServeContent(&idleWriter{ResponseWriter: w, rc: http.NewResponseController(w)}, r, rel, info.ModTime(), f)
 }
 
-// notFound answers 404 with the site's 404.html when it has one.
+// maxLivePage is the largest page the reload script is added to, which
+// means reading it whole; a larger one is served as it is.
+const maxLivePage = 8 << 20
+
+// writeIdle is how long a reader may take no bytes before its answer is
+// given up.
+const writeIdle = 30 * time.Second
+
+// idleWriter moves a response's write deadline on before every write, so
+// that a reader that stops reading is dropped while a slow one that keeps
+// reading is served to the end.
+type idleWriter struct {
+	http.ResponseWriter
+	rc *http.ResponseController
+}
+
+func (w *idleWriter) Write(p []byte) (int, error) {
+	_ = w.rc.SetWriteDeadline(time.Now().Add(writeIdle))
+	return w.ResponseWriter.Write(p)
+}
+
+// notFound answers 404 with the site's 404.html when it has one. That
+// page carries its style inline (it is shown at any depth, where a
+// relative style sheet would not load): the policy admits exactly that
+// style, by its hash.
 func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
 	data, err := os.ReadFile(filepath.Join(s.opts.Out, "404.html"))
 	if err != nil {
 		http.NotFound(w, r)
 		return
 	}
+	w.Header().Set("Content-Security-Policy", csp(inlineStyleHashes(data)))
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(http.StatusNotFound)
 	w.Write(withLive(data))
+}
+
+// styleRE finds the inline style elements of a page.
+var styleRE = regexp.MustCompile(`(?s)<style[^>]*>(.*?)</style>`)
+
+// inlineStyleHashes lists the CSP hash sources of a page's inline styles.
+func inlineStyleHashes(page []byte) string {
+	var b strings.Builder
+	for _, m := range styleRE.FindAllSubmatch(page, -1) {
+		sum := sha256.Sum256(m[1])
+		b.WriteString(" 'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'")
+	}
+	return b.String()
 }
 
 // withLive adds the reload script and the overlay's style sheet to a page.
