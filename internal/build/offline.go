@@ -61,7 +61,7 @@ func newOfflineKit(s *site.Site, r *render.Renderer) (*offlineKit, error) {
 // downloads is what the page of letter li offers: its copies, beside it.
 // Their sizes are set when copies makes them.
 func (k *offlineKit) downloads(li *site.LetterInfo) *render.Downloads {
-	name := li.Path() + downloadName(li.Slug)
+	name := li.Path() + offline.DownloadName(li.Slug)
 	return &render.Downloads{Zip: name + ".zip", HTML: name + ".html"}
 }
 
@@ -162,10 +162,6 @@ func (k *offlineKit) guideUnit(g *site.Guide) (*search.AnalyzedUnit, error) {
 	k.guideUnits.Store(g.ID, au)
 	return au, nil
 }
-
-// downloadName is the name a letter's downloads are saved under:
-// "lbr-21-082".
-func downloadName(slug string) string { return "lbr-" + slug }
 
 // writeSiteZip writes the zip of the whole site as written so far: every
 // file, with a manifest of its own (and its signature with key), so that

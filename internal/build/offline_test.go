@@ -100,6 +100,10 @@ func TestLetterZipWorksUnzipped(t *testing.T) {
 	out := builtReal(t)
 	dir := t.TempDir()
 	unzip(t, filepath.Join(out, "21-082", "lbr-21-082.zip"), dir)
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 || entries[0].Name() != "lbr-21-082" {
+		t.Fatalf("the zip does not hold one folder lbr-21-082: %v", entries)
+	}
+	dir = filepath.Join(dir, "lbr-21-082")
 	ctx := browsertest.New(t)
 	if err := chromedp.Do(ctx, chromedp.Navigate(fileURL(dir, "index.html"))); err != nil {
 		t.Fatal(err)

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"sync"
 
+	"ledenbrief/internal/offline"
 	"ledenbrief/internal/pdf"
 	"ledenbrief/internal/render"
 	"ledenbrief/internal/site"
@@ -59,7 +60,7 @@ func printPDFs(ctx context.Context, s *site.Site, r *render.Renderer, out *outpu
 		if err != nil {
 			return fmt.Errorf("print %s: %w", li.Meta.Number, err)
 		}
-		name := li.Path() + downloadName(li.Slug) + ".pdf"
+		name := li.Path() + offline.DownloadName(li.Slug) + ".pdf"
 		if err := out.WriteFile(name, data); err != nil {
 			return err
 		}

@@ -192,3 +192,44 @@ func TestManifestRefusesPathsOutsideTheSite(t *testing.T) {
 		}
 	}
 }
+
+// TestVerifyRefusesSpecialZipEntries holds that a zip whose entry is a
+// symbolic link is refused, even when the link's text equals a listed
+// file's bytes (extracted, the copy would be broken), and that an entry
+// leaving its folder is named as the zip writes it.
+func TestVerifyRefusesSpecialZipEntries(t *testing.T) {
+	dir := t.TempDir()
+	site(t, filepath.Join(dir, "public"))
+	for _, tc := range []struct {
+		zipName, entry, want string
+		link                 bool
+	}{
+		{"link.zip", "assets/style.css", `zip entry "assets/style.css" is a symbolic link, not a file: refused`, true},
+		{"slip.zip", "../../etc/cron.d/x", `zip entry "../../etc/cron.d/x" leaves the folder it is extracted into: refused`, false},
+	} {
+		zf := filepath.Join(dir, tc.zipName)
+		f, _ := os.Create(zf)
+		zw := zip.NewWriter(f)
+		filepath.WalkDir(filepath.Join(dir, "public"), func(p string, d os.DirEntry, err error) error {
+			rel, _ := filepath.Rel(filepath.Join(dir, "public"), p)
+			if d.IsDir() || filepath.ToSlash(rel) == tc.entry {
+				return nil
+			}
+			data, _ := os.ReadFile(p)
+			w, _ := zw.Create(filepath.ToSlash(rel))
+			w.Write(data)
+			return nil
+		})
+		h := &zip.FileHeader{Name: tc.entry, Method: zip.Store}
+		if tc.link {
+			h.SetMode(os.ModeSymlink | 0o777)
+		}
+		w, _ := zw.CreateHeader(h)
+		w.Write([]byte("p{}")) // the listed file's bytes, as a link's target
+		zw.Close()
+		f.Close()
+		if _, err := Open(zf); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: %v, want %s", tc.zipName, err, tc.want)
+		}
+	}
+}

@@ -13,6 +13,7 @@ import (
 	"os"
 	"path"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -68,6 +69,10 @@ func Open(where string) (*Source, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: not a folder, a zip or a URL: %w", where, err)
 	}
+	if err := regularEntries(zr.File); err != nil {
+		zr.Close()
+		return nil, fmt.Errorf("%s: %w", where, err)
+	}
 	root := fs.FS(zr)
 	if _, err := fs.Stat(root, Name); err != nil {
 		// A zip of the folder itself: the site is its one top folder.
@@ -78,6 +83,38 @@ func Open(where string) (*Source, error) {
 		}
 	}
 	return fsSource(where, root, zr.Close), nil
+}
+
+// regularEntries refuses a zip with an entry that is no plain file or
+// folder (a symbolic link's text could pass for a listed file's bytes,
+// and break the copy once extracted) or whose name leaves the folder it is
+// extracted into; the name is given as the zip writes it.
+func regularEntries(files []*zip.File) error {
+	for _, f := range files {
+		name := strings.TrimSuffix(f.Name, "/")
+		if !fs.ValidPath(name) || strings.Contains(f.Name, "\\") {
+			return fmt.Errorf("zip entry %s leaves the folder it is extracted into: refused", strconv.QuoteToGraphic(f.Name))
+		}
+		if mode := f.Mode(); mode&fs.ModeType != 0 && !mode.IsDir() {
+			return fmt.Errorf("zip entry %s is a %s, not a file: refused", strconv.QuoteToGraphic(f.Name), entryKind(mode))
+		}
+	}
+	return nil
+}
+
+// entryKind names a file mode that is not a plain file.
+func entryKind(mode fs.FileMode) string {
+	switch {
+	case mode&fs.ModeSymlink != 0:
+		return "symbolic link"
+	case mode&fs.ModeDevice != 0:
+		return "device"
+	case mode&fs.ModeNamedPipe != 0:
+		return "named pipe"
+	case mode&fs.ModeSocket != 0:
+		return "socket"
+	}
+	return "special file"
 }
 
 func fsSource(where string, fsys fs.FS, close func() error) *Source {

@@ -172,8 +172,18 @@ func (c *Copy) forCopy(media map[string]bool) func(attr, target, fragment string
 	}
 }
 
-// Zip returns the copy as a zip that works unzipped: the site's folders
-// as published, with an index.html at the top that opens the letter.
+// DownloadName is the name a letter's downloads are saved under, without
+// extension: "lbr-21-082", after the number readers know.
+func DownloadName(slug string) string { return "lbr-" + slug }
+
+// ZipFolder is the one top folder of the copy's zip, named after the
+// letter (DownloadName): two letters' copies unzipped in one place do not
+// mix.
+func (c *Copy) ZipFolder() string { return DownloadName(c.Slug) }
+
+// Zip returns the copy as a zip that works unzipped: in its one top
+// folder (ZipFolder), the site's folders as published, with an index.html
+// that opens the letter.
 func (c *Copy) Zip() ([]byte, error) {
 	files := map[string][]byte{"index.html": c.startPage()}
 	media := map[string]bool{}
@@ -193,7 +203,7 @@ func (c *Copy) Zip() ([]byte, error) {
 	var b bytes.Buffer
 	z := NewZip(&b, c.Time)
 	for _, name := range slices.Sorted(maps.Keys(files)) {
-		if err := z.Add(name, files[name]); err != nil {
+		if err := z.Add(c.ZipFolder()+"/"+name, files[name]); err != nil {
 			return nil, err
 		}
 	}
