@@ -815,11 +815,11 @@ func (s *Site) markdownFiles(dir string, diags *diag.List) []string {
 	var names []string
 	for _, e := range entries {
 		name := path.Join(dir, e.Name())
-		if !strings.EqualFold(path.Ext(e.Name()), ".md") || strings.EqualFold(e.Name(), "README.md") {
+		if e.Type()&fs.ModeSymlink != 0 { // to a file or a folder, whatever its name
+			s.refuseLink(name, name, diags)
 			continue
 		}
-		if e.Type()&fs.ModeSymlink != 0 {
-			s.refuseLink(name, name, diags)
+		if !strings.EqualFold(path.Ext(e.Name()), ".md") || strings.EqualFold(e.Name(), "README.md") {
 			continue
 		}
 		if e.Type().IsRegular() {

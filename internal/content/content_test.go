@@ -115,6 +115,31 @@ func TestLinkedFoldersAreRefused(t *testing.T) {
 	}
 }
 
+// TestLinkedSubfoldersAreRefused links a folder inside handreikingen/
+// and inside an annex to a folder outside the content: each link is named,
+// not skipped in silence as a folder without .md in its name would be.
+func TestLinkedSubfoldersAreRefused(t *testing.T) {
+	dir, outside := t.TempDir(), t.TempDir()
+	os.WriteFile(filepath.Join(outside, "geheim.md"), []byte("---\nid: geheim\ntitle: G\nkind: brochure\n---\ngeheim\n"), 0o644)
+	os.MkdirAll(filepath.Join(dir, "brieven", "21-001", "bijlage"), 0o755)
+	os.MkdirAll(filepath.Join(dir, "handreikingen"), 0o755)
+	os.WriteFile(filepath.Join(dir, "site.yaml"), []byte(siteYAML), 0o644)
+	os.WriteFile(filepath.Join(dir, "brieven", "21-001", "brief.md"), []byte("---\nnumber: Lbr. 21/001\nreference: R\ndate: 2021-12-06\nsubject: S\nto: T\n---\nx\n"), 0o644)
+	for _, link := range []string{"handreikingen/extra", "brieven/21-001/bijlage/meer"} {
+		if err := os.Symlink(outside, filepath.Join(dir, filepath.FromSlash(link))); err != nil {
+			t.Skip("cannot make symbolic links here:", err)
+		}
+	}
+	var diags diag.List
+	s := Load(os.DirFS(dir), "content", &diags)
+	s.LoadLetter("21-001", &diags)
+	want := "content/brieven/21-001/bijlage/meer:1:1: symbolic links are not allowed in the content folder\n" +
+		"content/handreikingen/extra:1:1: symbolic links are not allowed in the content folder\n"
+	if got := diagnostics(&diags); got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}
+
 // FuzzLoad feeds arbitrary text to the front matter of a letter, an annex
 // section and a handreiking: loading must never panic, and every problem
 // must carry a position inside its file.

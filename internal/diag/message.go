@@ -73,8 +73,13 @@ func M(id ID, args ...any) Msg { return Msg{ID: id, Args: args} }
 // Error returns the message in English, as developers read errors.
 func (m Msg) Error() string { return m.Text(English) }
 
+// Later is an argument of a message worked out only when the message is
+// put in words: a suggestion searches every known name, and of a build
+// with thousands of mistakes only the first are printed.
+type Later func() Msg
+
 // Text returns the message in lang. Arguments that are messages (or
-// errors that hold one) are put in lang too. The zero Msg is "".
+// errors that hold one, or Later) are put in lang too. The zero Msg is "".
 func (m Msg) Text(lang Lang) string {
 	if m.ID.name == "" {
 		return ""
@@ -90,12 +95,15 @@ func (m Msg) Text(lang Lang) string {
 	var args []any // m.Args with the messages among them in words, copied on the first
 	for i, a := range m.Args {
 		var inner Msg
-		if err, ok := a.(error); ok && errors.As(err, &inner) {
-			if args == nil {
-				args = slices.Clone(m.Args)
-			}
-			args[i] = inner.Text(lang)
+		if later, ok := a.(Later); ok {
+			inner = later()
+		} else if err, ok := a.(error); !ok || !errors.As(err, &inner) {
+			continue
 		}
+		if args == nil {
+			args = slices.Clone(m.Args)
+		}
+		args[i] = inner.Text(lang)
 	}
 	if args == nil {
 		args = m.Args

@@ -54,3 +54,17 @@ func TestHalfWrittenLinks(t *testing.T) {
 		}
 	}
 }
+
+// TestAutolinkSchemes holds that an autolink with a scheme a reader's
+// browser would not follow (<javascript:…>, <file:…>) is a problem at its
+// place, and that web, mail and telephone autolinks are not.
+func TestAutolinkSchemes(t *testing.T) {
+	c := New(Options{})
+	_, d := render(t, c, "Zie <javascript:alert(1)> en <https://vng.nl/> en <mailto:info@vng.nl> en <info@vng.nl>.")
+	if len(d.Problems) != 1 || d.Problems[0].Msg.ID != diag.LinkScheme || !strings.Contains(d.Problems[0].Msg.Text(diag.Dutch), "javascript:alert(1)") {
+		t.Fatalf("problems %+v", d.Problems)
+	}
+	if want := strings.Index(string(d.Source), "javascript"); d.Problems[0].Offset < want-1 || d.Problems[0].Offset > want {
+		t.Errorf("at %d, want at the autolink (%d)", d.Problems[0].Offset, want)
+	}
+}

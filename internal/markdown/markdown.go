@@ -159,6 +159,9 @@ func (c collector) Transform(root *ast.Document, reader text.Reader, pc parser.C
 	pc.Set(docKey, d)
 }
 
+// allowedSchemes are the schemes an autolink <…> may have.
+var allowedSchemes = map[string]bool{"http": true, "https": true, "mailto": true, "tel": true}
+
 // collect records headings, links and problems in document order.
 func (d *Doc) collect(allowHTML bool) {
 	section := ""
@@ -191,7 +194,12 @@ func (d *Doc) collect(allowHTML bool) {
 			linkAt[n.Pos()], linkAt[n.Pos()+1] = true, true // at ! or [
 			d.Links = append(d.Links, &Link{Dest: string(n.Destination), Text: plainText(n, d.Source), Offset: n.Pos(), Section: section, Image: true, node: n})
 		case *ast.AutoLink:
-			d.AutoLinks = append(d.AutoLinks, &Link{Dest: string(n.URL(d.Source)), Text: string(n.Label(d.Source)), Offset: n.Pos(), Section: section, node: n})
+			dest := string(n.URL(d.Source))
+			d.AutoLinks = append(d.AutoLinks, &Link{Dest: dest, Text: string(n.Label(d.Source)), Offset: n.Pos(), Section: section, node: n})
+			// <javascript:…> would become a link that leads nowhere.
+			if scheme, _, _ := strings.Cut(dest, ":"); n.AutoLinkType == ast.AutoLinkURL && !allowedSchemes[strings.ToLower(scheme)] {
+				d.Problems = append(d.Problems, Problem{n.Pos(), diag.M(diag.LinkScheme, diag.M(diag.WhatLink), dest)})
+			}
 		case *ast.RawHTML:
 			// A closing tag is not reported again after its opening one.
 			if v := n.Segments.Value(d.Source); !allowHTML && !isComment(v) && !bytes.HasPrefix(v, []byte("</")) {

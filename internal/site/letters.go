@@ -472,7 +472,7 @@ func (s *Site) resolveLetterLink(link *markdown.Link, d *content.Doc, from strin
 			return nil
 		}
 		if !slices.Contains(s.Content.LetterSlugs, slug) { // else its own errors say why it is missing
-			diags.Add(d.Src, off, diag.UnknownLetter, slug, didYouMean(slug, s.slugs()))
+			diags.Add(d.Src, off, diag.UnknownLetter, slug, diag.Later(func() diag.Msg { return didYouMean(slug, s.slugs()) }))
 		}
 		return nil
 	}
@@ -482,7 +482,7 @@ func (s *Site) resolveLetterLink(link *markdown.Link, d *content.Doc, from strin
 	}
 	t, ok := li.ids[id]
 	if !ok {
-		diags.Add(d.Src, off, diag.UnknownLetterID, id, li.Slug, didYouMean(id, li.idList()))
+		diags.Add(d.Src, off, diag.UnknownLetterID, id, li.Slug, diag.Later(func() diag.Msg { return didYouMean(id, li.idList()) }))
 		return nil
 	}
 	link.SetDest(Rel(from, li.pagePath(t.page), t.live))

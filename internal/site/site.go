@@ -313,7 +313,7 @@ func (s *Site) resolveLink(link *markdown.Link, d *content.Doc, from string, loc
 			return a
 		}
 		if !s.Content.BrokenGuides[id] && !s.Content.BrokenPages[id] { // else its own error says why
-			diags.Add(d.Src, off, diag.UnknownID, id, s.suggest(id, local))
+			diags.Add(d.Src, off, diag.UnknownID, id, diag.Later(func() diag.Msg { return s.suggest(id, local) }))
 		}
 		return nil
 	case isLetterLink(dest):
