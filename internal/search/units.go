@@ -2,6 +2,7 @@ package search
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -155,12 +156,20 @@ func dedupe(in []string) []string {
 // and not "Wgr" gets "Wgr" in its extra text. (Units that use an
 // abbreviation already have its expansion there, so both ways work.)
 func AddAbbreviations(units []Unit, abbrs []content.Abbreviation) {
+	if len(abbrs) == 0 {
+		return
+	}
+	var phrases []string // expansion i at 2i, term at 2i+1
+	for _, a := range abbrs {
+		phrases = append(phrases, strings.ToLower(a.Expansion), strings.ToLower(a.Term))
+	}
+	x := newPhraseIndex(phrases, false)
 	for i := range units {
 		u := &units[i]
-		text := unitText(u)
+		found := x.mentioned(unitText(u))
 		var add []string
-		for _, a := range abbrs {
-			if containsWords(text, strings.ToLower(a.Expansion)) && !containsWords(text, strings.ToLower(a.Term)) {
+		for k, a := range abbrs {
+			if found[2*k] && !found[2*k+1] {
 				add = append(add, a.Term)
 			}
 		}
@@ -172,23 +181,39 @@ func AddAbbreviations(units []Unit, abbrs []content.Abbreviation) {
 // synoniemen.yaml, at index time, so that the browser and bleve find the
 // same: a unit that mentions a word of a group gets the group's other
 // words in its extra text, and one that mentions what a one-way entry
-// finds gets the entry's word.
+// finds gets the entry's word. Each unit's text is read once, whatever
+// the number of synonyms.
 func AddSynonyms(units []Unit, syn content.Synonyms) {
+	number := map[string]int{}
+	var phrases []string
+	for _, g := range append(slices.Clone(syn.Groups), syn.OneWay...) {
+		for _, w := range g.Words {
+			if _, ok := number[w]; !ok {
+				number[w] = len(phrases)
+				phrases = append(phrases, w)
+			}
+		}
+	}
+	if len(phrases) == 0 {
+		return
+	}
+	x := newPhraseIndex(phrases, true)
 	for i := range units {
 		u := &units[i]
-		text := unitText(u)
+		found := x.mentioned(unitText(u))
+		mentioned := func(w string) bool { return found[number[w]] }
 		var add []string
 		for _, g := range syn.Groups {
-			if mentionsAny(text, g.Words) {
+			if slices.ContainsFunc(g.Words, mentioned) {
 				for _, w := range g.Words {
-					if !mentions(text, w) {
+					if !mentioned(w) {
 						add = append(add, w)
 					}
 				}
 			}
 		}
 		for _, g := range syn.OneWay {
-			if mentionsAny(text, g.Words[1:]) && !mentions(text, g.Words[0]) {
+			if slices.ContainsFunc(g.Words[1:], mentioned) && !mentioned(g.Words[0]) {
 				add = append(add, g.Words[0])
 			}
 		}

@@ -1,0 +1,39 @@
+package search
+
+import (
+	"math/rand/v2"
+	"strings"
+	"testing"
+)
+
+// TestPhraseIndexAgreesWithScanning holds the one-pass phrase index to
+// what scanning the text for each phrase finds (containsWords with the
+// Dutch endings), on random texts of words, phrases, inflections and
+// punctuation.
+func TestPhraseIndexAgreesWithScanning(t *testing.T) {
+	phrases := []string{"beloning", "ict-middelen", "raad van state", "vog", "wet open overheid", "laptop", "c++", "onkosten", "s", "raad"}
+	parts := []string{"beloning", "beloningen", "beloning's", "ict", "-", "middelen", "raad", "van", "state", "staten", "vog", "vogs",
+		"wet", "open", "overheid", "laptops", "c++", "onkostenvergoeding", "onkosten", "s", "'s", ",", ".", "(", ")", "é", "2021"}
+	x := newPhraseIndex(phrases, true)
+	exact := newPhraseIndex(phrases, false)
+	r := rand.New(rand.NewPCG(1, 2))
+	for range 3000 {
+		var b strings.Builder
+		for range 1 + r.IntN(12) {
+			b.WriteString(parts[r.IntN(len(parts))])
+			if r.IntN(3) > 0 {
+				b.WriteString(" ")
+			}
+		}
+		text := " " + strings.Join(strings.Fields(b.String()), " ") + " "
+		got, gotExact := x.mentioned(text), exact.mentioned(text)
+		for i, p := range phrases {
+			if want := mentions(text, p); got[i] != want {
+				t.Errorf("%q mentions %q: index says %v, scanning %v", text, p, got[i], want)
+			}
+			if want := containsWords(text, p); gotExact[i] != want {
+				t.Errorf("%q contains %q: index says %v, scanning %v", text, p, gotExact[i], want)
+			}
+		}
+	}
+}
