@@ -60,7 +60,7 @@ func TestZipIsDeterministic(t *testing.T) {
 			t.Errorf("%s has time %v", f.Name, f.Modified)
 		}
 	}
-	if got := strings.Join(names, " "); got != "21-082/bijlage/index.html 21-082/index.html assets/style.1.css index.html search/meta.js" {
+	if got := strings.Join(names, " "); got != "lbr-21-082/21-082/bijlage/index.html lbr-21-082/21-082/index.html lbr-21-082/assets/style.1.css lbr-21-082/index.html lbr-21-082/search/meta.js" {
 		t.Errorf("entries %s", got)
 	}
 }

@@ -34,6 +34,16 @@ type Unit struct {
 // so every letter can be indexed and exported on its own, in any order.
 const UnitsPerLetter = 512
 
+// A letter with more units than UnitsPerLetter numbers the rest from
+// OverflowBase + n*OverflowPerLetter (n its place among the letters):
+// far beyond every letter's first block, so that the common letter keeps
+// small numbers (and its postings small deltas), and still within the
+// 31 bits a posting's number has.
+const (
+	OverflowBase      = 1 << 30
+	OverflowPerLetter = 1 << 13
+)
+
 // URL returns the unit's link relative to the site root.
 func (u *Unit) URL() string {
 	return site.Rel("", u.Page, u.Anchor)
@@ -44,17 +54,23 @@ func (u *Unit) pairsText() string { return u.Title + "\n" + u.Body }
 
 // LetterUnits returns the searchable units of a letter: each topic block of
 // the letter (the text before the first topic included) and each section
-// and subsection (down to level 4) of its annex, numbered from base. A letter with more than
-// UnitsPerLetter units is an error.
+// and subsection (down to level 4) of its annex, numbered from base (a
+// multiple of UnitsPerLetter) and, beyond UnitsPerLetter units, in the
+// letter's overflow block. A letter with more units than both hold
+// (8,704) is an error.
 func LetterUnits(rl *site.Letter, base int) ([]Unit, error) {
 	meta := rl.Info.Meta
 	date := meta.Date.Format("2006-01-02")
 	var units []Unit
 	add := func(page, anchor, title, context, body string, expansions []string, kind string) {
+		ordinal := base + len(units)
+		if k := len(units) - UnitsPerLetter; k >= 0 {
+			ordinal = OverflowBase + base/UnitsPerLetter*OverflowPerLetter + k
+		}
 		units = append(units, Unit{
 			ID: page + "#" + anchor, Page: page, Anchor: anchor, Label: title, Title: title, Context: context,
 			Body: body, Extra: strings.Join(dedupe(expansions), "\n"),
-			Letter: meta.Number, Date: date, Kind: kind, Ordinal: base + len(units),
+			Letter: meta.Number, Date: date, Kind: kind, Ordinal: ordinal,
 		})
 	}
 	letterPage := site.LetterPath(rl.Info.Slug)
@@ -84,8 +100,11 @@ func LetterUnits(rl *site.Letter, base int) ([]Unit, error) {
 			add(annexPage, s.ID, s.Title, meta.Number+" › Bijlage › "+sec.Src.Title, s.Text, s.Expansions, "bijlage")
 		}
 	}
-	if len(units) > UnitsPerLetter {
-		return nil, fmt.Errorf("%s has %d searchable sections; at most %d fit in the search index", meta.Number, len(units), UnitsPerLetter)
+	if max := UnitsPerLetter + OverflowPerLetter; len(units) > max {
+		return nil, fmt.Errorf("%s has %d searchable sections; at most %d fit in the search index", meta.Number, len(units), max)
+	}
+	if base/UnitsPerLetter >= (1<<31-OverflowBase)/OverflowPerLetter && len(units) > UnitsPerLetter {
+		return nil, fmt.Errorf("%s: too many letters for the search index's numbering", meta.Number)
 	}
 	return units, nil
 }
