@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"ledenbrief/internal/content"
+	"ledenbrief/internal/letternumber"
 	"ledenbrief/internal/scaffold"
 )
 
@@ -37,8 +38,8 @@ func runNew(args []string, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "ledenbrief new: usage: ledenbrief new NUMBER --from NUMBER, like: ledenbrief new 22-010 --from 21-082")
 		return 2
 	}
-	to, ok1 := scaffold.Slug(positional[0])
-	prev, ok2 := scaffold.Slug(*from)
+	to, ok1 := letternumber.Parse(positional[0])
+	prev, ok2 := letternumber.Parse(*from)
 	day, err := time.Parse(time.DateOnly, *date)
 	switch {
 	case !ok1:

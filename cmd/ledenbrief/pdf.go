@@ -6,15 +6,11 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"regexp"
-	"strings"
 
 	"ledenbrief/internal/build"
+	"ledenbrief/internal/letternumber"
 	"ledenbrief/internal/pdf"
 )
-
-// letterArg reads a letter's number as "21-082", "21/082" or "Lbr. 21/082".
-var letterArg = regexp.MustCompile(`^(?:Lbr\.?\s*)?(\d{2})[-/](\d{3})$`)
 
 func runPDF(args []string, stderr io.Writer) int {
 	fs := newFlags("pdf", stderr)
@@ -30,12 +26,11 @@ func runPDF(args []string, stderr io.Writer) int {
 		return 2
 	}
 	number := pos[0]
-	m := letterArg.FindStringSubmatch(strings.TrimSpace(number))
-	if m == nil {
+	slug, ok := letternumber.Parse(number)
+	if !ok {
 		fmt.Fprintf(stderr, "ledenbrief pdf: %q is not a letter number like 21-082 or Lbr. 21/082\n", number)
 		return 2
 	}
-	slug := m[1] + "-" + m[2]
 	if *out == "" {
 		*out = slug + ".pdf"
 	}

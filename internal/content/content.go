@@ -39,6 +39,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"ledenbrief/internal/diag"
+	"ledenbrief/internal/letternumber"
 )
 
 // Config holds the site-wide settings from site.yaml.
@@ -579,7 +580,7 @@ func (s *Site) listLetters(diags *diag.List) {
 			s.refuseLink(name, name, diags)
 		case !e.IsDir():
 			diags.Add(&diag.Source{Path: path.Join(s.Prefix, name)}, 0, diag.StrayFile)
-		case !slugRE.MatchString(e.Name()):
+		case !letternumber.IsFolder(e.Name()):
 			diags.Add(&diag.Source{Path: path.Join(s.Prefix, name)}, 0, diag.FolderName, e.Name())
 		default:
 			s.LetterSlugs = append(s.LetterSlugs, e.Name())
@@ -588,9 +589,7 @@ func (s *Site) listLetters(diags *diag.List) {
 }
 
 var (
-	slugRE   = regexp.MustCompile(`^\d{2}-\d{3}$`)
-	numberRE = regexp.MustCompile(`^Lbr\. (\d{2})/(\d{3})$`)
-	idRE     = regexp.MustCompile(`^[a-z0-9]+(?:-[a-z0-9]+)*$`)
+	idRE = regexp.MustCompile(`^[a-z0-9]+(?:-[a-z0-9]+)*$`)
 	// dateShapeRE matches a date written right that may still not exist.
 	dateShapeRE = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
 )
@@ -667,7 +666,7 @@ func (s *Site) LoadLetter(slug string, diags *diag.List) *Letter {
 		{name: "corrections", set: corrections(fm, src, &m.Corrections, diags)},
 	}, diags)
 	l.Body = &Doc{Src: src, BodyOffset: body, Title: m.Subject}
-	if !checkAliases(src, slug, l.Aliases, slugRE.MatchString, diag.M(diag.LikeLetterFolder), diags) {
+	if !checkAliases(src, slug, l.Aliases, letternumber.IsFolder, diag.M(diag.LikeLetterFolder), diags) {
 		ok = false
 	}
 	if t, err := time.Parse(time.DateOnly, date); date != "" && err != nil {
@@ -758,12 +757,12 @@ func checkAliases(src *diag.Source, live string, list []Alias, valid func(string
 // checkNumber reports a letter number that is malformed or does not
 // match the letter's folder.
 func checkNumber(src *diag.Source, off int, number, slug string, diags *diag.List) bool {
-	g := numberRE.FindStringSubmatch(number)
-	if g == nil {
+	want, ok := letternumber.Folder(number)
+	if !ok {
 		diags.Add(src, off, diag.NumberMalformed, number)
 		return false
 	}
-	if want := g[1] + "-" + g[2]; want != slug {
+	if want != slug {
 		diags.Add(src, off, diag.NumberFolder, number, want, slug)
 		return false
 	}

@@ -15,6 +15,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"ledenbrief/internal/letternumber"
 )
 
 // Guides is the number of handreikingen in a generated corpus.
@@ -76,7 +78,7 @@ func (w *writer) file(name, text string) {
 }
 
 func (w *writer) letter(r *rand.Rand, i int, slug string) {
-	number := "Lbr. " + strings.Replace(slug, "-", "/", 1)
+	number := letternumber.Number(slug)
 	// The text of a series comes from its own source, the same for each
 	// edition; a later edition's changes come from the letter's own.
 	base := rand.New(rand.NewPCG(uint64(i/3), 3))

@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"strings"
 
+	"ledenbrief/internal/letternumber"
 	"ledenbrief/internal/manifest"
 )
 
@@ -190,7 +191,7 @@ func (f *Folder) keepForeign() error {
 
 // legacyRE matches the paths a ledenbrief without manifests wrote: the
 // site's own folders and files at the top of the output.
-var legacyRE = regexp.MustCompile(`^(\d{2}-\d{3}|assets|search|handreikingen|afkortingen|zoeken|media|reeks|archief)/|^(index\.html|feed\.xml|sitemap(-\d+)?\.xml)$`)
+var legacyRE = regexp.MustCompile(`^(` + letternumber.FolderPattern + `|assets|search|handreikingen|afkortingen|zoeken|media|reeks|archief)/|^(index\.html|feed\.xml|sitemap(-\d+)?\.xml)$`)
 
 // legacyOurs reports whether a file of an output built before manifests
 // existed is one that ledenbrief wrote; anything else there is kept.

@@ -13,25 +13,13 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"time"
 
 	"ledenbrief/internal/content"
+	"ledenbrief/internal/letternumber"
 	"ledenbrief/internal/markdown"
 )
-
-var slugRE = regexp.MustCompile(`^(?:Lbr\.? ?)?(\d{2})[-/](\d{3})$`)
-
-// Slug turns a letter number as a user types it ("22-010", "22/010",
-// "Lbr. 22/010") into its folder name, reporting false when it is none.
-func Slug(number string) (string, bool) {
-	m := slugRE.FindStringSubmatch(strings.TrimSpace(number))
-	if m == nil {
-		return "", false
-	}
-	return m[1] + "-" + m[2], true
-}
 
 // Result says what NewEdition did.
 type Result struct {
@@ -71,8 +59,8 @@ func NewEdition(contentDir, from, to string, date time.Time) (*Result, error) {
 		return nil, err
 	}
 	defer os.RemoveAll(tmp) // a no-op once renamed
-	number := "Lbr. " + strings.Replace(to, "-", "/", 1)
-	fromNumber := "Lbr. " + strings.Replace(from, "-", "/", 1)
+	number := letternumber.Number(to)
+	fromNumber := letternumber.Number(from)
 	marker := fmt.Sprintf("%s tekst overgenomen uit %s; pas hem aan voor %s en haal deze regel dan weg.", content.ReviewMarker, fromNumber, number)
 	err = filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {

@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"ledenbrief/internal/content"
+	"ledenbrief/internal/letternumber"
 	"ledenbrief/internal/site"
 )
 
@@ -110,10 +111,13 @@ func LetterUnits(rl *site.Letter, base int) ([]Unit, error) {
 }
 
 // letterNumbers is a letter's number as readers write it: with and
-// without "Lbr.", with "/" or "-".
+// without "Lbr.", with "/" or "-" (its folder).
 func letterNumbers(number string) []string {
-	n := strings.TrimSpace(strings.TrimPrefix(number, "Lbr."))
-	return []string{number, n, strings.ReplaceAll(n, "/", "-")}
+	folder, ok := letternumber.Folder(number)
+	if !ok { // a letter whose number is malformed is not built
+		return []string{number}
+	}
+	return []string{number, strings.TrimPrefix(number, "Lbr. "), folder}
 }
 
 // GuideUnit returns the searchable unit of a handreiking, numbered ordinal. Its title is

@@ -12,6 +12,7 @@ import (
 	"ledenbrief/internal/anchors"
 	"ledenbrief/internal/content"
 	"ledenbrief/internal/diag"
+	"ledenbrief/internal/letternumber"
 	"ledenbrief/internal/markdown"
 )
 
@@ -222,15 +223,7 @@ type Section struct {
 // isLetterLink reports whether a link goes to another letter: "21-082"
 // or "21-082#id". (It runs for every id and link of every letter.)
 func isLetterLink(dest string) bool {
-	if len(dest) < 6 || (len(dest) > 6 && dest[6] != '#') || dest[2] != '-' {
-		return false
-	}
-	for i, c := range dest[:6] {
-		if i != 2 && (c < '0' || c > '9') {
-			return false
-		}
-	}
-	return true
+	return len(dest) >= 6 && (len(dest) == 6 || dest[6] == '#') && letternumber.IsFolder(dest[:6])
 }
 
 // parse parses the documents of l and registers its anchors. note says
