@@ -21,7 +21,6 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -32,6 +31,7 @@ import (
 	"ledenbrief/internal/content"
 	"ledenbrief/internal/diag"
 	"ledenbrief/internal/manifest"
+	"ledenbrief/internal/pool"
 	"ledenbrief/internal/publish"
 	"ledenbrief/internal/render"
 	"ledenbrief/internal/search"
@@ -315,7 +315,7 @@ func Index(opts Options, diags *diag.List) (*site.Site, error) {
 	}
 	s := site.New(c, opts.Drafts, diags)
 	s.Parses = opts.parses
-	err := forEach(c.LetterSlugs, opts.Workers, func(i int, slug string) error {
+	err := pool.Each(c.LetterSlugs, opts.Workers, func(i int, slug string) error {
 		load := c.LoadLetter
 		if opts.letters != nil {
 			load = opts.letters.loader(c)
@@ -361,36 +361,6 @@ func ExampleHost(base string) bool {
 	return host == ""
 }
 
-// forEach calls f for every item on a pool of workers and returns the
-// first error; after an error the remaining items are skipped.
-func forEach[T any](items []T, workers int, f func(int, T) error) error {
-	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
-	}
-	var next atomic.Int64
-	var failed atomic.Bool
-	errs := make([]error, workers)
-	var wg sync.WaitGroup
-	for w := range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for !failed.Load() {
-				i := int(next.Add(1)) - 1
-				if i >= len(items) {
-					return
-				}
-				if err := f(i, items[i]); err != nil {
-					errs[w] = err
-					failed.Store(true)
-				}
-			}
-		}()
-	}
-	wg.Wait()
-	return errors.Join(errs...)
-}
-
 // letterPass is the second pass over the letters: each is resolved and
 // rendered, indexed for search and, when the site is written, copied for
 // offline reading.
@@ -411,7 +381,7 @@ type letterPass struct {
 // units (drafts are never searchable) and its offline copies.
 func (p *letterPass) run(ctx context.Context, letters []*site.LetterInfo, workers int) error {
 	var bufs sync.Pool
-	return forEach(letters, workers, func(_ int, li *site.LetterInfo) error {
+	return pool.Each(letters, workers, func(_ int, li *site.LetterInfo) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
@@ -617,7 +587,7 @@ func exportSearch(ctx context.Context, s *site.Site, idx *search.Index, static *
 
 // renderPages renders pages with a pool of workers.
 func renderPages(r *render.Renderer, out *output, pages []*render.Page, workers int) error {
-	return forEach(pages, workers, func(_ int, p *render.Page) error {
+	return pool.Each(pages, workers, func(_ int, p *render.Page) error {
 		var buf bytes.Buffer
 		return out.page(r, &buf, p)
 	})

@@ -15,12 +15,12 @@ import (
 	"net/url"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"ledenbrief/internal/content"
 	"ledenbrief/internal/diag"
 	"ledenbrief/internal/markdown"
+	"ledenbrief/internal/pool"
 )
 
 // Place is where a link is written.
@@ -131,17 +131,10 @@ func Check(ctx context.Context, links []Link, opts Options) []Status {
 		client = &http.Client{}
 	}
 	out := make([]Status, len(links))
-	slots := make(chan struct{}, opts.Concurrency)
-	var wg sync.WaitGroup
-	for i, l := range links {
-		wg.Add(1)
-		slots <- struct{}{}
-		go func() {
-			defer func() { <-slots; wg.Done() }()
-			out[i] = check(ctx, client, l, opts.Timeout)
-		}()
-	}
-	wg.Wait()
+	_ = pool.Each(links, opts.Concurrency, func(i int, l Link) error {
+		out[i] = check(ctx, client, l, opts.Timeout)
+		return nil
+	})
 	return out
 }
 

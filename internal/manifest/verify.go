@@ -17,6 +17,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"ledenbrief/internal/pool"
 )
 
 // MaxManifest is the most a manifest (or its signature) may weigh: it is
@@ -285,33 +287,21 @@ func Verify(ctx context.Context, src *Source, key ed25519.PublicKey) (*Report, e
 		}
 	}
 	var mu sync.Mutex
-	work := make(chan File)
-	var wg sync.WaitGroup
-	for range 8 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for f := range work {
-				problem, err := check(ctx, src, f)
-				mu.Lock()
-				switch {
-				case errors.Is(err, fs.ErrNotExist):
-					rep.Missing = append(rep.Missing, f.Path)
-				case err != nil:
-					rep.Errors = append(rep.Errors, fmt.Sprintf("%s: %v", f.Path, err))
-				case problem:
-					rep.Changed = append(rep.Changed, f.Path)
-				}
-				rep.Checked++
-				mu.Unlock()
-			}
-		}()
-	}
-	for _, f := range m.Files {
-		work <- f
-	}
-	close(work)
-	wg.Wait()
+	_ = pool.Each(m.Files, 8, func(_ int, f File) error {
+		problem, err := check(ctx, src, f)
+		mu.Lock()
+		defer mu.Unlock()
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			rep.Missing = append(rep.Missing, f.Path)
+		case err != nil:
+			rep.Errors = append(rep.Errors, fmt.Sprintf("%s: %v", f.Path, err))
+		case problem:
+			rep.Changed = append(rep.Changed, f.Path)
+		}
+		rep.Checked++
+		return nil // every file is checked; the differences are the report
+	})
 	if src.fsys != nil {
 		listed := map[string]bool{Name: true, SigName: true}
 		for _, f := range m.Files {

@@ -30,6 +30,7 @@ import (
 	"time"
 
 	"ledenbrief/internal/manifest"
+	"ledenbrief/internal/pool"
 	"ledenbrief/internal/publish"
 )
 
@@ -162,38 +163,25 @@ func Run(ctx context.Context, src *manifest.Source, dir string, opts Options) (*
 	}
 	defer out.Abandon()
 	partial := beside(dir, "partial")
-	work := make(chan manifest.File)
 	var mu sync.Mutex
-	var wg sync.WaitGroup
-	for range opts.Workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for f := range work {
-				how, err := place(ctx, src, out, partial, dir, f, opts)
-				mu.Lock()
-				switch {
-				case err != nil:
-					res.Problems = append(res.Problems, fmt.Sprintf("%s: %v", f.Path, err))
-				case how == reused:
-					res.Reused++
-				default:
-					res.Fetched++
-					res.Bytes += f.Size
-					if previous[f.Path] == f.SHA256 { // the copy should have had it
-
-						res.Repaired++
-					}
-				}
-				mu.Unlock()
+	_ = pool.Each(m.Files, opts.Workers, func(_ int, f manifest.File) error {
+		how, err := place(ctx, src, out, partial, dir, f, opts)
+		mu.Lock()
+		defer mu.Unlock()
+		switch {
+		case err != nil:
+			res.Problems = append(res.Problems, fmt.Sprintf("%s: %v", f.Path, err))
+		case how == reused:
+			res.Reused++
+		default:
+			res.Fetched++
+			res.Bytes += f.Size
+			if previous[f.Path] == f.SHA256 { // the copy should have had it
+				res.Repaired++
 			}
-		}()
-	}
-	for _, f := range m.Files {
-		work <- f
-	}
-	close(work)
-	wg.Wait()
+		}
+		return nil // every file is tried; the problems are the result
+	})
 	slices.Sort(res.Problems)
 	if len(res.Problems) > 0 {
 		return res, fmt.Errorf("%d of %d files could not be fetched or did not match the manifest; the copy in %s was not changed (the files that did arrive are kept for the next run)", len(res.Problems), len(m.Files), dir)

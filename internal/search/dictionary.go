@@ -4,10 +4,8 @@ import (
 	"cmp"
 	"container/heap"
 	"context"
-	"errors"
 	"fmt"
 	"math"
-	"runtime"
 	"slices"
 	"sync"
 
@@ -15,6 +13,8 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis/lang/nl"
 	"github.com/blevesearch/bleve/v2/search"
 	index "github.com/blevesearch/bleve_index_api"
+
+	"ledenbrief/internal/pool"
 )
 
 // MaxPostings is the number of postings kept per term and field in the
@@ -155,57 +155,42 @@ func (d *Dictionary) readField(ctx context.Context, r index.IndexReader, fi int,
 		df   int
 		list []Posting
 	}
-	terms := make(chan string, 1024)
-	workers := runtime.GOMAXPROCS(0)
-	read := make([][]termPostings, workers)
-	errs := make([]error, workers)
-	var wg sync.WaitGroup
-	for w := range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			var tfd index.TermFieldDoc
-			for term := range terms {
-				if errs[w] != nil {
-					continue // drain, so that the dictionary's reader never blocks
-				}
-				df, list, err := topPostings(r, term, field, avg, ordinal, &tfd)
-				if err != nil {
-					errs[w] = err
-					continue
-				}
-				read[w] = append(read[w], termPostings{term, df, list})
-			}
-		}()
-	}
+	// The dictionary is read in order, one term after another; each term's
+	// postings are read on the pool, a reader (TermFieldDoc) reused.
+	var terms []string
 	for n := 0; ; n++ {
 		entry, err := dict.Next()
 		if err == nil && n%1024 == 0 {
 			err = ctx.Err()
 		}
-		if err != nil || entry == nil {
-			close(terms)
-			wg.Wait()
-			if err != nil {
-				return err
-			}
+		if err != nil {
+			return err
+		}
+		if entry == nil {
 			break
 		}
-		terms <- entry.Term
+		terms = append(terms, entry.Term)
 	}
-	if err := errors.Join(errs...); err != nil {
+	read := make([]termPostings, len(terms))
+	readers := sync.Pool{New: func() any { return new(index.TermFieldDoc) }}
+	err = pool.Each(terms, 0, func(i int, term string) error {
+		tfd := readers.Get().(*index.TermFieldDoc)
+		defer readers.Put(tfd)
+		df, list, err := topPostings(r, term, field, avg, ordinal, tfd)
+		read[i] = termPostings{term, df, list}
+		return err
+	})
+	if err != nil {
 		return err
 	}
-	for _, rs := range read {
-		for _, tp := range rs {
-			t := d.Terms[tp.term]
-			if t == nil {
-				t = &Postings{DF: make([]int, len(Fields)), List: make([][]Posting, len(Fields))}
-				d.Terms[tp.term] = t
-			}
-			t.DF[fi] = tp.df
-			t.List[fi] = tp.list
+	for _, tp := range read {
+		t := d.Terms[tp.term]
+		if t == nil {
+			t = &Postings{DF: make([]int, len(Fields)), List: make([][]Posting, len(Fields))}
+			d.Terms[tp.term] = t
 		}
+		t.DF[fi] = tp.df
+		t.List[fi] = tp.list
 	}
 	return nil
 }
