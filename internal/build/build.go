@@ -421,14 +421,19 @@ func (p *letterPass) letter(li *site.LetterInfo, buf *bytes.Buffer) error {
 	if p.rec != nil {
 		p.rec.letter(li.Slug, units, rl.Reuse())
 	}
-	title := li.Meta.Number + ": " + li.Meta.Subject
-	draft := li.Meta.Draft
-	letterPage := &render.Page{Kind: render.KindLetter, Path: li.Path(), Title: title, Description: li.Meta.Summary, Letter: rl, Draft: draft}
-	var annexPage *render.Page
-	if len(rl.Sections) > 0 {
-		annexPage = &render.Page{Kind: render.KindAnnex, Path: li.AnnexPath(), Title: "Bijlage bij " + title, Letter: rl, Draft: draft}
+	var letterPage, annexPage, changesPage *render.Page
+	for _, sp := range s.LetterPages(li) {
+		v := view(s, sp)
+		switch sp.Kind {
+		case site.KindLetter:
+			v.Letter, letterPage = rl, v
+		case site.KindAnnex:
+			v.Letter, annexPage = rl, v
+		case site.KindChanges:
+			changesPage = v
+		}
 	}
-	if p.offline != nil && !draft && p.diags.Len() == 0 {
+	if p.offline != nil && !li.Meta.Draft && p.diags.Len() == 0 {
 		// Each page is rendered once. The letter page is rendered
 		// offering the copies with no sizes yet: its copies hold it
 		// without the offer, the site with the sizes once they are made.
@@ -468,16 +473,33 @@ func (p *letterPass) letter(li *site.LetterInfo, buf *bytes.Buffer) error {
 			}
 		}
 	}
-	prev := li.Previous()
-	if prev == nil {
+	if changesPage == nil {
 		return nil
 	}
-	pl, err := reload(s, prev.Slug)
+	pl, err := reload(s, li.Previous().Slug)
 	if err != nil {
 		return err
 	}
-	changes := s.Changes(rl, s.Parse(pl))
-	return out.page(r, buf, &render.Page{Kind: render.KindChanges, Path: li.ChangesPath(), Title: "Wijzigingen in " + li.Meta.Number, Changes: changes, Draft: draft})
+	changesPage.Changes = s.Changes(rl, s.Parse(pl))
+	return out.page(r, buf, changesPage)
+}
+
+// view is what the template of page p is given: the page, and the site's
+// data its kind shows.
+func view(s *site.Site, p *site.Page) *render.Page {
+	v := &render.Page{
+		Kind: p.Kind, Path: p.Path, Title: p.Title, Description: p.Description, Draft: p.Draft, Refresh: p.Refresh,
+		Archive: p.Archive, Refs: p.Refs, Series: p.Series, Redirect: p.Redirect, Guide: p.Guide, SitePage: p.Info,
+	}
+	switch p.Kind {
+	case site.KindHome:
+		v.Home, v.Years = s.Home(), s.Years()
+	case site.KindGuides:
+		v.Guides = s.Guides
+	case site.KindAbbreviations:
+		v.Abbreviations = s.Content.Abbreviations
+	}
+	return v
 }
 
 // renderBytes renders p into a copy of its own.
@@ -521,37 +543,16 @@ func buildRest(s *site.Site, r *render.Renderer, idx *search.Index, static *sear
 // site pages and the pages kept for aliases, and writes the files that
 // are not pages; call it after ResolveGuides.
 func writeRest(s *site.Site, r *render.Renderer, out *output, workers int) error {
-
-	cfg := &s.Content.Config
-	pages := []*render.Page{
-		{Kind: render.KindHome, Path: site.HomePath, Title: "Ledenbrieven", Description: cfg.Description, Home: s.Home(), Years: s.Years()},
-		{Kind: render.KindGuides, Path: site.GuidesPath, Title: "Handreikingen", Guides: s.Guides},
-		{Kind: render.KindAbbreviations, Path: site.AbbreviationsPath, Title: "Afkortingen", Abbreviations: s.Content.Abbreviations},
-		{Kind: render.KindSearch, Path: site.SearchPath, Title: "Zoeken"},
-	}
-	for _, g := range s.Guides {
-		for _, rp := range g.RefPages() {
-			if rp.N == 1 {
-				pages = append(pages, &render.Page{Kind: render.KindGuide, Path: g.Path(), Title: g.Title, Guide: g, Refs: rp})
-			} else {
-				pages = append(pages, &render.Page{Kind: render.KindGuideRefs, Path: rp.Path(), Title: fmt.Sprintf("%s: genoemd in (%d)", g.Title, rp.N), Refs: rp})
-			}
+	var pages []*render.Page
+	var notFound *render.Page
+	for _, p := range s.OtherPages() {
+		if p.Kind == site.KindNotFound {
+			notFound = view(s, p)
+			continue
 		}
+		pages = append(pages, view(s, p))
 	}
-	for _, a := range s.Archive() {
-		pages = append(pages, &render.Page{Kind: render.KindArchive, Path: a.Path(), Title: fmt.Sprintf("Brieven uit %d", a.Year), Archive: a})
-	}
-	for _, sr := range s.Series {
-		n := sr.Newest()
-		pages = append(pages, &render.Page{Kind: render.KindSeries, Path: sr.Path(), Title: n.Meta.Subject, Series: sr, Refresh: n.Path()})
-	}
-	for _, p := range s.Pages {
-		pages = append(pages, &render.Page{Kind: render.KindPage, Path: p.Path(), Title: p.Title, Description: p.Description, SitePage: p})
-	}
-	for _, rd := range s.Redirects {
-		pages = append(pages, &render.Page{Kind: render.KindRedirect, Path: rd.Path, Title: rd.Title, Redirect: rd, Refresh: rd.To})
-	}
-	return errors.Join(renderPages(r, out, pages, workers), writeFiles(s, r, out))
+	return errors.Join(renderPages(r, out, pages, workers), writeFiles(s, r, out, notFound))
 }
 
 // exportSearch indexes the handreikingen and site pages, reads the index
@@ -594,8 +595,9 @@ func renderPages(r *render.Renderer, out *output, pages []*render.Page, workers 
 }
 
 // writeFiles writes the theme's assets, the media the content links to,
-// the page servers show for a missing address, the feed and the sitemap.
-func writeFiles(s *site.Site, r *render.Renderer, out *output) error {
+// the page servers show for a missing address (notFound), the feed and
+// the sitemap.
+func writeFiles(s *site.Site, r *render.Renderer, out *output, notFound *render.Page) error {
 	for _, a := range r.Assets() {
 		if err := out.WriteFile("assets/"+a.Name, a.Data); err != nil {
 			return err
@@ -610,17 +612,17 @@ func writeFiles(s *site.Site, r *render.Renderer, out *output) error {
 			return err
 		}
 	}
-	var notFound bytes.Buffer
-	if err := r.Render(&notFound, &render.Page{Kind: render.KindNotFound, Path: site.HomePath, Title: "Pagina niet gevonden"}); err != nil {
+	var page bytes.Buffer
+	if err := r.Render(&page, notFound); err != nil {
 		return err
 	}
-	if err := out.WriteFile(site.NotFoundFile, notFound.Bytes()); err != nil {
+	if err := out.WriteFile(site.NotFoundFile, page.Bytes()); err != nil {
 		return err
 	}
 	if err := out.WriteFile("feed.xml", render.Feed(s)); err != nil {
 		return err
 	}
-	sitemaps := render.Sitemaps(s)
+	sitemaps := render.Sitemaps(s.Content.Config.BaseURL, s.PageList())
 	for _, name := range slices.Sorted(maps.Keys(sitemaps)) {
 		if err := out.WriteFile(name, sitemaps[name]); err != nil {
 			return err

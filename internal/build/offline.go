@@ -51,7 +51,9 @@ func newOfflineKit(s *site.Site, r *render.Renderer) (*offlineKit, error) {
 		k.style = append(append(bytes.Clone(k.style), '\n'), data...)
 	}
 	var b bytes.Buffer
-	if err := r.Render(&b, &render.Page{Kind: render.KindSearch, Path: site.SearchPath, Title: "Zoeken", InCopy: true}); err != nil {
+	searchPage := view(s, site.SearchPage())
+	searchPage.InCopy = true
+	if err := r.Render(&b, searchPage); err != nil {
 		return nil, err
 	}
 	k.searchPage = b.Bytes()
@@ -71,7 +73,7 @@ func (k *offlineKit) downloads(li *site.LetterInfo) *render.Downloads {
 func (k *offlineKit) copies(out *output, rl *site.Letter, units []search.Unit, letterPage, annexPage []byte, d *render.Downloads) error {
 	li := rl.Info
 	c := &offline.Copy{
-		Slug: li.Slug, Title: li.Meta.Number + ": " + li.Meta.Subject, BaseURL: k.s.Content.Config.BaseURL,
+		Slug: li.Slug, Title: site.LetterTitle(li.Meta), BaseURL: k.s.Content.Config.BaseURL,
 		Time:  time.Date(li.Meta.Date.Year(), li.Meta.Date.Month(), li.Meta.Date.Day(), 12, 0, 0, 0, time.UTC),
 		Pages: map[string][]byte{li.Path() + "index.html": letterPage, site.SearchPath + "index.html": k.searchPage},
 		Files: map[string][]byte{},
@@ -90,7 +92,7 @@ func (k *offlineKit) copies(out *output, rl *site.Letter, units []search.Unit, l
 	for _, rp := range rl.LinkedGuides(k.s) {
 		g := rp.Guide
 		var b bytes.Buffer
-		if err := k.r.Render(&b, &render.Page{Kind: render.KindGuide, Path: g.Path(), Title: g.Title, Guide: g, Refs: rp}); err != nil {
+		if err := k.r.Render(&b, view(k.s, site.GuidePage(rp))); err != nil {
 			return err
 		}
 		c.Pages[g.Path()+"index.html"] = b.Bytes()

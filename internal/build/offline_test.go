@@ -20,6 +20,7 @@ import (
 	"ledenbrief/internal/diag"
 	"ledenbrief/internal/manifest"
 	"ledenbrief/internal/render"
+	"ledenbrief/internal/site"
 )
 
 // unzip extracts a zip file into dir.
@@ -310,7 +311,7 @@ func TestDownloadsBlockAsRendered(t *testing.T) {
 	}
 	rl := s.ResolveLetter(s.Content.LoadLetter("21-082", diags), diags)
 	page := func(d *render.Downloads) (*render.Page, []byte) {
-		p := &render.Page{Kind: render.KindLetter, Path: "21-082/", Title: "T", Letter: rl, Downloads: d}
+		p := &render.Page{Kind: site.KindLetter, Path: "21-082/", Title: "T", Letter: rl, Downloads: d}
 		var b bytes.Buffer
 		if err := r.Render(&b, p); err != nil {
 			t.Fatal(err)

@@ -73,7 +73,7 @@ func printPDFs(ctx context.Context, s *site.Site, r *render.Renderer, out *outpu
 		if err != nil {
 			return err
 		}
-		if page, err = r.WithDownloads(page, &render.Page{Kind: render.KindLetter, Path: li.Path(), Downloads: d}); err != nil {
+		if page, err = r.WithDownloads(page, &render.Page{Kind: site.KindLetter, Path: li.Path(), Downloads: d}); err != nil {
 			return err
 		}
 		if err := out.WriteFile(li.Path()+"index.html", page); err != nil {

@@ -164,9 +164,9 @@ type Guide struct {
 	Date      string // publication date as the letter gives it
 }
 
-// Page is a site page from paginas/: about the site, its accessibility,
-// anything that is neither letter nor handreiking.
-type Page struct {
+// InfoPage is a site page from paginas/: about the site, its
+// accessibility, anything that is neither letter nor handreiking.
+type InfoPage struct {
 	Doc
 	Description string
 	Menu        bool // listed in every page's main menu
@@ -186,7 +186,7 @@ type Site struct {
 	// by the id their file name suggests, so that links to them are not
 	// reported a second time.
 	BrokenGuides map[string]bool
-	Pages        []*Page // sorted by id
+	Pages        []*InfoPage // sorted by id
 	// BrokenPages names the site page files that could not be loaded, in
 	// the same way.
 	BrokenPages map[string]bool
@@ -520,7 +520,7 @@ func (s *Site) loadGuides(diags *diag.List) {
 
 // loadPages loads the site pages in paginas/.
 func (s *Site) loadPages(diags *diag.List) {
-	byID := map[string]*Page{}
+	byID := map[string]*InfoPage{}
 	s.BrokenPages = map[string]bool{}
 	for _, name := range s.markdownFiles("paginas", diags) {
 		broken := func() { s.BrokenPages[strings.TrimSuffix(path.Base(name), path.Ext(name))] = true }
@@ -534,7 +534,7 @@ func (s *Site) loadPages(diags *diag.List) {
 			broken()
 			continue
 		}
-		p := &Page{Doc: Doc{Src: src, BodyOffset: body}}
+		p := &InfoPage{Doc: Doc{Src: src, BodyOffset: body}}
 		decoded := fm.decode([]field{
 			{name: "id", required: true, set: text(&p.ID)},
 			{name: "title", required: true, set: text(&p.Title)},
@@ -559,7 +559,7 @@ func (s *Site) loadPages(diags *diag.List) {
 		byID[p.ID] = p
 		s.Pages = append(s.Pages, p)
 	}
-	slices.SortFunc(s.Pages, func(a, b *Page) int { return strings.Compare(a.ID, b.ID) })
+	slices.SortFunc(s.Pages, func(a, b *InfoPage) int { return strings.Compare(a.ID, b.ID) })
 }
 
 func (s *Site) listLetters(diags *diag.List) {

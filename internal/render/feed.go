@@ -53,7 +53,7 @@ func Feed(s *site.Site) []byte {
 	for _, l := range letters {
 		url := cfg.BaseURL + site.LetterPath(l.Slug)
 		f.Entries = append(f.Entries, atomEntry{
-			Title:   l.Meta.Number + ": " + l.Meta.Subject,
+			Title:   site.LetterTitle(l.Meta),
 			ID:      url,
 			Link:    atomLink{Href: url},
 			Updated: atomTime(l.Meta.Updated()),
@@ -85,37 +85,15 @@ type urlset struct {
 // protocol's limit).
 const MaxSitemapURLs = 50000
 
-// Sitemaps returns the sitemap files by name: "sitemap.xml" listing every
-// page by its canonical URL or, when there are more than MaxSitemapURLs,
-// a sitemap index of sitemap-1.xml, sitemap-2.xml … that list them.
-func Sitemaps(s *site.Site) map[string][]byte {
-	base := s.Content.Config.BaseURL
+// Sitemaps returns the sitemap files by name: "sitemap.xml" listing the
+// pages that are in a sitemap (site.Page.InSitemap) by their canonical URL
+// under base or, when there are more than MaxSitemapURLs, a sitemap index
+// of sitemap-1.xml, sitemap-2.xml … that list them.
+func Sitemaps(base string, pages []*site.Page) map[string][]byte {
 	var urls []sitemapURL
-	add := func(p, lastmod string) { urls = append(urls, sitemapURL{Loc: base + p, LastMod: lastmod}) }
-	add(site.HomePath, "")
-	add(site.GuidesPath, "")
-	add(site.AbbreviationsPath, "")
-	for _, a := range s.Archive() {
-		add(a.Path(), "")
-	}
-	for _, l := range s.Published() {
-		d := l.Meta.Updated().Format(time.DateOnly)
-		add(site.LetterPath(l.Slug), d)
-		if len(l.Sections) > 0 {
-			add(site.AnnexPath(l.Slug), d)
-		}
-		if l.Previous() != nil {
-			add(site.ChangesPath(l.Slug), d)
-		}
-	}
-	for _, sr := range s.Series {
-		if n := sr.Newest(); !n.Meta.Draft {
-			add(sr.Path(), n.Meta.Date.Format(time.DateOnly))
-		}
-	}
-	for _, g := range s.Guides {
-		for _, p := range g.RefPages() {
-			add(p.Path(), "")
+	for _, p := range pages {
+		if p.InSitemap() {
+			urls = append(urls, sitemapURL{Loc: base + p.Path, LastMod: p.LastMod})
 		}
 	}
 	return sitemapFiles(urls, base, MaxSitemapURLs)

@@ -32,25 +32,7 @@ import (
 	"ledenbrief/internal/site"
 )
 
-// Page kinds, each rendered with the template of the same name.
-const (
-	KindHome          = "home"
-	KindLetter        = "letter"
-	KindAnnex         = "annex"
-	KindGuide         = "guide"
-	KindGuides        = "guides"
-	KindAbbreviations = "abbreviations"
-	KindSearch        = "search"
-	KindChanges       = "changes"   // what changed in an edition
-	KindSeries        = "series"    // a series, leading to its newest edition
-	KindRedirect      = "redirect"  // an old address kept for an alias
-	KindArchive       = "archive"   // one page of a year's letters
-	KindGuideRefs     = "guiderefs" // a further page of the places that link to a handreiking
-	KindPage          = "page"      // a site page from paginas/
-	KindNotFound      = "notfound"  // 404.html, shown by servers at any depth
-)
-
-var kinds = []string{KindHome, KindLetter, KindAnnex, KindGuide, KindGuides, KindAbbreviations, KindSearch, KindChanges, KindSeries, KindRedirect, KindArchive, KindGuideRefs, KindPage, KindNotFound}
+var kinds = []string{site.KindHome, site.KindLetter, site.KindAnnex, site.KindGuide, site.KindGuides, site.KindAbbreviations, site.KindSearch, site.KindChanges, site.KindSeries, site.KindRedirect, site.KindArchive, site.KindGuideRefs, site.KindPage, site.KindNotFound}
 
 // Asset is a theme file as published: its fingerprinted name and content.
 type Asset struct {
@@ -65,7 +47,7 @@ type Renderer struct {
 	minifier  *minify.M
 	conv      *markdown.Converter
 	config    *content.Config
-	pages     []*site.Page
+	pages     []*site.InfoPage
 	sum       [32]byte // of the templates and assets, see Fingerprint
 	concept   *Concept // set for a build with drafts
 }
@@ -131,7 +113,7 @@ func (o overlay) ReadDir(name string) ([]fs.DirEntry, error) {
 // New loads the theme from theme (with folders templates/ and assets/).
 // pages are the site pages, which the menu and the footer of every page
 // may list.
-func New(theme fs.FS, conv *markdown.Converter, config *content.Config, pages []*site.Page) (*Renderer, error) {
+func New(theme fs.FS, conv *markdown.Converter, config *content.Config, pages []*site.InfoPage) (*Renderer, error) {
 	r := &Renderer{
 		templates: map[string]*template.Template{},
 		assets:    map[string]Asset{},
@@ -242,7 +224,7 @@ type Page struct {
 	Guide         *site.Guide            // a handreiking
 	Guides        []*site.Guide          // the handreikingen index
 	Abbreviations []content.Abbreviation // the abbreviations page
-	SitePage      *site.Page             // a site page
+	SitePage      *site.InfoPage         // a site page
 	Downloads     *Downloads             // a letter page: its offline copies
 
 	// Refresh, when set, is the folder of the page this one leads to at
@@ -255,7 +237,7 @@ type Page struct {
 	InCopy bool
 
 	// Root is the relative path from the page to the site root; on a
-	// page that may be shown at any address (KindNotFound) it is the
+	// page that may be shown at any address (site.KindNotFound) it is the
 	// site's canonical address, and every link is absolute.
 	Root string
 	r    *Renderer
@@ -276,7 +258,7 @@ func (p *Page) File(sitePath string) string {
 // Link returns the URL of the page in folder to, with fragment: relative,
 // or absolute on a page shown at any address.
 func (p *Page) Link(to, fragment string) string {
-	if p.Kind == KindNotFound {
+	if p.Kind == site.KindNotFound {
 		return p.Root + to + hashOf(fragment)
 	}
 	return site.Rel(p.Path, to, fragment)
@@ -299,7 +281,7 @@ func (p *Page) Asset(name string) (string, error) {
 }
 
 // InlineAsset returns a theme asset's content, for a page that cannot
-// link to it (KindNotFound: a relative link breaks at another depth).
+// link to it (site.KindNotFound: a relative link breaks at another depth).
 func (p *Page) InlineAsset(name string) (template.CSS, error) {
 	a, ok := p.r.assets[name]
 	if !ok {
@@ -316,17 +298,17 @@ func (p *Page) Media(name string) string { return p.Root + "media/" + name }
 func (p *Page) Concept() *Concept { return p.r.concept }
 
 // MenuPages are the site pages listed in every page's main menu.
-func (p *Page) MenuPages() []*site.Page {
-	return p.r.pagesWhere(func(sp *site.Page) bool { return sp.Menu })
+func (p *Page) MenuPages() []*site.InfoPage {
+	return p.r.pagesWhere(func(sp *site.InfoPage) bool { return sp.Menu })
 }
 
 // FooterPages are the site pages listed in every page's footer.
-func (p *Page) FooterPages() []*site.Page {
-	return p.r.pagesWhere(func(sp *site.Page) bool { return sp.Footer })
+func (p *Page) FooterPages() []*site.InfoPage {
+	return p.r.pagesWhere(func(sp *site.InfoPage) bool { return sp.Footer })
 }
 
-func (r *Renderer) pagesWhere(keep func(*site.Page) bool) []*site.Page {
-	var out []*site.Page
+func (r *Renderer) pagesWhere(keep func(*site.InfoPage) bool) []*site.InfoPage {
+	var out []*site.InfoPage
 	for _, sp := range r.pages {
 		if keep(sp) {
 			out = append(out, sp)
@@ -346,14 +328,14 @@ type Crumb struct {
 func (p *Page) Breadcrumbs() []Crumb {
 	home := Crumb{"Ledenbrieven", site.HomePath}
 	switch p.Kind {
-	case KindHome, KindSeries, KindRedirect, KindNotFound:
+	case site.KindHome, site.KindSeries, site.KindRedirect, site.KindNotFound:
 		return nil
-	case KindAnnex, KindChanges:
+	case site.KindAnnex, site.KindChanges:
 		li := p.letterInfo()
 		return []Crumb{home, {li.Meta.Number, li.Path()}}
-	case KindGuide:
+	case site.KindGuide:
 		return []Crumb{home, {"Handreikingen", site.GuidesPath}}
-	case KindGuideRefs:
+	case site.KindGuideRefs:
 		return []Crumb{home, {"Handreikingen", site.GuidesPath}, {p.Refs.Guide.Title, p.Refs.Guide.Path()}}
 	}
 	return []Crumb{home}
@@ -362,13 +344,13 @@ func (p *Page) Breadcrumbs() []Crumb {
 // CrumbTitle is the last step of the breadcrumb trail: this page.
 func (p *Page) CrumbTitle() string {
 	switch p.Kind {
-	case KindLetter:
+	case site.KindLetter:
 		return p.Letter.Info.Meta.Number
-	case KindAnnex:
+	case site.KindAnnex:
 		return "Bijlage"
-	case KindChanges:
+	case site.KindChanges:
 		return "Wijzigingen"
-	case KindGuideRefs:
+	case site.KindGuideRefs:
 		return fmt.Sprintf("Genoemd in (%d)", p.Refs.N)
 	}
 	return p.Title
@@ -402,7 +384,7 @@ func (r *Renderer) Render(w io.Writer, p *Page) error {
 	p.r = r
 	p.Site = r.config
 	p.Root = site.Up(p.Path, "")
-	if p.Kind == KindNotFound {
+	if p.Kind == site.KindNotFound {
 		p.Root = r.config.BaseURL
 	}
 	p.Canonical = r.config.BaseURL + p.Path
@@ -422,7 +404,7 @@ var downloadsRE = regexp.MustCompile(`(?s)<div class="downloads">.*?</div>`)
 // sizes once the copies are made, a PDF once it is printed), so that the
 // whole page need not be rendered twice.
 func (r *Renderer) WithDownloads(page []byte, p *Page) ([]byte, error) {
-	t := r.templates[KindLetter]
+	t := r.templates[site.KindLetter]
 	p.r, p.Site, p.Root = r, r.config, site.Up(p.Path, "")
 	var b, block bytes.Buffer
 	if err := t.ExecuteTemplate(&b, "downloads", p); err != nil {

@@ -9,6 +9,7 @@ import (
 	"ledenbrief"
 	"ledenbrief/internal/content"
 	"ledenbrief/internal/markdown"
+	"ledenbrief/internal/site"
 )
 
 func TestTelURL(t *testing.T) {
@@ -36,7 +37,7 @@ func TestThemeOverride(t *testing.T) {
 		t.Fatal(err)
 	}
 	var b bytes.Buffer
-	if err := r.Render(&b, &Page{Kind: KindGuides, Path: "handreikingen/", Title: "Handreikingen"}); err != nil {
+	if err := r.Render(&b, &Page{Kind: site.KindGuides, Path: "handreikingen/", Title: "Handreikingen"}); err != nil {
 		t.Fatal(err)
 	}
 	html := b.String()

@@ -146,7 +146,7 @@ func GuideUnit(g *site.Guide, kindLabel string, ordinal int) Unit {
 // PageUnits returns the searchable units of a site page: the text before
 // its first section, and each section (with its subsections), numbered
 // from base.
-func PageUnits(p *site.Page, base int) []Unit {
+func PageUnits(p *site.InfoPage, base int) []Unit {
 	var units []Unit
 	for _, s := range p.Doc.Sections(2) {
 		title := s.Title

@@ -428,7 +428,7 @@ func (s *Site) ResolveLetter(l *content.Letter, diags *diag.List) *Letter {
 			}
 		case *LetterInfo:
 			if topic != nil {
-				topic.Letters = addTarget(topic.Letters, Target{t.Meta.Number + ": " + t.Meta.Subject, link.Href()})
+				topic.Letters = addTarget(topic.Letters, Target{LetterTitle(t.Meta), link.Href()})
 			}
 		}
 	})

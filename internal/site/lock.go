@@ -284,7 +284,7 @@ func (s *Site) redirects() []*Redirect {
 			if s.letterBySlug[alias] != li {
 				continue // reported as a collision
 			}
-			lp := &Redirect{Path: LetterPath(alias), To: li.Path(), Title: li.Meta.Number + ": " + li.Meta.Subject}
+			lp := &Redirect{Path: LetterPath(alias), To: li.Path(), Title: LetterTitle(li.Meta)}
 			ap := &Redirect{Path: AnnexPath(alias), To: AnnexPath(li.Slug), Title: "Bijlage bij " + li.Meta.Number}
 			for _, id := range li.idList() {
 				t := li.ids[id]

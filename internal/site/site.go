@@ -33,7 +33,7 @@ type Site struct {
 	Content   *content.Site
 	Converter *markdown.Converter
 	Guides    []*Guide      // sorted by id
-	Pages     []*Page       // site pages, sorted by id
+	Pages     []*InfoPage   // site pages, sorted by id
 	Letters   []*LetterInfo // every letter built, newest first (after Link)
 	Series    []*Series     // sorted by id (after Link)
 	Redirects []*Redirect   // pages kept for aliases, sorted by path (after Link)
@@ -43,8 +43,8 @@ type Site struct {
 	// Parses, when set, gives the first pass documents parsed before.
 	Parses *ParseCache
 
-	guideByID    map[string]*Guide // by id and by alias
-	pageByID     map[string]*Page  // by id and by alias
+	guideByID    map[string]*Guide    // by id and by alias
+	pageByID     map[string]*InfoPage // by id and by alias
 	letterBySlug map[string]*LetterInfo
 	draftSlugs   map[string]bool // drafts left out of this build
 	mu           sync.Mutex
@@ -63,16 +63,16 @@ type Guide struct {
 // Path is the folder of the guide's page.
 func (g *Guide) Path() string { return GuidePath(g.ID) }
 
-// Page is a site page (about the site, its accessibility statement …)
-// with its parsed body.
-type Page struct {
-	*content.Page
+// InfoPage is a site page (about the site, its accessibility statement
+// …) with its parsed body.
+type InfoPage struct {
+	*content.InfoPage
 	Doc     *markdown.Doc
 	anchors *anchors.Registry
 }
 
 // Path is the folder of the page.
-func (p *Page) Path() string { return PagePath(p.ID) }
+func (p *InfoPage) Path() string { return PagePath(p.ID) }
 
 // Ref is a place in a letter that links to something.
 type Ref struct {
@@ -118,7 +118,7 @@ func New(c *content.Site, drafts bool, diags *diag.List) *Site {
 		Drafts:       drafts,
 		Lock:         anchors.ParseLock(c.Lock, diags),
 		guideByID:    map[string]*Guide{},
-		pageByID:     map[string]*Page{},
+		pageByID:     map[string]*InfoPage{},
 		letterBySlug: map[string]*LetterInfo{},
 		draftSlugs:   map[string]bool{},
 		media:        map[string]bool{},
@@ -169,7 +169,7 @@ func (s *Site) addPages(diags *diag.List) {
 			diags.Add(cp.Src, cp.IDOffset, diag.PageIDGuide, cp.ID, s.guideByID[cp.ID].Src.Path)
 			continue
 		}
-		p := &Page{Page: cp}
+		p := &InfoPage{InfoPage: cp}
 		p.Doc, p.anchors = s.parseDocument(&cp.Doc, PagePath(cp.ID), diags)
 		s.pageByID[p.ID] = p
 		s.Pages = append(s.Pages, p)
@@ -207,7 +207,7 @@ func (s *Site) register(r *anchors.Registry, a anchors.Anchor, aliases []string,
 func (s *Site) ResolveGuides(diags *diag.List) {
 	for _, p := range s.Pages {
 		for _, l := range p.Doc.Links {
-			s.resolveLink(l, &p.Page.Doc, p.Path(), nil, diags)
+			s.resolveLink(l, &p.InfoPage.Doc, p.Path(), nil, diags)
 		}
 	}
 	for _, g := range s.Guides {
