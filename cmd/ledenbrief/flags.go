@@ -21,13 +21,25 @@ func newFlags(name string, stderr io.Writer) *flag.FlagSet {
 	return fs
 }
 
+// synopsis is how a command is called, from the command table: the one
+// place a command's arguments are written (--help, usage errors and the
+// README's command block all show it).
+func synopsis(name string) string {
+	for _, c := range commands {
+		if c.name == name {
+			return strings.TrimSpace("ledenbrief " + c.name + " " + c.args)
+		}
+	}
+	return "ledenbrief " + name
+}
+
 // printCommandHelp writes a command's synopsis, summary and flags.
 func printCommandHelp(fs *flag.FlagSet, name string) {
 	w := fs.Output()
 	top, _, _ := strings.Cut(name, " ")
 	for _, c := range commands {
 		if c.name == top {
-			fmt.Fprintf(w, "Usage: ledenbrief %s %s\n\n%s.\n", c.name, c.args, upperFirst(c.summary))
+			fmt.Fprintf(w, "Usage: %s\n\n%s.\n", synopsis(top), upperFirst(c.summary))
 		}
 	}
 	first := true

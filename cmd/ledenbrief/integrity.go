@@ -30,7 +30,7 @@ func runKeygen(args []string, stderr io.Writer) int {
 		return 2
 	}
 	if fs.NArg() != 1 {
-		fmt.Fprintln(stderr, "usage: ledenbrief keygen NAME")
+		fmt.Fprintln(stderr, "usage: "+synopsis("keygen"))
 		return 2
 	}
 	name := fs.Arg(0)
@@ -126,7 +126,7 @@ func runVerify(args []string, stderr io.Writer) int {
 	fs := newFlags("verify", stderr)
 	pubkey := fs.String("pubkey", "", "public key `file` (NAME.pub from ledenbrief keygen); the signature must be valid for it")
 	asJSON := fs.Bool("json", false, "print the report as JSON on stdout")
-	pos, code := parseArgs(fs, args, 1, "ledenbrief verify DIR|ZIP|URL [--pubkey KEYFILE] [--json]", stderr)
+	pos, code := parseArgs(fs, args, 1, synopsis("verify"), stderr)
 	if pos == nil {
 		return code
 	}
@@ -234,7 +234,7 @@ func runMirror(args []string, stderr io.Writer) int {
 	wait := fs.Duration("wait", 0, "how long to wait for another mirror run on the same folder to end, like `10m` (default: not at all, exit 3)")
 	timeout := fs.Duration("timeout", 6*time.Hour, "give up the whole run after this `long`, leaving the copy as it was")
 	fs.Bool("status", false, "show when the copy in DIR was last mirrored, from where, and which publication: ledenbrief mirror --status DIR")
-	pos, code := parseArgs(fs, args, 2, "ledenbrief mirror SOURCE DIR [--pubkey KEYFILE] [--allow-drafts] [--force] [--wait D] [--timeout D] [--json]\n       ledenbrief mirror --status DIR", stderr)
+	pos, code := parseArgs(fs, args, 2, synopsis("mirror"), stderr)
 	if pos == nil {
 		return code
 	}
@@ -306,7 +306,7 @@ func mirrorStatus(args []string, stderr io.Writer) int {
 	fs := newFlags("mirror", stderr)
 	fs.Bool("status", true, "show the state of the copy in DIR")
 	asJSON := fs.Bool("json", false, "print the state as JSON on stdout")
-	pos, code := parseArgs(fs, args, 1, "ledenbrief mirror --status DIR [--json]", stderr)
+	pos, code := parseArgs(fs, args, 1, synopsis("mirror"), stderr)
 	if pos == nil {
 		return code
 	}

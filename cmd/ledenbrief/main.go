@@ -2,20 +2,10 @@
 // and the handreikingen they link to into a versioned, searchable static
 // website in which every link lands on a stable anchor.
 //
-// Usage:
-//
-//	ledenbrief build   [--content DIR] [--out DIR] [--base-url URL] [--theme DIR] [--drafts] [--clean] [--sign KEYFILE [--valid-for 30d] [--previous-key KEYFILE]] [--no-offline] [--pdf]
-//	ledenbrief check   [--content DIR] [--theme DIR] [--drafts] [--format text|json]
-//	ledenbrief serve   [--content DIR] [--addr HOST:PORT] [--out DIR] [--theme DIR] [--drafts]
-//	ledenbrief anchors lock|check [--content DIR]
-//	ledenbrief new     NUMBER --from NUMBER [--content DIR] [--date YYYY-MM-DD]
-//	ledenbrief search  [--content DIR] [--n N] [--json] QUERY
-//	ledenbrief keygen  NAME
-//	ledenbrief verify  DIR|ZIP|URL [--pubkey KEYFILE] [--json]
-//	ledenbrief mirror  SOURCE DIR [--pubkey KEYFILE] [--json]
-//	ledenbrief pdf     NUMBER [--content DIR] [--out FILE]
-//	ledenbrief links   [--content DIR] [--timeout D] [--concurrency N] [--offline] [--json]
-//	ledenbrief version
+// The commands, their arguments and flags are in the command table below;
+// "ledenbrief --help" prints them (the README's command block is that
+// output, held equal by a test), "ledenbrief COMMAND --help" a command's
+// flags.
 //
 // Content errors are printed to stderr as "file:line:col: message", all of
 // them at once. The exit status is 0 on success, 1 when the content has
@@ -391,7 +381,7 @@ func defaultThemeDir(contentDir string) string {
 
 func runVersion(args []string, stderr io.Writer) int {
 	if len(args) > 0 {
-		fmt.Fprintln(stderr, "usage: ledenbrief version")
+		fmt.Fprintln(stderr, "usage: "+synopsis("version"))
 		return 2
 	}
 	commit := manifest.Commit()

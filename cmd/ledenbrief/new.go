@@ -35,7 +35,7 @@ func runNew(args []string, stderr io.Writer) int {
 		rest = fs.Args()[1:]
 	}
 	if len(positional) != 1 || *from == "" {
-		fmt.Fprintln(stderr, "ledenbrief new: usage: ledenbrief new NUMBER --from NUMBER, like: ledenbrief new 22-010 --from 21-082")
+		fmt.Fprintln(stderr, "ledenbrief new: usage: "+synopsis("new")+", like: ledenbrief new 22-010 --from 21-082")
 		return 2
 	}
 	to, ok1 := letternumber.Parse(positional[0])

@@ -17,7 +17,7 @@ func runPDF(args []string, stderr io.Writer) int {
 	content := fs.String("content", "content", "content `folder`")
 	langName := langFlag(fs)
 	out := fs.String("out", "", "PDF `file` to write (default: NUMBER.pdf, like 21-082.pdf)")
-	pos, code := parseArgs(fs, args, 1, "ledenbrief pdf NUMBER [--content DIR] [--out FILE]", stderr)
+	pos, code := parseArgs(fs, args, 1, synopsis("pdf"), stderr)
 	if pos == nil {
 		return code
 	}
