@@ -50,7 +50,7 @@ fuzz:
 	$(GO) test -run='^$$' -fuzz=FuzzResolve -fuzztime=$(FUZZTIME) ./internal/site
 	$(GO) test -run='^$$' -fuzz=FuzzParseLock -fuzztime=$(FUZZTIME) ./internal/anchors
 	$(GO) test -run='^$$' -fuzz=FuzzAnalyze -fuzztime=$(FUZZTIME) ./internal/search
-	$(GO) test -run='^$$' -fuzz=FuzzAPI -fuzztime=$(FUZZTIME) ./internal/search
+	$(GO) test -run='^$$' -fuzz=FuzzAPI -fuzztime=$(FUZZTIME) ./internal/serve
 
 clean:
 	rm -rf bin dist public public-concept public-voorbeeld

@@ -2,7 +2,8 @@
 // output on a loopback address, watches the content and theme folders,
 // rebuilds on every save and tells open pages to reload (Server-Sent
 // Events), and shows the content's errors over the last good pages. It
-// also answers /api/search from the current bleve index. The reload
+// also answers /api/search from the current bleve index (SearchAPI, for
+// intranet portals too). The reload
 // script and the error overlay are added to pages as it serves them; a
 // built site never contains them.
 package serve
@@ -98,7 +99,7 @@ func New(opts build.Options, logf func(format string, args ...any)) *Server {
 	opts.Check, opts.KeepIndex, opts.NoOffline = false, true, true
 	s := &Server{opts: opts, logf: logf, clients: map[chan string]struct{}{}}
 	s.builder = build.NewIncremental(opts, func(idx *search.Index, dict *search.Dictionary, baseURL string) {
-		s.search.replace(idx, search.Handler(idx, dict, baseURL))
+		s.search.replace(idx, SearchAPI(idx, dict, baseURL))
 	})
 	return s
 }

@@ -1,4 +1,4 @@
-package search
+package serve
 
 import (
 	"net/http"
@@ -6,20 +6,22 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"ledenbrief/internal/search"
 )
 
 // TestAPILimits answers 503 with Retry-After when no search may start,
 // and when a search runs out of time, instead of making clients wait.
 func TestAPILimits(t *testing.T) {
-	x, err := NewIndex(true)
+	x, err := search.NewIndex(true)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer x.Close()
-	if err := x.Add([]Unit{{ID: "a/#", Page: "a/", Label: "Integriteit", Title: "Integriteit", Body: "Integriteit van raadsleden.", Ordinal: 0}}); err != nil {
+	if err := x.Add([]search.Unit{{ID: "a/#", Page: "a/", Label: "Integriteit", Title: "Integriteit", Body: "Integriteit van raadsleden.", Ordinal: 0}}); err != nil {
 		t.Fatal(err)
 	}
-	d, err := ReadDictionary(x)
+	d, err := search.ReadDictionary(x)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package search_test
+package serve_test
 
 import (
 	"encoding/json"
@@ -10,11 +10,12 @@ import (
 	"testing"
 
 	"ledenbrief/internal/search"
+	"ledenbrief/internal/serve"
 )
 
 func TestAPI(t *testing.T) {
 	res := realIndex(t)
-	srv := httptest.NewServer(search.Handler(res.Index, res.Dict, "https://example.org/brieven/"))
+	srv := httptest.NewServer(serve.SearchAPI(res.Index, res.Dict, "https://example.org/brieven/"))
 	defer srv.Close()
 
 	get := func(query string) (int, map[string]any, http.Header) {

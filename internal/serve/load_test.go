@@ -1,4 +1,4 @@
-package search_test
+package serve_test
 
 import (
 	"fmt"
@@ -6,15 +6,17 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
 
 	"ledenbrief/internal/build"
 	"ledenbrief/internal/corpus"
-	"ledenbrief/internal/search"
+	"ledenbrief/internal/serve"
 )
 
 // loadQueries are ordinary queries: one to three words, some typed with
@@ -44,7 +46,7 @@ func BenchmarkAPILoad(b *testing.B) {
 		b.Fatalf("build: %v %v", err, res.Diags.Error())
 	}
 	defer res.Index.Close()
-	srv := httptest.NewServer(search.Handler(res.Index, res.Dict, ""))
+	srv := httptest.NewServer(serve.SearchAPI(res.Index, res.Dict, ""))
 	defer srv.Close()
 	for _, clients := range []int{32, 200} {
 		b.Run(fmt.Sprintf("clients=%d", clients), func(b *testing.B) { apiLoad(b, srv.URL, clients) })
@@ -97,4 +99,22 @@ func apiLoad(b *testing.B, base string, clients int) {
 	b.ReportMetric(pct(0.99), "p99-ms")
 	b.ReportMetric(float64(busy), "503s")
 	b.ReportMetric(100*float64(busy)/float64(max(1, busy+len(lat))), "503-%")
+}
+
+// benchLetters is the size of the benchmark corpus: 1,000 letters, or
+// LEDENBRIEF_BENCH_LETTERS.
+func benchLetters() int {
+	if n, err := strconv.Atoi(os.Getenv("LEDENBRIEF_BENCH_LETTERS")); err == nil && n > 0 {
+		return n
+	}
+	return 1000
+}
+
+// benchDir is a scratch folder on tmpfs when there is one.
+func benchDir(b *testing.B) string {
+	if dir, err := os.MkdirTemp("/dev/shm", "ledenbrief-bench-"); err == nil {
+		b.Cleanup(func() { os.RemoveAll(dir) })
+		return dir
+	}
+	return b.TempDir()
 }

@@ -1,4 +1,4 @@
-package search
+package serve
 
 import (
 	"context"
@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"ledenbrief/internal/search"
 )
 
 // Limits on the work of the search API: a query is answered within
@@ -23,18 +25,18 @@ const (
 
 // apiResponse is the JSON body of GET /api/search.
 type apiResponse struct {
-	Query   string   `json:"query"`
-	Words   []Word   `json:"words"` // how the query was analysed
-	Results []Result `json:"results"`
-	Error   string   `json:"error,omitempty"`
+	Query   string          `json:"query"`
+	Words   []search.Word   `json:"words"` // how the query was analysed
+	Results []search.Result `json:"results"`
+	Error   string          `json:"error,omitempty"`
 }
 
-// Handler answers GET /api/search?q=QUERY[&n=N] from bleve itself, with
+// SearchAPI answers GET /api/search?q=QUERY[&n=N] from bleve itself, with
 // the same analysis and ranking as the static search, as JSON: each
 // result with its URL relative to the site root, its canonical URL under
 // base (when base is not empty), and highlighted fragments. It is meant
 // for intranet portals and is read-only, so any origin may call it.
-func Handler(x *Index, d *Dictionary, base string) http.Handler {
+func SearchAPI(x *search.Index, d *search.Dictionary, base string) http.Handler {
 	return limitedHandler(x, d, base, APIConcurrency*runtime.GOMAXPROCS(0), APITimeout)
 }
 
@@ -44,7 +46,7 @@ const queueWait = 500 * time.Millisecond
 
 // limitedHandler is Handler with its limits: at most slots searches at
 // once, each given timeout.
-func limitedHandler(x *Index, d *Dictionary, base string, slots int, timeout time.Duration) http.Handler {
+func limitedHandler(x *search.Index, d *search.Dictionary, base string, slots int, timeout time.Duration) http.Handler {
 	busy := make(chan struct{}, slots)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
@@ -123,7 +125,7 @@ func limitedHandler(x *Index, d *Dictionary, base string, slots int, timeout tim
 			}
 		}
 		if results == nil {
-			results = []Result{}
+			results = []search.Result{}
 		}
 		reply(http.StatusOK, apiResponse{Query: q, Words: aq.Words, Results: results})
 	})
