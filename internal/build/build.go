@@ -271,7 +271,7 @@ func newRenderer(opts Options, s *site.Site) (*render.Renderer, error) {
 	if opts.ThemeDir != "" {
 		theme = render.Overlay(ledenbrief.Theme, os.DirFS(opts.ThemeDir))
 	}
-	r, err := render.New(theme, s.Converter, &s.Content.Config, s.Pages)
+	r, err := render.New(theme, s.Converter, &s.Content.Config, s.InfoPages)
 	if err == nil && opts.Drafts {
 		r.MarkConcept(draftNumbers(s))
 	}
@@ -558,12 +558,12 @@ func writeRest(s *site.Site, r *render.Renderer, out *output, workers int) error
 // exportSearch indexes the handreikingen and site pages, reads the index
 // back and writes the static search index.
 func exportSearch(ctx context.Context, s *site.Site, idx *search.Index, static *search.StaticWriter, out *output) (*search.Dictionary, error) {
-	units := make([]search.Unit, 0, len(s.Guides)+2*len(s.Pages))
+	units := make([]search.Unit, 0, len(s.Guides)+2*len(s.InfoPages))
 	base := len(s.Content.LetterSlugs) * search.UnitsPerLetter
 	for i, g := range s.Guides {
 		units = append(units, search.GuideUnit(g, content.KindLabel(g.Kind), base+i))
 	}
-	for _, p := range s.Pages {
+	for _, p := range s.InfoPages {
 		units = append(units, search.PageUnits(p, base+len(units))...)
 	}
 	search.AddAbbreviations(units, s.Content.Abbreviations)
@@ -622,7 +622,7 @@ func writeFiles(s *site.Site, r *render.Renderer, out *output, notFound *render.
 	if err := out.WriteFile("feed.xml", render.Feed(s)); err != nil {
 		return err
 	}
-	sitemaps := render.Sitemaps(s.Content.Config.BaseURL, s.PageList())
+	sitemaps := render.Sitemaps(s.Content.Config.BaseURL, s.Pages())
 	for _, name := range slices.Sorted(maps.Keys(sitemaps)) {
 		if err := out.WriteFile(name, sitemaps[name]); err != nil {
 			return err

@@ -562,7 +562,7 @@ func globalHash(s *site.Site, r *render.Renderer, opts Options) [32]byte {
 		fmt.Fprintf(h, "%s\x00%d\x00", g.Src.Path, len(g.Src.Text))
 		h.Write(g.Src.Text)
 	}
-	for _, p := range c.Pages {
+	for _, p := range c.InfoPages {
 		fmt.Fprintf(h, "%s\x00%d\x00", p.Src.Path, len(p.Src.Text))
 		h.Write(p.Src.Text)
 	}

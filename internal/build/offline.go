@@ -132,7 +132,7 @@ func (k *offlineKit) copies(out *output, rl *site.Letter, units []search.Unit, l
 		return err
 	}
 	var footer [][2]string
-	for _, p := range k.s.Pages {
+	for _, p := range k.s.InfoPages {
 		if p.Footer {
 			footer = append(footer, [2]string{p.Title, k.s.Content.Config.BaseURL + p.Path()})
 		}

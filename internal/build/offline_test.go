@@ -305,7 +305,7 @@ func TestDownloadsBlockAsRendered(t *testing.T) {
 	if err != nil || diags.Len() > 0 {
 		t.Fatalf("%v %v", err, diags.Error())
 	}
-	r, err := render.New(ledenbrief.Theme, s.Converter, &s.Content.Config, s.Pages)
+	r, err := render.New(ledenbrief.Theme, s.Converter, &s.Content.Config, s.InfoPages)
 	if err != nil {
 		t.Fatal(err)
 	}

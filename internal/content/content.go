@@ -186,7 +186,7 @@ type Site struct {
 	// by the id their file name suggests, so that links to them are not
 	// reported a second time.
 	BrokenGuides map[string]bool
-	Pages        []*InfoPage // sorted by id
+	InfoPages    []*InfoPage // sorted by id
 	// BrokenPages names the site page files that could not be loaded, in
 	// the same way.
 	BrokenPages map[string]bool
@@ -557,9 +557,9 @@ func (s *Site) loadPages(diags *diag.List) {
 			continue
 		}
 		byID[p.ID] = p
-		s.Pages = append(s.Pages, p)
+		s.InfoPages = append(s.InfoPages, p)
 	}
-	slices.SortFunc(s.Pages, func(a, b *InfoPage) int { return strings.Compare(a.ID, b.ID) })
+	slices.SortFunc(s.InfoPages, func(a, b *InfoPage) int { return strings.Compare(a.ID, b.ID) })
 }
 
 func (s *Site) listLetters(diags *diag.List) {

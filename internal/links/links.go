@@ -78,7 +78,7 @@ func Collect(c *content.Site, conv *markdown.Converter, diags *diag.List) []Link
 		}
 		doc(&g.Doc)
 	}
-	for _, p := range c.Pages {
+	for _, p := range c.InfoPages {
 		doc(&p.Doc)
 	}
 	out := make([]Link, 0, len(byURL))

@@ -3,9 +3,8 @@
 // rebuilds on every save and tells open pages to reload (Server-Sent
 // Events), and shows the content's errors over the last good pages. It
 // also answers /api/search from the current bleve index (SearchAPI, for
-// intranet portals too). The reload
-// script and the error overlay are added to pages as it serves them; a
-// built site never contains them.
+// intranet portals too). The reload script and the error overlay are
+// added to pages as it serves them; a built site never contains them.
 package serve
 
 import (

@@ -308,7 +308,7 @@ func (s *Site) redirects() []*Redirect {
 			}
 		}
 	}
-	for _, p := range s.Pages {
+	for _, p := range s.InfoPages {
 		for _, a := range p.Aliases {
 			if s.pageByID[a.ID] == p {
 				out = append(out, docRedirect(PagePath(a.ID), p.Path(), p.Title, p.anchors))

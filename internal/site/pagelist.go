@@ -26,7 +26,7 @@ const (
 )
 
 // Page is one HTML page of the site: what it is, where it goes, its
-// title, and the part of the site its template shows. PageList and
+// title, and the part of the site its template shows. Pages and
 // LetterPages make them; writing the pages, the sitemap and the offline
 // copies all take them from there, so that a title or a path is made in
 // one place.
@@ -82,16 +82,17 @@ func (s *Site) LetterPages(li *LetterInfo) []*Page {
 
 // OtherPages returns every page of the site that is not a letter's: the
 // home page, the listings, the search page, the archive, the letters'
-// pages come in between for the sitemap's sake (see PageList), the
+// pages come in between for the sitemap's sake (see Pages), the
 // series, the handreikingen, the site pages, the redirects and the 404
 // page. Call it after Link.
 func (s *Site) OtherPages() []*Page {
 	return s.pages(false)
 }
 
-// PageList returns every page of the site, the letters' included (drafts
-// only in a build with drafts), in a fixed order. Call it after Link.
-func (s *Site) PageList() []*Page {
+// Pages returns every page of the site, the letters' included (drafts
+// only in a build with drafts), in a fixed order: the one page list. Call
+// it after Link.
+func (s *Site) Pages() []*Page {
 	return s.pages(true)
 }
 
@@ -119,7 +120,7 @@ func (s *Site) pages(letters bool) []*Page {
 	for _, g := range s.Guides {
 		pages = append(pages, GuidePages(g)...)
 	}
-	for _, p := range s.Pages {
+	for _, p := range s.InfoPages {
 		pages = append(pages, &Page{Kind: KindPage, Path: p.Path(), Title: p.Title, Description: p.Description, Info: p})
 	}
 	for _, rd := range s.Redirects {

@@ -33,7 +33,7 @@ type Site struct {
 	Content   *content.Site
 	Converter *markdown.Converter
 	Guides    []*Guide      // sorted by id
-	Pages     []*InfoPage   // site pages, sorted by id
+	InfoPages []*InfoPage   // site pages, sorted by id
 	Letters   []*LetterInfo // every letter built, newest first (after Link)
 	Series    []*Series     // sorted by id (after Link)
 	Redirects []*Redirect   // pages kept for aliases, sorted by path (after Link)
@@ -160,7 +160,7 @@ func (s *Site) parseDocument(d *content.Doc, page string, diags *diag.List) (*ma
 // something else, and it shares the ids links name with the
 // handreikingen.
 func (s *Site) addPages(diags *diag.List) {
-	for _, cp := range s.Content.Pages {
+	for _, cp := range s.Content.InfoPages {
 		switch {
 		case reservedFolders[cp.ID] || isLetterLink(cp.ID): // an id has no "#": a letter's folder
 			diags.Add(cp.Src, cp.IDOffset, diag.PageIDReserved, cp.ID)
@@ -172,9 +172,9 @@ func (s *Site) addPages(diags *diag.List) {
 		p := &InfoPage{InfoPage: cp}
 		p.Doc, p.anchors = s.parseDocument(&cp.Doc, PagePath(cp.ID), diags)
 		s.pageByID[p.ID] = p
-		s.Pages = append(s.Pages, p)
+		s.InfoPages = append(s.InfoPages, p)
 	}
-	for _, p := range s.Pages {
+	for _, p := range s.InfoPages {
 		for _, a := range p.Aliases {
 			if s.pageByID[a.ID] != nil || s.guideByID[a.ID] != nil || reservedFolders[a.ID] {
 				diags.Add(p.Src, a.Offset, diag.AliasCollidesPage, a.ID)
@@ -205,7 +205,7 @@ func (s *Site) register(r *anchors.Registry, a anchors.Anchor, aliases []string,
 // and puts every handreiking's references in order. Call it after every
 // letter has been resolved: the pages that list letters are written last.
 func (s *Site) ResolveGuides(diags *diag.List) {
-	for _, p := range s.Pages {
+	for _, p := range s.InfoPages {
 		for _, l := range p.Doc.Links {
 			s.resolveLink(l, &p.InfoPage.Doc, p.Path(), nil, diags)
 		}
@@ -369,7 +369,7 @@ func (s *Site) suggest(id string, local *Letter) diag.Msg {
 	for _, g := range s.Guides {
 		known = append(known, g.ID)
 	}
-	for _, p := range s.Pages {
+	for _, p := range s.InfoPages {
 		known = append(known, p.ID)
 	}
 	return didYouMean(id, known)
