@@ -403,7 +403,7 @@ func (p *letterPass) letter(li *site.LetterInfo, buf *bytes.Buffer) error {
 	rl := s.ResolveLetter(l, p.diags)
 	var units []search.Unit
 	if !li.Meta.Draft {
-		if units, err = search.LetterUnits(rl, li.Order()*search.UnitsPerLetter); err != nil {
+		if units, err = LetterUnits(rl, li.Order()*search.UnitsPerLetter); err != nil {
 			p.diags.Add(l.Body.Src, 0, diag.BuildFailed, err)
 			return nil
 		}
@@ -561,10 +561,10 @@ func exportSearch(ctx context.Context, s *site.Site, idx *search.Index, static *
 	units := make([]search.Unit, 0, len(s.Guides)+2*len(s.InfoPages))
 	base := len(s.Content.LetterSlugs) * search.UnitsPerLetter
 	for i, g := range s.Guides {
-		units = append(units, search.GuideUnit(g, content.KindLabel(g.Kind), base+i))
+		units = append(units, GuideUnit(g, content.KindLabel(g.Kind), base+i))
 	}
 	for _, p := range s.InfoPages {
-		units = append(units, search.PageUnits(p, base+len(units))...)
+		units = append(units, PageUnits(p, base+len(units))...)
 	}
 	search.AddAbbreviations(units, s.Content.Abbreviations)
 	search.AddSynonyms(units, s.Content.Synonyms)

@@ -154,7 +154,7 @@ func (k *offlineKit) guideUnit(g *site.Guide) (*search.AnalyzedUnit, error) {
 	if au, ok := k.guideUnits.Load(g.ID); ok {
 		return au.(*search.AnalyzedUnit), nil
 	}
-	units := []search.Unit{search.GuideUnit(g, content.KindLabel(g.Kind), 0)}
+	units := []search.Unit{GuideUnit(g, content.KindLabel(g.Kind), 0)}
 	search.AddAbbreviations(units, k.s.Content.Abbreviations)
 	search.AddSynonyms(units, k.s.Content.Synonyms)
 	au, err := search.Analyze(units[0])

@@ -60,7 +60,7 @@ func BenchmarkIndex(b *testing.B) {
 	s.Link(&diags)
 	var letters [][]search.Unit
 	for i, slug := range c.LetterSlugs {
-		units, err := search.LetterUnits(s.ResolveLetter(c.LoadLetter(slug, &diags), &diags), i*search.UnitsPerLetter)
+		units, err := build.LetterUnits(s.ResolveLetter(c.LoadLetter(slug, &diags), &diags), i*search.UnitsPerLetter)
 		if err != nil {
 			b.Fatal(err)
 		}

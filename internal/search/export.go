@@ -129,7 +129,7 @@ func (w *StaticWriter) WriteDocs(units []Unit) error {
 			if text == "" { // a handreiking: its description is all in Extra
 				text = u.Extra
 			}
-			rows[u.Ordinal%DocsPerShard] = []string{u.URL(), u.Label, u.Context, u.Date, u.Kind, lead(text, maxStoredText)}
+			rows[u.Ordinal%DocsPerShard] = []string{u.URL, u.Label, u.Context, u.Date, u.Kind, lead(text, maxStoredText)}
 		}
 		if w.bundle != nil {
 			w.mu.Lock()

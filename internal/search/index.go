@@ -45,8 +45,7 @@ var FieldBoost = map[string]float64{FieldTitle: 2, FieldBody: 1, FieldExtra: 0.5
 // bleve itself (NewIndex with store).
 const (
 	fieldLabel   = "label"
-	fieldPage    = "page"
-	fieldAnchor  = "anchor"
+	fieldURL     = "url"
 	fieldContext = "context"
 	fieldLetter  = "letter"
 	fieldDate    = "date"
@@ -78,7 +77,7 @@ func newMapping(store bool) mapping.IndexMapping {
 	pairs.IncludeTermVectors = false
 	doc.AddFieldMappingsAt(FieldPairs, pairs)
 	if store {
-		for _, f := range []string{fieldLabel, fieldPage, fieldAnchor, fieldContext, fieldLetter, fieldDate, fieldKind} {
+		for _, f := range []string{fieldLabel, fieldURL, fieldContext, fieldLetter, fieldDate, fieldKind} {
 			m := bleve.NewKeywordFieldMapping()
 			m.Index = false
 			m.Store = true
@@ -149,7 +148,7 @@ func (x *Index) Add(units []Unit) error {
 		}
 		data := map[string]any{FieldTitle: u.Title, FieldBody: u.Body, FieldExtra: u.Extra, FieldPairs: u.pairsText()}
 		if x.store {
-			data[fieldLabel], data[fieldPage], data[fieldAnchor], data[fieldContext] = u.Label, u.Page, u.Anchor, u.Context
+			data[fieldLabel], data[fieldURL], data[fieldContext] = u.Label, u.URL, u.Context
 			data[fieldLetter], data[fieldDate], data[fieldKind] = u.Letter, u.Date, u.Kind
 		}
 		doc := document.NewDocument(u.ID)

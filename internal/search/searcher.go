@@ -28,7 +28,7 @@ type Result struct {
 func (x *Index) Search(ctx context.Context, d *Dictionary, q string, size int) ([]Result, Query, error) {
 	aq := d.Analyze(q, false)
 	req := bleve.NewSearchRequestOptions(aq.Bleve(), size, 0, false)
-	req.Fields = []string{fieldPage, fieldAnchor, fieldLabel, fieldContext, fieldLetter, fieldDate, fieldKind}
+	req.Fields = []string{fieldURL, fieldLabel, fieldContext, fieldLetter, fieldDate, fieldKind}
 	req.Highlight = bleve.NewHighlightWithStyle("html")
 	req.Highlight.Fields = []string{FieldBody}
 	res, err := x.Index.SearchInContext(ctx, req)
@@ -38,9 +38,8 @@ func (x *Index) Search(ctx context.Context, d *Dictionary, q string, size int) (
 	out := make([]Result, 0, len(res.Hits))
 	for _, h := range res.Hits {
 		str := func(f string) string { s, _ := h.Fields[f].(string); return s }
-		u := Unit{Page: str(fieldPage), Anchor: str(fieldAnchor)}
 		r := Result{
-			ID: h.ID, URL: u.URL(), Title: str(fieldLabel), Context: str(fieldContext),
+			ID: h.ID, URL: str(fieldURL), Title: str(fieldLabel), Context: str(fieldContext),
 			Letter: str(fieldLetter), Date: str(fieldDate), Kind: str(fieldKind), Score: h.Score,
 		}
 		r.Fragments = append(r.Fragments, h.Fragments[FieldBody]...)

@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"testing"
 
+	"ledenbrief/internal/build"
 	"ledenbrief/internal/content"
 	"ledenbrief/internal/corpus"
 	"ledenbrief/internal/diag"
@@ -28,7 +29,7 @@ func siteUnits(t *testing.T, dir string) []search.Unit {
 	s.Link(&diags)
 	var units []search.Unit
 	for i, slug := range c.LetterSlugs {
-		us, err := search.LetterUnits(s.ResolveLetter(c.LoadLetter(slug, &diags), &diags), i*search.UnitsPerLetter)
+		us, err := build.LetterUnits(s.ResolveLetter(c.LoadLetter(slug, &diags), &diags), i*search.UnitsPerLetter)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -36,7 +37,7 @@ func siteUnits(t *testing.T, dir string) []search.Unit {
 	}
 	base := len(c.LetterSlugs) * search.UnitsPerLetter
 	for i, g := range s.Guides {
-		units = append(units, search.GuideUnit(g, content.KindLabel(g.Kind), base+i))
+		units = append(units, build.GuideUnit(g, content.KindLabel(g.Kind), base+i))
 	}
 	if diags.Len() > 0 {
 		t.Fatal(diags.Error())

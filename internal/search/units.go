@@ -1,16 +1,12 @@
 package search
 
 import (
-	"fmt"
 	"slices"
 	"strings"
-	"time"
 	"unicode"
 	"unicode/utf8"
 
 	"ledenbrief/internal/content"
-	"ledenbrief/internal/letternumber"
-	"ledenbrief/internal/site"
 )
 
 // Unit is one searchable passage: what a reader lands on when following
@@ -19,6 +15,7 @@ type Unit struct {
 	ID      string // Page + "#" + Anchor: unique in a site, stable across builds
 	Page    string // page folder, "21-082/bijlage/"
 	Anchor  string // id on the page; "" for the top of the page
+	URL     string // the link to the passage from the site root, as the site writes it
 	Label   string // the title shown in results
 	Title   string // the text indexed as title (boosted): the heading of a passage
 	Context string // where the passage is, "Lbr. 21/082 › Bijlage › Ondermijning"
@@ -45,122 +42,8 @@ const (
 	OverflowPerLetter = 1 << 13
 )
 
-// URL returns the unit's link relative to the site root.
-func (u *Unit) URL() string {
-	return site.Rel("", u.Page, u.Anchor)
-}
-
 // pairsText is the text of the pairs field: title and body.
 func (u *Unit) pairsText() string { return u.Title + "\n" + u.Body }
-
-// LetterUnits returns the searchable units of a letter: each topic block of
-// the letter (the text before the first topic included) and each section
-// and subsection (down to level 4) of its annex, numbered from base (a
-// multiple of UnitsPerLetter) and, beyond UnitsPerLetter units, in the
-// letter's overflow block. A letter with more units than both hold
-// (8,704) is an error.
-func LetterUnits(rl *site.Letter, base int) ([]Unit, error) {
-	meta := rl.Info.Meta
-	date := meta.Date.Format("2006-01-02")
-	var units []Unit
-	add := func(page, anchor, title, context, body string, expansions []string, kind string) {
-		ordinal := base + len(units)
-		if k := len(units) - UnitsPerLetter; k >= 0 {
-			ordinal = OverflowBase + base/UnitsPerLetter*OverflowPerLetter + k
-		}
-		units = append(units, Unit{
-			ID: page + "#" + anchor, Page: page, Anchor: anchor, Label: title, Title: title, Context: context,
-			Body: body, Extra: strings.Join(dedupe(expansions), "\n"),
-			Letter: meta.Number, Date: date, Kind: kind, Ordinal: ordinal,
-		})
-	}
-	letterPage := site.LetterPath(rl.Info.Slug)
-	for _, s := range rl.Body.Sections(2) {
-		title := s.Title
-		if s.ID == "" {
-			title = meta.Subject
-		}
-		add(letterPage, s.ID, title, meta.Number+" › Brief", s.Text, s.Expansions, "brief")
-		if len(units) == 1 {
-			// The start of the letter is where its number finds it, as a
-			// title ("21/082", "Lbr. 21-082"), and its reference and date
-			// as extra text ("U202100853", "6 december 2021").
-			u := &units[0]
-			number := letterNumbers(meta.Number)
-			u.Title += "\n" + strings.Join(number, "\n")
-			u.Extra = strings.Join(dedupe(append([]string{meta.Reference, content.DutchDate(meta.Date), meta.Date.Format(time.DateOnly)}, strings.Split(u.Extra, "\n")...)), "\n")
-		}
-	}
-	annexPage := site.AnnexPath(rl.Info.Slug)
-	for _, sec := range rl.Sections {
-		for _, s := range sec.Doc.Sections(4) {
-			if s.ID == "" {
-				add(annexPage, sec.Src.ID, sec.Src.Title, meta.Number+" › Bijlage", s.Text, s.Expansions, "bijlage")
-				continue
-			}
-			add(annexPage, s.ID, s.Title, meta.Number+" › Bijlage › "+sec.Src.Title, s.Text, s.Expansions, "bijlage")
-		}
-	}
-	if max := UnitsPerLetter + OverflowPerLetter; len(units) > max {
-		return nil, fmt.Errorf("%s has %d searchable sections; at most %d fit in the search index", meta.Number, len(units), max)
-	}
-	if base/UnitsPerLetter >= (1<<31-OverflowBase)/OverflowPerLetter && len(units) > UnitsPerLetter {
-		return nil, fmt.Errorf("%s: too many letters for the search index's numbering", meta.Number)
-	}
-	return units, nil
-}
-
-// letterNumbers is a letter's number as readers write it: with and
-// without "Lbr.", with "/" or "-" (its folder).
-func letterNumbers(number string) []string {
-	folder, ok := letternumber.Folder(number)
-	if !ok { // a letter whose number is malformed is not built
-		return []string{number}
-	}
-	return []string{number, strings.TrimPrefix(number, "Lbr. "), folder}
-}
-
-// GuideUnit returns the searchable unit of a handreiking, numbered ordinal. Its title is
-// indexed as body text and its description as extra text: a handreiking
-// page summarises what the letters say, so the letters' own passages
-// should rank above it when both match.
-func GuideUnit(g *site.Guide, kindLabel string, ordinal int) Unit {
-	var body strings.Builder
-	var expansions []string
-	for _, s := range g.Doc.Sections(6) {
-		if s.Title != "" {
-			body.WriteString(s.Title + "\n")
-		}
-		body.WriteString(s.Text + "\n")
-		expansions = append(expansions, s.Expansions...)
-	}
-	extra := append([]string{kindLabel, g.Topic, g.Publisher}, dedupe(expansions)...)
-	extra = append([]string{g.Title}, append(extra, strings.TrimSpace(body.String()))...)
-	return Unit{
-		ID: g.Path() + "#", Page: g.Path(), Label: g.Title, Context: "Handreiking · " + kindLabel,
-		Extra: strings.TrimSpace(strings.Join(extra, "\n")),
-		Kind:  "handreiking", Ordinal: ordinal,
-	}
-}
-
-// PageUnits returns the searchable units of a site page: the text before
-// its first section, and each section (with its subsections), numbered
-// from base.
-func PageUnits(p *site.InfoPage, base int) []Unit {
-	var units []Unit
-	for _, s := range p.Doc.Sections(2) {
-		title := s.Title
-		if s.ID == "" {
-			title = p.Title
-		}
-		units = append(units, Unit{
-			ID: p.Path() + "#" + s.ID, Page: p.Path(), Anchor: s.ID, Label: title, Title: title,
-			Context: p.Title, Body: s.Text, Extra: strings.Join(dedupe(s.Expansions), "\n"),
-			Kind: "pagina", Ordinal: base + len(units),
-		})
-	}
-	return units
-}
 
 func dedupe(in []string) []string {
 	seen := map[string]bool{}

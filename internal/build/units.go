@@ -1,0 +1,138 @@
+package build
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"ledenbrief/internal/content"
+	"ledenbrief/internal/letternumber"
+	"ledenbrief/internal/search"
+	"ledenbrief/internal/site"
+)
+
+// The searchable units of the site's pages: what search indexes, made
+// from the site's letters, handreikingen and site pages, with the links
+// the site writes.
+
+// LetterUnits returns the searchable units of a letter: each topic block of
+// the letter (the text before the first topic included) and each section
+// and subsection (down to level 4) of its annex, numbered from base (a
+// multiple of UnitsPerLetter) and, beyond UnitsPerLetter units, in the
+// letter's overflow block. A letter with more units than both hold
+// (8,704) is an error.
+func LetterUnits(rl *site.Letter, base int) ([]search.Unit, error) {
+	meta := rl.Info.Meta
+	date := meta.Date.Format("2006-01-02")
+	var units []search.Unit
+	add := func(page, anchor, title, context, body string, expansions []string, kind string) {
+		ordinal := base + len(units)
+		if k := len(units) - search.UnitsPerLetter; k >= 0 {
+			ordinal = search.OverflowBase + base/search.UnitsPerLetter*search.OverflowPerLetter + k
+		}
+		units = append(units, search.Unit{
+			ID: page + "#" + anchor, Page: page, Anchor: anchor, URL: site.Rel("", page, anchor), Label: title, Title: title, Context: context,
+			Body: body, Extra: strings.Join(unique(expansions), "\n"),
+			Letter: meta.Number, Date: date, Kind: kind, Ordinal: ordinal,
+		})
+	}
+	letterPage := site.LetterPath(rl.Info.Slug)
+	for _, s := range rl.Body.Sections(2) {
+		title := s.Title
+		if s.ID == "" {
+			title = meta.Subject
+		}
+		add(letterPage, s.ID, title, meta.Number+" › Brief", s.Text, s.Expansions, "brief")
+		if len(units) == 1 {
+			// The start of the letter is where its number finds it, as a
+			// title ("21/082", "Lbr. 21-082"), and its reference and date
+			// as extra text ("U202100853", "6 december 2021").
+			u := &units[0]
+			number := letterNumbers(meta.Number)
+			u.Title += "\n" + strings.Join(number, "\n")
+			u.Extra = strings.Join(unique(append([]string{meta.Reference, content.DutchDate(meta.Date), meta.Date.Format(time.DateOnly)}, strings.Split(u.Extra, "\n")...)), "\n")
+		}
+	}
+	annexPage := site.AnnexPath(rl.Info.Slug)
+	for _, sec := range rl.Sections {
+		for _, s := range sec.Doc.Sections(4) {
+			if s.ID == "" {
+				add(annexPage, sec.Src.ID, sec.Src.Title, meta.Number+" › Bijlage", s.Text, s.Expansions, "bijlage")
+				continue
+			}
+			add(annexPage, s.ID, s.Title, meta.Number+" › Bijlage › "+sec.Src.Title, s.Text, s.Expansions, "bijlage")
+		}
+	}
+	if max := search.UnitsPerLetter + search.OverflowPerLetter; len(units) > max {
+		return nil, fmt.Errorf("%s has %d searchable sections; at most %d fit in the search index", meta.Number, len(units), max)
+	}
+	if base/search.UnitsPerLetter >= (1<<31-search.OverflowBase)/search.OverflowPerLetter && len(units) > search.UnitsPerLetter {
+		return nil, fmt.Errorf("%s: too many letters for the search index's numbering", meta.Number)
+	}
+	return units, nil
+}
+
+// letterNumbers is a letter's number as readers write it: with and
+// without "Lbr.", with "/" or "-" (its folder).
+func letterNumbers(number string) []string {
+	folder, ok := letternumber.Folder(number)
+	if !ok { // a letter whose number is malformed is not built
+		return []string{number}
+	}
+	return []string{number, strings.TrimPrefix(number, "Lbr. "), folder}
+}
+
+// GuideUnit returns the searchable unit of a handreiking, numbered ordinal. Its title is
+// indexed as body text and its description as extra text: a handreiking
+// page summarises what the letters say, so the letters' own passages
+// should rank above it when both match.
+func GuideUnit(g *site.Guide, kindLabel string, ordinal int) search.Unit {
+	var body strings.Builder
+	var expansions []string
+	for _, s := range g.Doc.Sections(6) {
+		if s.Title != "" {
+			body.WriteString(s.Title + "\n")
+		}
+		body.WriteString(s.Text + "\n")
+		expansions = append(expansions, s.Expansions...)
+	}
+	extra := append([]string{kindLabel, g.Topic, g.Publisher}, unique(expansions)...)
+	extra = append([]string{g.Title}, append(extra, strings.TrimSpace(body.String()))...)
+	return search.Unit{
+		ID: g.Path() + "#", Page: g.Path(), URL: site.Rel("", g.Path(), ""), Label: g.Title, Context: "Handreiking · " + kindLabel,
+		Extra: strings.TrimSpace(strings.Join(extra, "\n")),
+		Kind:  "handreiking", Ordinal: ordinal,
+	}
+}
+
+// PageUnits returns the searchable units of a site page: the text before
+// its first section, and each section (with its subsections), numbered
+// from base.
+func PageUnits(p *site.InfoPage, base int) []search.Unit {
+	var units []search.Unit
+	for _, s := range p.Doc.Sections(2) {
+		title := s.Title
+		if s.ID == "" {
+			title = p.Title
+		}
+		units = append(units, search.Unit{
+			ID: p.Path() + "#" + s.ID, Page: p.Path(), Anchor: s.ID, URL: site.Rel("", p.Path(), s.ID), Label: title, Title: title,
+			Context: p.Title, Body: s.Text, Extra: strings.Join(unique(s.Expansions), "\n"),
+			Kind: "pagina", Ordinal: base + len(units),
+		})
+	}
+	return units
+}
+
+// unique returns the non-empty strings of in, each once, in order.
+func unique(in []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, s := range in {
+		if s != "" && !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	return out
+}
