@@ -100,7 +100,36 @@ func Run(ctx context.Context, src *manifest.Source, dir string, opts Options) (*
 		return nil, err
 	}
 	defer unlock()
+	p, err := accept(ctx, src, dir, opts)
+	if err != nil {
+		return nil, err
+	}
+	// Unchanged: the manifest is the same and every file is there with its hash.
+	if !bytes.Equal(p.current, p.data) || !intact(dir, p.m) {
+		if err := p.copyInto(ctx, src, dir, opts); err != nil {
+			return p.res, err
+		}
+	}
+	p.state.Synced = time.Now().UTC().Format(time.RFC3339)
+	return p.res, p.state.write(dir)
+}
 
+// publication is what the source offers, once accepted: its manifest
+// (as signed, and read), its signature, and what the run will report
+// and record.
+type publication struct {
+	data, sig []byte
+	m         *manifest.Manifest
+	current   []byte // the copy's manifest before the run; nil when it has none
+	res       *Result
+	state     *State
+}
+
+// accept reads the source's manifest and signature and accepts them, or
+// says why not: a concept, a signature no trusted key made (a key the
+// trusted one endorsed becomes the trusted one), an expired or an older
+// publication than the copy's. Nothing is written.
+func accept(ctx context.Context, src *manifest.Source, dir string, opts Options) (*publication, error) {
 	data, err := fetch(ctx, opts, func() ([]byte, error) { return src.ReadFile(ctx, manifest.Name, manifest.MaxManifest) })
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", manifest.Name, err)
@@ -112,59 +141,74 @@ func Run(ctx context.Context, src *manifest.Source, dir string, opts Options) (*
 	if len(m.Drafts) > 0 && !opts.AllowDrafts {
 		return nil, fmt.Errorf("the source is a concept version with %d draft letters (%s), not a publication; nothing was changed (--allow-drafts copies it anyway)", len(m.Drafts), draftNumbers(m))
 	}
-	res := &Result{Version: m.Version, Signature: "not checked", Files: len(m.Files), Drafts: len(m.Drafts), Serial: m.Serial, Expires: m.Expires}
+	p := &publication{data: data, m: m,
+		res: &Result{Version: m.Version, Signature: "not checked", Files: len(m.Files), Drafts: len(m.Drafts), Serial: m.Serial, Expires: m.Expires}}
 	last, err := ReadState(dir)
 	if err != nil {
 		return nil, err
 	}
-	var sig []byte
 	var trustedKey string
 	if opts.Key != nil {
-		trusted := opts.Key
-		if last != nil && last.Key != "" { // rotated before: only the newer key counts
-			if k, err := manifest.DecodeKey(last.Key); err == nil {
-				trusted, trustedKey = k, last.Key
-			}
+		if trustedKey, err = p.checkSignature(ctx, src, opts, last); err != nil {
+			return nil, err
 		}
-		sig, err = fetch(ctx, opts, func() ([]byte, error) { return src.ReadFile(ctx, manifest.SigName, 1024) })
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w; nothing was changed", manifest.SigName, err)
-		}
-		var endorsement []byte
-		if !manifest.VerifySignature(trusted, data, sig) {
-			endorsement, _ = fetch(ctx, opts, func() ([]byte, error) { return src.ReadFile(ctx, manifest.EndorsementName, 4096) })
-		}
-		signer, rotated, err := manifest.CheckSignature(trusted, data, sig, endorsement)
-		if err != nil {
-			return nil, fmt.Errorf("%w; nothing was changed", err)
-		}
-		if rotated {
-			trustedKey, res.RotatedTo = manifest.EncodeKey(signer), manifest.Fingerprint(signer)
-		}
-		res.Signature = "valid"
 	}
 	if m.Expired(time.Now()) {
 		return nil, fmt.Errorf("the site expired on %s (verlopen): its publisher has not renewed it, and its content may be out of date; nothing was changed", m.Expires)
 	}
-	current, _ := os.ReadFile(filepath.Join(dir, manifest.Name))
-	if err := notOlder(dir, m, data, current); err != nil {
+	p.current, _ = os.ReadFile(filepath.Join(dir, manifest.Name))
+	if err := notOlder(dir, m, data, p.current); err != nil {
 		return nil, err
 	}
-	state := &State{Source: src.String(), Serial: m.Serial, Built: m.Built, Expires: m.Expires, Version: m.Version, Files: len(m.Files), Key: trustedKey}
-	// Unchanged: the manifest is the same and every file is there with its hash.
-	if bytes.Equal(current, data) && intact(dir, m) {
-		state.Synced = time.Now().UTC().Format(time.RFC3339)
-		return res, state.write(dir)
+	p.state = &State{Source: src.String(), Serial: m.Serial, Built: m.Built, Expires: m.Expires, Version: m.Version, Files: len(m.Files), Key: trustedKey}
+	return p, nil
+}
+
+// checkSignature fetches the signature and checks it against the trusted
+// key: opts.Key, or the key the copy rotated to before (last.Key), after
+// which only that one counts. It returns the key to trust from now on as
+// the state records it ("" for opts.Key).
+func (p *publication) checkSignature(ctx context.Context, src *manifest.Source, opts Options, last *State) (string, error) {
+	trusted, trustedKey := opts.Key, ""
+	if last != nil && last.Key != "" {
+		if k, err := manifest.DecodeKey(last.Key); err == nil {
+			trusted, trustedKey = k, last.Key
+		}
 	}
-	previous := listed(current)
+	sig, err := fetch(ctx, opts, func() ([]byte, error) { return src.ReadFile(ctx, manifest.SigName, 1024) })
+	if err != nil {
+		return "", fmt.Errorf("%s: %w; nothing was changed", manifest.SigName, err)
+	}
+	var endorsement []byte
+	if !manifest.VerifySignature(trusted, p.data, sig) {
+		endorsement, _ = fetch(ctx, opts, func() ([]byte, error) { return src.ReadFile(ctx, manifest.EndorsementName, 4096) })
+	}
+	signer, rotated, err := manifest.CheckSignature(trusted, p.data, sig, endorsement)
+	if err != nil {
+		return "", fmt.Errorf("%w; nothing was changed", err)
+	}
+	if rotated {
+		trustedKey, p.res.RotatedTo = manifest.EncodeKey(signer), manifest.Fingerprint(signer)
+	}
+	p.sig, p.res.Signature = sig, "valid"
+	return trustedKey, nil
+}
+
+// copyInto makes the new copy beside dir from the files the copy and an
+// interrupted run already have and those fetched, checks every one, puts
+// it in place of dir at once and checks it there. On any failure dir stays
+// as it was and what arrived is kept for the next run.
+func (p *publication) copyInto(ctx context.Context, src *manifest.Source, dir string, opts Options) error {
+	res := p.res
+	previous := listed(p.current)
 	out, err := publish.OpenMirror(dir)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer out.Abandon()
 	partial := beside(dir, "partial")
 	var mu sync.Mutex
-	_ = pool.Each(m.Files, opts.Workers, func(_ int, f manifest.File) error {
+	_ = pool.Each(p.m.Files, opts.Workers, func(_ int, f manifest.File) error {
 		how, err := place(ctx, src, out, partial, dir, f, opts)
 		mu.Lock()
 		defer mu.Unlock()
@@ -184,31 +228,28 @@ func Run(ctx context.Context, src *manifest.Source, dir string, opts Options) (*
 	})
 	slices.Sort(res.Problems)
 	if len(res.Problems) > 0 {
-		return res, fmt.Errorf("%d of %d files could not be fetched or did not match the manifest; the copy in %s was not changed (the files that did arrive are kept for the next run)", len(res.Problems), len(m.Files), dir)
+		return fmt.Errorf("%d of %d files could not be fetched or did not match the manifest; the copy in %s was not changed (the files that did arrive are kept for the next run)", len(res.Problems), len(p.m.Files), dir)
 	}
 	if err := ctx.Err(); err != nil {
-		return res, err
+		return err
 	}
 	now := map[string]bool{}
-	for _, f := range m.Files {
+	for _, f := range p.m.Files {
 		now[f.Path] = true
 	}
-	for p := range previous {
-		if !now[p] {
+	for path := range previous {
+		if !now[path] {
 			res.Removed++
 		}
 	}
-	if err := out.CommitManifest(data, sig); err != nil {
-		return res, fmt.Errorf("replacing %s: %w", dir, err)
+	if err := out.CommitManifest(p.data, p.sig); err != nil {
+		return fmt.Errorf("replacing %s: %w", dir, err)
 	}
 	res.Changed = true
-	// The copy in place must be the one its manifest describes.
-	if !intact(dir, m) {
-		return res, fmt.Errorf("after the copy was put in place, %s differs from its manifest: was it changed meanwhile? Run mirror again", dir)
+	if !intact(dir, p.m) { // the copy in place must be the one its manifest describes
+		return fmt.Errorf("after the copy was put in place, %s differs from its manifest: was it changed meanwhile? Run mirror again", dir)
 	}
-	_ = os.RemoveAll(partial)
-	state.Synced = time.Now().UTC().Format(time.RFC3339)
-	return res, state.write(dir)
+	return os.RemoveAll(partial)
 }
 
 // owned refuses a dir that is not a folder, or a folder that holds
