@@ -44,7 +44,7 @@ func SearchAPI(x *search.Index, d *search.Dictionary, base string) http.Handler 
 // answer is 503.
 const queueWait = 500 * time.Millisecond
 
-// limitedHandler is Handler with its limits: at most slots searches at
+// limitedHandler is SearchAPI with its limits: at most slots searches at
 // once, each given timeout.
 func limitedHandler(x *search.Index, d *search.Dictionary, base string, slots int, timeout time.Duration) http.Handler {
 	busy := make(chan struct{}, slots)
@@ -55,6 +55,9 @@ func limitedHandler(x *search.Index, d *search.Dictionary, base string, slots in
 		h.Set("Cache-Control", "no-store")
 		h.Set("Access-Control-Allow-Origin", "*")
 		reply := func(status int, body apiResponse) {
+			if status == http.StatusServiceUnavailable {
+				h.Set("Retry-After", "1")
+			}
 			w.WriteHeader(status)
 			enc := json.NewEncoder(w)
 			enc.SetEscapeHTML(false)
@@ -65,46 +68,17 @@ func limitedHandler(x *search.Index, d *search.Dictionary, base string, slots in
 			reply(http.StatusMethodNotAllowed, apiResponse{Error: "only GET is allowed"})
 			return
 		}
-		params, err := url.ParseQuery(r.URL.RawQuery)
-		if err != nil {
-			reply(http.StatusBadRequest, apiResponse{Error: "malformed query string (" + err.Error() + "): encode the words, like ?q=raad%20van%20state"})
+		q, n, bad := apiQuery(r.URL.RawQuery)
+		if bad != nil {
+			reply(http.StatusBadRequest, *bad)
 			return
 		}
-		q := strings.TrimSpace(params.Get("q"))
-		if q == "" {
-			reply(http.StatusBadRequest, apiResponse{Error: "missing query: use ?q=words"})
+		switch queue(r.Context(), busy) {
+		case errGone:
 			return
-		}
-		if len(q) > 500 {
-			reply(http.StatusBadRequest, apiResponse{Query: q[:500], Error: "query too long (500 bytes at most)"})
+		case errBusy:
+			reply(http.StatusServiceUnavailable, apiResponse{Query: q, Error: "too many searches at once; try again in a second"})
 			return
-		}
-		n := 10
-		if v := params.Get("n"); v != "" {
-			var err error
-			if n, err = strconv.Atoi(v); err != nil || n < 1 || n > 50 {
-				reply(http.StatusBadRequest, apiResponse{Query: q, Error: "n must be a number from 1 to 50"})
-				return
-			}
-		}
-		// A request that finds every slot taken waits its turn a moment
-		// (queueWait) before it is turned away: a burst is served, an
-		// overload is not let to pile up.
-		select {
-		case busy <- struct{}{}:
-		default:
-			wait := time.NewTimer(queueWait)
-			select {
-			case busy <- struct{}{}:
-				wait.Stop()
-			case <-wait.C:
-				h.Set("Retry-After", "1")
-				reply(http.StatusServiceUnavailable, apiResponse{Query: q, Error: "too many searches at once; try again in a second"})
-				return
-			case <-r.Context().Done():
-				wait.Stop()
-				return
-			}
 		}
 		defer func() { <-busy }()
 		ctx, cancel := context.WithTimeout(r.Context(), timeout)
@@ -112,15 +86,14 @@ func limitedHandler(x *search.Index, d *search.Dictionary, base string, slots in
 		results, aq, err := x.Search(ctx, d, q, n)
 		switch {
 		case errors.Is(err, context.DeadlineExceeded) || errors.Is(ctx.Err(), context.DeadlineExceeded):
-			h.Set("Retry-After", "1")
 			reply(http.StatusServiceUnavailable, apiResponse{Query: q, Error: "the search took too long; try fewer or more specific words"})
 			return
 		case err != nil:
 			reply(http.StatusInternalServerError, apiResponse{Query: q, Error: err.Error()})
 			return
 		}
-		if base != "" {
-			for i := range results {
+		for i := range results {
+			if base != "" {
 				results[i].Canonical = base + strings.Replace(results[i].URL, "index.html", "", 1)
 			}
 		}
@@ -129,4 +102,54 @@ func limitedHandler(x *search.Index, d *search.Dictionary, base string, slots in
 		}
 		reply(http.StatusOK, apiResponse{Query: q, Words: aq.Words, Results: results})
 	})
+}
+
+// apiQuery reads the query q and the number of results n from a request's
+// query string; bad is the answer to a request that gives them wrongly.
+func apiQuery(raw string) (q string, n int, bad *apiResponse) {
+	params, err := url.ParseQuery(raw)
+	if err != nil {
+		return "", 0, &apiResponse{Error: "malformed query string (" + err.Error() + "): encode the words, like ?q=raad%20van%20state"}
+	}
+	q = strings.TrimSpace(params.Get("q"))
+	switch {
+	case q == "":
+		return "", 0, &apiResponse{Error: "missing query: use ?q=words"}
+	case len(q) > 500:
+		return "", 0, &apiResponse{Query: q[:500], Error: "query too long (500 bytes at most)"}
+	}
+	n = 10
+	if v := params.Get("n"); v != "" {
+		if n, err = strconv.Atoi(v); err != nil || n < 1 || n > 50 {
+			return "", 0, &apiResponse{Query: q, Error: "n must be a number from 1 to 50"}
+		}
+	}
+	return q, n, nil
+}
+
+// The ways queue can fail to take a slot.
+var (
+	errBusy = errors.New("every slot stayed taken")
+	errGone = errors.New("the client went away")
+)
+
+// queue takes one of the busy slots, waiting its turn a moment
+// (queueWait) when all are taken: a burst is served, an overload is not
+// let to pile up.
+func queue(ctx context.Context, busy chan struct{}) error {
+	select {
+	case busy <- struct{}{}:
+		return nil
+	default:
+	}
+	wait := time.NewTimer(queueWait)
+	defer wait.Stop()
+	select {
+	case busy <- struct{}{}:
+		return nil
+	case <-wait.C:
+		return errBusy
+	case <-ctx.Done():
+		return errGone
+	}
 }
