@@ -264,27 +264,7 @@ func Verify(ctx context.Context, src *Source, key ed25519.PublicKey) (*Report, e
 	}
 	rep := &Report{Manifest: m, Signature: "not checked", Expired: m.Expired(time.Now())}
 	if key != nil {
-		sig, err := src.ReadFile(ctx, SigName, 1024)
-		switch {
-		case errors.Is(err, fs.ErrNotExist):
-			rep.Signature = "missing"
-		case err != nil:
-			rep.Errors = append(rep.Errors, fmt.Sprintf("%s: %v", SigName, err))
-			rep.Signature = "missing"
-		default:
-			endorsement, err := src.ReadFile(ctx, EndorsementName, 4096)
-			if err != nil {
-				endorsement = nil
-			}
-			switch signer, rotated, err := CheckSignature(key, data, sig, endorsement); {
-			case err != nil:
-				rep.Signature = "invalid"
-			case rotated:
-				rep.Signature, rep.RotatedTo = "valid", Fingerprint(signer)
-			default:
-				rep.Signature = "valid"
-			}
-		}
+		rep.checkSignature(ctx, src, key, data)
 	}
 	var mu sync.Mutex
 	_ = pool.Each(m.Files, 8, func(_ int, f File) error {
@@ -324,6 +304,33 @@ func Verify(ctx context.Context, src *Source, key ed25519.PublicKey) (*Report, e
 		slices.Sort(l)
 	}
 	return rep, nil
+}
+
+// checkSignature checks the manifest data of src against key, or a key
+// that key endorses in the site (a rotated key), and notes the outcome.
+func (rep *Report) checkSignature(ctx context.Context, src *Source, key ed25519.PublicKey, data []byte) {
+	sig, err := src.ReadFile(ctx, SigName, 1024)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		rep.Signature = "missing"
+		return
+	case err != nil:
+		rep.Errors = append(rep.Errors, fmt.Sprintf("%s: %v", SigName, err))
+		rep.Signature = "missing"
+		return
+	}
+	endorsement, err := src.ReadFile(ctx, EndorsementName, 4096)
+	if err != nil {
+		endorsement = nil
+	}
+	switch signer, rotated, err := CheckSignature(key, data, sig, endorsement); {
+	case err != nil:
+		rep.Signature = "invalid"
+	case rotated:
+		rep.Signature, rep.RotatedTo = "valid", Fingerprint(signer)
+	default:
+		rep.Signature = "valid"
+	}
 }
 
 // check reads one file and reports whether it differs from f.
