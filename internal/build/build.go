@@ -403,19 +403,9 @@ func (p *letterPass) letter(li *site.LetterInfo, buf *bytes.Buffer) error {
 	rl := s.ResolveLetter(l, p.diags)
 	var units []search.Unit
 	if !li.Meta.Draft {
-		if units, err = LetterUnits(rl, li.Order()*search.UnitsPerLetter); err != nil {
-			p.diags.Add(l.Body.Src, 0, diag.BuildFailed, err)
-			return nil
-		}
-		search.AddAbbreviations(units, s.Content.Abbreviations)
-		search.AddSynonyms(units, s.Content.Synonyms)
-		if p.idx != nil {
-			if err := p.idx.Add(units); err != nil {
-				return err
-			}
-			if err := p.static.WriteDocs(units); err != nil {
-				return err
-			}
+		var ok bool
+		if units, ok, err = p.index(rl); err != nil || !ok {
+			return err
 		}
 	}
 	if p.rec != nil {
@@ -434,47 +424,15 @@ func (p *letterPass) letter(li *site.LetterInfo, buf *bytes.Buffer) error {
 		}
 	}
 	if p.offline != nil && !li.Meta.Draft && p.diags.Len() == 0 {
-		// Each page is rendered once. The letter page is rendered
-		// offering the copies with no sizes yet: its copies hold it
-		// without the offer, the site with the sizes once they are made.
-		letterPage.Downloads = p.offline.downloads(li)
-		letter, err := renderBytes(r, buf, letterPage)
-		if err != nil {
-			return err
-		}
-		var annex []byte
-		if annexPage != nil {
-			if annex, err = renderBytes(r, buf, annexPage); err != nil {
-				return err
-			}
-		}
-		if err := p.offline.copies(out, rl, units, render.DropDownloads(letter), annex, letterPage.Downloads); err != nil {
-			return err
-		}
-		p.offered.keep(li.Slug, letterPage.Downloads)
-		if letter, err = r.WithDownloads(letter, letterPage); err != nil {
-			return err
-		}
-		if err := out.written(letterPage, letter); err != nil {
-			return err
-		}
-		if annex != nil {
-			if err := out.written(annexPage, annex); err != nil {
-				return err
-			}
-		}
+		err = p.withCopies(rl, units, letterPage, annexPage, buf)
 	} else {
-		if err := out.page(r, buf, letterPage); err != nil {
-			return err
-		}
-		if annexPage != nil {
-			if err := out.page(r, buf, annexPage); err != nil {
-				return err
-			}
+		err = out.page(r, buf, letterPage)
+		if err == nil && annexPage != nil {
+			err = out.page(r, buf, annexPage)
 		}
 	}
-	if changesPage == nil {
-		return nil
+	if err != nil || changesPage == nil {
+		return err
 	}
 	pl, err := reload(s, li.Previous().Slug)
 	if err != nil {
@@ -482,6 +440,62 @@ func (p *letterPass) letter(li *site.LetterInfo, buf *bytes.Buffer) error {
 	}
 	changesPage.Changes = s.Changes(rl, s.Parse(pl))
 	return out.page(r, buf, changesPage)
+}
+
+// index makes the searchable units of a published letter, with the
+// everyday words and abbreviations they can be found by, and indexes
+// them; ok is false when the letter cannot be indexed, which is reported.
+func (p *letterPass) index(rl *site.Letter) (units []search.Unit, ok bool, err error) {
+	s := p.s
+	units, err = LetterUnits(rl, rl.Info.Order()*search.UnitsPerLetter)
+	if err != nil {
+		p.diags.Add(rl.Src.Body.Src, 0, diag.BuildFailed, err)
+		return nil, false, nil
+	}
+	search.AddAbbreviations(units, s.Content.Abbreviations)
+	search.AddSynonyms(units, s.Content.Synonyms)
+	if p.idx != nil {
+		if err := p.idx.Add(units); err != nil {
+			return nil, false, err
+		}
+		if err := p.static.WriteDocs(units); err != nil {
+			return nil, false, err
+		}
+	}
+	return units, true, nil
+}
+
+// withCopies writes a published letter's page and annex with its offline
+// copies. Each page is rendered once: the letter page offering the copies
+// with no sizes yet; its copies hold it without the offer, the site with
+// the sizes once they are made.
+func (p *letterPass) withCopies(rl *site.Letter, units []search.Unit, letterPage, annexPage *render.Page, buf *bytes.Buffer) error {
+	r, out := p.r, p.out
+	letterPage.Downloads = p.offline.downloads(rl.Info)
+	letter, err := renderBytes(r, buf, letterPage)
+	if err != nil {
+		return err
+	}
+	var annex []byte
+	if annexPage != nil {
+		if annex, err = renderBytes(r, buf, annexPage); err != nil {
+			return err
+		}
+	}
+	if err := p.offline.copies(out, rl, units, render.DropDownloads(letter), annex, letterPage.Downloads); err != nil {
+		return err
+	}
+	p.offered.keep(rl.Info.Slug, letterPage.Downloads)
+	if letter, err = r.WithDownloads(letter, letterPage); err != nil {
+		return err
+	}
+	if err := out.written(letterPage, letter); err != nil {
+		return err
+	}
+	if annex != nil {
+		return out.written(annexPage, annex)
+	}
+	return nil
 }
 
 // view is what the template of page p is given: the page, and the site's
