@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/ed25519"
 	"fmt"
+	"html/template"
 	"io/fs"
 	"strings"
 	"sync"
@@ -131,14 +132,7 @@ func (k *offlineKit) copies(out *output, rl *site.Letter, units []search.Unit, l
 	if err != nil {
 		return err
 	}
-	var footer [][2]string
-	for _, p := range k.s.InfoPages {
-		if p.Footer {
-			footer = append(footer, [2]string{p.Title, k.s.Content.Config.BaseURL + p.Path()})
-		}
-	}
-	single, err := c.HTML(offline.Single{SiteTitle: k.s.Content.Config.Title, Number: li.Meta.Number, Footer: footer,
-		Style: k.style, Engine: k.engine, Index: c.Files[search.MetaPath]})
+	single, err := k.single(c, li, c.Files[search.MetaPath])
 	if err != nil {
 		return err
 	}
@@ -147,6 +141,34 @@ func (k *offlineKit) copies(out *output, rl *site.Letter, units []search.Unit, l
 		return err
 	}
 	return out.WriteFile(d.HTML, single)
+}
+
+// single renders the copy c of letter li as one HTML file, through the
+// theme's layout like every page (kind offline), with its style, the
+// search engine and the letter's search index (index) inline.
+func (k *offlineKit) single(c *offline.Copy, li *site.LetterInfo, index []byte) ([]byte, error) {
+	parts, err := c.Single()
+	if err != nil {
+		return nil, err
+	}
+	script := func(js []byte) template.JS {
+		return template.JS(bytes.ReplaceAll(js, []byte("</script"), []byte(`<\/script`)))
+	}
+	f := &render.OfflineFile{
+		Number: li.Meta.Number, Online: parts.Online,
+		Letter: template.HTML(parts.Letter), Annex: template.HTML(parts.Annex),
+		Style:   template.CSS(bytes.ReplaceAll(k.style, []byte("</style"), []byte(`<\/style`))),
+		Scripts: []template.JS{script(append(append([]byte("window.LB_HERE="), parts.Here...), ';')), script(k.engine), script(index)},
+	}
+	for _, g := range parts.Guides {
+		f.Guides = append(f.Guides, render.OfflinePart{ID: g.ID, HTML: template.HTML(g.HTML)})
+	}
+	var b bytes.Buffer
+	page := &render.Page{Kind: site.KindOffline, Path: li.Path(), Title: site.LetterTitle(li.Meta), Offline: f}
+	if err := k.r.Render(&b, page); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
 }
 
 // guideUnit returns a handreiking's unit, analysed the first time.

@@ -48,9 +48,10 @@ type Copy struct {
 	Media func(sitePath string) ([]byte, error)
 }
 
-// crumbsRE matches a page's breadcrumb trail, which the single file
-// leaves out: its parts are one document.
-var crumbsRE = regexp.MustCompile(`(?s)<nav class="breadcrumbs".*?</nav>`)
+// ownNotices matches what each page carries for itself and the single
+// file once for all its parts: the breadcrumb trail and the notice of a
+// concept build.
+var ownNotices = regexp.MustCompile(`(?s)<nav class="breadcrumbs".*?</nav>|<p class="notice concept-build".*?</p>`)
 
 // mainOf returns the content of a page's <main>.
 func mainOf(page []byte) ([]byte, bool) {
@@ -221,23 +222,32 @@ func (c *Copy) startPage() []byte {
 		html.EscapeString(c.Title) + "</a></p></body></html>\n")
 }
 
-// Single is what the self-contained file needs besides the pages.
-type Single struct {
-	SiteTitle string
-	Number    string // the letter's number, for the breadcrumb trail
-	// Footer are the site pages every page's footer lists, as links to
-	// the site: [title, address].
-	Footer [][2]string
-	Style  []byte // the theme's style sheet (and the publisher's after it)
-	Engine []byte // the search engine script
-	Index  []byte // the letter's search index (one script), as in the zip
+// SingleParts are the pieces of the copy as one HTML file, which the
+// theme's layout puts together (page kind "offline"): the main content of
+// the letter, its annex and the handreikingen it links, each made one
+// part of one document (its own ids prefixed where they would repeat
+// another's, every link between them a jump within the file, images
+// inlined, links to the rest of the site online).
+type SingleParts struct {
+	Letter []byte
+	Annex  []byte // nil when the letter has no annex
+	Guides []Part
+	// Here maps the pages of the copy to their places in the file (JSON),
+	// for the search engine: a result with a fragment goes to it, one
+	// without to the place its page starts.
+	Here []byte
+	// Online is the letter's address on the site.
+	Online string
 }
 
-// HTML returns the copy as one HTML file: the letter, its annex and the
-// handreikingen it links one after the other, every link between them a
-// jump within the file, images inlined, the search field searching the
-// letter, and links to the rest of the site going online.
-func (c *Copy) HTML(s Single) ([]byte, error) {
+// Part is one handreiking in the single file: its place (id) and content.
+type Part struct {
+	ID   string
+	HTML []byte
+}
+
+// Single returns the pieces of the copy as one HTML file.
+func (c *Copy) Single() (*SingleParts, error) {
 	guides := c.guidePaths()
 	fragmentOf := map[string]string{c.letterPath(): "lb_title", c.annexPath(): "bijlage"}
 	for _, g := range guides {
@@ -262,82 +272,33 @@ func (c *Copy) HTML(s Single) ([]byte, error) {
 		if !ok {
 			return nil, fmt.Errorf("offline: %s is not a page of ledenbrief", p)
 		}
-		body := crumbsRE.ReplaceAll(m, nil)
+		body := ownNotices.ReplaceAll(m, nil)
 		if prefix != "" {
 			body = ownIDs(body, prefix) // before the links to other parts become fragments
 		}
 		return relink(body, p, to), nil
 	}
-	var b bytes.Buffer
-	b.WriteString(`<!DOCTYPE html><html lang="nl"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="color-scheme" content="light dark"><title>`)
-	b.WriteString(html.EscapeString(c.Title))
-	b.WriteString(`</title><style>`)
-	b.Write(bytes.ReplaceAll(s.Style, []byte("</style"), []byte(`<\/style`)))
-	b.WriteString(`</style></head><body class="page-offline"><a class="skip" href="#lb_main">Naar de inhoud</a><header class="site"><p class="site-title"><a href="`)
-	b.WriteString(html.EscapeString(c.BaseURL))
-	b.WriteString(`">`)
-	b.WriteString(html.EscapeString(s.SiteTitle))
-	b.WriteString(`</a></p><form role="search" class="search" action="#" data-root=""><label for="lb_q">Zoeken in deze brief</label><span class="search-row"><input type="search" id="lb_q" name="q" autocomplete="off" spellcheck="false" aria-controls="lb_results"><button type="submit">Zoeken</button></span><div id="lb_results" class="search-results" aria-live="polite"></div></form></header><main id="lb_main"><nav class="breadcrumbs" aria-label="Kruimelpad"><ol><li><a href="`)
-	b.WriteString(html.EscapeString(c.BaseURL))
-	b.WriteString(`">Ledenbrieven</a></li><li><span aria-current="page">`)
-	b.WriteString(html.EscapeString(s.Number))
-	b.WriteString(` (offline kopie)</span></li></ol></nav><p class="notice offline">Dit is een kopie om offline te lezen. De actuele versie staat op <a href="`)
-	online := c.canonical(c.letterPath(), "")
-	b.WriteString(html.EscapeString(online))
-	b.WriteString(`">`)
-	b.WriteString(html.EscapeString(online))
-	b.WriteString(`</a>.</p>`)
-	letter, err := part(c.letterPath(), "")
-	if err != nil {
+	var err error
+	out := &SingleParts{Online: c.canonical(c.letterPath(), "")}
+	if out.Letter, err = part(c.letterPath(), ""); err != nil {
 		return nil, err
 	}
-	b.Write(letter)
 	if _, ok := c.Pages[c.annexPath()]; ok {
-		annex, err := part(c.annexPath(), "lb_b_")
-		if err != nil {
+		if out.Annex, err = part(c.annexPath(), "lb_b_"); err != nil {
 			return nil, err
 		}
-		b.WriteString(`<div class="annex" id="bijlage">`)
-		b.Write(annex)
-		b.WriteString(`</div>`)
 	}
 	for i, g := range guides {
 		body, err := part(g, fmt.Sprintf("lb_g%d_", i))
 		if err != nil {
 			return nil, err
 		}
-		b.WriteString(`<section class="offline-guide" id="` + guideID(g) + `" aria-label="Handreiking">`)
-		b.Write(body)
-		b.WriteString(`</section>`)
+		out.Guides = append(out.Guides, Part{ID: guideID(g), HTML: body})
 	}
-	b.WriteString(`</main><footer class="site"><p>Offline kopie van `)
-	b.WriteString(html.EscapeString(c.Title))
-	b.WriteString(`.</p>`)
-	if len(s.Footer) > 0 {
-		b.WriteString(`<ul class="footer-pages">`)
-		for _, l := range s.Footer {
-			b.WriteString(`<li><a href="` + html.EscapeString(l[1]) + `">` + html.EscapeString(l[0]) + `</a></li>`)
-		}
-		b.WriteString(`</ul>`)
-	}
-	b.WriteString(`</footer>`)
-	script := func(js []byte) {
-		b.WriteString("<script>")
-		b.Write(bytes.ReplaceAll(js, []byte("</script"), []byte(`<\/script`)))
-		b.WriteString("</script>")
-	}
-	// Results link to pages of the site; here they are places in the
-	// file: a link with a fragment goes to it, one without to the place
-	// its page starts.
-	here, err := json.Marshal(fragmentOf)
-	if err != nil {
+	if out.Here, err = json.Marshal(fragmentOf); err != nil {
 		return nil, err
 	}
-	script(append(append([]byte("window.LB_HERE="), here...), ';'))
-	script(s.Engine)
-	script(s.Index)
-	b.WriteString("</body></html>\n")
-	return b.Bytes(), nil
+	return out, nil
 }
 
 // guidePaths lists the handreiking pages of the copy, sorted.

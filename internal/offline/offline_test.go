@@ -65,30 +65,39 @@ func TestZipIsDeterministic(t *testing.T) {
 	}
 }
 
-// TestSingleFileJoinsThePages checks the joined document: the annex's
-// own ids get a prefix so they do not repeat the letter's, links between
-// the parts become fragments, and a handreiking is a section with its id.
+// TestSingleFileJoinsThePages checks the parts of the joined document:
+// the annex's own ids get a prefix so they do not repeat the letter's,
+// links between the parts become fragments, a handreiking keeps its place
+// (id), and no part keeps its own breadcrumb trail.
 func TestSingleFileJoinsThePages(t *testing.T) {
 	c := &Copy{Slug: "21-082", Title: "T", BaseURL: "https://example.org/", Pages: map[string][]byte{
 		"21-082/index.html":          []byte(`<main id="lb_main"><h1 id="lb_title">Brief</h1><a href="bijlage/index.html#a">Hier</a> <a href="../handreikingen/h/index.html">h</a></main>`),
 		"21-082/bijlage/index.html":  []byte(`<main id="lb_main"><nav class="breadcrumbs" aria-label="Kruimelpad"><ol></ol></nav><h2 id="lb_toc">Inhoud</h2><a href="#lb_toc">terug</a><a href="../index.html">brief</a><h2 id="a">A</h2></main>`),
 		"handreikingen/h/index.html": []byte(`<main id="lb_main"><h1>H</h1><h2 id="lb_refs">Genoemd in</h2><a href="../../21-082/bijlage/index.html#a">A</a></main>`),
 	}}
-	got, err := c.HTML(Single{SiteTitle: "S", Style: []byte("body{}"), Engine: []byte("var LB;"), Index: []byte(`LB.bundle("x");`)})
+	parts, err := c.Single()
 	if err != nil {
 		t.Fatal(err)
 	}
+	var guides []string
+	for _, g := range parts.Guides {
+		guides = append(guides, g.ID+": "+string(g.HTML))
+	}
+	got := string(parts.Letter) + "\n" + string(parts.Annex) + "\n" + strings.Join(guides, "\n") + "\n" + string(parts.Here)
 	for _, want := range []string{
 		`<a href="#a">Hier</a> <a href="#lb_h_h">h</a>`,
 		`<h2 id="lb_b_toc">Inhoud</h2><a href="#lb_b_toc">terug</a><a href="#lb_title">brief</a><h2 id="a">A</h2>`,
-		`<section class="offline-guide" id="lb_h_h" aria-label="Handreiking"><h1>H</h1><h2 id="lb_g0_refs">Genoemd in</h2><a href="#a">A</a></section>`,
-		`window.LB_HERE={"21-082/bijlage/index.html":"bijlage","21-082/index.html":"lb_title","handreikingen/h/index.html":"lb_h_h"};`,
+		`lb_h_h: <h1>H</h1><h2 id="lb_g0_refs">Genoemd in</h2><a href="#a">A</a>`,
+		`{"21-082/bijlage/index.html":"bijlage","21-082/index.html":"lb_title","handreikingen/h/index.html":"lb_h_h"}`,
 	} {
-		if !strings.Contains(string(got), want) {
-			t.Errorf("the file has no %s", want)
+		if !strings.Contains(got, want) {
+			t.Errorf("the parts have no %s:\n%s", want, got)
 		}
 	}
-	if n := strings.Count(string(got), "Kruimelpad"); n != 1 {
-		t.Errorf("%d breadcrumb trails, want the file's own only (a part kept its own)", n)
+	if strings.Contains(got, "Kruimelpad") {
+		t.Error("a part kept its own breadcrumb trail")
+	}
+	if parts.Online != "https://example.org/21-082/" {
+		t.Errorf("online at %s", parts.Online)
 	}
 }

@@ -32,7 +32,7 @@ import (
 	"ledenbrief/internal/site"
 )
 
-var kinds = []string{site.KindHome, site.KindLetter, site.KindAnnex, site.KindGuide, site.KindGuides, site.KindAbbreviations, site.KindSearch, site.KindChanges, site.KindSeries, site.KindRedirect, site.KindArchive, site.KindGuideRefs, site.KindPage, site.KindNotFound}
+var kinds = []string{site.KindHome, site.KindLetter, site.KindAnnex, site.KindGuide, site.KindGuides, site.KindAbbreviations, site.KindSearch, site.KindChanges, site.KindSeries, site.KindRedirect, site.KindArchive, site.KindGuideRefs, site.KindPage, site.KindNotFound, site.KindOffline}
 
 // Asset is a theme file as published: its fingerprinted name and content.
 type Asset struct {
@@ -226,6 +226,7 @@ type Page struct {
 	Abbreviations []content.Abbreviation // the abbreviations page
 	SitePage      *site.InfoPage         // a site page
 	Downloads     *Downloads             // a letter page: its offline copies
+	Offline       *OfflineFile           // the single file of a letter's offline copy
 
 	// Refresh, when set, is the folder of the page this one leads to at
 	// once (a series' newest edition, the new address of an alias).
@@ -237,10 +238,30 @@ type Page struct {
 	InCopy bool
 
 	// Root is the relative path from the page to the site root; on a
-	// page that may be shown at any address (site.KindNotFound) it is the
-	// site's canonical address, and every link is absolute.
+	// page that may be shown at any address (site.KindNotFound, and the
+	// single file of an offline copy) it is the site's canonical address,
+	// and every link is absolute.
 	Root string
 	r    *Renderer
+}
+
+// OfflineFile is what the single file of a letter's offline copy holds
+// besides the layout every page has: the letter, its annex and the
+// handreikingen it links as parts of one document (see package offline),
+// and its style and scripts inline, so that the file needs nothing else.
+type OfflineFile struct {
+	Number        string // the letter's number, for the breadcrumb trail
+	Online        string // the letter's address on the site
+	Letter, Annex template.HTML
+	Guides        []OfflinePart
+	Style         template.CSS
+	Scripts       []template.JS
+}
+
+// OfflinePart is one handreiking in the single file.
+type OfflinePart struct {
+	ID   string
+	HTML template.HTML
 }
 
 // Downloads are the offline copies a letter page offers, by their paths
@@ -258,11 +279,16 @@ func (p *Page) File(sitePath string) string {
 // Link returns the URL of the page in folder to, with fragment: relative,
 // or absolute on a page shown at any address.
 func (p *Page) Link(to, fragment string) string {
-	if p.Kind == site.KindNotFound {
+	if p.anywhere() {
 		return p.Root + to + hashOf(fragment)
 	}
 	return site.Rel(p.Path, to, fragment)
 }
+
+// anywhere reports whether the page may be shown at any address: the 404
+// page (at any depth of the site) and the single file of an offline copy
+// (on a reader's computer). Its links are absolute, its style inline.
+func (p *Page) anywhere() bool { return p.Kind == site.KindNotFound || p.Kind == site.KindOffline }
 
 func hashOf(fragment string) string {
 	if fragment == "" {
@@ -352,6 +378,8 @@ func (p *Page) CrumbTitle() string {
 		return "Wijzigingen"
 	case site.KindGuideRefs:
 		return fmt.Sprintf("Genoemd in (%d)", p.Refs.N)
+	case site.KindOffline:
+		return p.Offline.Number + " (offline kopie)"
 	}
 	return p.Title
 }
@@ -384,7 +412,7 @@ func (r *Renderer) Render(w io.Writer, p *Page) error {
 	p.r = r
 	p.Site = r.config
 	p.Root = site.Up(p.Path, "")
-	if p.Kind == site.KindNotFound {
+	if p.anywhere() {
 		p.Root = r.config.BaseURL
 	}
 	p.Canonical = r.config.BaseURL + p.Path

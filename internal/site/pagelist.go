@@ -23,6 +23,9 @@ const (
 	KindGuideRefs     = "guiderefs" // a further page of the places that link to a handreiking
 	KindPage          = "page"      // a site page from paginas/
 	KindNotFound      = "notfound"  // 404.html, shown by servers at any depth
+	// KindOffline is the single HTML file of a letter's offline copy: not a
+	// page of the site, and not in its page list.
+	KindOffline = "offline"
 )
 
 // Page is one HTML page of the site: what it is, where it goes, its

@@ -1,0 +1,56 @@
+package build_test
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"ledenbrief/internal/build"
+)
+
+// TestThemeReachesTheSingleFile overrides the theme's layout (a line
+// added) and style sheet (a rule added) with --theme: both show on every
+// page and in each letter's single-file copy, which is rendered through
+// the same layout.
+func TestThemeReachesTheSingleFile(t *testing.T) {
+	theme := t.TempDir()
+	layout, err := os.ReadFile("../../templates/layout.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	style, err := os.ReadFile("../../assets/style.css")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const mark = `<p class="eigen-thema">Griffie Voorbeeldstad</p>`
+	marked := strings.Replace(string(layout), `<main id="lb_main"`, mark+"\n"+`<main id="lb_main"`, 1)
+	if marked == string(layout) {
+		t.Fatal("the layout has no <main id=\"lb_main\"")
+	}
+	for name, data := range map[string]string{
+		"templates/layout.html": marked,
+		"assets/style.css":      string(style) + "\n.eigen-thema{color:#6b2c91}\n",
+	} {
+		p := filepath.Join(theme, filepath.FromSlash(name))
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out := filepath.Join(t.TempDir(), "public")
+	buildOK(t, build.Options{Content: copyContent(t), Out: out, ThemeDir: theme})
+	for _, page := range []string{"index.html", "21-082/index.html", "21-082/bijlage/index.html", "21-082/lbr-21-082.html"} {
+		html, err := os.ReadFile(filepath.Join(out, filepath.FromSlash(page)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(html), mark) {
+			t.Errorf("%s does not show the theme's layout", page)
+		}
+	}
+	single, _ := os.ReadFile(filepath.Join(out, "21-082", "lbr-21-082.html"))
+	if !strings.Contains(string(single), ".eigen-thema{color:#6b2c91}") {
+		t.Error("the single file does not carry the theme's style sheet")
+	}
+}
