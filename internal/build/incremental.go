@@ -4,12 +4,10 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io/fs"
 	"maps"
 	"os"
-	"path"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -376,76 +374,10 @@ func fileOwner(name string, letters map[string]*letterSnapshot) string {
 	return ownerRest
 }
 
-// publish makes the folder hold files (written: their new contents):
-// files that changed are written, each in one step, files no longer in
-// the site removed, and the manifest written again.
+// publish makes the folder hold files (written: their new contents): see
+// publish.Update.
 func (b *Incremental) publish(files map[string]manifest.File, written map[string][]byte, m manifest.Manifest) error {
-	dir := b.opts.Out
-	for _, name := range slices.Sorted(maps.Keys(written)) {
-		if old, ok := b.last.files[name]; ok && old.SHA256 == files[name].SHA256 {
-			continue
-		}
-		if err := writeAtomic(dir, name, written[name]); err != nil {
-			return err
-		}
-	}
-	for name := range b.last.files {
-		if _, ok := files[name]; !ok {
-			if err := removeFile(dir, name); err != nil {
-				return err
-			}
-		}
-	}
-	m.Generator = "ledenbrief"
-	for _, name := range slices.Sorted(maps.Keys(files)) {
-		m.Files = append(m.Files, files[name])
-	}
-	data, err := m.Marshal()
-	if err != nil {
-		return err
-	}
-	return writeAtomic(dir, manifest.Name, data)
-}
-
-// writeAtomic writes a file of the folder through a temporary file
-// beside it, so that a reader sees the old or the new file.
-func writeAtomic(dir, name string, data []byte) error {
-	p := filepath.Join(dir, filepath.FromSlash(name))
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-		return err
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(p), ".ledenbrief-*")
-	if err != nil {
-		return err
-	}
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		os.Remove(tmp.Name())
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		os.Remove(tmp.Name())
-		return err
-	}
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
-		os.Remove(tmp.Name())
-		return err
-	}
-	return os.Rename(tmp.Name(), p)
-}
-
-// removeFile removes a file of the folder, and its folders as they
-// become empty.
-func removeFile(dir, name string) error {
-	if err := os.Remove(filepath.Join(dir, filepath.FromSlash(name))); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return err
-	}
-	for d := path.Dir(name); d != "."; d = path.Dir(d) {
-		if os.Remove(filepath.Join(dir, filepath.FromSlash(d))) != nil {
-			break // not empty
-		}
-	}
-	return nil
+	return publish.Update(b.opts.Out, b.last.files, files, written, m)
 }
 
 // startSearch indexes every unit of the last build again in the
