@@ -234,7 +234,7 @@ func Run(opts Options) (*Result, error) {
 		}
 	}
 	if pass.offline != nil {
-		if err := writeSiteZip(out, published, opts.SignKey); err != nil {
+		if err := out.WriteSiteZip(SiteZip, published, opts.SignKey); err != nil {
 			return res, err
 		}
 		count()

@@ -2,7 +2,6 @@ package build
 
 import (
 	"bytes"
-	"crypto/ed25519"
 	"fmt"
 	"html/template"
 	"io/fs"
@@ -11,7 +10,6 @@ import (
 	"time"
 
 	"ledenbrief/internal/content"
-	"ledenbrief/internal/manifest"
 	"ledenbrief/internal/offline"
 	"ledenbrief/internal/render"
 	"ledenbrief/internal/search"
@@ -185,47 +183,4 @@ func (k *offlineKit) guideUnit(g *site.Guide) (*search.AnalyzedUnit, error) {
 	}
 	k.guideUnits.Store(g.ID, au)
 	return au, nil
-}
-
-// writeSiteZip writes the zip of the whole site as written so far: every
-// file, with a manifest of its own (and its signature with key), so that
-// the zip verifies like the site.
-func writeSiteZip(out *output, m manifest.Manifest, key ed25519.PrivateKey) error {
-	files := out.Written()
-	m.Generator, m.Files = "ledenbrief", files
-	data, err := m.Marshal()
-	if err != nil {
-		return err
-	}
-	w, err := out.Create(SiteZip)
-	if err != nil {
-		return err
-	}
-	z := offline.NewZip(w, time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC))
-	for _, f := range files {
-		content, err := out.ReadFile(f.Path)
-		if err != nil {
-			w.Close()
-			return err
-		}
-		if err := z.Add(f.Path, content); err != nil {
-			w.Close()
-			return err
-		}
-	}
-	if err := z.Add(manifest.Name, data); err != nil {
-		w.Close()
-		return err
-	}
-	if key != nil {
-		if err := z.Add(manifest.SigName, manifest.Sign(key, data)); err != nil {
-			w.Close()
-			return err
-		}
-	}
-	if err := z.Close(); err != nil {
-		w.Close()
-		return err
-	}
-	return w.Close()
 }

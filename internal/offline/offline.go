@@ -3,22 +3,19 @@
 // letter, its annex, the handreikingen it links, the theme and its own
 // search index, which works unzipped from file://; and one self-contained
 // HTML file with all of that inside (styles, script, search index, images),
-// which can be attached to an e-mail or opened on a tablet. A link to a
-// page of the copy stays inside the copy; a link to the rest of the site
-// goes to the page's canonical address. Its Zip writer also makes the zip
-// of a whole site. Zips are deterministic: entries in a fixed order, all
-// with one time.
+// which can be attached to an e-mail or opened on a tablet, put together
+// by the theme's layout from the parts made here (Copy.Single). A link to
+// a page of the copy stays inside the copy; a link to the rest of the
+// site goes to the page's canonical address. Zips are deterministic (see
+// publish.Zip).
 package offline
 
 import (
-	"archive/zip"
 	"bytes"
-	"compress/flate"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"html"
-	"io"
 	"maps"
 	"mime"
 	"net/url"
@@ -26,8 +23,9 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"sync"
 	"time"
+
+	"ledenbrief/internal/publish"
 )
 
 // Copy is one letter and what its offline copies hold, every file by its
@@ -202,7 +200,7 @@ func (c *Copy) Zip() ([]byte, error) {
 		files[m] = data
 	}
 	var b bytes.Buffer
-	z := NewZip(&b, c.Time)
+	z := publish.NewZip(&b, c.Time)
 	for _, name := range slices.Sorted(maps.Keys(files)) {
 		if err := z.Add(c.ZipFolder()+"/"+name, files[name]); err != nil {
 			return nil, err
@@ -329,58 +327,3 @@ func dataURI(name string, data []byte) string {
 	}
 	return "data:" + t + ";base64," + base64.StdEncoding.EncodeToString(data)
 }
-
-// Zip writes a deterministic zip: entries in the order they are added,
-// all with one time, compressed unless already compressed.
-type Zip struct {
-	w    *zip.Writer
-	time time.Time
-}
-
-// NewZip returns a zip writer on w whose entries all carry time t.
-func NewZip(w io.Writer, t time.Time) *Zip {
-	z := &Zip{w: zip.NewWriter(w), time: t}
-	z.w.RegisterCompressor(zip.Deflate, func(out io.Writer) (io.WriteCloser, error) {
-		fw := flateWriters.Get().(*flate.Writer)
-		fw.Reset(out)
-		return pooledFlate{fw}, nil
-	})
-	return z
-}
-
-// flateWriters reuses compressors: each holds hundreds of kilobytes of
-// state, and a site's copies have tens of thousands of entries.
-var flateWriters = sync.Pool{New: func() any {
-	w, _ := flate.NewWriter(nil, flate.BestSpeed) // a valid level: no error
-	return w
-}}
-
-// pooledFlate returns its compressor to the pool when closed.
-type pooledFlate struct{ *flate.Writer }
-
-func (p pooledFlate) Close() error {
-	err := p.Writer.Close()
-	flateWriters.Put(p.Writer)
-	return err
-}
-
-// stored are the kinds of file that compressing again does not shrink.
-var stored = map[string]bool{".zip": true, ".pdf": true, ".png": true, ".jpg": true, ".jpeg": true, ".gif": true, ".webp": true, ".avif": true, ".mp3": true, ".mp4": true, ".m4a": true, ".ogg": true, ".oga": true, ".ogv": true, ".webm": true, ".docx": true, ".xlsx": true, ".pptx": true, ".odt": true, ".ods": true, ".odp": true}
-
-// Add adds one file.
-func (z *Zip) Add(name string, data []byte) error {
-	h := &zip.FileHeader{Name: name, Method: zip.Deflate, Modified: z.time}
-	if stored[strings.ToLower(path.Ext(name))] {
-		h.Method = zip.Store
-	}
-	h.SetMode(0o644)
-	w, err := z.w.CreateHeader(h)
-	if err != nil {
-		return err
-	}
-	_, err = w.Write(data)
-	return err
-}
-
-// Close finishes the zip.
-func (z *Zip) Close() error { return z.w.Close() }
