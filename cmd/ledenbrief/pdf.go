@@ -47,7 +47,7 @@ func runPDF(args []string, stderr io.Writer) int {
 	defer os.RemoveAll(tmp)
 	site := filepath.Join(tmp, "public")
 	ctx, interrupted := onInterrupt()
-	res, err := build.Run(build.Options{Content: *content, Out: site, ThemeDir: defaultThemeDir(*content), Context: ctx, NoOffline: true})
+	res, err := build.Run(build.Options{Content: *content, Out: site, ThemeDir: defaultThemeDir(*content), Context: ctx, NoOffline: true, Document: slug})
 	res.Diags.Print(stderr, lang)
 	if err == nil && res.Diags.Len() > 0 {
 		err = errors.New(res.Diags.Summary(lang))
@@ -59,10 +59,7 @@ func runPDF(args []string, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "ledenbrief pdf: %v\n", err)
 		return 1
 	}
-	doc, err := pdf.Document(site, slug, res.BaseURL)
-	if err == nil {
-		err = os.WriteFile(filepath.Join(tmp, "document.html"), doc, 0o644)
-	}
+	err = os.WriteFile(filepath.Join(tmp, "document.html"), res.Document, 0o644)
 	var data []byte
 	if err == nil {
 		data, err = pdf.Print(ctx, chromium, filepath.Join(tmp, "document.html"))

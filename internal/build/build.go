@@ -93,6 +93,10 @@ type Options struct {
 	PDF bool
 	// Chromium is the browser that prints the PDFs.
 	Chromium string
+	// Document, a letter's folder ("21-082"), asks for that letter and its
+	// annex as one document to print (Result.Document), as the PDFs are
+	// printed from.
+	Document string
 	// NoOffline leaves out the offline copies of the letters and the zip
 	// of the whole site, which more than double the time a build takes:
 	// for a quick preview. A published site has them.
@@ -128,6 +132,8 @@ type Result struct {
 	Drafts []string
 	// BaseURL is the site's canonical address, ending in "/".
 	BaseURL string
+	// Document is the print document Options.Document asked for.
+	Document []byte
 
 	// Index and Dict are the bleve index and its static form, with KeepIndex.
 	Index *search.Index
@@ -223,6 +229,11 @@ func Run(opts Options) (*Result, error) {
 			return res, err
 		}
 		count()
+	}
+	if opts.Document != "" {
+		if res.Document, err = documentOf(s, r, out, opts.Document); err != nil {
+			return res, err
+		}
 	}
 	published := describe(s)
 	if opts.SignKey != nil {

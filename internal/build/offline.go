@@ -36,19 +36,15 @@ func newOfflineKit(s *site.Site, r *render.Renderer) (*offlineKit, error) {
 	for _, a := range r.Assets() {
 		k.assets["assets/"+a.Name] = a.Data
 	}
-	style, ok1 := r.Asset("style.css")
-	engine, ok2 := r.Asset("search.js")
-	if !ok1 || !ok2 {
-		return nil, fmt.Errorf("theme: offline copies need assets/style.css and assets/search.js")
+	engine, ok := r.Asset("search.js")
+	if !ok {
+		return nil, fmt.Errorf("theme: offline copies need assets/search.js")
 	}
-	k.style, k.engine = style.Data, engine.Data
-	if own := s.Content.Config.Stylesheet; own != "" {
-		data, err := fs.ReadFile(s.Content.FS, own)
-		if err != nil {
-			return nil, fmt.Errorf("copy %s: %w", own, err)
-		}
-		k.style = append(append(bytes.Clone(k.style), '\n'), data...)
+	style, err := inlineStyle(s, r)
+	if err != nil {
+		return nil, err
 	}
+	k.style, k.engine = style, engine.Data
 	var b bytes.Buffer
 	searchPage := view(s, site.SearchPage())
 	searchPage.InCopy = true
@@ -104,13 +100,7 @@ func (k *offlineKit) copies(out *output, rl *site.Letter, units []search.Unit, l
 	for p, data := range k.assets {
 		c.Files[p] = data
 	}
-	c.Media = func(p string) ([]byte, error) {
-		data, err := fs.ReadFile(k.s.Content.FS, strings.TrimPrefix(p, "media/"))
-		if err != nil {
-			return nil, fmt.Errorf("copy %s: %w", p, err)
-		}
-		return data, nil
-	}
+	c.Media = contentMedia(k.s)
 	// In the copy the units are numbered from 0.
 	units = make([]search.Unit, len(analyzed))
 	for i, au := range analyzed {
@@ -152,21 +142,51 @@ func (k *offlineKit) single(c *offline.Copy, li *site.LetterInfo, index []byte) 
 	script := func(js []byte) template.JS {
 		return template.JS(bytes.ReplaceAll(js, []byte("</script"), []byte(`<\/script`)))
 	}
-	f := &render.OfflineFile{
+	f := &render.Document{
 		Number: li.Meta.Number, Online: parts.Online,
 		Letter: template.HTML(parts.Letter), Annex: template.HTML(parts.Annex),
 		Style:   template.CSS(bytes.ReplaceAll(k.style, []byte("</style"), []byte(`<\/style`))),
 		Scripts: []template.JS{script(append(append([]byte("window.LB_HERE="), parts.Here...), ';')), script(k.engine), script(index)},
 	}
 	for _, g := range parts.Guides {
-		f.Guides = append(f.Guides, render.OfflinePart{ID: g.ID, HTML: template.HTML(g.HTML)})
+		f.Guides = append(f.Guides, render.DocumentPart{ID: g.ID, HTML: template.HTML(g.HTML)})
 	}
 	var b bytes.Buffer
-	page := &render.Page{Kind: site.KindOffline, Path: li.Path(), Title: site.LetterTitle(li.Meta), Offline: f}
+	page := &render.Page{Kind: site.KindOffline, Path: li.Path(), Title: site.LetterTitle(li.Meta), Document: f}
 	if err := k.r.Render(&b, page); err != nil {
 		return nil, err
 	}
 	return b.Bytes(), nil
+}
+
+// inlineStyle is the style sheet a document that loads nothing carries
+// inline: the theme's, then the publisher's.
+func inlineStyle(s *site.Site, r *render.Renderer) ([]byte, error) {
+	style, ok := r.Asset("style.css")
+	if !ok {
+		return nil, fmt.Errorf("theme: a letter's documents need assets/style.css")
+	}
+	own := s.Content.Config.Stylesheet
+	if own == "" {
+		return style.Data, nil
+	}
+	data, err := fs.ReadFile(s.Content.FS, own)
+	if err != nil {
+		return nil, fmt.Errorf("copy %s: %w", own, err)
+	}
+	return append(append(bytes.Clone(style.Data), '\n'), data...), nil
+}
+
+// contentMedia reads a media file of the site (media/…) from the content
+// folder, for a document that holds its images.
+func contentMedia(s *site.Site) func(string) ([]byte, error) {
+	return func(p string) ([]byte, error) {
+		data, err := fs.ReadFile(s.Content.FS, strings.TrimPrefix(p, "media/"))
+		if err != nil {
+			return nil, fmt.Errorf("copy %s: %w", p, err)
+		}
+		return data, nil
+	}
 }
 
 // guideUnit returns a handreiking's unit, analysed the first time.

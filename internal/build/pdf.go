@@ -1,8 +1,10 @@
 package build
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"html/template"
 	"os"
 	"path/filepath"
 	"sync"
@@ -24,6 +26,49 @@ func (p *printed) keep(slug string, d *render.Downloads) {
 	p.mu.Lock()
 	p.downloads[slug] = d
 	p.mu.Unlock()
+}
+
+// printDocument renders letter li's page and annex, as written in out, as
+// one document to print (page kind print) through the theme's layout:
+// links between them jump within it, images are inline, other links go to
+// the site; the style is inline too, with the annex on a new page.
+func printDocument(s *site.Site, r *render.Renderer, out *output, li *site.LetterInfo) ([]byte, error) {
+	c := &offline.Copy{Slug: li.Slug, Title: site.LetterTitle(li.Meta), BaseURL: s.Content.Config.BaseURL,
+		Pages: map[string][]byte{}, Media: contentMedia(s)}
+	for _, p := range []string{li.Path(), li.AnnexPath()} {
+		if page, err := out.ReadFile(p + "index.html"); err == nil {
+			c.Pages[p+"index.html"] = page
+		} else if p == li.Path() {
+			return nil, fmt.Errorf("letter %s is not in the built site: %w", li.Slug, err)
+		}
+	}
+	parts, err := c.Single()
+	if err != nil {
+		return nil, err
+	}
+	style, err := inlineStyle(s, r)
+	if err != nil {
+		return nil, err
+	}
+	style = append(bytes.ReplaceAll(style, []byte("</style"), []byte(`<\/style`)), "\n@media print{.annex{break-before:page}}"...)
+	doc := &render.Document{Number: li.Meta.Number, Online: parts.Online,
+		Letter: template.HTML(parts.Letter), Annex: template.HTML(parts.Annex), Style: template.CSS(style)}
+	var b bytes.Buffer
+	if err := r.Render(&b, &render.Page{Kind: site.KindPrint, Path: li.Path(), Title: site.LetterTitle(li.Meta), Document: doc}); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+// documentOf returns the print document of the published letter in
+// folder slug.
+func documentOf(s *site.Site, r *render.Renderer, out *output, slug string) ([]byte, error) {
+	for _, li := range s.Letters {
+		if li.Slug == slug && !li.Meta.Draft {
+			return printDocument(s, r, out, li)
+		}
+	}
+	return nil, fmt.Errorf("there is no published letter %s", slug)
 }
 
 // printPDFs prints every published letter with its annex to a PDF beside
@@ -48,7 +93,7 @@ func printPDFs(ctx context.Context, s *site.Site, r *render.Renderer, out *outpu
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		doc, err := pdf.Document(out.Dir(), li.Slug, s.Content.Config.BaseURL)
+		doc, err := printDocument(s, r, out, li)
 		if err != nil {
 			return err
 		}

@@ -11,8 +11,8 @@ import (
 
 // TestThemeReachesTheSingleFile overrides the theme's layout (a line
 // added) and style sheet (a rule added) with --theme: both show on every
-// page and in each letter's single-file copy, which is rendered through
-// the same layout.
+// page, in each letter's single-file copy and in the document its PDF is
+// printed from, which are rendered through the same layout.
 func TestThemeReachesTheSingleFile(t *testing.T) {
 	theme := t.TempDir()
 	layout, err := os.ReadFile("../../templates/layout.html")
@@ -39,7 +39,13 @@ func TestThemeReachesTheSingleFile(t *testing.T) {
 		}
 	}
 	out := filepath.Join(t.TempDir(), "public")
-	buildOK(t, build.Options{Content: copyContent(t), Out: out, ThemeDir: theme})
+	res, err := build.Run(build.Options{Content: copyContent(t), Out: out, ThemeDir: theme, Document: "21-082"})
+	if err != nil || res.Diags.Len() > 0 {
+		t.Fatalf("build: %v %v", err, res.Diags.Error())
+	}
+	if !strings.Contains(string(res.Document), mark) || !strings.Contains(string(res.Document), ".eigen-thema{color:#6b2c91}") {
+		t.Error("the print document does not show the theme's layout and style sheet")
+	}
 	for _, page := range []string{"index.html", "21-082/index.html", "21-082/bijlage/index.html", "21-082/lbr-21-082.html"} {
 		html, err := os.ReadFile(filepath.Join(out, filepath.FromSlash(page)))
 		if err != nil {

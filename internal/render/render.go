@@ -32,7 +32,7 @@ import (
 	"ledenbrief/internal/site"
 )
 
-var kinds = []string{site.KindHome, site.KindLetter, site.KindAnnex, site.KindGuide, site.KindGuides, site.KindAbbreviations, site.KindSearch, site.KindChanges, site.KindSeries, site.KindRedirect, site.KindArchive, site.KindGuideRefs, site.KindPage, site.KindNotFound, site.KindOffline}
+var kinds = []string{site.KindHome, site.KindLetter, site.KindAnnex, site.KindGuide, site.KindGuides, site.KindAbbreviations, site.KindSearch, site.KindChanges, site.KindSeries, site.KindRedirect, site.KindArchive, site.KindGuideRefs, site.KindPage, site.KindNotFound, site.KindOffline, site.KindPrint}
 
 // Asset is a theme file as published: its fingerprinted name and content.
 type Asset struct {
@@ -226,7 +226,7 @@ type Page struct {
 	Abbreviations []content.Abbreviation // the abbreviations page
 	SitePage      *site.InfoPage         // a site page
 	Downloads     *Downloads             // a letter page: its offline copies
-	Offline       *OfflineFile           // the single file of a letter's offline copy
+	Document      *Document              // a letter's pages as one document: its offline single file, its print
 
 	// Refresh, when set, is the folder of the page this one leads to at
 	// once (a series' newest edition, the new address of an alias).
@@ -245,21 +245,23 @@ type Page struct {
 	r    *Renderer
 }
 
-// OfflineFile is what the single file of a letter's offline copy holds
-// besides the layout every page has: the letter, its annex and the
-// handreikingen it links as parts of one document (see package offline),
-// and its style and scripts inline, so that the file needs nothing else.
-type OfflineFile struct {
+// Document is what a letter's pages made one document hold besides the
+// layout every page has: the letter, its annex and (in the offline single
+// file) the handreikingen it links, as parts of one document (see package
+// offline), and its style and scripts inline, so that the file needs
+// nothing else. The offline single file and the print document of a
+// letter are such documents.
+type Document struct {
 	Number        string // the letter's number, for the breadcrumb trail
 	Online        string // the letter's address on the site
 	Letter, Annex template.HTML
-	Guides        []OfflinePart
+	Guides        []DocumentPart
 	Style         template.CSS
 	Scripts       []template.JS
 }
 
-// OfflinePart is one handreiking in the single file.
-type OfflinePart struct {
+// DocumentPart is one handreiking in the single file.
+type DocumentPart struct {
 	ID   string
 	HTML template.HTML
 }
@@ -286,9 +288,12 @@ func (p *Page) Link(to, fragment string) string {
 }
 
 // anywhere reports whether the page may be shown at any address: the 404
-// page (at any depth of the site) and the single file of an offline copy
-// (on a reader's computer). Its links are absolute, its style inline.
-func (p *Page) anywhere() bool { return p.Kind == site.KindNotFound || p.Kind == site.KindOffline }
+// page (at any depth of the site), the single file of an offline copy (on
+// a reader's computer) and the print document (a file printed). Its links
+// are absolute, its style inline.
+func (p *Page) anywhere() bool {
+	return p.Kind == site.KindNotFound || p.Kind == site.KindOffline || p.Kind == site.KindPrint
+}
 
 func hashOf(fragment string) string {
 	if fragment == "" {
@@ -379,7 +384,9 @@ func (p *Page) CrumbTitle() string {
 	case site.KindGuideRefs:
 		return fmt.Sprintf("Genoemd in (%d)", p.Refs.N)
 	case site.KindOffline:
-		return p.Offline.Number + " (offline kopie)"
+		return p.Document.Number + " (offline kopie)"
+	case site.KindPrint:
+		return p.Document.Number
 	}
 	return p.Title
 }

@@ -26,6 +26,9 @@ const (
 	// KindOffline is the single HTML file of a letter's offline copy: not a
 	// page of the site, and not in its page list.
 	KindOffline = "offline"
+	// KindPrint is a letter and its annex as one document to print to
+	// PDF: not a page of the site either.
+	KindPrint = "print"
 )
 
 // Page is one HTML page of the site: what it is, where it goes, its
