@@ -203,36 +203,57 @@ func Run(opts Options) (*Result, error) {
 	if opts.KeepIndex {
 		res.Index, res.Dict = idx, dict
 	}
-	count := func() { res.Pages, res.Files, res.Bytes = int(out.pages.Load()), out.Files(), out.Bytes() }
-	count()
+	res.count(out)
 	res.Drafts = draftNumbers(s)
 	res.LockFile = filepath.Join(opts.Content, content.LockFile)
-	var unlocked []string
-	if !opts.Drafts && (opts.UpdateLock || opts.Locked) && diags.Len() == 0 {
-		unlocked = s.Lock.Unlocked(s.PublishedKeys())
-		if opts.Locked && len(unlocked) > 0 {
-			src := s.Lock.Src
-			if src == nil {
-				src = &diag.Source{Path: path.Join(s.Content.Prefix, content.LockFile)}
-			}
-			diags.Add(src, 0, diag.LockWouldAdd, len(unlocked), res.LockFile)
-		}
-	}
+	unlocked := checkUnlocked(opts, s, res)
 	if diags.Len() > 0 || opts.Check {
 		return res, nil
 	}
 	if err := ctx.Err(); err != nil {
 		return res, err
 	}
+	return res, finish(ctx, opts, s, r, out, pass, res, unlocked)
+}
+
+// count notes what out holds so far.
+func (res *Result) count(out *output) {
+	res.Pages, res.Files, res.Bytes = int(out.pages.Load()), out.Files(), out.Bytes()
+}
+
+// checkUnlocked returns the published anchors the lock does not list yet,
+// when the build keeps the lock (UpdateLock) or must not change it
+// (Locked, which makes them an error).
+func checkUnlocked(opts Options, s *site.Site, res *Result) []string {
+	if opts.Drafts || !(opts.UpdateLock || opts.Locked) || res.Diags.Len() > 0 {
+		return nil
+	}
+	unlocked := s.Lock.Unlocked(s.PublishedKeys())
+	if opts.Locked && len(unlocked) > 0 {
+		src := s.Lock.Src
+		if src == nil {
+			src = &diag.Source{Path: path.Join(s.Content.Prefix, content.LockFile)}
+		}
+		res.Diags.Add(src, 0, diag.LockWouldAdd, len(unlocked), res.LockFile)
+	}
+	return unlocked
+}
+
+// finish publishes a site whose pages are written: its PDFs and the print
+// document asked for, its signing key's endorsement, the site's zip, the
+// manifest (signed), the folder swapped in, and then the lock updated
+// with the anchors it did not list (unlocked).
+func finish(ctx context.Context, opts Options, s *site.Site, r *render.Renderer, out *output, pass *letterPass, res *Result, unlocked []string) error {
+	var err error
 	if opts.PDF {
 		if err := printPDFs(ctx, s, r, out, opts.Chromium, &pass.offered); err != nil {
-			return res, err
+			return err
 		}
-		count()
+		res.count(out)
 	}
 	if opts.Document != "" {
 		if res.Document, err = documentOf(s, r, out, opts.Document); err != nil {
-			return res, err
+			return err
 		}
 	}
 	published := describe(s)
@@ -240,27 +261,25 @@ func Run(opts Options) (*Result, error) {
 		published.Stamp(manifest.Previous(opts.Out), opts.ValidFor)
 		if opts.PreviousKey != nil {
 			if err := out.WriteFile(manifest.EndorsementName, manifest.Endorse(opts.PreviousKey, opts.SignKey.Public().(ed25519.PublicKey))); err != nil {
-				return res, err
+				return err
 			}
 		}
 	}
 	if pass.offline != nil {
 		if err := out.WriteSiteZip(SiteZip, published, opts.SignKey); err != nil {
-			return res, err
+			return err
 		}
-		count()
+		res.count(out)
 	}
 	if err := out.Commit(published, opts.SignKey); err != nil {
-		return res, err
+		return err
 	}
 	if opts.UpdateLock && len(unlocked) > 0 {
-		added, err := s.Lock.WriteMerged(res.LockFile, unlocked)
-		if err != nil {
-			return res, fmt.Errorf("the site is published, but %s could not be updated: %w", res.LockFile, err)
+		if res.LockAdded, err = s.Lock.WriteMerged(res.LockFile, unlocked); err != nil {
+			return fmt.Errorf("the site is published, but %s could not be updated: %w", res.LockFile, err)
 		}
-		res.LockAdded = added
 	}
-	return res, nil
+	return nil
 }
 
 // draftNumbers returns the numbers of the draft letters of s, sorted.
