@@ -168,13 +168,11 @@ func Run(opts Options) (*Result, error) {
 		opts.rec.renderer = r
 	}
 
-	out := &output{Folder: publish.Discard()}
-	if !opts.Check {
-		if out.Folder, err = publish.Open(opts.Out, opts.Content, opts.Clean); err != nil {
-			return res, err
-		}
-		defer out.Abandon()
+	out, err := openOutput(opts)
+	if err != nil {
+		return res, err
 	}
+	defer out.Abandon()
 
 	idx, err := search.NewIndex(opts.KeepIndex)
 	if err != nil {
@@ -214,6 +212,19 @@ func Run(opts Options) (*Result, error) {
 		return res, err
 	}
 	return res, finish(ctx, opts, s, r, out, pass, res, unlocked)
+}
+
+// openOutput opens the folder the build publishes into; for a check, one
+// that writes nothing.
+func openOutput(opts Options) (*output, error) {
+	if opts.Check {
+		return &output{Folder: publish.Discard()}, nil
+	}
+	f, err := publish.Open(opts.Out, opts.Content, opts.Clean)
+	if err != nil {
+		return nil, err
+	}
+	return &output{Folder: f}, nil
 }
 
 // count notes what out holds so far.

@@ -669,21 +669,8 @@ func (s *Site) LoadLetter(slug string, diags *diag.List) *Letter {
 	if !checkAliases(src, slug, l.Aliases, letternumber.IsFolder, diag.M(diag.LikeLetterFolder), diags) {
 		ok = false
 	}
-	if t, err := time.Parse(time.DateOnly, date); date != "" && err != nil {
-		if dateShapeRE.MatchString(date) {
-			diags.Add(src, fm.valueOffset("date"), diag.DateNotExist, date)
-		} else {
-			diags.Add(src, fm.valueOffset("date"), diag.DateFormat, date)
-		}
+	if !setDates(m, date, fm, src, diags) {
 		ok = false
-	} else {
-		m.Date = t
-	}
-	for i, c := range m.Corrections {
-		if !m.Date.IsZero() && c.Date.Before(m.Date) {
-			diags.Add(src, fm.valueOffset("corrections"), diag.CorrectionBefore, i+1, c.Date.Format(time.DateOnly), m.Date.Format(time.DateOnly))
-			ok = false
-		}
 	}
 	if m.Number != "" && !checkNumber(src, fm.valueOffset("number"), m.Number, slug, diags) {
 		ok = false
@@ -712,6 +699,29 @@ func (s *Site) LoadLetter(slug string, diags *diag.List) *Letter {
 		}
 	}
 	return l
+}
+
+// setDates sets the letter's date from its front matter's text, and
+// reports a date that is not one or a correction dated before the letter.
+func setDates(m *LetterMeta, date string, fm *frontMatter, src *diag.Source, diags *diag.List) bool {
+	ok := true
+	if t, err := time.Parse(time.DateOnly, date); date != "" && err != nil {
+		if dateShapeRE.MatchString(date) {
+			diags.Add(src, fm.valueOffset("date"), diag.DateNotExist, date)
+		} else {
+			diags.Add(src, fm.valueOffset("date"), diag.DateFormat, date)
+		}
+		ok = false
+	} else {
+		m.Date = t
+	}
+	for i, c := range m.Corrections {
+		if !m.Date.IsZero() && c.Date.Before(m.Date) {
+			diags.Add(src, fm.valueOffset("corrections"), diag.CorrectionBefore, i+1, c.Date.Format(time.DateOnly), m.Date.Format(time.DateOnly))
+			ok = false
+		}
+	}
+	return ok
 }
 
 // reportReviewMarkers reports every line of src that starts with the
