@@ -84,6 +84,7 @@ func (k *offlineKit) copies(out *output, rl *site.Letter, units []search.Unit, l
 		}
 		analyzed = append(analyzed, au)
 	}
+	var err error
 	for _, rp := range rl.LinkedGuides(k.s) {
 		g := rp.Guide
 		var b bytes.Buffer
@@ -101,19 +102,7 @@ func (k *offlineKit) copies(out *output, rl *site.Letter, units []search.Unit, l
 		c.Files[p] = data
 	}
 	c.Media = contentMedia(k.s)
-	// In the copy the units are numbered from 0.
-	units = make([]search.Unit, len(analyzed))
-	for i, au := range analyzed {
-		own := *au
-		own.Ordinal = i
-		analyzed[i], units[i] = &own, own.Unit
-	}
-	dict, err := search.BuildDictionary(analyzed)
-	if err != nil {
-		return err
-	}
-	dict.NoteSynonyms(k.s.Content.Synonyms)
-	if c.Files[search.MetaPath], err = search.StaticBundle(dict, units); err != nil {
+	if c.Files[search.MetaPath], err = k.searchIndex(analyzed); err != nil {
 		return err
 	}
 	zip, err := c.Zip()
@@ -129,6 +118,23 @@ func (k *offlineKit) copies(out *output, rl *site.Letter, units []search.Unit, l
 		return err
 	}
 	return out.WriteFile(d.HTML, single)
+}
+
+// searchIndex is the static search index of a copy, of the units
+// analysed (the letter's and the handreikingen's), numbered from 0.
+func (k *offlineKit) searchIndex(analyzed []*search.AnalyzedUnit) ([]byte, error) {
+	units := make([]search.Unit, len(analyzed))
+	for i, au := range analyzed {
+		own := *au
+		own.Ordinal = i
+		analyzed[i], units[i] = &own, own.Unit
+	}
+	dict, err := search.BuildDictionary(analyzed)
+	if err != nil {
+		return nil, err
+	}
+	dict.NoteSynonyms(k.s.Content.Synonyms)
+	return search.StaticBundle(dict, units)
 }
 
 // single renders the copy c of letter li as one HTML file, through the
