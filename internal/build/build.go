@@ -507,12 +507,12 @@ func (p *letterPass) index(rl *site.Letter) (units []search.Unit, ok bool, err e
 }
 
 // withCopies writes a published letter's page and annex with its offline
-// copies. Each page is rendered once: the letter page offering the copies
-// with no sizes yet; its copies hold it without the offer, the site with
-// the sizes once they are made.
+// copies. The copies hold the letter page without the offer of copies;
+// the site's letter page is rendered once the copies are made, offering
+// them with their sizes.
 func (p *letterPass) withCopies(rl *site.Letter, units []search.Unit, letterPage, annexPage *render.Page, buf *bytes.Buffer) error {
 	r, out := p.r, p.out
-	letterPage.Downloads = p.offline.downloads(rl.Info)
+	letterPage.Downloads = nil
 	letter, err := renderBytes(r, buf, letterPage)
 	if err != nil {
 		return err
@@ -523,14 +523,13 @@ func (p *letterPass) withCopies(rl *site.Letter, units []search.Unit, letterPage
 			return err
 		}
 	}
-	if err := p.offline.copies(out, rl, units, render.DropDownloads(letter), annex, letterPage.Downloads); err != nil {
+	d := p.offline.downloads(rl.Info)
+	if err := p.offline.copies(out, rl, units, letter, annex, d); err != nil {
 		return err
 	}
-	p.offered.keep(rl.Info.Slug, letterPage.Downloads)
-	if letter, err = r.WithDownloads(letter, letterPage); err != nil {
-		return err
-	}
-	if err := out.written(letterPage, letter); err != nil {
+	p.offered.keep(rl.Info.Slug, d)
+	letterPage.Downloads = d
+	if err := out.page(r, buf, letterPage); err != nil {
 		return err
 	}
 	if annex != nil {

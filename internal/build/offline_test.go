@@ -14,13 +14,9 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"ledenbrief"
 	"ledenbrief/internal/browsertest"
 	"ledenbrief/internal/build"
-	"ledenbrief/internal/diag"
 	"ledenbrief/internal/manifest"
-	"ledenbrief/internal/render"
-	"ledenbrief/internal/site"
 )
 
 // unzip extracts a zip file into dir.
@@ -80,6 +76,11 @@ func TestLetterPageOffersItsCopies(t *testing.T) {
 	links := regexp.MustCompile(`<a href="(lbr-21-082\.(?:html|zip))" download>[^<]*</a> <span class="size">\((?:HTML|zip), (\d+) kB\)</span>`).FindAllSubmatch(page, -1)
 	if len(links) != 2 {
 		t.Fatalf("the letter page offers %d copies, want the single file and the zip:\n%s", len(links), regexp.MustCompile(`(?s)<div class="downloads">.*?</div>`).Find(page))
+	}
+	// The copies hold the letter page without the offer of copies.
+	single, err := os.ReadFile(filepath.Join(out, "21-082", "lbr-21-082.html"))
+	if err != nil || bytes.Contains(single, []byte(`class="downloads"`)) {
+		t.Errorf("the single file offers downloads (%v)", err)
 	}
 	for _, l := range links {
 		info, err := os.Stat(filepath.Join(out, "21-082", string(l[1])))
@@ -291,45 +292,5 @@ func TestBuildPrintsPDFs(t *testing.T) {
 	m, err := os.ReadFile(filepath.Join(out, "manifest.json"))
 	if err != nil || !bytes.Contains(m, []byte(`"21-082/lbr-21-082.pdf"`)) {
 		t.Errorf("the manifest does not list the PDF (%v)", err)
-	}
-}
-
-// TestDownloadsBlockAsRendered checks the mechanism that saves rendering
-// a letter page twice: the page rendered with its copies' sizes not yet
-// known, its downloads block then rendered alone and put in its place,
-// equals the page rendered with the sizes from the start; and without
-// the block it is the page with no downloads at all.
-func TestDownloadsBlockAsRendered(t *testing.T) {
-	diags := &diag.List{}
-	s, err := build.Index(build.Options{Content: realContent}, diags)
-	if err != nil || diags.Len() > 0 {
-		t.Fatalf("%v %v", err, diags.Error())
-	}
-	r, err := render.New(ledenbrief.Theme, s.Converter, &s.Content.Config, s.InfoPages)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rl := s.ResolveLetter(s.Content.LoadLetter("21-082", diags), diags)
-	page := func(d *render.Downloads) (*render.Page, []byte) {
-		p := &render.Page{Kind: site.KindLetter, Path: "21-082/", Title: "T", Letter: rl, Downloads: d}
-		var b bytes.Buffer
-		if err := r.Render(&b, p); err != nil {
-			t.Fatal(err)
-		}
-		return p, b.Bytes()
-	}
-	final := &render.Downloads{Zip: "21-082/lbr-21-082.zip", HTML: "21-082/lbr-21-082.html", PDF: "21-082/lbr-21-082.pdf", ZipSize: 108765, HTMLSize: 154321, PDFSize: 280400}
-	_, direct := page(final)
-	p, early := page(&render.Downloads{Zip: final.Zip, HTML: final.HTML})
-	p.Downloads = final
-	got, err := r.WithDownloads(early, p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(got, direct) {
-		t.Errorf("the page with its block rendered again differs from the page rendered at once:\n%s\n%s", got, direct)
-	}
-	if _, none := page(nil); !bytes.Equal(render.DropDownloads(direct), none) {
-		t.Error("the page without its block differs from the page rendered without downloads")
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"sync"
 
+	"ledenbrief/internal/diag"
 	"ledenbrief/internal/offline"
 	"ledenbrief/internal/pdf"
 	"ledenbrief/internal/render"
@@ -58,6 +59,28 @@ func printDocument(s *site.Site, r *render.Renderer, out *output, li *site.Lette
 		return nil, err
 	}
 	return b.Bytes(), nil
+}
+
+// offerPDF renders letter li's page again, now that its PDF is printed,
+// offering it with the other downloads d.
+func offerPDF(s *site.Site, r *render.Renderer, out *output, li *site.LetterInfo, d *render.Downloads) error {
+	l, err := reload(s, li.Slug)
+	if err != nil {
+		return err
+	}
+	rl := s.ResolveLetter(l, &diag.List{}) // its problems were reported by the letter pass
+	for _, sp := range s.LetterPages(li) {
+		if sp.Kind == site.KindLetter {
+			v := view(s, sp)
+			v.Letter, v.Downloads = rl, d
+			var b bytes.Buffer
+			if err := r.Render(&b, v); err != nil {
+				return err
+			}
+			return out.WriteFile(li.Path()+"index.html", b.Bytes())
+		}
+	}
+	return nil
 }
 
 // documentOf returns the print document of the published letter in
@@ -114,14 +137,7 @@ func printPDFs(ctx context.Context, s *site.Site, r *render.Renderer, out *outpu
 			continue // a build without offline copies offers no downloads
 		}
 		d.PDF, d.PDFSize = name, int64(len(data))
-		page, err := out.ReadFile(li.Path() + "index.html")
-		if err != nil {
-			return err
-		}
-		if page, err = r.WithDownloads(page, &render.Page{Kind: site.KindLetter, Path: li.Path(), Downloads: d}); err != nil {
-			return err
-		}
-		if err := out.WriteFile(li.Path()+"index.html", page); err != nil {
+		if err := offerPDF(s, r, out, li, d); err != nil {
 			return err
 		}
 	}

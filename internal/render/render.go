@@ -430,31 +430,6 @@ func (r *Renderer) Render(w io.Writer, p *Page) error {
 	return r.minifier.Minify("text/html", w, &b)
 }
 
-// downloadsRE matches the downloads block of a rendered letter page
-// (template "downloads"), which holds no other <div>.
-var downloadsRE = regexp.MustCompile(`(?s)<div class="downloads">.*?</div>`)
-
-// WithDownloads returns a rendered letter page with its downloads block
-// rendered again for p (a letter page whose Downloads changed: their
-// sizes once the copies are made, a PDF once it is printed), so that the
-// whole page need not be rendered twice.
-func (r *Renderer) WithDownloads(page []byte, p *Page) ([]byte, error) {
-	t := r.templates[site.KindLetter]
-	p.r, p.Site, p.Root = r, r.config, site.Up(p.Path, "")
-	var b, block bytes.Buffer
-	if err := t.ExecuteTemplate(&b, "downloads", p); err != nil {
-		return nil, fmt.Errorf("render the downloads of %s: %w", p.Path, err)
-	}
-	if err := r.minifier.Minify("text/html", &block, &b); err != nil {
-		return nil, err
-	}
-	return downloadsRE.ReplaceAllLiteral(page, block.Bytes()), nil
-}
-
-// DropDownloads returns a rendered letter page without its downloads
-// block: the page as its own offline copy holds it.
-func DropDownloads(page []byte) []byte { return downloadsRE.ReplaceAll(page, nil) }
-
 // diffText writes one piece of a word-level difference. Inserted and
 // deleted text also say so in words, for screen readers (which do not
 // announce <ins> and <del>) and for print in black and white.
