@@ -59,15 +59,32 @@ func NewEdition(contentDir, from, to string, date time.Time) (*Result, error) {
 		return nil, err
 	}
 	defer os.RemoveAll(tmp) // a no-op once renamed
-	number := letternumber.Number(to)
-	fromNumber := letternumber.Number(from)
-	marker := fmt.Sprintf("%s tekst overgenomen uit %s; pas hem aan voor %s en haal deze regel dan weg.", content.ReviewMarker, fromNumber, number)
-	err = filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+	marker := fmt.Sprintf("%s tekst overgenomen uit %s; pas hem aan voor %s en haal deze regel dan weg.", content.ReviewMarker, letternumber.Number(from), letternumber.Number(to))
+	if err := copyEdition(src, tmp, marker, letternumber.Number(to), date, res); err != nil {
+		return nil, err
+	}
+	if res.SeriesAdded {
+		if err := addSeries(filepath.Join(src, "brief.md"), brief, res.Series); err != nil {
+			return nil, err
+		}
+	}
+	if err := os.Rename(tmp, dst); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// copyEdition copies the letter folder src into dst as the new edition
+// numbered number: its brief.md edited for it (editLetter), the review
+// marker in every annex file, the rest as it is; the files copied are
+// added to res.
+func copyEdition(src, dst, marker, number string, date time.Time, res *Result) error {
+	return filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
 		rel, _ := filepath.Rel(src, p)
-		out := filepath.Join(tmp, rel)
+		out := filepath.Join(dst, rel)
 		switch {
 		case d.Type()&fs.ModeSymlink != 0:
 			return fmt.Errorf("%s: symbolic links are not allowed in the content folder", p)
@@ -87,18 +104,6 @@ func NewEdition(contentDir, from, to string, date time.Time) (*Result, error) {
 		res.Files = append(res.Files, filepath.ToSlash(rel))
 		return os.WriteFile(out, data, 0o644)
 	})
-	if err != nil {
-		return nil, err
-	}
-	if res.SeriesAdded {
-		if err := addSeries(filepath.Join(src, "brief.md"), brief, res.Series); err != nil {
-			return nil, err
-		}
-	}
-	if err := os.Rename(tmp, dst); err != nil {
-		return nil, err
-	}
-	return res, nil
 }
 
 // editLetter rewrites the front matter of brief.md for the new edition:
