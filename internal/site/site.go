@@ -292,30 +292,7 @@ func (s *Site) resolveLink(link *markdown.Link, d *content.Doc, from string, loc
 		diags.Add(d.Src, off, diag.Placeholder, what, dest)
 		return nil
 	case strings.HasPrefix(dest, "#"):
-		// A live id of the letter first, then a handreiking, then an
-		// alias: an old id kept alive never takes a link from a handreiking.
-		id := dest[1:]
-		var a *anchors.Anchor
-		if local != nil {
-			a = local.Anchors.Lookup(id)
-		}
-		if g := s.guideByID[id]; g != nil && (a == nil || a.AliasOf != "") {
-			link.SetDest(Rel(from, g.Path(), ""))
-			return g
-		}
-		if p := s.pageByID[id]; p != nil && (a == nil || a.AliasOf != "") {
-			link.SetDest(Rel(from, p.Path(), ""))
-			return p
-		}
-		if a != nil {
-			a = local.Anchors.Live(id)
-			link.SetDest(Rel(from, local.Info.pagePath(a.Page), a.ID))
-			return a
-		}
-		if !s.Content.BrokenGuides[id] && !s.Content.BrokenPages[id] { // else its own error says why
-			diags.Add(d.Src, off, diag.UnknownID, id, diag.Later(func() diag.Msg { return s.suggest(id, local) }))
-		}
-		return nil
+		return s.resolveID(link, d, from, local, diags)
 	case isLetterLink(dest):
 		return s.resolveLetterLink(link, d, from, diags)
 	case hasScheme(dest, "https", "http", "mailto", "tel"):
@@ -327,7 +304,41 @@ func (s *Site) resolveLink(link *markdown.Link, d *content.Doc, from string, loc
 		diags.Add(d.Src, off, diag.LinkAbsolute, what, dest)
 		return nil
 	}
-	// A path to a file in the content folder, relative to this document.
+	return s.resolveMedia(link, d, from, local, what, diags)
+}
+
+// resolveID resolves a link to an id (#id): a live id of the letter
+// first, then a handreiking, then a site page, then an alias of the
+// letter (an old id kept alive never takes a link from a handreiking).
+func (s *Site) resolveID(link *markdown.Link, d *content.Doc, from string, local *Letter, diags *diag.List) any {
+	id := link.Dest[1:]
+	var a *anchors.Anchor
+	if local != nil {
+		a = local.Anchors.Lookup(id)
+	}
+	if g := s.guideByID[id]; g != nil && (a == nil || a.AliasOf != "") {
+		link.SetDest(Rel(from, g.Path(), ""))
+		return g
+	}
+	if p := s.pageByID[id]; p != nil && (a == nil || a.AliasOf != "") {
+		link.SetDest(Rel(from, p.Path(), ""))
+		return p
+	}
+	if a != nil {
+		a = local.Anchors.Live(id)
+		link.SetDest(Rel(from, local.Info.pagePath(a.Page), a.ID))
+		return a
+	}
+	if !s.Content.BrokenGuides[id] && !s.Content.BrokenPages[id] { // else its own error says why
+		diags.Add(d.Src, d.BodyOffset+link.Offset, diag.UnknownID, id, diag.Later(func() diag.Msg { return s.suggest(id, local) }))
+	}
+	return nil
+}
+
+// resolveMedia resolves a link to a file of the content folder, relative
+// to document d: an image or a document the site publishes under media/.
+func (s *Site) resolveMedia(link *markdown.Link, d *content.Doc, from string, local *Letter, what diag.Msg, diags *diag.List) any {
+	off, dest := d.BodyOffset+link.Offset, link.Dest
 	file, frag, _ := strings.Cut(dest, "#")
 	rel := strings.TrimPrefix(d.Src.Path, s.Content.Prefix+"/")
 	target := path.Join(path.Dir(rel), file)
