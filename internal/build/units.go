@@ -32,7 +32,7 @@ func LetterUnits(rl *site.Letter, base int) ([]search.Unit, error) {
 		}
 		units = append(units, search.Unit{
 			ID: page + "#" + anchor, Page: page, Anchor: anchor, URL: site.Rel("", page, anchor), Label: title, Title: title, Context: context,
-			Body: body, Extra: strings.Join(unique(expansions), "\n"),
+			Body: body, Extra: strings.Join(search.Unique(expansions), "\n"),
 			Letter: meta.Number, Date: date, Kind: kind, Ordinal: ordinal,
 		})
 	}
@@ -50,7 +50,7 @@ func LetterUnits(rl *site.Letter, base int) ([]search.Unit, error) {
 			u := &units[0]
 			number := letterNumbers(meta.Number)
 			u.Title += "\n" + strings.Join(number, "\n")
-			u.Extra = strings.Join(unique(append([]string{meta.Reference, content.DutchDate(meta.Date), meta.Date.Format(time.DateOnly)}, strings.Split(u.Extra, "\n")...)), "\n")
+			u.Extra = strings.Join(search.Unique(append([]string{meta.Reference, content.DutchDate(meta.Date), meta.Date.Format(time.DateOnly)}, strings.Split(u.Extra, "\n")...)), "\n")
 		}
 	}
 	annexPage := site.AnnexPath(rl.Info.Slug)
@@ -96,7 +96,7 @@ func GuideUnit(g *site.Guide, kindLabel string, ordinal int) search.Unit {
 		body.WriteString(s.Text + "\n")
 		expansions = append(expansions, s.Expansions...)
 	}
-	extra := append([]string{kindLabel, g.Topic, g.Publisher}, unique(expansions)...)
+	extra := append([]string{kindLabel, g.Topic, g.Publisher}, search.Unique(expansions)...)
 	extra = append([]string{g.Title}, append(extra, strings.TrimSpace(body.String()))...)
 	return search.Unit{
 		ID: g.Path() + "#", Page: g.Path(), URL: site.Rel("", g.Path(), ""), Label: g.Title, Context: "Handreiking · " + kindLabel,
@@ -117,22 +117,9 @@ func PageUnits(p *site.InfoPage, base int) []search.Unit {
 		}
 		units = append(units, search.Unit{
 			ID: p.Path() + "#" + s.ID, Page: p.Path(), Anchor: s.ID, URL: site.Rel("", p.Path(), s.ID), Label: title, Title: title,
-			Context: p.Title, Body: s.Text, Extra: strings.Join(unique(s.Expansions), "\n"),
+			Context: p.Title, Body: s.Text, Extra: strings.Join(search.Unique(s.Expansions), "\n"),
 			Kind: "pagina", Ordinal: base + len(units),
 		})
 	}
 	return units
-}
-
-// unique returns the non-empty strings of in, each once, in order.
-func unique(in []string) []string {
-	seen := map[string]bool{}
-	var out []string
-	for _, s := range in {
-		if s != "" && !seen[s] {
-			seen[s] = true
-			out = append(out, s)
-		}
-	}
-	return out
 }

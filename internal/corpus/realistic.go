@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"testing"
 )
 
 // ErrNoGenerator says the realistic corpus cannot be made here: the
@@ -56,6 +57,25 @@ func findUp(rel string) string {
 		dir = filepath.Dir(dir)
 	}
 	return ""
+}
+
+// BenchLetters is how many letters the benchmarks build: 1,000, or
+// LEDENBRIEF_BENCH_LETTERS.
+func BenchLetters() int {
+	if n, err := strconv.Atoi(os.Getenv("LEDENBRIEF_BENCH_LETTERS")); err == nil && n > 0 {
+		return n
+	}
+	return 1000
+}
+
+// BenchDir is a scratch folder for a benchmark, on tmpfs when there is
+// one, removed when it ends.
+func BenchDir(tb testing.TB) string {
+	if dir, err := os.MkdirTemp("/dev/shm", "ledenbrief-bench-"); err == nil {
+		tb.Cleanup(func() { os.RemoveAll(dir) })
+		return dir
+	}
+	return tb.TempDir()
 }
 
 // ForBenchmark writes the corpus benchmarks run on into dir: the realistic

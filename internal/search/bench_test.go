@@ -9,7 +9,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -23,29 +22,12 @@ import (
 	"ledenbrief/internal/site"
 )
 
-// benchLetters is the corpus size: LEDENBRIEF_BENCH_LETTERS, default 1000.
-func benchLetters() int {
-	if n, err := strconv.Atoi(os.Getenv("LEDENBRIEF_BENCH_LETTERS")); err == nil && n > 0 {
-		return n
-	}
-	return 1000
-}
-
-// benchDir is a scratch folder on tmpfs when there is one.
-func benchDir(b *testing.B) string {
-	if dir, err := os.MkdirTemp("/dev/shm", "ledenbrief-bench-"); err == nil {
-		b.Cleanup(func() { os.RemoveAll(dir) })
-		return dir
-	}
-	return b.TempDir()
-}
-
 // BenchmarkIndex measures indexing alone: the units of a generated corpus
 // into bleve, read back and exported as the static index. It reports
 // units/s and the static index's bytes.
 func BenchmarkIndex(b *testing.B) {
-	n := benchLetters()
-	dir := filepath.Join(benchDir(b), "content")
+	n := corpus.BenchLetters()
+	dir := filepath.Join(corpus.BenchDir(b), "content")
 	which, err := corpus.ForBenchmark(dir, n)
 	if err != nil {
 		b.Fatal(err)
@@ -109,8 +91,8 @@ func BenchmarkIndex(b *testing.B) {
 // (median and p95).
 func BenchmarkBrowserSearch(b *testing.B) {
 	ctx := browsertest.New(b)
-	dir := benchDir(b)
-	which, err := corpus.ForBenchmark(filepath.Join(dir, "content"), benchLetters())
+	dir := corpus.BenchDir(b)
+	which, err := corpus.ForBenchmark(filepath.Join(dir, "content"), corpus.BenchLetters())
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -45,7 +45,8 @@ const (
 // pairsText is the text of the pairs field: title and body.
 func (u *Unit) pairsText() string { return u.Title + "\n" + u.Body }
 
-func dedupe(in []string) []string {
+// Unique returns the non-empty strings of in, each once, in order.
+func Unique(in []string) []string {
 	seen := map[string]bool{}
 	var out []string
 	for _, s := range in {
@@ -123,7 +124,7 @@ func AddSynonyms(units []Unit, syn content.Synonyms) {
 				add = append(add, g.Words[0])
 			}
 		}
-		addExtra(u, dedupe(add))
+		addExtra(u, Unique(add))
 	}
 }
 

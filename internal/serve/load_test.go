@@ -6,10 +6,8 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -34,9 +32,9 @@ var loadQueries = []string{
 // see; 503s (the concurrency limit, after a short wait in line) are
 // counted apart, and as a share of all answers.
 func BenchmarkAPILoad(b *testing.B) {
-	dir := benchDir(b)
+	dir := corpus.BenchDir(b)
 	contentDir := filepath.Join(dir, "content")
-	which, err := corpus.ForBenchmark(contentDir, benchLetters())
+	which, err := corpus.ForBenchmark(contentDir, corpus.BenchLetters())
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -99,22 +97,4 @@ func apiLoad(b *testing.B, base string, clients int) {
 	b.ReportMetric(pct(0.99), "p99-ms")
 	b.ReportMetric(float64(busy), "503s")
 	b.ReportMetric(100*float64(busy)/float64(max(1, busy+len(lat))), "503-%")
-}
-
-// benchLetters is the size of the benchmark corpus: 1,000 letters, or
-// LEDENBRIEF_BENCH_LETTERS.
-func benchLetters() int {
-	if n, err := strconv.Atoi(os.Getenv("LEDENBRIEF_BENCH_LETTERS")); err == nil && n > 0 {
-		return n
-	}
-	return 1000
-}
-
-// benchDir is a scratch folder on tmpfs when there is one.
-func benchDir(b *testing.B) string {
-	if dir, err := os.MkdirTemp("/dev/shm", "ledenbrief-bench-"); err == nil {
-		b.Cleanup(func() { os.RemoveAll(dir) })
-		return dir
-	}
-	return b.TempDir()
 }
