@@ -263,7 +263,7 @@ func finish(ctx context.Context, opts Options, s *site.Site, r *render.Renderer,
 		res.count(out)
 	}
 	if opts.Document != "" {
-		if res.Document, err = documentOf(s, r, out, opts.Document); err != nil {
+		if res.Document, err = documentOf(s, r, opts.Document); err != nil {
 			return err
 		}
 	}
@@ -507,24 +507,12 @@ func (p *letterPass) index(rl *site.Letter) (units []search.Unit, ok bool, err e
 }
 
 // withCopies writes a published letter's page and annex with its offline
-// copies. The copies hold the letter page without the offer of copies;
-// the site's letter page is rendered once the copies are made, offering
-// them with their sizes.
+// copies. The copies are made first, so that the letter page offers them
+// with their sizes.
 func (p *letterPass) withCopies(rl *site.Letter, units []search.Unit, letterPage, annexPage *render.Page, buf *bytes.Buffer) error {
 	r, out := p.r, p.out
-	letterPage.Downloads = nil
-	letter, err := renderBytes(r, buf, letterPage)
-	if err != nil {
-		return err
-	}
-	var annex []byte
-	if annexPage != nil {
-		if annex, err = renderBytes(r, buf, annexPage); err != nil {
-			return err
-		}
-	}
 	d := p.offline.downloads(rl.Info)
-	if err := p.offline.copies(out, rl, units, letter, annex, d); err != nil {
+	if err := p.offline.copies(out, rl, units, letterPage, annexPage, d); err != nil {
 		return err
 	}
 	p.offered.keep(rl.Info.Slug, d)
@@ -532,8 +520,8 @@ func (p *letterPass) withCopies(rl *site.Letter, units []search.Unit, letterPage
 	if err := out.page(r, buf, letterPage); err != nil {
 		return err
 	}
-	if annex != nil {
-		return out.written(annexPage, annex)
+	if annexPage != nil {
+		return out.page(r, buf, annexPage)
 	}
 	return nil
 }

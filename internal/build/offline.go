@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"html/template"
 	"io/fs"
+	"maps"
 	"strings"
 	"sync"
 	"time"
@@ -20,15 +21,14 @@ import (
 const SiteZip = "ledenbrieven.zip"
 
 // offlineKit is what the offline copies of every letter share: the
-// theme, the search page, and the site's canonical address.
+// theme and the site's canonical address.
 type offlineKit struct {
 	s          *site.Site
 	r          *render.Renderer
 	assets     map[string][]byte // "assets/style.3f2a9c1e.css" → content
-	searchPage []byte
-	style      []byte   // the theme's style sheet, then the publisher's
-	engine     []byte   // the search engine
-	guideUnits sync.Map // handreiking id → *search.AnalyzedUnit, analysed once for every copy
+	style      []byte            // the theme's style sheet, then the publisher's
+	engine     []byte            // the search engine
+	guideUnits sync.Map          // handreiking id → *search.AnalyzedUnit, analysed once for every copy
 }
 
 func newOfflineKit(s *site.Site, r *render.Renderer) (*offlineKit, error) {
@@ -45,13 +45,6 @@ func newOfflineKit(s *site.Site, r *render.Renderer) (*offlineKit, error) {
 		return nil, err
 	}
 	k.style, k.engine = style, engine.Data
-	var b bytes.Buffer
-	searchPage := view(s, site.SearchPage())
-	searchPage.InCopy = true
-	if err := r.Render(&b, searchPage); err != nil {
-		return nil, err
-	}
-	k.searchPage = b.Bytes()
 	return k, nil
 }
 
@@ -62,54 +55,34 @@ func (k *offlineKit) downloads(li *site.LetterInfo) *render.Downloads {
 	return &render.Downloads{Zip: name + ".zip", HTML: name + ".html"}
 }
 
-// copies makes the offline copies of a resolved letter from its pages as
-// rendered (the letter page without downloads), writes them where d
-// says, and sets their sizes in d.
-func (k *offlineKit) copies(out *output, rl *site.Letter, units []search.Unit, letterPage, annexPage []byte, d *render.Downloads) error {
+// copies makes the offline copies of a resolved letter, whose letter and
+// annex pages (annexPage nil when it has none) are as the site shows them,
+// writes them where d says, and sets their sizes in d. The copies' pages
+// are rendered from the same page data, with the links offline gives them.
+func (k *offlineKit) copies(out *output, rl *site.Letter, units []search.Unit, letterPage, annexPage *render.Page, d *render.Downloads) error {
 	li := rl.Info
+	guides := rl.LinkedGuides(k.s)
 	c := &offline.Copy{
 		Slug: li.Slug, Title: site.LetterTitle(li.Meta), BaseURL: k.s.Content.Config.BaseURL,
 		Time:  time.Date(li.Meta.Date.Year(), li.Meta.Date.Month(), li.Meta.Date.Day(), 12, 0, 0, 0, time.UTC),
-		Pages: map[string][]byte{li.Path() + "index.html": letterPage, site.SearchPath + "index.html": k.searchPage},
-		Files: map[string][]byte{},
+		Annex: annexPage != nil, Files: maps.Clone(k.assets), Media: contentMedia(k.s),
 	}
-	if annexPage != nil {
-		c.Pages[li.AnnexPath()+"index.html"] = annexPage
+	guidePages := make([]*render.Page, len(guides))
+	for i, rp := range guides {
+		c.Guides = append(c.Guides, rp.Guide.Path())
+		guidePages[i] = view(k.s, site.GuidePage(rp))
 	}
-	var analyzed []*search.AnalyzedUnit
-	for _, u := range units {
-		au, err := search.Analyze(u)
-		if err != nil {
-			return err
-		}
-		analyzed = append(analyzed, au)
-	}
-	var err error
-	for _, rp := range rl.LinkedGuides(k.s) {
-		g := rp.Guide
-		var b bytes.Buffer
-		if err := k.r.Render(&b, view(k.s, site.GuidePage(rp))); err != nil {
-			return err
-		}
-		c.Pages[g.Path()+"index.html"] = b.Bytes()
-		au, err := k.guideUnit(g)
-		if err != nil {
-			return err
-		}
-		analyzed = append(analyzed, au)
-	}
-	for p, data := range k.assets {
-		c.Files[p] = data
-	}
-	c.Media = contentMedia(k.s)
-	if c.Files[search.MetaPath], err = k.searchIndex(analyzed); err != nil {
-		return err
-	}
-	zip, err := c.Zip()
+	index, err := k.copyIndex(units, guides)
 	if err != nil {
 		return err
 	}
-	single, err := k.single(c, li, c.Files[search.MetaPath])
+	c.Files[search.MetaPath] = index
+	pages := append([]*render.Page{letterPage, annexPage}, guidePages...)
+	zip, err := k.zip(c, append(pages, k.searchPage()))
+	if err != nil {
+		return err
+	}
+	single, err := k.single(c, li, pages, index)
 	if err != nil {
 		return err
 	}
@@ -118,6 +91,55 @@ func (k *offlineKit) copies(out *output, rl *site.Letter, units []search.Unit, l
 		return err
 	}
 	return out.WriteFile(d.HTML, single)
+}
+
+// searchPage is the search page of a copy, whose search finds its letter
+// only.
+func (k *offlineKit) searchPage() *render.Page {
+	p := view(k.s, site.SearchPage())
+	p.InCopy = true
+	return p
+}
+
+// copyIndex is the search index of a copy: the letter's units and those
+// of the handreikingen it links.
+func (k *offlineKit) copyIndex(units []search.Unit, guides []*site.RefsPage) ([]byte, error) {
+	var analyzed []*search.AnalyzedUnit
+	for _, u := range units {
+		au, err := search.Analyze(u)
+		if err != nil {
+			return nil, err
+		}
+		analyzed = append(analyzed, au)
+	}
+	for _, rp := range guides {
+		au, err := k.guideUnit(rp.Guide)
+		if err != nil {
+			return nil, err
+		}
+		analyzed = append(analyzed, au)
+	}
+	return k.searchIndex(analyzed)
+}
+
+// zip renders pages (nil ones left out) with the links of c's zip and
+// packs them.
+func (k *offlineKit) zip(c *offline.Copy, pages []*render.Page) ([]byte, error) {
+	links := c.ZipLinks()
+	files := map[string][]byte{}
+	for _, p := range pages {
+		if p == nil {
+			continue
+		}
+		v := *p
+		v.Linker, v.Downloads = links, nil
+		var b bytes.Buffer
+		if err := k.r.Render(&b, &v); err != nil {
+			return nil, err
+		}
+		files[v.Path+"index.html"] = b.Bytes()
+	}
+	return c.Zip(files, links)
 }
 
 // searchIndex is the static search index of a copy, of the units
@@ -138,31 +160,60 @@ func (k *offlineKit) searchIndex(analyzed []*search.AnalyzedUnit) ([]byte, error
 }
 
 // single renders the copy c of letter li as one HTML file, through the
-// theme's layout like every page (kind offline), with its style, the
-// search engine and the letter's search index (index) inline.
-func (k *offlineKit) single(c *offline.Copy, li *site.LetterInfo, index []byte) ([]byte, error) {
-	parts, err := c.Single()
+// theme's layout like every page (kind offline), its parts the content of
+// pages (the letter, its annex, its handreikingen; nil ones left out),
+// with its style, the search engine and the letter's search index (index)
+// inline.
+func (k *offlineKit) single(c *offline.Copy, li *site.LetterInfo, pages []*render.Page, index []byte) ([]byte, error) {
+	links := c.Document(true)
+	doc, err := document(k.r, li, links, pages)
 	if err != nil {
 		return nil, err
 	}
-	script := func(js []byte) template.JS {
-		return template.JS(bytes.ReplaceAll(js, []byte("</script"), []byte(`<\/script`)))
+	here, err := links.Here()
+	if err != nil {
+		return nil, err
 	}
-	f := &render.Document{
-		Number: li.Meta.Number, Online: parts.Online,
-		Letter: template.HTML(parts.Letter), Annex: template.HTML(parts.Annex),
-		Style:   template.CSS(bytes.ReplaceAll(k.style, []byte("</style"), []byte(`<\/style`))),
-		Scripts: []template.JS{script(append(append([]byte("window.LB_HERE="), parts.Here...), ';')), script(k.engine), script(index)},
-	}
-	for _, g := range parts.Guides {
-		f.Guides = append(f.Guides, render.DocumentPart{ID: g.ID, HTML: template.HTML(g.HTML)})
-	}
+	doc.Style = template.CSS(bytes.ReplaceAll(k.style, []byte("</style"), []byte(`<\/style`)))
+	doc.Scripts = []template.JS{script(append(append([]byte("window.LB_HERE="), here...), ';')), script(k.engine), script(index)}
 	var b bytes.Buffer
-	page := &render.Page{Kind: site.KindOffline, Path: li.Path(), Title: site.LetterTitle(li.Meta), Document: f}
+	page := &render.Page{Kind: site.KindOffline, Path: li.Path(), Title: site.LetterTitle(li.Meta), Document: doc}
 	if err := k.r.Render(&b, page); err != nil {
 		return nil, err
 	}
 	return b.Bytes(), nil
+}
+
+// script is a script to put inline.
+func script(js []byte) template.JS {
+	return template.JS(bytes.ReplaceAll(js, []byte("</script"), []byte(`<\/script`)))
+}
+
+// document renders pages (the letter's, its annex's, then handreikingen;
+// nil ones left out) as the parts of one document of letter li, with
+// links. The caller adds style and scripts.
+func document(r *render.Renderer, li *site.LetterInfo, links *offline.Document, pages []*render.Page) (*render.Document, error) {
+	doc := &render.Document{Number: li.Meta.Number, Online: links.Online()}
+	for _, p := range pages {
+		if p == nil {
+			continue
+		}
+		v := *p
+		v.Linker, v.Downloads = links, nil
+		part, err := r.Part(&v)
+		if err != nil {
+			return nil, err
+		}
+		switch v.Kind {
+		case site.KindLetter:
+			doc.Letter = part
+		case site.KindAnnex:
+			doc.Annex = part
+		default:
+			doc.Guides = append(doc.Guides, render.DocumentPart{ID: offline.GuideID(v.Path), HTML: part})
+		}
+	}
+	return doc, nil
 }
 
 // inlineStyle is the style sheet a document that loads nothing carries

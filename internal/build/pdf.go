@@ -29,21 +29,23 @@ func (p *printed) keep(slug string, d *render.Downloads) {
 	p.mu.Unlock()
 }
 
-// printDocument renders letter li's page and annex, as written in out, as
-// one document to print (page kind print) through the theme's layout:
-// links between them jump within it, images are inline, other links go to
-// the site; the style is inline too, with the annex on a new page.
-func printDocument(s *site.Site, r *render.Renderer, out *output, li *site.LetterInfo) ([]byte, error) {
-	c := &offline.Copy{Slug: li.Slug, Title: site.LetterTitle(li.Meta), BaseURL: s.Content.Config.BaseURL,
-		Pages: map[string][]byte{}, Media: contentMedia(s)}
-	for _, p := range []string{li.Path(), li.AnnexPath()} {
-		if page, err := out.ReadFile(p + "index.html"); err == nil {
-			c.Pages[p+"index.html"] = page
-		} else if p == li.Path() {
-			return nil, fmt.Errorf("letter %s is not in the built site: %w", li.Slug, err)
+// printDocument renders resolved letter rl's page and annex as one
+// document to print (page kind print) through the theme's layout: links
+// between them jump within it, images are inline, other links go to the
+// site; the style is inline too, with the annex on a new page.
+func printDocument(s *site.Site, r *render.Renderer, rl *site.Letter) ([]byte, error) {
+	li := rl.Info
+	c := &offline.Copy{Slug: li.Slug, Title: site.LetterTitle(li.Meta), BaseURL: s.Content.Config.BaseURL, Media: contentMedia(s)}
+	var pages []*render.Page
+	for _, sp := range s.LetterPages(li) {
+		if sp.Kind == site.KindLetter || sp.Kind == site.KindAnnex {
+			v := view(s, sp)
+			v.Letter = rl
+			pages = append(pages, v)
+			c.Annex = c.Annex || sp.Kind == site.KindAnnex
 		}
 	}
-	parts, err := c.Single()
+	doc, err := document(r, li, c.Document(false), pages)
 	if err != nil {
 		return nil, err
 	}
@@ -51,9 +53,7 @@ func printDocument(s *site.Site, r *render.Renderer, out *output, li *site.Lette
 	if err != nil {
 		return nil, err
 	}
-	style = append(bytes.ReplaceAll(style, []byte("</style"), []byte(`<\/style`)), "\n@media print{.annex{break-before:page}}"...)
-	doc := &render.Document{Number: li.Meta.Number, Online: parts.Online,
-		Letter: template.HTML(parts.Letter), Annex: template.HTML(parts.Annex), Style: template.CSS(style)}
+	doc.Style = template.CSS(append(bytes.ReplaceAll(style, []byte("</style"), []byte(`<\/style`)), "\n@media print{.annex{break-before:page}}"...))
 	var b bytes.Buffer
 	if err := r.Render(&b, &render.Page{Kind: site.KindPrint, Path: li.Path(), Title: site.LetterTitle(li.Meta), Document: doc}); err != nil {
 		return nil, err
@@ -61,15 +61,10 @@ func printDocument(s *site.Site, r *render.Renderer, out *output, li *site.Lette
 	return b.Bytes(), nil
 }
 
-// offerPDF renders letter li's page again, now that its PDF is printed,
-// offering it with the other downloads d.
-func offerPDF(s *site.Site, r *render.Renderer, out *output, li *site.LetterInfo, d *render.Downloads) error {
-	l, err := reload(s, li.Slug)
-	if err != nil {
-		return err
-	}
-	rl := s.ResolveLetter(l, &diag.List{}) // its problems were reported by the letter pass
-	for _, sp := range s.LetterPages(li) {
+// offerPDF renders resolved letter rl's page again, now that its PDF is
+// printed, offering it with the other downloads d.
+func offerPDF(s *site.Site, r *render.Renderer, out *output, rl *site.Letter, d *render.Downloads) error {
+	for _, sp := range s.LetterPages(rl.Info) {
 		if sp.Kind == site.KindLetter {
 			v := view(s, sp)
 			v.Letter, v.Downloads = rl, d
@@ -77,18 +72,32 @@ func offerPDF(s *site.Site, r *render.Renderer, out *output, li *site.LetterInfo
 			if err := r.Render(&b, v); err != nil {
 				return err
 			}
-			return out.WriteFile(li.Path()+"index.html", b.Bytes())
+			return out.WriteFile(rl.Info.Path()+"index.html", b.Bytes())
 		}
 	}
 	return nil
 }
 
+// resolved reads letter li again and resolves it; its problems were
+// reported by the letter pass.
+func resolved(s *site.Site, li *site.LetterInfo) (*site.Letter, error) {
+	l, err := reload(s, li.Slug)
+	if err != nil {
+		return nil, err
+	}
+	return s.ResolveLetter(l, &diag.List{}), nil
+}
+
 // documentOf returns the print document of the published letter in
 // folder slug.
-func documentOf(s *site.Site, r *render.Renderer, out *output, slug string) ([]byte, error) {
+func documentOf(s *site.Site, r *render.Renderer, slug string) ([]byte, error) {
 	for _, li := range s.Letters {
 		if li.Slug == slug && !li.Meta.Draft {
-			return printDocument(s, r, out, li)
+			rl, err := resolved(s, li)
+			if err != nil {
+				return nil, err
+			}
+			return printDocument(s, r, rl)
 		}
 	}
 	return nil, fmt.Errorf("there is no published letter %s", slug)
@@ -116,7 +125,11 @@ func printPDFs(ctx context.Context, s *site.Site, r *render.Renderer, out *outpu
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		doc, err := printDocument(s, r, out, li)
+		rl, err := resolved(s, li)
+		if err != nil {
+			return err
+		}
+		doc, err := printDocument(s, r, rl)
 		if err != nil {
 			return err
 		}
@@ -137,7 +150,7 @@ func printPDFs(ctx context.Context, s *site.Site, r *render.Renderer, out *outpu
 			continue // a build without offline copies offers no downloads
 		}
 		d.PDF, d.PDFSize = name, int64(len(data))
-		if err := offerPDF(s, r, out, li, d); err != nil {
+		if err := offerPDF(s, r, out, rl, d); err != nil {
 			return err
 		}
 	}

@@ -43,8 +43,9 @@ type Options struct {
 
 // Converter parses and renders Markdown. It is safe for concurrent use.
 type Converter struct {
-	md   goldmark.Markdown
-	abbr *abbreviations
+	md     goldmark.Markdown
+	linked renderer.Renderer // md's renderer, with the links of RenderLinked
+	abbr   *abbreviations
 }
 
 // New returns a Converter for opts.
@@ -57,7 +58,15 @@ func New(opts Options) *Converter {
 		rendererOpts = append(rendererOpts, ghtml.WithUnsafe())
 	}
 	rendererOpts = append(rendererOpts, renderer.WithNodeRenderers(util.Prioritized(extension.NewStrikethroughHTMLRenderer(), 500)))
-	c.md = goldmark.New(
+	c.md = c.goldmark(opts, rendererOpts)
+	c.linked = c.goldmark(opts, append(rendererOpts, renderer.WithNodeRenderers(util.Prioritized(linkedRenderer{}, 50)))).Renderer()
+	return c
+}
+
+// goldmark returns the project's Markdown dialect, rendered with
+// rendererOpts.
+func (c *Converter) goldmark(opts Options, rendererOpts []renderer.Option) goldmark.Markdown {
+	return goldmark.New(
 		goldmark.WithExtensions(extension.Table),
 		goldmark.WithParserOptions(
 			parser.WithAttribute(),
@@ -70,7 +79,6 @@ func New(opts Options) *Converter {
 		),
 		goldmark.WithRendererOptions(rendererOpts...),
 	)
-	return c
 }
 
 // Heading is a heading of a document.
@@ -90,27 +98,44 @@ type Link struct {
 	Offset  int    // byte offset of the link in the parsed source
 	Section string // id of the nearest heading above the link, "" before the first one
 	Image   bool
-	node    ast.Node
+	// Target is where the link leads in the site, once SetTarget has
+	// resolved it; the zero Target for a link that leaves the site.
+	Target Target
+	node   ast.Node
 }
 
-// Href is the destination that will be rendered: Dest, or what SetDest set.
-func (l *Link) Href() string {
-	switch n := l.node.(type) {
-	case *ast.Link:
-		return string(n.Destination)
-	case *ast.Image:
-		return string(n.Destination)
-	}
-	return l.Dest
+// Target is a place in the site a link leads to: a page (its folder,
+// "21-082/bijlage/", "" for the home page) or a file the site publishes
+// (its path, "media/kaart.png"), and a fragment.
+type Target struct {
+	Page     string
+	File     string // set for a file; Page is then unused
+	Fragment string
+	resolved bool
 }
 
-// SetDest replaces the destination that will be rendered.
-func (l *Link) SetDest(dest string) {
+// Resolved reports whether the target was set: the link stays in the site.
+func (t Target) Resolved() bool { return t.resolved }
+
+// PageTarget is the target of a link to a page of the site.
+func PageTarget(folder, fragment string) Target {
+	return Target{Page: folder, Fragment: fragment, resolved: true}
+}
+
+// FileTarget is the target of a link to a file the site publishes.
+func FileTarget(sitePath, fragment string) Target {
+	return Target{File: sitePath, Fragment: fragment, resolved: true}
+}
+
+// SetTarget records where the link leads and the destination the site's
+// page renders for it (relative to that page).
+func (l *Link) SetTarget(t Target, href string) {
+	l.Target = t
 	switch n := l.node.(type) {
 	case *ast.Link:
-		n.Destination = []byte(dest)
+		n.Destination = []byte(href)
 	case *ast.Image:
-		n.Destination = []byte(dest)
+		n.Destination = []byte(href)
 	}
 }
 
@@ -146,7 +171,7 @@ var docKey = parser.NewContextKey()
 // records a document's headings, links and problems, with their byte
 // offsets, for the caller to resolve: link targets are ids of a whole
 // letter, known only once all its documents are parsed, so links are
-// rewritten with Link.SetDest before rendering.
+// resolved with Link.SetTarget before rendering.
 type collector struct {
 	allowHTML bool
 }

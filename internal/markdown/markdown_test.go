@@ -61,11 +61,11 @@ func TestHeadingsAndLinks(t *testing.T) {
 	if d.Links[2].Section != "eigen-id" {
 		t.Errorf("link under the second heading has section %q", d.Links[2].Section)
 	}
-	d.Links[0].SetDest("bijlage/index.html#x")
+	d.Links[0].SetTarget(PageTarget("21-082/bijlage/", "x"), "bijlage/index.html#x")
 	var b bytes.Buffer
 	c.Render(&b, d)
 	if !strings.Contains(b.String(), `<a href="bijlage/index.html#x">Hier</a>`) {
-		t.Errorf("SetDest not rendered:\n%s", b.String())
+		t.Errorf("SetTarget not rendered:\n%s", b.String())
 	}
 	if !strings.Contains(html, `<h3 id="eigen-id">Eigen <a class="permalink" href="#eigen-id"`) {
 		t.Errorf("heading without permalink:\n%s", html)
@@ -129,10 +129,14 @@ func FuzzParse(f *testing.F) {
 			if l.Offset < 0 || l.Offset > len(src) {
 				t.Fatalf("link offset %d outside input of %d bytes", l.Offset, len(src))
 			}
-			l.SetDest("x")
+			l.SetTarget(PageTarget("x/", ""), "x")
 		}
 		var b bytes.Buffer
 		if err := c.Render(&b, d); err != nil {
+			t.Fatal(err)
+		}
+		b.Reset()
+		if err := c.RenderLinked(&b, d, func(Target, bool) string { return "#y" }); err != nil {
 			t.Fatal(err)
 		}
 	})

@@ -237,6 +237,10 @@ type Page struct {
 	// finds that letter only.
 	InCopy bool
 
+	// Linker, when set, places the page's links: it is shown away from
+	// its place in the site.
+	Linker Linker
+
 	// Root is the relative path from the page to the site root; on a
 	// page that may be shown at any address (site.KindNotFound, and the
 	// single file of an offline copy) it is the site's canonical address,
@@ -273,18 +277,56 @@ type Downloads struct {
 	ZipSize, HTMLSize, PDFSize int64
 }
 
-// File returns the relative URL of the file at site path p.
+// Linker places the links of a page shown away from its own place in the
+// site: in a letter's offline copy, or as a part of one document (see
+// package offline). A page without one links as the site does.
+type Linker interface {
+	// Page is the link from the page in folder from to the page in folder
+	// to, at fragment.
+	Page(from, to, fragment string) string
+	// File is the link from the page in folder from to the file at site
+	// path p, at fragment; shown says the page shows the file (an image)
+	// rather than leads to it.
+	File(from, p, fragment string, shown bool) string
+	// ID is the id a theme's own element (lb_toc) takes in the page in
+	// folder from, unique in the document the page is part of.
+	ID(from, id string) string
+}
+
+// File returns the URL of the file at site path p.
 func (p *Page) File(sitePath string) string {
-	return site.Up(p.Path, path.Dir(sitePath)+"/") + path.Base(sitePath)
+	if p.Linker != nil {
+		return p.Linker.File(p.Path, sitePath, "", false)
+	}
+	if p.anywhere() {
+		return p.Root + sitePath
+	}
+	dir := path.Dir(sitePath) + "/"
+	if dir == "./" {
+		dir = ""
+	}
+	return site.Up(p.Path, dir) + path.Base(sitePath)
 }
 
 // Link returns the URL of the page in folder to, with fragment: relative,
 // or absolute on a page shown at any address.
 func (p *Page) Link(to, fragment string) string {
-	if p.anywhere() {
+	switch {
+	case p.Linker != nil:
+		return p.Linker.Page(p.Path, to, fragment)
+	case p.anywhere():
 		return p.Root + to + hashOf(fragment)
 	}
 	return site.Rel(p.Path, to, fragment)
+}
+
+// ID returns the id of the theme's own element named name ("toc" is
+// lb_toc): in a part of one document, an id of that part's own.
+func (p *Page) ID(name string) string {
+	if p.Linker != nil {
+		return p.Linker.ID(p.Path, "lb_"+name)
+	}
+	return "lb_" + name
 }
 
 // anywhere reports whether the page may be shown at any address: the 404
@@ -321,8 +363,14 @@ func (p *Page) InlineAsset(name string) (template.CSS, error) {
 	return template.CSS(a.Data), nil
 }
 
-// Media returns the URL of a content file published under media/.
-func (p *Page) Media(name string) string { return p.Root + "media/" + name }
+// Media returns the URL of a content file published under media/, which
+// the page shows.
+func (p *Page) Media(name string) string {
+	if p.Linker != nil {
+		return p.Linker.File(p.Path, "media/"+name, "", true)
+	}
+	return p.Root + "media/" + name
+}
 
 // Concept is set on every page of a build that shows drafts; nil on a
 // publication.
@@ -401,13 +449,35 @@ func (p *Page) letterInfo() *site.LetterInfo {
 // Version is the version of ledenbrief that builds the site.
 func (p *Page) Version() string { return manifest.Version() }
 
-// Markdown renders a parsed document.
+// Markdown renders a parsed document, its links placed as the page's.
 func (p *Page) Markdown(d *markdown.Doc) (template.HTML, error) {
 	var b bytes.Buffer
-	if err := p.r.conv.Render(&b, d); err != nil {
+	var err error
+	if p.Linker == nil {
+		err = p.r.conv.Render(&b, d)
+	} else {
+		err = p.r.conv.RenderLinked(&b, d, func(t markdown.Target, image bool) string {
+			if t.File != "" {
+				return p.Linker.File(p.Path, t.File, t.Fragment, image)
+			}
+			return p.Linker.Page(p.Path, t.Page, t.Fragment)
+		})
+	}
+	if err != nil {
 		return "", err
 	}
 	return template.HTML(b.String()), nil
+}
+
+// prepare binds page p to the renderer and the site's settings.
+func (r *Renderer) prepare(p *Page) {
+	p.r = r
+	p.Site = r.config
+	p.Root = site.Up(p.Path, "")
+	if p.anywhere() {
+		p.Root = r.config.BaseURL
+	}
+	p.Canonical = r.config.BaseURL + p.Path
 }
 
 // Render writes page p, minified, to w.
@@ -416,18 +486,29 @@ func (r *Renderer) Render(w io.Writer, p *Page) error {
 	if t == nil {
 		return fmt.Errorf("no template for page kind %q", p.Kind)
 	}
-	p.r = r
-	p.Site = r.config
-	p.Root = site.Up(p.Path, "")
-	if p.anywhere() {
-		p.Root = r.config.BaseURL
-	}
-	p.Canonical = r.config.BaseURL + p.Path
+	r.prepare(p)
 	var b bytes.Buffer
 	if err := t.ExecuteTemplate(&b, "layout", p); err != nil {
 		return fmt.Errorf("render %s: %w", p.Canonical, err)
 	}
 	return r.minifier.Minify("text/html", w, &b)
+}
+
+// Part renders the content of page p (its template's "main") for a
+// document made of several pages' content, without the layout every page
+// has; the document's own layout is rendered by Render, not minified
+// here.
+func (r *Renderer) Part(p *Page) (template.HTML, error) {
+	t := r.templates[p.Kind]
+	if t == nil {
+		return "", fmt.Errorf("no template for page kind %q", p.Kind)
+	}
+	r.prepare(p)
+	var b bytes.Buffer
+	if err := t.ExecuteTemplate(&b, "main", p); err != nil {
+		return "", fmt.Errorf("render %s: %w", p.Canonical, err)
+	}
+	return template.HTML(b.String()), nil
 }
 
 // diffText writes one piece of a word-level difference. Inserted and

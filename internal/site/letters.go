@@ -167,9 +167,14 @@ type Topic struct {
 	Letters   []Target
 }
 
-// Target is a place a link leads to, as a link from the letter's page.
+// Target is a page a topic leads to: its title, folder and the fragment.
 type Target struct {
-	Title, Href string
+	Title, Path, Fragment string
+}
+
+// targetOf is the page link leads to, under title.
+func targetOf(title string, link *markdown.Link) Target {
+	return Target{Title: title, Path: link.Target.Page, Fragment: link.Target.Fragment}
 }
 
 // addTarget appends t to list unless it is there already.
@@ -416,19 +421,19 @@ func (s *Site) ResolveLetter(l *content.Letter, diags *diag.List) *Letter {
 				sectionGuides[d.ID] = append(sectionGuides[d.ID], t)
 			}
 			if topic != nil {
-				topic.Guides = addTarget(topic.Guides, Target{t.Title, link.Href()})
+				topic.Guides = addTarget(topic.Guides, targetOf(t.Title, link))
 			}
 		case *anchors.Anchor:
 			if t.Page == anchors.AnnexPage && ref.Page == anchors.LetterPage {
 				back[t.Section] = append(back[t.Section], ref)
 				if topic != nil {
-					topic.Annex = addTarget(topic.Annex, Target{t.Title, link.Href()})
+					topic.Annex = addTarget(topic.Annex, targetOf(t.Title, link))
 					topics.sections[topic] = append(topics.sections[topic], t.Section)
 				}
 			}
 		case *LetterInfo:
 			if topic != nil {
-				topic.Letters = addTarget(topic.Letters, Target{LetterTitle(t.Meta), link.Href()})
+				topic.Letters = addTarget(topic.Letters, targetOf(LetterTitle(t.Meta), link))
 			}
 		}
 	})
@@ -470,7 +475,7 @@ func (s *Site) resolveLetterLink(link *markdown.Link, d *content.Doc, from strin
 		return nil
 	}
 	if id == "" {
-		link.SetDest(Rel(from, li.Path(), ""))
+		linkPage(link, from, li.Path(), "")
 		return li
 	}
 	t, ok := li.ids[id]
@@ -478,7 +483,7 @@ func (s *Site) resolveLetterLink(link *markdown.Link, d *content.Doc, from strin
 		diags.Add(d.Src, off, diag.UnknownLetterID, id, li.Slug, diag.Later(func() diag.Msg { return didYouMean(id, li.idList()) }))
 		return nil
 	}
-	link.SetDest(Rel(from, li.pagePath(t.page), t.live))
+	linkPage(link, from, li.pagePath(t.page), t.live)
 	return li
 }
 
@@ -531,7 +536,7 @@ func (ti *topicIndex) done(letterPage string, sectionGuides map[string][]*Guide)
 	for _, t := range ti.list {
 		for _, sec := range ti.sections[t] {
 			for _, g := range sectionGuides[sec] {
-				t.Guides = addTarget(t.Guides, Target{g.Title, Rel(letterPage, g.Path(), "")})
+				t.Guides = addTarget(t.Guides, Target{Title: g.Title, Path: g.Path()})
 			}
 		}
 		if len(t.Annex)+len(t.Guides)+len(t.Letters) > 0 {

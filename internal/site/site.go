@@ -317,16 +317,16 @@ func (s *Site) resolveID(link *markdown.Link, d *content.Doc, from string, local
 		a = local.Anchors.Lookup(id)
 	}
 	if g := s.guideByID[id]; g != nil && (a == nil || a.AliasOf != "") {
-		link.SetDest(Rel(from, g.Path(), ""))
+		linkPage(link, from, g.Path(), "")
 		return g
 	}
 	if p := s.pageByID[id]; p != nil && (a == nil || a.AliasOf != "") {
-		link.SetDest(Rel(from, p.Path(), ""))
+		linkPage(link, from, p.Path(), "")
 		return p
 	}
 	if a != nil {
 		a = local.Anchors.Live(id)
-		link.SetDest(Rel(from, local.Info.pagePath(a.Page), a.ID))
+		linkPage(link, from, local.Info.pagePath(a.Page), a.ID)
 		return a
 	}
 	if !s.Content.BrokenGuides[id] && !s.Content.BrokenPages[id] { // else its own error says why
@@ -356,8 +356,15 @@ func (s *Site) resolveMedia(link *markdown.Link, d *content.Doc, from string, lo
 	if local != nil {
 		local.media = append(local.media, target)
 	}
-	link.SetDest(Up(from, "media/"+path.Dir(target)+"/") + path.Base(target) + hash(frag))
+	published := "media/" + target
+	link.SetTarget(markdown.FileTarget(published, frag), Up(from, path.Dir(published)+"/")+path.Base(published)+hash(frag))
 	return nil
+}
+
+// linkPage resolves link, in the page in folder from, to the page in
+// folder to at fragment.
+func linkPage(link *markdown.Link, from, to, fragment string) {
+	link.SetTarget(markdown.PageTarget(to, fragment), Rel(from, to, fragment))
 }
 
 func hasScheme(dest string, schemes ...string) bool {
