@@ -3,6 +3,8 @@
 // the pipeline in internal/.
 package ledenbrief
 
+//go:generate go run ./tools/genfold
+
 import "embed"
 
 // Theme holds templates/ and assets/: the HTML templates and the static

@@ -1,6 +1,9 @@
 package markdown
 
 import (
+	"bytes"
+	"errors"
+	"fmt"
 	"strings"
 	"unicode"
 )
@@ -45,13 +48,66 @@ func fold(r rune) (string, bool) {
 	return "", false
 }
 
-var foldTable = map[rune]string{
-	'à': "a", 'á': "a", 'â': "a", 'ã': "a", 'ä': "a", 'å': "a", 'æ': "ae",
-	'ç': "c", 'è': "e", 'é': "e", 'ê': "e", 'ë': "e",
-	'ì': "i", 'í': "i", 'î': "i", 'ï': "i", 'ĳ': "ij",
-	'ñ': "n", 'ò': "o", 'ó': "o", 'ô': "o", 'õ': "o", 'ö': "o", 'ø': "o", 'œ': "oe",
-	'ù': "u", 'ú': "u", 'û': "u", 'ü': "u", 'ý': "y", 'ÿ': "y", 'ß': "ss",
-	'š': "s", 'ž': "z", 'č': "c", 'ł': "l",
+// foldLetters are the letters that fold to another spelling, in the
+// order the browser's search engine lists them: its table (FOLD in
+// assets/search.js) is generated from this one (FoldTableJS, go generate).
+var foldLetters = []struct {
+	letter rune
+	to     string
+}{
+	{'à', "a"}, {'á', "a"}, {'â', "a"}, {'ã', "a"}, {'ä', "a"}, {'å', "a"}, {'æ', "ae"},
+	{'ç', "c"}, {'è', "e"}, {'é', "e"}, {'ê', "e"}, {'ë', "e"},
+	{'ì', "i"}, {'í', "i"}, {'î', "i"}, {'ï', "i"}, {'ĳ', "ij"},
+	{'ñ', "n"}, {'ò', "o"}, {'ó', "o"}, {'ô', "o"}, {'õ', "o"}, {'ö', "o"}, {'ø', "o"}, {'œ', "oe"},
+	{'ù', "u"}, {'ú', "u"}, {'û', "u"}, {'ü', "u"}, {'ý', "y"}, {'ÿ', "y"}, {'ß', "ss"},
+	{'š', "s"}, {'ž', "z"}, {'č', "c"}, {'ł', "l"},
+}
+
+// foldTable is foldLetters by letter.
+var foldTable = func() map[rune]string {
+	m := make(map[rune]string, len(foldLetters))
+	for _, f := range foldLetters {
+		m[f.letter] = f.to
+	}
+	return m
+}()
+
+// FoldTableJS is the body of the browser's fold table (FOLD in
+// assets/search.js), generated from foldLetters: the browser must fold a
+// word as Go does, or it looks for a key the index does not have.
+func FoldTableJS() string {
+	var b strings.Builder
+	for i, f := range foldLetters {
+		switch {
+		case i%8 == 0:
+			b.WriteString("\n    ")
+		default:
+			b.WriteString(" ")
+		}
+		fmt.Fprintf(&b, "%q: %q", string(f.letter), f.to)
+		if i < len(foldLetters)-1 {
+			b.WriteString(",")
+		}
+	}
+	return b.String() + "\n  "
+}
+
+// WithFoldTable returns the browser's search engine js with its fold
+// table (the object literal of "var FOLD = {…};") generated anew.
+func WithFoldTable(js []byte) ([]byte, error) {
+	before, rest, ok := bytes.Cut(js, []byte("var FOLD = {"))
+	if !ok {
+		return nil, errors.New("the search engine has no var FOLD = {")
+	}
+	_, after, ok := bytes.Cut(rest, []byte("};"))
+	if !ok {
+		return nil, errors.New("the search engine's FOLD table has no end")
+	}
+	var b bytes.Buffer
+	b.Write(before)
+	b.WriteString("var FOLD = {" + FoldTableJS() + "};")
+	b.Write(after)
+	return b.Bytes(), nil
 }
 
 // Fold returns s with the same diacritic folding and lowercasing as Slug
