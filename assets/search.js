@@ -287,7 +287,7 @@
     return typeof v === "number" ? [key, v] : v;
   }
 
-  // maxEdits is bleve's "auto" fuzziness, as in internal/search/query.go.
+  // maxEdits is bleve's "auto" fuzziness, as words.MaxEdits in internal/search/words.
   function maxEdits(n) { return n > meta.fuzziness[1] ? meta.fuzziness[2] : n > meta.fuzziness[0] ? meta.fuzziness[2] - 1 : 0; }
 
   function levenshtein(a, b) {
@@ -448,7 +448,7 @@
 
   var WORD = /[\p{L}\p{N}]+(?:['\u2019][\p{L}\p{N}]+)*/gu;
 
-  // cuts mirrors splits in internal/search/compound.go: every cut of
+  // cuts mirrors words.Splits in internal/search/words: every cut of
   // word into a head and a tail of at least minPart letters around a
   // linking element, in the same order.
   var LINKS = ["en", "e", "s", ""];

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"ledenbrief/internal/search/words"
 	"math"
 	"net/url"
 	"os"
@@ -288,7 +289,7 @@ func TestStemmerIsBleves(t *testing.T) {
 	ctx := browsertest.New(t)
 	out := builtSite(t)
 	openSearch(t, ctx, out, "index.html")
-	words := search.SurfaceWords(realIndex(t).Index)
+	surfaces := search.SurfaceWords(realIndex(t).Index)
 	gen := t.TempDir()
 	if err := corpus.Write(gen, 20); err != nil {
 		t.Fatal(err)
@@ -298,7 +299,7 @@ func TestStemmerIsBleves(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer res.Index.Close()
-	words = append(words, search.SurfaceWords(res.Index)...)
+	surfaces = append(surfaces, search.SurfaceWords(res.Index)...)
 	// The editors' manual and the theme guide are Dutch prose too.
 	docs, _ := filepath.Glob("../../docs/*.md")
 	for _, f := range docs {
@@ -306,14 +307,14 @@ func TestStemmerIsBleves(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		words = append(words, regexp.MustCompile(`\p{L}+`).FindAllString(strings.ToLower(string(text)), -1)...)
+		surfaces = append(surfaces, regexp.MustCompile(`\p{L}+`).FindAllString(strings.ToLower(string(text)), -1)...)
 	}
-	slices.Sort(words)
-	words = slices.Compact(words)
-	words = append(words, "mogelijkheden", "ongelijkheden", "lijkbaar", "eerbaarheid", "kinderen", "gemene", "gemen", "huizen", "yoghurt",
+	slices.Sort(surfaces)
+	surfaces = slices.Compact(surfaces)
+	surfaces = append(surfaces, "mogelijkheden", "ongelijkheden", "lijkbaar", "eerbaarheid", "kinderen", "gemene", "gemen", "huizen", "yoghurt",
 		"maaien", "kooien", "haya", "ïen", "èèn", "café", "naïeve", "zeeën", "aardig", "zwijgend", "heerlijk", "ontvankelijkheid",
 		"vriendelijkheden", "lezingen", "eindig", "vindbaar", "drinkbaar", "drinkbare", "zegt", "zette", "bedden", "rijkdom", "a", "ja", "aa")
-	js, _ := json.Marshal(words)
+	js, _ := json.Marshal(surfaces)
 	raw, err := chromedp.Run(ctx, chromedp.Evaluate[string](fmt.Sprintf(`JSON.stringify(%s.map(LB.stem))`, js)))
 	if err != nil {
 		t.Fatal(err)
@@ -323,12 +324,12 @@ func TestStemmerIsBleves(t *testing.T) {
 		t.Fatal(err)
 	}
 	bad := 0
-	for i, w := range words {
-		if want := search.Stem(w); got[i] != want {
+	for i, w := range surfaces {
+		if want := words.Stem(w); got[i] != want {
 			if bad++; bad <= 20 {
 				t.Errorf("%q: bleve stems %q, the browser %q", w, want, got[i])
 			}
 		}
 	}
-	t.Logf("%d words, %d stemmed differently", len(words), bad)
+	t.Logf("%d surfaces, %d stemmed differently", len(surfaces), bad)
 }

@@ -2,11 +2,9 @@ package search
 
 import (
 	"cmp"
+	"ledenbrief/internal/search/words"
 	"slices"
 	"strings"
-	"unicode/utf8"
-
-	"github.com/blevesearch/bleve/v2/analysis"
 
 	"ledenbrief/internal/content"
 )
@@ -20,81 +18,9 @@ import (
 // The browser (assets/search.js) follows the same rules; the agreement
 // tests hold them equal.
 const (
-	minPart       = 4   // runes a part of a compound needs
 	maxCompounds  = 8   // compounds a word also finds
 	compoundBoost = 0.5 // weight of a compound found by one of its parts
 )
-
-// linkingElements are what Dutch puts between the parts of a compound
-// ("integriteit-s-beleid", "gemeent-e-raad"), longest first.
-var linkingElements = []string{"en", "e", "s", ""}
-
-// split is one way to cut a word into two parts, around a linking
-// element; part is the term of each part that is a word of the
-// vocabulary, "" for one that is not.
-type split struct {
-	at   int // byte offset of the linking element
-	part [2]string
-}
-
-// words is the number of parts that are words.
-func (s split) words() int {
-	n := 0
-	for _, p := range s.part {
-		if p != "" {
-			n++
-		}
-	}
-	return n
-}
-
-// splits returns every way to cut word (folded) into a head and a tail
-// of at least minPart runes each, joined by a linking element, where at
-// least one part is a word: lookup gives a word's term.
-func splits(word string, lookup func(string) (string, bool)) []split {
-	var out []split
-	n := utf8.RuneCountInString(word)
-	if n < 2*minPart {
-		return nil
-	}
-	runes := 0
-	for at := range word {
-		if runes >= minPart {
-			head := word[:at]
-			for _, link := range linkingElements {
-				tail, ok := strings.CutPrefix(word[at:], link)
-				if !ok || utf8.RuneCountInString(tail) < minPart {
-					continue
-				}
-				var s split
-				s.at = at
-				s.part[0], _ = lookup(head)
-				s.part[1], _ = lookup(tail)
-				if s.words() > 0 {
-					out = append(out, s)
-				}
-			}
-		}
-		runes++
-	}
-	return out
-}
-
-// bestSplit returns the split of an unknown query word that explains
-// most: both parts words before one, then the longer tail (the part a
-// Dutch compound is about), then the longer linking element.
-func bestSplit(word string, lookup func(string) (string, bool)) (split, bool) {
-	cands := splits(word, lookup)
-	if len(cands) == 0 {
-		return split{}, false
-	}
-	return slices.MinFunc(cands, func(a, b split) int {
-		if c := cmp.Compare(b.words(), a.words()); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.at, b.at) // an earlier cut: a longer tail, a longer link
-	}), true
-}
 
 // lookupKey returns the term of a vocabulary key.
 func (d *Dictionary) lookupKey(key string) (string, bool) {
@@ -113,10 +39,10 @@ func (d *Dictionary) buildCompounds() {
 		if isPair(t) {
 			continue
 		}
-		for _, s := range splits(fold(t), d.lookupKey) {
-			parts := s.part[1:]
-			if s.words() == 2 {
-				parts = s.part[:]
+		for _, s := range words.Splits(words.Fold(t), d.lookupKey) {
+			parts := s.Part[1:]
+			if s.Words() == 2 {
+				parts = s.Part[:]
 			}
 			for _, p := range parts {
 				if p == "" || p == t || seen[[2]string{p, t}] {
@@ -160,7 +86,7 @@ func (d *Dictionary) NoteSynonyms(syn content.Synonyms) {
 		if strings.ContainsAny(word, " -") {
 			return // a phrase is not one query word
 		}
-		t := stem(strings.ToLower(word))
+		t := words.Stem(strings.ToLower(word))
 		for _, f := range finds {
 			if f != word && !slices.Contains(d.synonyms[t], f) {
 				d.synonyms[t] = append(d.synonyms[t], f)
@@ -175,12 +101,4 @@ func (d *Dictionary) NoteSynonyms(syn content.Synonyms) {
 	for _, g := range syn.OneWay {
 		note(g.Words[0], g.Words[1:])
 	}
-}
-
-// stem returns the analysed form of one lowercased word: the Dutch
-// stem the index gives it. It does not keep the word in the build's stem
-// cache, which queries must not grow.
-func stem(word string) string {
-	ts := stems.stem.Filter(analysis.TokenStream{{Term: []byte(word)}})
-	return string(ts[0].Term)
 }

@@ -5,6 +5,7 @@ import (
 	"container/heap"
 	"context"
 	"fmt"
+	"ledenbrief/internal/search/words"
 	"math"
 	"slices"
 	"sync"
@@ -288,9 +289,9 @@ func termFrequencyWeight(freq int, fieldNorm, avg float64) float64 {
 // analyseSurfaces maps every folded surface word to the term bleve's
 // Dutch analyzer makes of it. Stop words map to nothing.
 func (d *Dictionary) analyseSurfaces(x *Index) error {
-	a := x.Index.Mapping().AnalyzerNamed(AnalyzerName)
+	a := x.Index.Mapping().AnalyzerNamed(words.AnalyzerName)
 	if a == nil {
-		return fmt.Errorf("search: no %s analyzer", AnalyzerName)
+		return fmt.Errorf("search: no %s analyzer", words.AnalyzerName)
 	}
 	d.addSurfaces(a, x.surfaceWords())
 	return nil

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"hash/fnv"
+	"ledenbrief/internal/search/words"
 	"slices"
 	"strconv"
 	"strings"
@@ -58,7 +59,7 @@ type meta struct {
 	Shards       []string `json:"shards"`
 	DocsPerShard int      `json:"docsPerShard"`
 	Stop         []string `json:"stop"`
-	Question     []string `json:"question"` // QuestionWords
+	Question     []string `json:"question"` // words.QuestionWords
 	// Synonyms maps the term of a one-word synonym to what it also finds.
 	Synonyms  map[string][]string `json:"synonyms,omitempty"`
 	Expansion map[string]float64  `json:"expansion"`
@@ -264,9 +265,9 @@ func (w *StaticWriter) Finish(d *Dictionary) (string, error) {
 	slices.Sort(stop)
 	m := meta{
 		Version: 3, Dir: dir, N: d.N, Fields: Fields, WordFields: len(WordFields), PairFiles: pairFiles, Avg: d.Avg,
-		K1: search.BM25_k1, B: search.BM25_b, Shards: roots, DocsPerShard: DocsPerShard, Stop: stop, Question: QuestionWords, Synonyms: d.synonyms,
+		K1: search.BM25_k1, B: search.BM25_b, Shards: roots, DocsPerShard: DocsPerShard, Stop: stop, Question: words.QuestionWords, Synonyms: d.synonyms,
 		Fuzziness: []int{searcher.AutoFuzzinessLowThreshold, searcher.AutoFuzzinessHighThreshold, searcher.MaxFuzziness},
-		Expansion: map[string]float64{"prefix": prefixBoost, "prefixExact": prefixAfterExact, "compound": compoundBoost, "minPart": minPart, "fuzzy": fuzzyBoost, "maxPrefix": maxPrefix, "maxFuzzy": maxFuzzy, "minPrefixLen": minPrefixLen, "maxRunes": MaxQueryRunes, "maxWords": MaxQueryWords},
+		Expansion: map[string]float64{"prefix": prefixBoost, "prefixExact": prefixAfterExact, "compound": compoundBoost, "minPart": words.MinPart, "fuzzy": fuzzyBoost, "maxPrefix": maxPrefix, "maxFuzzy": maxFuzzy, "minPrefixLen": minPrefixLen, "maxRunes": MaxQueryRunes, "maxWords": MaxQueryWords},
 	}
 	for _, f := range Fields {
 		m.Boost = append(m.Boost, FieldBoost[f])

@@ -5,11 +5,17 @@
 // statistics read back from the bleve index, the analysed form of every
 // word of the text, and each unit's title and text for showing results.
 // The browser searches that copy with the same query analysis and the same
-// scoring as bleve. The package does not render pages or decide URLs.
+// scoring as bleve. What a word is (splitting, folding, stemming,
+// compounds, question words) is package words' job; here are the
+// scoring (query.go, compound.go, searcher.go), the index (index.go,
+// units.go, phrases.go) and the static format (dictionary.go, export.go,
+// shards.go, pack.go, small.go). The package does not render pages or
+// decide URLs; the HTTP API is package serve's.
 package search
 
 import (
 	"fmt"
+	"ledenbrief/internal/search/words"
 	"slices"
 	"strings"
 	"sync"
@@ -24,7 +30,7 @@ import (
 // The indexed fields. Title is boosted over body; extra holds the
 // expansions of abbreviations, so that "verklaring omtrent gedrag" finds
 // the passage that only says VOG. Pairs holds the pairs of neighbouring
-// words of title and body (PairsAnalyzerName), for phrases.
+// words of title and body (words.PairsAnalyzerName), for phrases.
 const (
 	FieldTitle = "title"
 	FieldBody  = "body"
@@ -60,7 +66,7 @@ const (
 func newMapping(store bool) mapping.IndexMapping {
 	text := func() *mapping.FieldMapping {
 		f := bleve.NewTextFieldMapping()
-		f.Analyzer = AnalyzerName
+		f.Analyzer = words.AnalyzerName
 		f.Store = store
 		f.IncludeTermVectors = store
 		f.IncludeInAll = false
@@ -72,7 +78,7 @@ func newMapping(store bool) mapping.IndexMapping {
 		doc.AddFieldMappingsAt(f, text())
 	}
 	pairs := text()
-	pairs.Analyzer = PairsAnalyzerName
+	pairs.Analyzer = words.PairsAnalyzerName
 	pairs.Store = false
 	pairs.IncludeTermVectors = false
 	doc.AddFieldMappingsAt(FieldPairs, pairs)
@@ -89,7 +95,7 @@ func newMapping(store bool) mapping.IndexMapping {
 	}
 	m := bleve.NewIndexMapping()
 	m.DefaultMapping = doc
-	m.DefaultAnalyzer = AnalyzerName
+	m.DefaultAnalyzer = words.AnalyzerName
 	m.ScoringModel = index.BM25Scoring
 	m.StoreDynamic = false
 	m.IndexDynamic = false
@@ -140,11 +146,11 @@ func NewIndex(store bool) (*Index, error) {
 // bleve's documents on the caller's goroutine; a full batch is indexed in
 // the background while the callers go on.
 func (x *Index) Add(units []Unit) error {
-	words := map[string]struct{}{}
+	seen := map[string]struct{}{}
 	docs := make([]*document.Document, 0, len(units))
 	for _, u := range units {
 		for _, text := range []string{u.Title, u.Body, u.Extra} {
-			eachWord(text, func(w string) { words[w] = struct{}{} })
+			words.Each(text, func(w string) { seen[w] = struct{}{} })
 		}
 		data := map[string]any{FieldTitle: u.Title, FieldBody: u.Body, FieldExtra: u.Extra, FieldPairs: u.pairsText()}
 		if x.store {
@@ -162,7 +168,7 @@ func (x *Index) Add(units []Unit) error {
 		x.mu.Unlock()
 		return x.err
 	}
-	for w := range words {
+	for w := range seen {
 		if _, ok := x.surfaces[w]; !ok {
 			// A copy: the word may be a slice of the unit's text, which
 			// must not stay in memory for the rest of the build.

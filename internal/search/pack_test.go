@@ -88,9 +88,6 @@ func Unpack(t *testing.T, script []byte) (fn, keys string, data []byte) {
 	return unpack(t, script)
 }
 
-// Stem is stem, for the tests of package search_test.
-func Stem(word string) string { return stem(word) }
-
 // SurfaceWords is every word of x's units, for the same tests.
 func SurfaceWords(x *Index) []string { return x.surfaceWords() }
 

@@ -49,10 +49,10 @@ func newPhraseIndex(phrases []string, inflected bool) *phraseIndex {
 // as unitText makes it) mentions it.
 func (x *phraseIndex) mentioned(text string) []bool {
 	found := make([]bool, len(x.phrases))
-	words := wordSpans(text)
-	for i := range words {
-		for j := i; j < len(words) && j < i+x.longest; j++ {
-			for _, n := range x.forms[text[words[i][0]:words[j][1]]] {
+	spans := wordSpans(text)
+	for i := range spans {
+		for j := i; j < len(spans) && j < i+x.longest; j++ {
+			for _, n := range x.forms[text[spans[i][0]:spans[j][1]]] {
 				found[n] = true
 			}
 		}

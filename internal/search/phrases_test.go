@@ -37,3 +37,21 @@ func TestPhraseIndexAgreesWithScanning(t *testing.T) {
 		}
 	}
 }
+
+func TestContainsWords(t *testing.T) {
+	for _, c := range []struct {
+		text, phrase string
+		want         bool
+	}{
+		{" de wet gemeenschappelijke regelingen. ", "wet gemeenschappelijke regelingen", true},
+		{" de wet  gemeenschappelijke\nregelingen ", "wet gemeenschappelijke regelingen", false}, // AddAbbreviations folds spaces first
+		{" de kieswet gemeenschappelijke regelingen ", "wet gemeenschappelijke regelingen", false},
+		{" vogelaar en vog ", "vog", true},
+		{" vogelaar ", "vog", false},
+		{" b&w ", "b&w", true},
+	} {
+		if got := containsWords(c.text, c.phrase); got != c.want {
+			t.Errorf("containsWords(%q, %q) = %v", c.text, c.phrase, got)
+		}
+	}
+}

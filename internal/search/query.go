@@ -1,14 +1,13 @@
 package search
 
 import (
-	"regexp"
+	"ledenbrief/internal/search/words"
 	"slices"
 	"sort"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2/search/query"
-	"github.com/blevesearch/bleve/v2/search/searcher"
 
 	"ledenbrief/internal/editdist"
 )
@@ -48,21 +47,6 @@ type Query struct {
 	Words []Word `json:"words"`
 }
 
-var wordRE = regexp.MustCompile(`[\p{L}\p{N}]+(?:['’][\p{L}\p{N}]+)*`)
-
-// maxEdits is the typo tolerance for a word of n letters, bleve's "auto"
-// fuzziness (searcher.GetAutoFuzziness): none up to two letters, one edit
-// up to five, two beyond.
-func maxEdits(n int) int {
-	switch {
-	case n > searcher.AutoFuzzinessHighThreshold:
-		return searcher.MaxFuzziness
-	case n > searcher.AutoFuzzinessLowThreshold:
-		return searcher.MaxFuzziness - 1
-	}
-	return 0
-}
-
 // vocabEntry is a folded word and the term it stands for.
 type vocabEntry struct {
 	key, term string
@@ -88,7 +72,7 @@ func (d *Dictionary) buildVocabulary() {
 	}
 	slices.Sort(terms)
 	for _, t := range terms {
-		if k := fold(t); m[k] == "" {
+		if k := words.Fold(t); m[k] == "" {
 			m[k] = t
 		}
 	}
@@ -118,23 +102,23 @@ func (d *Dictionary) Analyze(q string, typing bool) Query {
 		q = string(r[:MaxQueryRunes])
 	}
 	var toks []string
-	for _, t := range wordRE.FindAllString(strings.ToLower(q), -1) {
+	for _, t := range words.WordRE.FindAllString(strings.ToLower(q), -1) {
 		if !d.Stop[t] {
 			toks = append(toks, t)
 		}
 	}
-	toks = dropQuestionWords(toks, typing)
+	toks = words.DropQuestionWords(toks, typing)
 	toks = toks[:min(len(toks), MaxQueryWords)]
 	var out Query
 	for i, tok := range toks {
-		key := fold(tok)
+		key := words.Fold(tok)
 		exp := map[string]float64{}
 		// A word the site does not use is looked up by its stem, as the
 		// index stems the text ("integriteits"), and cut into parts.
 		stemKey := key
 		t, ok := d.lookupKey(key)
 		if !ok {
-			stemKey = fold(stem(tok))
+			stemKey = words.Fold(words.Stem(tok))
 			t, ok = d.lookupKey(stemKey)
 		}
 		if ok {
@@ -155,8 +139,8 @@ func (d *Dictionary) Analyze(q string, typing bool) Query {
 		if len(exp) == 0 {
 			// A compound the site does not use: its parts that are
 			// words, each a word of the query ("complotdenkers").
-			if s, ok := bestSplit(stemKey, d.lookupKey); ok {
-				for _, p := range s.part {
+			if s, ok := words.BestSplit(stemKey, d.lookupKey); ok {
+				for _, p := range s.Part {
 					if p != "" && len(out.Words) < MaxQueryWords {
 						out.Words = append(out.Words, Word{Text: tok, Terms: []Expansion{{p, 1}}})
 					}
@@ -173,39 +157,6 @@ func (d *Dictionary) Analyze(q string, typing bool) Query {
 		}
 		slices.SortFunc(w.Terms, func(a, b Expansion) int { return strings.Compare(a.Term, b.Term) })
 		out.Words = append(out.Words, w)
-	}
-	return out
-}
-
-// QuestionWords are words that ask rather than tell: a reader types
-// "wanneer mag een raadslid niet meestemmen", the passage that answers
-// says "meestemmen". They are left out of a query that has other words.
-var QuestionWords = []string{
-	"eigenlijk", "ergens", "graag", "hoelang", "hoeveel", "jij", "jullie", "krijg", "krijgen", "krijgt",
-	"kun", "kunt", "mag", "mogen", "moeten", "waar", "waaraan", "waarmee", "waarom", "waarover",
-	"waarvoor", "wanneer", "we", "welk", "welke", "wij", "word",
-}
-
-var questionWords = func() map[string]bool {
-	m := map[string]bool{}
-	for _, w := range QuestionWords {
-		m[w] = true
-	}
-	return m
-}()
-
-// dropQuestionWords leaves the question words out of toks unless toks has
-// nothing else. A word still being typed (the last, when typing) stays:
-// "waar" may become "waarborgen".
-func dropQuestionWords(toks []string, typing bool) []string {
-	var out []string
-	for i, t := range toks {
-		if !questionWords[t] || (typing && i == len(toks)-1) {
-			out = append(out, t)
-		}
-	}
-	if len(out) == 0 {
-		return toks
 	}
 	return out
 }
@@ -253,11 +204,11 @@ func prefixCandidates(vocab []vocabEntry, key string) []candidate {
 	return out
 }
 
-// fuzzyCandidates returns the terms of words within maxEdits of key in
+// fuzzyCandidates returns the terms of words within words.MaxEdits of key in
 // the shard key is in: the words the browser holds when it looks key up.
 func (d *Dictionary) fuzzyCandidates(key string) []candidate {
 	n := utf8.RuneCountInString(key)
-	edits := maxEdits(n)
+	edits := words.MaxEdits(n)
 	if edits == 0 {
 		return nil
 	}
@@ -291,7 +242,7 @@ func abs(x int) int {
 // one more, the disjunction of the words' pairs in the pairs field
 // (Pairs), so that passages with them side by side rank higher again.
 func (q Query) Bleve() query.Query {
-	words := make([]query.Query, 0, len(q.Words))
+	clauses := make([]query.Query, 0, len(q.Words))
 	for _, w := range q.Words {
 		var leaves []query.Query
 		for _, e := range w.Terms {
@@ -302,13 +253,13 @@ func (q Query) Bleve() query.Query {
 				leaves = append(leaves, tq)
 			}
 		}
-		words = append(words, query.NewDisjunctionQuery(leaves))
+		clauses = append(clauses, query.NewDisjunctionQuery(leaves))
 	}
-	if len(words) == 0 {
+	if len(clauses) == 0 {
 		return query.NewMatchNoneQuery()
 	}
-	if len(words) > 1 {
-		words = append(words, query.NewConjunctionQuery(slices.Clone(words)))
+	if len(clauses) > 1 {
+		clauses = append(clauses, query.NewConjunctionQuery(slices.Clone(clauses)))
 	}
 	if pairs := q.Pairs(); len(pairs) > 0 {
 		leaves := make([]query.Query, len(pairs))
@@ -318,9 +269,9 @@ func (q Query) Bleve() query.Query {
 			tq.SetBoost(FieldBoost[FieldPairs])
 			leaves[i] = tq
 		}
-		words = append(words, query.NewDisjunctionQuery(leaves))
+		clauses = append(clauses, query.NewDisjunctionQuery(leaves))
 	}
-	return query.NewDisjunctionQuery(words)
+	return query.NewDisjunctionQuery(clauses)
 }
 
 // Pairs returns the pairs of neighbouring query words, as terms of the
@@ -338,8 +289,8 @@ func (q Query) Pairs() []string {
 	var out []string
 	for i := 1; i < len(q.Words); i++ {
 		a, b := exact(q.Words[i-1]), exact(q.Words[i])
-		if a != "" && b != "" && !slices.Contains(out, pairTerm(a, b)) {
-			out = append(out, pairTerm(a, b))
+		if a != "" && b != "" && !slices.Contains(out, words.PairTerm(a, b)) {
+			out = append(out, words.PairTerm(a, b))
 		}
 	}
 	return out

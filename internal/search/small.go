@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"container/heap"
 	"fmt"
+	"ledenbrief/internal/search/words"
 	"math"
 	"slices"
 	"sync"
@@ -37,7 +38,7 @@ var (
 
 // theAnalyzer is the analyzer every word field is indexed with.
 func theAnalyzer() (analysis.Analyzer, error) {
-	analyzerOnce.Do(func() { analyzer, analyzerErr = registry.NewCache().AnalyzerNamed(AnalyzerName) })
+	analyzerOnce.Do(func() { analyzer, analyzerErr = registry.NewCache().AnalyzerNamed(words.AnalyzerName) })
 	return analyzer, analyzerErr
 }
 
@@ -61,7 +62,7 @@ func Analyze(u Unit) (*AnalyzedUnit, error) {
 	}
 	var titleBody analysis.TokenStream
 	for fi, text := range []string{u.Title, u.Body, u.Extra} {
-		eachWord(text, func(w string) {
+		words.Each(text, func(w string) {
 			if !seen[w] {
 				seen[w] = true
 				au.words = append(au.words, w)
@@ -73,9 +74,9 @@ func Analyze(u Unit) (*AnalyzedUnit, error) {
 		}
 		count(fi, tokens)
 	}
-	// What PairsAnalyzerName makes of u.pairsText(), from the tokens
+	// What words.PairsAnalyzerName makes of u.pairsText(), from the tokens
 	// already analysed.
-	count(slices.Index(Fields, FieldPairs), pairsFilter{}.Filter(titleBody))
+	count(slices.Index(Fields, FieldPairs), words.Pairs(titleBody))
 	slices.Sort(au.words)
 	return au, nil
 }
@@ -95,9 +96,9 @@ func BuildDictionary(units []*AnalyzedUnit) (*Dictionary, error) {
 	for fi := range distinct {
 		distinct[fi] = map[string]bool{}
 	}
-	var words []string
+	var surfaces []string
 	for _, u := range units {
-		words = append(words, u.words...)
+		surfaces = append(surfaces, u.words...)
 		for fi, ft := range u.fields {
 			for term, f := range ft.freq {
 				p := d.Terms[term]
@@ -125,8 +126,8 @@ func BuildDictionary(units []*AnalyzedUnit) (*Dictionary, error) {
 			p.List[fi] = topOf(list, d.Avg[fi])
 		}
 	}
-	slices.Sort(words)
-	d.addSurfaces(a, slices.Compact(words))
+	slices.Sort(surfaces)
+	d.addSurfaces(a, slices.Compact(surfaces))
 	d.buildVocabulary()
 	return d, nil
 }
@@ -155,8 +156,8 @@ var surfaceTerms sync.Map
 
 // addSurfaces maps every folded surface word to the term the analyzer
 // makes of it, as analyseSurfaces does for a bleve index.
-func (d *Dictionary) addSurfaces(a analysis.Analyzer, words []string) {
-	for _, w := range words {
+func (d *Dictionary) addSurfaces(a analysis.Analyzer, surfaces []string) {
+	for _, w := range surfaces {
 		t, ok := surfaceTerms.Load(w)
 		if !ok {
 			toks := a.Analyze([]byte(w))
@@ -170,7 +171,7 @@ func (d *Dictionary) addSurfaces(a analysis.Analyzer, words []string) {
 		if term == "" {
 			continue // a stop word, or a word the tokenizer splits differently on its own
 		}
-		key := fold(w)
+		key := words.Fold(w)
 		if prev, ok := d.Surfaces[key]; !ok || d.df(term) > d.df(prev) {
 			d.Surfaces[key] = term
 		}

@@ -1,4 +1,4 @@
-package search
+package words
 
 import (
 	"os"
@@ -32,12 +32,12 @@ func TestAnalyzerIsBlevesDutch(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	files, _ := os.ReadDir("../../content/brieven/21-082/bijlage")
+	files, _ := os.ReadDir("../../../content/brieven/21-082/bijlage")
 	if len(files) == 0 {
 		t.Fatal("no annex to analyse")
 	}
 	for _, f := range files {
-		data, err := os.ReadFile("../../content/brieven/21-082/bijlage/" + f.Name())
+		data, err := os.ReadFile("../../../content/brieven/21-082/bijlage/" + f.Name())
 		if err != nil {
 			t.Fatal(err)
 		}

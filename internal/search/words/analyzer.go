@@ -1,4 +1,12 @@
-package search
+// Package words decides what a word is and how it is written in the
+// index, for both sides of search: bleve, which indexes and scores the
+// site (its Dutch analyser, with the stem cache and the pairs filter
+// registered here), and the browser's engine (assets/search.js), which
+// must split, fold, stem, cut compounds and drop question words exactly
+// as this package does, or it looks for keys the index does not have. The
+// agreement tests (internal/search) hold the two equal; the fold table is
+// generated into the engine from Go (markdown.WithFoldTable).
+package words
 
 import (
 	"slices"
@@ -79,8 +87,12 @@ func (pairsFilter) Filter(input analysis.TokenStream) analysis.TokenStream {
 	return out
 }
 
-// pairTerm is the term of the pairs field for two neighbouring terms.
-func pairTerm(a, b string) string { return a + " " + b }
+// Pairs is what the pairs field's analyser (PairsAnalyzerName) makes of
+// tokens the word analyser (AnalyzerName) made.
+func Pairs(tokens analysis.TokenStream) analysis.TokenStream { return pairsFilter{}.Filter(tokens) }
+
+// PairTerm is the term of the pairs field for two neighbouring terms.
+func PairTerm(a, b string) string { return a + " " + b }
 
 func init() {
 	err := registry.RegisterTokenFilter(pairsFilterName, func(map[string]any, *registry.Cache) (analysis.TokenFilter, error) {
