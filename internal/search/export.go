@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"ledenbrief/internal/search/words"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -160,21 +161,12 @@ const PostingsFileBytes = 4 << 10
 // to: named after a hash of every shard, so that no browser cache mixes
 // two builds.
 func (w *StaticWriter) Finish(d *Dictionary) (string, error) {
-	shards := map[string]*vocabShard{}
-	shard := func(key string) *vocabShard {
-		k := d.layout.shardOf(key)
-		s := shards[k]
-		if s == nil {
-			s = &vocabShard{Vocab: map[string]any{}, Terms: map[string]int{}}
-			shards[k] = s
-		}
-		return s
-	}
+	shards := vocabShards{}
 	for _, e := range d.vocab {
 		if e.key == e.term {
-			shard(e.key).Vocab[e.key] = e.df
+			shards.of(d, e.key).Vocab[e.key] = e.df
 		} else {
-			shard(e.key).Vocab[e.key] = []any{e.term, e.df}
+			shards.of(d, e.key).Vocab[e.key] = []any{e.term, e.df}
 		}
 	}
 	// A shard names the postings file of every term its words (and its
@@ -188,90 +180,12 @@ func (w *StaticWriter) Finish(d *Dictionary) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	for _, e := range d.vocab {
-		if f, ok := fileOf[e.term]; ok {
-			shard(e.key).Terms[e.term] = f
-		}
-		// The compounds a word is a part of, with their postings files.
-		if cs := d.compounds[e.term]; len(cs) > 0 {
-			sh := shard(e.key)
-			if sh.Compounds == nil {
-				sh.Compounds = map[string][]string{}
-			}
-			sh.Compounds[e.key] = cs
-			for _, c := range cs {
-				sh.Terms[c] = fileOf[c]
-			}
-		}
+	shards.addTerms(d, fileOf)
+	roots, err := w.writeShards(d, shards)
+	if err != nil {
+		return "", err
 	}
-	// The browser finds a word's shard from the roots (two letters) and,
-	// in the shard of each split prefix, the letters its longer shards
-	// add: the table it starts from stays small however the vocabulary
-	// grows.
-	for k := range d.layout.split {
-		for _, e := range d.layout.top[k] {
-			shard(k).Top = append(shard(k).Top, []any{e.key, e.term, e.df})
-			if f, ok := fileOf[e.term]; ok {
-				shard(k).Terms[e.term] = f
-			}
-		}
-	}
-	keys := make([]string, 0, len(shards))
-	for k := range shards {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	var roots []string
-	for _, k := range keys {
-		if parent := runePrefix(k, utf8.RuneCountInString(k)-1); utf8.RuneCountInString(k) > 2 && d.layout.split[parent] {
-			shards[parent].Split += strings.TrimPrefix(k, parent)
-		} else {
-			roots = append(roots, k)
-		}
-	}
-	for _, k := range keys {
-		if w.bundle != nil {
-			w.bundle.Shards[k] = shards[k]
-			continue
-		}
-		data, err := pack("LB.shard", shards[k], k)
-		if err != nil {
-			return "", err
-		}
-		if err := w.file("v-"+hex.EncodeToString([]byte(k))+".js", data); err != nil {
-			return "", err
-		}
-	}
-
-	w.mu.Lock()
-	names := make([]string, 0, len(w.hashes))
-	for n := range w.hashes {
-		names = append(names, n)
-	}
-	slices.Sort(names)
-	h := sha256.New()
-	for _, n := range names {
-		sum := w.hashes[n]
-		h.Write([]byte(n))
-		h.Write(sum[:])
-	}
-	w.mu.Unlock()
-	dir := "search/" + hex.EncodeToString(h.Sum(nil)[:5]) + "/"
-
-	stop := make([]string, 0, len(d.Stop))
-	for s := range d.Stop {
-		stop = append(stop, s)
-	}
-	slices.Sort(stop)
-	m := meta{
-		Version: 3, Dir: dir, N: d.N, Fields: Fields, WordFields: len(WordFields), PairFiles: pairFiles, Avg: d.Avg,
-		K1: search.BM25_k1, B: search.BM25_b, Shards: roots, DocsPerShard: DocsPerShard, Stop: stop, Question: words.QuestionWords, Synonyms: d.synonyms,
-		Fuzziness: []int{searcher.AutoFuzzinessLowThreshold, searcher.AutoFuzzinessHighThreshold, searcher.MaxFuzziness},
-		Expansion: map[string]float64{"prefix": prefixBoost, "prefixExact": prefixAfterExact, "compound": compoundBoost, "minPart": words.MinPart, "fuzzy": fuzzyBoost, "maxPrefix": maxPrefix, "maxFuzzy": maxFuzzy, "minPrefixLen": minPrefixLen, "maxRunes": MaxQueryRunes, "maxWords": MaxQueryWords},
-	}
-	for _, f := range Fields {
-		m.Boost = append(m.Boost, FieldBoost[f])
-	}
+	m := d.meta(w.folder(), pairFiles, roots)
 	if w.bundle != nil {
 		m.Dir = ""
 		w.bundle.Meta = m
@@ -289,7 +203,111 @@ func (w *StaticWriter) Finish(d *Dictionary) (string, error) {
 	w.Files++
 	w.Bytes += len(data)
 	w.mu.Unlock()
-	return dir, w.write(MetaPath, data)
+	return m.Dir, w.write(MetaPath, data)
+}
+
+// vocabShards are the vocabulary's shards by their prefix.
+type vocabShards map[string]*vocabShard
+
+// of returns the shard of a folded word, made when it is the first.
+func (shards vocabShards) of(d *Dictionary, key string) *vocabShard {
+	k := d.layout.shardOf(key)
+	s := shards[k]
+	if s == nil {
+		s = &vocabShard{Vocab: map[string]any{}, Terms: map[string]int{}}
+		shards[k] = s
+	}
+	return s
+}
+
+// addTerms lists in each shard the postings file (fileOf) of every term
+// its words stand for, the compounds they are a part of, and for a split
+// shard its most frequent words.
+func (shards vocabShards) addTerms(d *Dictionary, fileOf map[string]int) {
+	for _, e := range d.vocab {
+		if f, ok := fileOf[e.term]; ok {
+			shards.of(d, e.key).Terms[e.term] = f
+		}
+		// The compounds a word is a part of, with their postings files.
+		if cs := d.compounds[e.term]; len(cs) > 0 {
+			sh := shards.of(d, e.key)
+			if sh.Compounds == nil {
+				sh.Compounds = map[string][]string{}
+			}
+			sh.Compounds[e.key] = cs
+			for _, c := range cs {
+				sh.Terms[c] = fileOf[c]
+			}
+		}
+	}
+	for k := range d.layout.split {
+		for _, e := range d.layout.top[k] {
+			shards.of(d, k).Top = append(shards.of(d, k).Top, []any{e.key, e.term, e.df})
+			if f, ok := fileOf[e.term]; ok {
+				shards.of(d, k).Terms[e.term] = f
+			}
+		}
+	}
+}
+
+// writeShards writes every shard (or puts it in the bundle) and returns
+// the roots. The browser finds a word's shard from the roots (two
+// letters) and, in the shard of each split prefix, the letters its longer
+// shards add: the table it starts from stays small however the
+// vocabulary grows.
+func (w *StaticWriter) writeShards(d *Dictionary, shards vocabShards) (roots []string, err error) {
+	keys := slices.Sorted(maps.Keys(shards))
+	for _, k := range keys {
+		if parent := runePrefix(k, utf8.RuneCountInString(k)-1); utf8.RuneCountInString(k) > 2 && d.layout.split[parent] {
+			shards[parent].Split += strings.TrimPrefix(k, parent)
+		} else {
+			roots = append(roots, k)
+		}
+	}
+	for _, k := range keys {
+		if w.bundle != nil {
+			w.bundle.Shards[k] = shards[k]
+			continue
+		}
+		data, err := pack("LB.shard", shards[k], k)
+		if err != nil {
+			return nil, err
+		}
+		if err := w.file("v-"+hex.EncodeToString([]byte(k))+".js", data); err != nil {
+			return nil, err
+		}
+	}
+	return roots, nil
+}
+
+// folder is the folder the index's files are written to, named by a hash
+// of all of them.
+func (w *StaticWriter) folder() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	h := sha256.New()
+	for _, n := range slices.Sorted(maps.Keys(w.hashes)) {
+		sum := w.hashes[n]
+		h.Write([]byte(n))
+		h.Write(sum[:])
+	}
+	return "search/" + hex.EncodeToString(h.Sum(nil)[:5]) + "/"
+}
+
+// meta is the static index's description of itself: its folder, its
+// statistics and every rule of query analysis and scoring the browser
+// must follow as bleve does.
+func (d *Dictionary) meta(dir string, pairFiles int, roots []string) meta {
+	m := meta{
+		Version: 3, Dir: dir, N: d.N, Fields: Fields, WordFields: len(WordFields), PairFiles: pairFiles, Avg: d.Avg,
+		K1: search.BM25_k1, B: search.BM25_b, Shards: roots, DocsPerShard: DocsPerShard, Stop: append([]string{}, slices.Sorted(maps.Keys(d.Stop))...), Question: words.QuestionWords, Synonyms: d.synonyms,
+		Fuzziness: []int{searcher.AutoFuzzinessLowThreshold, searcher.AutoFuzzinessHighThreshold, searcher.MaxFuzziness},
+		Expansion: map[string]float64{"prefix": prefixBoost, "prefixExact": prefixAfterExact, "compound": compoundBoost, "minPart": words.MinPart, "fuzzy": fuzzyBoost, "maxPrefix": maxPrefix, "maxFuzzy": maxFuzzy, "minPrefixLen": minPrefixLen, "maxRunes": MaxQueryRunes, "maxWords": MaxQueryWords},
+	}
+	for _, f := range Fields {
+		m.Boost = append(m.Boost, FieldBoost[f])
+	}
+	return m
 }
 
 // writePostings writes the postings of every term, in term order, into
