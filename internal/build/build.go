@@ -150,24 +150,10 @@ func Run(opts Options) (*Result, error) {
 	}
 	res := &Result{Diags: &diag.List{}}
 	diags := res.Diags
-	s, err := Index(opts, diags)
+	s, r, err := load(opts, res)
 	if err != nil {
 		return res, err
 	}
-	s.CheckLock(diags)
-	res.BaseURL = s.Content.Config.BaseURL
-	if opts.rec != nil {
-		opts.rec.site = s
-	}
-
-	r, err := newRenderer(opts, s)
-	if err != nil {
-		return res, err
-	}
-	if opts.rec != nil {
-		opts.rec.renderer = r
-	}
-
 	out, err := openOutput(opts)
 	if err != nil {
 		return res, err
@@ -212,6 +198,28 @@ func Run(opts Options) (*Result, error) {
 		return res, err
 	}
 	return res, finish(ctx, opts, s, r, out, pass, res, unlocked)
+}
+
+// load reads and indexes the content (its problems into res) and loads
+// the theme.
+func load(opts Options, res *Result) (*site.Site, *render.Renderer, error) {
+	s, err := Index(opts, res.Diags)
+	if err != nil {
+		return nil, nil, err
+	}
+	s.CheckLock(res.Diags)
+	res.BaseURL = s.Content.Config.BaseURL
+	if opts.rec != nil {
+		opts.rec.site = s
+	}
+	r, err := newRenderer(opts, s)
+	if err != nil {
+		return nil, nil, err
+	}
+	if opts.rec != nil {
+		opts.rec.renderer = r
+	}
+	return s, r, nil
 }
 
 // openOutput opens the folder the build publishes into; for a check, one

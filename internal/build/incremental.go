@@ -260,15 +260,9 @@ func (b *Incremental) again(ctx context.Context) (res *Result, handled bool, err
 	opts := b.opts
 	opts.Context, opts.rec, opts.parses, opts.letters = ctx, newRecorder(), b.parses, b.letters
 	rec := opts.rec
-	s, err := Index(opts, diags)
-	if err != nil {
-		return res, true, err
-	}
 	defer b.parses.Prune()
 	defer b.letters.prune()
-	s.CheckLock(diags)
-	res.BaseURL = s.Content.Config.BaseURL
-	r, err := newRenderer(opts, s)
+	s, r, err := load(opts, res)
 	if err != nil {
 		return res, true, err
 	}
@@ -277,12 +271,7 @@ func (b *Incremental) again(ctx context.Context) (res *Result, handled bool, err
 		return nil, false, nil
 	}
 	fps := fingerprints(s, rec.sources, global)
-	var todo []*site.LetterInfo
-	for _, li := range s.Letters {
-		if prev := b.last.letters[li.Slug]; prev == nil || prev.fingerprint != fps[li.Slug] {
-			todo = append(todo, li)
-		}
-	}
+	todo := b.changed(s, fps)
 	out := &output{Folder: publish.Memory()}
 	pass := &letterPass{s: s, r: r, out: out, diags: diags, rec: rec}
 	if err := pass.run(ctx, todo, opts.Workers); err != nil {
@@ -311,11 +300,38 @@ func (b *Incremental) again(ctx context.Context) (res *Result, handled bool, err
 		return res, true, err
 	}
 
-	// The files of the letters done again and of the letters gone, and
-	// with the listing pages those of the rest, are replaced by what was
-	// written now.
 	b.publishing.Lock()
 	defer b.publishing.Unlock()
+	files := b.filesAfter(s, todo, rest, out)
+	if err := b.publish(files, out.Kept(), describe(s)); err != nil {
+		return res, true, err
+	}
+	next := &snapshot{global: global, structure: structure, media: media, letters: map[string]*letterSnapshot{}, files: files, site: s, units: rec.units}
+	for _, li := range s.Letters {
+		next.letters[li.Slug] = &letterSnapshot{fingerprint: fps[li.Slug], reuse: rec.reuse[li.Slug]}
+	}
+	b.last = next
+	b.startSearch()
+	return res, true, nil
+}
+
+// changed lists the letters whose fingerprint (fps) is not the last
+// build's: new letters and letters whose output may differ.
+func (b *Incremental) changed(s *site.Site, fps map[string][32]byte) []*site.LetterInfo {
+	var todo []*site.LetterInfo
+	for _, li := range s.Letters {
+		if prev := b.last.letters[li.Slug]; prev == nil || prev.fingerprint != fps[li.Slug] {
+			todo = append(todo, li)
+		}
+	}
+	return todo
+}
+
+// filesAfter is the site's files after a build that wrote into out the
+// letters todo again, and the rest when rest: the files of the letters
+// done again and of the letters gone, and with the listing pages those of
+// the rest, are replaced by what was written now.
+func (b *Incremental) filesAfter(s *site.Site, todo []*site.LetterInfo, rest bool, out *output) map[string]manifest.File {
 	redone := map[string]bool{}
 	for _, li := range todo {
 		redone[li.Slug] = true
@@ -339,16 +355,7 @@ func (b *Incremental) again(ctx context.Context) (res *Result, handled bool, err
 	for _, f := range out.Written() {
 		files[f.Path] = f
 	}
-	if err := b.publish(files, out.Kept(), describe(s)); err != nil {
-		return res, true, err
-	}
-	next := &snapshot{global: global, structure: structure, media: media, letters: map[string]*letterSnapshot{}, files: files, site: s, units: rec.units}
-	for _, li := range s.Letters {
-		next.letters[li.Slug] = &letterSnapshot{fingerprint: fps[li.Slug], reuse: rec.reuse[li.Slug]}
-	}
-	b.last = next
-	b.startSearch()
-	return res, true, nil
+	return files
 }
 
 // Owners of the files of a site, besides the letters (by folder).
