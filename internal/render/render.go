@@ -2,7 +2,10 @@
 // with the theme's templates and fingerprinted assets, minified. It owns
 // the theme (embedded, overridable file by file from a folder) and the
 // per-page helpers templates call; it does not decide what pages exist or
-// where links go: that is the site package's job.
+// where links go: that is the site package's job. A page shown away from
+// its place in the site (in a letter's offline copy, or as a part of one
+// document: Renderer.Part) is rendered from the same data with a Linker
+// that places its links.
 package render
 
 import (
