@@ -111,15 +111,7 @@ func (l *ZipLinks) File(from, p, fragment string, shown bool) string {
 	if !own {
 		return l.c.canonical(p, fragment)
 	}
-	dir := path.Dir(p) + "/"
-	if dir == "./" {
-		dir = ""
-	}
-	s := site.Up(from, dir) + path.Base(p)
-	if fragment != "" {
-		s += "#" + fragment
-	}
-	return s
+	return site.RelFile(from, p, fragment)
 }
 
 // ID is the page's own id: every page of the zip is a document of its own.

@@ -304,11 +304,7 @@ func (p *Page) File(sitePath string) string {
 	if p.anywhere() {
 		return p.Root + sitePath
 	}
-	dir := path.Dir(sitePath) + "/"
-	if dir == "./" {
-		dir = ""
-	}
-	return site.Up(p.Path, dir) + path.Base(sitePath)
+	return site.RelFile(p.Path, sitePath, "")
 }
 
 // Link returns the URL of the page in folder to, with fragment: relative,

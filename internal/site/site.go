@@ -357,7 +357,7 @@ func (s *Site) resolveMedia(link *markdown.Link, d *content.Doc, from string, lo
 		local.media = append(local.media, target)
 	}
 	published := "media/" + target
-	link.SetTarget(markdown.FileTarget(published, frag), Up(from, path.Dir(published)+"/")+path.Base(published)+hash(frag))
+	link.SetTarget(markdown.FileTarget(published, frag), RelFile(from, published, frag))
 	return nil
 }
 

@@ -1,6 +1,7 @@
 package site
 
 import (
+	"path"
 	"strings"
 )
 
@@ -53,6 +54,17 @@ func Rel(from, to, fragment string) string {
 		return "#" + fragment
 	}
 	return Up(from, to) + "index.html" + hash(fragment)
+}
+
+// RelFile returns a relative link from the page in folder from to the
+// file at site path p ("media/kaart.png", "feed.xml"), with the fragment
+// if it is not empty.
+func RelFile(from, p, fragment string) string {
+	dir := path.Dir(p) + "/"
+	if dir == "./" {
+		dir = ""
+	}
+	return Up(from, dir) + path.Base(p) + hash(fragment)
 }
 
 // Up returns the relative folder path from folder from to folder to,
