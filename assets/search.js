@@ -228,12 +228,19 @@
     return load(new URL(root() + "search/meta.js", document.baseURI).href, "meta");
   }
 
+  // shardURL is the address of a file of the index, asked for with the
+  // index's stamp: a file kept from an older index is not used with this
+  // one (the files keep their names from build to build).
+  function shardURL(name) {
+    return new URL(root() + meta.dir + name + (meta.stamp ? "?v=" + meta.stamp : ""), document.baseURI).href;
+  }
+
   // loadShard loads the vocabulary shard of a folded word, if the index
   // has one, and the shards of the split prefixes that lead to it.
   function loadShard(key) {
     var k = shardKey(key);
     if (shards[k] || (Array.from(k).length <= 2 && !isRoot(k))) return Promise.resolve();
-    return load(new URL(root() + meta.dir + "v-" + hexOf(k) + ".js", document.baseURI).href, "v:" + k).then(function () {
+    return load(shardURL("v-" + hexOf(k) + ".js"), "v:" + k).then(function () {
       return loadShard(key);
     });
   }
@@ -243,7 +250,7 @@
   function loadPostings(term) {
     var n = termFiles[term];
     if (n === undefined || postings[n]) return Promise.resolve();
-    return load(new URL(root() + meta.dir + "p-" + n + ".js", document.baseURI).href, "p:" + n);
+    return load(shardURL("p-" + n + ".js"), "p:" + n);
   }
 
   // pairFile mirrors pairFile in internal/search/export.go: FNV-1a of
@@ -257,7 +264,7 @@
   function loadPairs(pair) {
     var n = pairFile(pair);
     if (pairPostings[n]) return Promise.resolve();
-    return load(new URL(root() + meta.dir + "q-" + n + ".js", document.baseURI).href, "q:" + n);
+    return load(shardURL("q-" + n + ".js"), "q:" + n);
   }
 
   // pairsOf mirrors Query.Pairs in internal/search/query.go: each word's
@@ -277,7 +284,7 @@
 
   function loadDocs(n) {
     if (docShards[n]) return Promise.resolve();
-    return load(new URL(root() + meta.dir + "d-" + n + ".js", document.baseURI).href, "d:" + n);
+    return load(shardURL("d-" + n + ".js"), "d:" + n);
   }
 
   function vocabEntry(key) {

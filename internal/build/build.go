@@ -629,11 +629,7 @@ func exportSearch(ctx context.Context, s *site.Site, idx *search.Index, static *
 		return nil, err
 	}
 	dict.NoteSynonyms(s.Content.Synonyms)
-	dir, err := static.Finish(dict)
-	if err != nil {
-		return nil, err
-	}
-	return dict, out.Rename(search.PendingDir, dir)
+	return dict, static.Finish(dict)
 }
 
 // renderPages renders pages with a pool of workers.

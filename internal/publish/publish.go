@@ -281,31 +281,6 @@ func (f *Folder) record(file manifest.File) {
 	f.bytes.Add(file.Size)
 }
 
-// Rename moves a file or folder of the output, both slash-separated
-// paths. Renaming what was never written does nothing.
-func (f *Folder) Rename(from, to string) error {
-	from, to = strings.TrimSuffix(from, "/"), strings.TrimSuffix(to, "/")
-	f.mu.Lock()
-	moved := false
-	for name, file := range f.written {
-		if name == from || strings.HasPrefix(name, from+"/") {
-			delete(f.written, name)
-			file.Path = to + strings.TrimPrefix(name, from)
-			f.written[file.Path] = file
-			if data, ok := f.kept[name]; ok {
-				delete(f.kept, name)
-				f.kept[file.Path] = data
-			}
-			moved = true
-		}
-	}
-	f.mu.Unlock()
-	if f.dir == "" || !moved {
-		return nil
-	}
-	return os.Rename(filepath.Join(f.dir, filepath.FromSlash(from)), filepath.Join(f.dir, filepath.FromSlash(to)))
-}
-
 // Files and Bytes count what was written.
 func (f *Folder) Files() int   { return int(f.files.Load()) }
 func (f *Folder) Bytes() int64 { return f.bytes.Load() }

@@ -205,35 +205,6 @@ func TestMountPoint(t *testing.T) {
 	}
 }
 
-func TestRenameMovesFoldersAndTheirManifestEntries(t *testing.T) {
-	target := filepath.Join(t.TempDir(), "public")
-	f, err := Open(target, filepath.Join(filepath.Dir(target), "content"), false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Abandon()
-	f.WriteFile("search/pending/v-1.js", []byte("v"))
-	f.WriteFile("search/pendingx.js", []byte("not in the folder"))
-	if err := f.Rename("search/pending/", "search/abc123/"); err != nil {
-		t.Fatal(err)
-	}
-	if err := f.Commit(manifest.Manifest{}, nil); err != nil {
-		t.Fatal(err)
-	}
-	var paths []string
-	for _, file := range f.Written() {
-		paths = append(paths, file.Path)
-	}
-	if strings.Join(paths, " ") != "search/abc123/v-1.js search/pendingx.js" {
-		t.Errorf("manifest lists %v", paths)
-	}
-	if data, err := os.ReadFile(filepath.Join(target, "search", "abc123", "v-1.js")); err != nil || string(data) != "v" {
-		t.Errorf("renamed file: %q %v", data, err)
-	}
-}
-
-// TestOutputOfAnOlderVersion replaces a site built before manifests
-// existed: its own files go, a robots.txt added beside them stays.
 func TestOutputOfAnOlderVersion(t *testing.T) {
 	target := filepath.Join(t.TempDir(), "public")
 	for _, name := range []string{"index.html", "feed.xml", "sitemap.xml", "search/meta.js", "21-082/index.html", "robots.txt"} {

@@ -73,7 +73,7 @@ func BenchmarkIndex(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if _, err := w.Finish(d); err != nil {
+		if err := w.Finish(d); err != nil {
 			b.Fatal(err)
 		}
 		bytes = w.Bytes

@@ -31,20 +31,27 @@ const maxStoredText = 500
 
 // MetaPath is where the static index starts, relative to the site root.
 // Its name is fixed so that pages can point at it before the index is
-// complete; it names the folder, hashed, that holds the shards.
+// complete; it names the folder that holds the shards (IndexDir).
 const MetaPath = "search/meta.js"
 
-// PendingDir is the folder the shards are written to while the index is
-// built; the caller renames it to the folder Finish returns.
-const PendingDir = "search/pending/"
+// IndexDir is the folder of the index's shards. Its name and theirs are
+// fixed, so that a build changes only the shards whose content changed
+// (and a mirror fetches only those); the stamp in MetaPath, a hash of
+// them all, is the version of the index a browser asks for, so that it
+// never mixes a shard it kept from before with the new ones.
+const IndexDir = "search/index/"
 
 // meta is what the browser loads first: the statistics and parameters
 // every query needs, and where the shards are.
 type meta struct {
-	Version int      `json:"version"`
-	Dir     string   `json:"dir"` // folder of the shards, relative to the site root
-	N       int      `json:"n"`
-	Fields  []string `json:"fields"`
+	Version int    `json:"version"`
+	Dir     string `json:"dir"` // folder of the shards, relative to the site root
+	// Stamp is a hash of every shard: the browser asks for each shard
+	// with it (a query), so that a cached shard of an older index is
+	// never used with this one.
+	Stamp  string   `json:"stamp"`
+	N      int      `json:"n"`
+	Fields []string `json:"fields"`
 	// WordFields is how many of Fields a query word is searched in; the
 	// last field holds the pairs.
 	WordFields int `json:"wordFields"`
@@ -94,17 +101,17 @@ func NewStaticWriter(write func(name string, data []byte) error) *StaticWriter {
 // compression than they save in loading.
 func NewBundleWriter(write func(name string, data []byte) error) *StaticWriter {
 	return &StaticWriter{write: write, hashes: map[string][32]byte{}, bundle: &bundle{
-		Shards: map[string]*vocabShard{}, Postings: map[int]map[string]json.RawMessage{}, Pairs: map[int]map[string]json.RawMessage{}, Docs: map[int][][]string{},
+		Shards: map[string]*vocabShard{}, Postings: map[string]map[string]json.RawMessage{}, Pairs: map[int]map[string]json.RawMessage{}, Docs: map[int][][]string{},
 	}}
 }
 
 // bundle is the whole static index in one value.
 type bundle struct {
-	Meta     meta                               `json:"meta"`
-	Shards   map[string]*vocabShard             `json:"v"`
-	Postings map[int]map[string]json.RawMessage `json:"p"`
-	Pairs    map[int]map[string]json.RawMessage `json:"q"`
-	Docs     map[int][][]string                 `json:"d"`
+	Meta     meta                                  `json:"meta"`
+	Shards   map[string]*vocabShard                `json:"v"`
+	Postings map[string]map[string]json.RawMessage `json:"p"`
+	Pairs    map[int]map[string]json.RawMessage    `json:"q"`
+	Docs     map[int][][]string                    `json:"d"`
 }
 
 func (w *StaticWriter) file(name string, data []byte) error {
@@ -113,7 +120,7 @@ func (w *StaticWriter) file(name string, data []byte) error {
 	w.Files++
 	w.Bytes += len(data)
 	w.mu.Unlock()
-	return w.write(PendingDir+name, data)
+	return w.write(IndexDir+name, data)
 }
 
 // WriteDocs writes the text shards of units that own their shards: a
@@ -156,11 +163,9 @@ func (w *StaticWriter) WriteDocs(units []Unit) error {
 // files of its own terms.
 const PostingsFileBytes = 4 << 10
 
-// Finish writes the vocabulary shards and postings files of d and the
-// meta script, and returns the folder the pending shards must be renamed
-// to: named after a hash of every shard, so that no browser cache mixes
-// two builds.
-func (w *StaticWriter) Finish(d *Dictionary) (string, error) {
+// Finish writes the vocabulary shards and postings files of d into
+// IndexDir and the meta script, stamped with a hash of every shard.
+func (w *StaticWriter) Finish(d *Dictionary) error {
 	shards := vocabShards{}
 	for _, e := range d.vocab {
 		if e.key == e.term {
@@ -172,38 +177,38 @@ func (w *StaticWriter) Finish(d *Dictionary) (string, error) {
 	// A shard names the postings file of every term its words (and its
 	// listed completions) stand for, so that a query loads the shards of
 	// its own words and then straight away the postings.
-	fileOf := map[string]int{}
-	if err := w.writePostings(d, func(term string, file int) { fileOf[term] = file }); err != nil {
-		return "", err
+	fileOf := map[string]string{}
+	if err := w.writePostings(d, func(term, file string) { fileOf[term] = file }); err != nil {
+		return err
 	}
 	pairFiles, err := w.writePairs(d)
 	if err != nil {
-		return "", err
+		return err
 	}
 	shards.addTerms(d, fileOf)
 	roots, err := w.writeShards(d, shards)
 	if err != nil {
-		return "", err
+		return err
 	}
-	m := d.meta(w.folder(), pairFiles, roots)
+	m := d.meta(IndexDir, w.stamp(), pairFiles, roots)
 	if w.bundle != nil {
-		m.Dir = ""
+		m.Dir, m.Stamp = "", ""
 		w.bundle.Meta = m
 		data, err := packWith(&fastWriters, "LB.bundle", w.bundle)
 		if err != nil {
-			return "", err
+			return err
 		}
-		return "", w.write(MetaPath, data)
+		return w.write(MetaPath, data)
 	}
 	data, err := pack("LB.meta", m)
 	if err != nil {
-		return "", err
+		return err
 	}
 	w.mu.Lock()
 	w.Files++
 	w.Bytes += len(data)
 	w.mu.Unlock()
-	return m.Dir, w.write(MetaPath, data)
+	return w.write(MetaPath, data)
 }
 
 // vocabShards are the vocabulary's shards by their prefix.
@@ -214,7 +219,7 @@ func (shards vocabShards) of(d *Dictionary, key string) *vocabShard {
 	k := d.layout.shardOf(key)
 	s := shards[k]
 	if s == nil {
-		s = &vocabShard{Vocab: map[string]any{}, Terms: map[string]int{}}
+		s = &vocabShard{Vocab: map[string]any{}, Terms: map[string]string{}}
 		shards[k] = s
 	}
 	return s
@@ -223,7 +228,7 @@ func (shards vocabShards) of(d *Dictionary, key string) *vocabShard {
 // addTerms lists in each shard the postings file (fileOf) of every term
 // its words stand for, the compounds they are a part of, and for a split
 // shard its most frequent words.
-func (shards vocabShards) addTerms(d *Dictionary, fileOf map[string]int) {
+func (shards vocabShards) addTerms(d *Dictionary, fileOf map[string]string) {
 	for _, e := range d.vocab {
 		if f, ok := fileOf[e.term]; ok {
 			shards.of(d, e.key).Terms[e.term] = f
@@ -280,9 +285,8 @@ func (w *StaticWriter) writeShards(d *Dictionary, shards vocabShards) (roots []s
 	return roots, nil
 }
 
-// folder is the folder the index's files are written to, named by a hash
-// of all of them.
-func (w *StaticWriter) folder() string {
+// stamp is a hash of all the index's files (see meta.Stamp).
+func (w *StaticWriter) stamp() string {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	h := sha256.New()
@@ -291,15 +295,15 @@ func (w *StaticWriter) folder() string {
 		h.Write([]byte(n))
 		h.Write(sum[:])
 	}
-	return "search/" + hex.EncodeToString(h.Sum(nil)[:5]) + "/"
+	return hex.EncodeToString(h.Sum(nil)[:5])
 }
 
 // meta is the static index's description of itself: its folder, its
 // statistics and every rule of query analysis and scoring the browser
 // must follow as bleve does.
-func (d *Dictionary) meta(dir string, pairFiles int, roots []string) meta {
+func (d *Dictionary) meta(dir, stamp string, pairFiles int, roots []string) meta {
 	m := meta{
-		Version: 3, Dir: dir, N: d.N, Fields: Fields, WordFields: len(WordFields), PairFiles: pairFiles, Avg: d.Avg,
+		Version: 4, Dir: dir, Stamp: stamp, N: d.N, Fields: Fields, WordFields: len(WordFields), PairFiles: pairFiles, Avg: d.Avg,
 		K1: search.BM25_k1, B: search.BM25_b, Shards: roots, DocsPerShard: DocsPerShard, Stop: append([]string{}, slices.Sorted(maps.Keys(d.Stop))...), Question: words.QuestionWords, Synonyms: d.synonyms,
 		Fuzziness: []int{searcher.AutoFuzzinessLowThreshold, searcher.AutoFuzzinessHighThreshold, searcher.MaxFuzziness},
 		Expansion: map[string]float64{"prefix": prefixBoost, "prefixExact": prefixAfterExact, "compound": compoundBoost, "minPart": words.MinPart, "fuzzy": fuzzyBoost, "maxPrefix": maxPrefix, "maxFuzzy": maxFuzzy, "minPrefixLen": minPrefixLen, "maxRunes": MaxQueryRunes, "maxWords": MaxQueryWords},
@@ -311,8 +315,11 @@ func (d *Dictionary) meta(dir string, pairFiles int, roots []string) meta {
 }
 
 // writePostings writes the postings of every term, in term order, into
-// files of at most PostingsFileBytes, and tells where each term went.
-func (w *StaticWriter) writePostings(d *Dictionary, put func(term string, file int)) error {
+// files of about PostingsFileBytes, and tells where each term went. Where
+// a file ends is decided by the terms themselves (startsFile), and a file
+// is named by its first term (postingsFileID): a term added or removed
+// changes its own file, seldom a neighbour, never the rest.
+func (w *StaticWriter) writePostings(d *Dictionary, put func(term, file string)) error {
 	terms := make([]string, 0, len(d.Terms))
 	for t := range d.Terms {
 		if !isPair(t) {
@@ -320,37 +327,76 @@ func (w *StaticWriter) writePostings(d *Dictionary, put func(term string, file i
 		}
 	}
 	slices.Sort(terms)
-	file, size := 0, 0
+	var file string
+	size := 0
 	batch := map[string]json.RawMessage{}
+	used := map[string]bool{}
 	flush := func() error {
 		if len(batch) == 0 {
 			return nil
 		}
+		defer func() { size, batch = 0, map[string]json.RawMessage{} }()
 		if w.bundle != nil {
 			w.bundle.Postings[file] = batch
-			file, size, batch = file+1, 0, map[string]json.RawMessage{}
 			return nil
 		}
 		data, err := pack("LB.postings", batch, file)
 		if err != nil {
 			return err
 		}
-		name := fmt.Sprintf("p-%d.js", file)
-		file, size, batch = file+1, 0, map[string]json.RawMessage{}
-		return w.file(name, data)
+		return w.file("p-"+file+".js", data)
 	}
 	for _, term := range terms {
 		enc := postingsRecord(d.Terms[term])
-		if size > 0 && size+len(term)+len(enc) > PostingsFileBytes {
+		next := len(term) + len(enc) + 4
+		if startsFile(term, size, next) {
 			if err := flush(); err != nil {
 				return err
 			}
 		}
+		if size == 0 {
+			file = postingsFileID(term, used)
+		}
 		batch[term] = enc
-		size += len(term) + len(enc) + 4
+		size += next
 		put(term, file)
 	}
 	return flush()
+}
+
+// startsFile reports whether term starts a new postings file after one
+// that holds size bytes, next being term's record: when the term's hash
+// says so once the file holds half of PostingsFileBytes (a boundary the
+// content defines, which an edit elsewhere does not move), or when the
+// record would make the file hold twice that.
+func startsFile(term string, size, next int) bool {
+	switch {
+	case size == 0:
+		return false
+	case size+next > 2*PostingsFileBytes:
+		return true
+	}
+	return size >= PostingsFileBytes/2 && fnv32(term)%8 == 0
+}
+
+// postingsFileID is the name of the postings file that starts with term:
+// 40 bits of its SHA-256, in hex, with a number added in the unlikely
+// case that an earlier file of this index (used) has the name.
+func postingsFileID(term string, used map[string]bool) string {
+	sum := sha256.Sum256([]byte(term))
+	id := hex.EncodeToString(sum[:5])
+	for n := 2; used[id]; n++ {
+		id = fmt.Sprintf("%s-%d", hex.EncodeToString(sum[:5]), n)
+	}
+	used[id] = true
+	return id
+}
+
+// fnv32 is FNV-1a of s's UTF-8 bytes.
+func fnv32(s string) uint32 {
+	h := fnv.New32a()
+	h.Write([]byte(s))
+	return h.Sum32()
 }
 
 // postingsRecord encodes a term's postings for the browser, as JSON: its
@@ -402,7 +448,12 @@ func (w *StaticWriter) writePairs(d *Dictionary) (int, error) {
 			size += len(t) + len(recs[t]) + 4
 		}
 	}
-	n := max(1, (size+PostingsFileBytes-1)/PostingsFileBytes)
+	// A power of two, so that the pairs are dealt out again only when
+	// their size doubles, not at every pair added.
+	n := 1
+	for n*PostingsFileBytes < size {
+		n *= 2
+	}
 	files := make([]map[string]json.RawMessage, n)
 	for f := range files {
 		files[f] = map[string]json.RawMessage{}
@@ -428,9 +479,7 @@ func (w *StaticWriter) writePairs(d *Dictionary) (int, error) {
 
 // pairFile is the file of n that holds a pair: FNV-1a of its UTF-8 bytes.
 func pairFile(pair string, n int) int {
-	h := fnv.New32a()
-	h.Write([]byte(pair))
-	return int(h.Sum32() % uint32(n))
+	return int(fnv32(pair) % uint32(n))
 }
 
 // vocabShard is one vocabulary shard: folded words with their term (or
@@ -438,8 +487,8 @@ func pairFile(pair string, n int) int {
 // of those words (and of its completions) with the number of the postings
 // file that holds their document frequencies and postings per field.
 type vocabShard struct {
-	Vocab map[string]any `json:"v"`
-	Terms map[string]int `json:"t"`
+	Vocab map[string]any    `json:"v"`
+	Terms map[string]string `json:"t"`
 	// Top, in the shard of a prefix that was split, lists the words a
 	// completion of exactly that prefix chooses from, as [word, term, df].
 	Top [][]any `json:"c,omitempty"`

@@ -108,10 +108,10 @@ func TestEveryPairsFileIsWritten(t *testing.T) {
 	}
 	files := map[string]bool{}
 	w := NewStaticWriter(func(name string, _ []byte) error { files[name] = true; return nil })
-	if _, err := w.Finish(d); err != nil {
+	if err := w.Finish(d); err != nil {
 		t.Fatal(err)
 	}
-	if !files[PendingDir+"q-0.js"] {
+	if !files[IndexDir+"q-0.js"] {
 		t.Errorf("no pairs file among %v", files)
 	}
 }

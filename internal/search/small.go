@@ -191,7 +191,7 @@ func StaticBundle(d *Dictionary, units []Unit) ([]byte, error) {
 	if err := w.WriteDocs(units); err != nil {
 		return nil, err
 	}
-	if _, err := w.Finish(d); err != nil {
+	if err := w.Finish(d); err != nil {
 		return nil, err
 	}
 	return out, nil

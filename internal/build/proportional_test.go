@@ -1,0 +1,96 @@
+package build_test
+
+import (
+	"bytes"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"ledenbrief/internal/build"
+	"ledenbrief/internal/corpus"
+)
+
+// TestOneWordChangesFewIndexFiles replaces one word of one letter's
+// annex by a word the site never used, in a site of 60 letters, and
+// builds again: under search/ only the files whose content holds the
+// passage (its terms' postings and pairs, the vocabulary shards, its text
+// shard) and the meta script change, every other file of the index keeps
+// its name and its bytes, and no page changes but the letter's and those
+// that quote its links, so that a mirror fetches what changed.
+func TestOneWordChangesFewIndexFiles(t *testing.T) {
+	content := t.TempDir()
+	if err := corpus.Write(content, 60); err != nil {
+		t.Fatal(err)
+	}
+	before, after := filepath.Join(t.TempDir(), "a"), filepath.Join(t.TempDir(), "b")
+	build1 := func(out string) map[string][]byte {
+		res, err := build.Run(build.Options{Content: content, Out: out, NoOffline: true})
+		if err != nil || res.Diags.Len() > 0 {
+			t.Fatalf("build: %v %v", err, res.Diags.Error())
+		}
+		files := map[string][]byte{}
+		filepath.WalkDir(out, func(p string, d fs.DirEntry, err error) error {
+			if err == nil && !d.IsDir() {
+				data, _ := os.ReadFile(p)
+				rel, _ := filepath.Rel(out, p)
+				files[filepath.ToSlash(rel)] = data
+			}
+			return err
+		})
+		return files
+	}
+	a := build1(before)
+	annex, _ := filepath.Glob(filepath.Join(content, "brieven", "10-030", "bijlage", "*.md"))
+	if len(annex) == 0 {
+		t.Fatal("letter 10-030 has no annex")
+	}
+	text, err := os.ReadFile(annex[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := strings.LastIndex(string(text), "\n\n") // a paragraph, past the front matter and heading
+	i := body + 2 + strings.Index(string(text[body+2:]), " ") + 1
+	j := i + strings.IndexAny(string(text[i:]), " .,")
+	edited := string(text[:i]) + "zonnepaneel" + string(text[j:]) // a word the site never used, in place of another
+	if err := os.WriteFile(annex[0], []byte(edited), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	b := build1(after)
+
+	var changed, searchFiles, searchBytes, changedBytes int
+	for name, data := range a {
+		if strings.HasPrefix(name, "search/") {
+			searchFiles++
+			searchBytes += len(data)
+		}
+		if other, ok := b[name]; !ok {
+			t.Errorf("%s is gone after a one-word edit", name)
+		} else if !bytes.Equal(data, other) {
+			switch {
+			case strings.HasPrefix(name, "search/"):
+				changed++
+				changedBytes += len(other)
+			case name == "manifest.json", strings.HasPrefix(name, "10-030/"), strings.HasPrefix(name, "handreikingen/"): // the pages that quote the letter's links
+			default:
+				t.Errorf("%s changed with a word of 10-030", name)
+			}
+		}
+	}
+	for name := range b {
+		if _, ok := a[name]; !ok && !strings.HasPrefix(name, "search/index/v-") { // a new word may start a vocabulary shard
+			t.Errorf("%s is new after a one-word edit", name)
+		}
+	}
+	t.Logf("search/: %d of %d files changed, %d of %d bytes", changed, searchFiles, changedBytes, searchBytes)
+	// Every posting of the passage carries its length, which the edit may
+	// change: the files of the passage's terms change with it (issue 21
+	// moves the lengths out of the postings).
+	if changed == 0 || changed*10 > searchFiles {
+		t.Errorf("%d of %d files of search/ changed for one word, want 1 to 10%%", changed, searchFiles)
+	}
+	if changedBytes*10 > searchBytes {
+		t.Errorf("%d of %d bytes of search/ changed for one word, want at most 10%%", changedBytes, searchBytes)
+	}
+}
