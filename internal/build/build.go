@@ -496,7 +496,7 @@ func (p *letterPass) letter(li *site.LetterInfo, buf *bytes.Buffer) error {
 // them; ok is false when the letter cannot be indexed, which is reported.
 func (p *letterPass) index(rl *site.Letter) (units []search.Unit, ok bool, err error) {
 	s := p.s
-	units, err = LetterUnits(rl, rl.Info.Order()*search.UnitsPerLetter)
+	units, err = LetterUnits(rl, LetterBase(rl.Info.Slug))
 	if err != nil {
 		p.diags.Add(rl.Src.Body.Src, 0, diag.BuildFailed, err)
 		return nil, false, nil
@@ -609,7 +609,7 @@ func writeRest(s *site.Site, r *render.Renderer, out *output, workers int) error
 // back and writes the static search index.
 func exportSearch(ctx context.Context, s *site.Site, idx *search.Index, static *search.StaticWriter, out *output) (*search.Dictionary, error) {
 	units := make([]search.Unit, 0, len(s.Guides)+2*len(s.InfoPages))
-	base := len(s.Content.LetterSlugs) * search.UnitsPerLetter
+	base := search.OtherBase
 	for i, g := range s.Guides {
 		units = append(units, GuideUnit(g, content.KindLabel(g.Kind), base+i))
 	}

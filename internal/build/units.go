@@ -15,6 +15,15 @@ import (
 // from the site's letters, handreikingen and site pages, with the links
 // the site writes.
 
+// LetterBase is the number of the first unit of the letter in folder
+// slug in the static index: its place in the numbering of all letters
+// times search.UnitsPerLetter, which no other letter added or removed
+// changes.
+func LetterBase(slug string) int {
+	n, _ := letternumber.Index(slug) // a letter's folder: content checked it
+	return n * search.UnitsPerLetter
+}
+
 // LetterUnits returns the searchable units of a letter: each topic block of
 // the letter (the text before the first topic included) and each section
 // and subsection (down to level 4) of its annex, numbered from base (a

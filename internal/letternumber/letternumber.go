@@ -5,6 +5,7 @@
 package letternumber
 
 import (
+	"strconv"
 	"strings"
 )
 
@@ -53,6 +54,18 @@ func Parse(typed string) (string, bool) { return parse(typed, false) }
 func IsFolder(name string) bool {
 	f, ok := parse(name, false)
 	return ok && f == name
+}
+
+// Index is the letter's place in the numbering of all letters, from its
+// folder: year × 1000 + number ("21-082" is 21082), below 100,000. It
+// does not change when other letters are added or removed.
+func Index(folder string) (int, bool) {
+	if !IsFolder(folder) {
+		return 0, false
+	}
+	year, err1 := strconv.Atoi(folder[:2])
+	n, err2 := strconv.Atoi(folder[3:])
+	return year*1000 + n, err1 == nil && err2 == nil
 }
 
 // Number is the number of the letter in folder, as the letter prints it:

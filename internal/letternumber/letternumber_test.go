@@ -33,6 +33,14 @@ func TestGrammar(t *testing.T) {
 	if !IsFolder("21-082") || IsFolder("21/082") || IsFolder("Lbr. 21/082") || IsFolder("21-08") {
 		t.Error("IsFolder")
 	}
+	for folder, want := range map[string]int{"21-082": 21082, "00-001": 1, "99-999": 99999} {
+		if got, ok := Index(folder); !ok || got != want {
+			t.Errorf("Index(%q) = %d %v, want %d", folder, got, ok, want)
+		}
+	}
+	if _, ok := Index("21/082"); ok {
+		t.Error("Index of a number that is not a folder")
+	}
 	if got := Number("21-082"); got != "Lbr. 21/082" {
 		t.Errorf("Number: %q", got)
 	}

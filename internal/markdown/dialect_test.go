@@ -1,8 +1,6 @@
 package markdown
 
 import (
-	"ledenbrief/internal/diag"
-
 	"encoding/json"
 	"os"
 	"os/exec"
@@ -10,6 +8,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"ledenbrief/internal/diag"
 )
 
 func TestSingleTildeIsATilde(t *testing.T) {

@@ -41,8 +41,8 @@ func BenchmarkIndex(b *testing.B) {
 	}
 	s.Link(&diags)
 	var letters [][]search.Unit
-	for i, slug := range c.LetterSlugs {
-		units, err := build.LetterUnits(s.ResolveLetter(c.LoadLetter(slug, &diags), &diags), i*search.UnitsPerLetter)
+	for _, slug := range c.LetterSlugs {
+		units, err := build.LetterUnits(s.ResolveLetter(c.LoadLetter(slug, &diags), &diags), build.LetterBase(slug))
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"ledenbrief/internal/search/words"
 	"math"
 	"net/url"
 	"os"
@@ -21,6 +20,7 @@ import (
 	"ledenbrief/internal/build"
 	"ledenbrief/internal/corpus"
 	"ledenbrief/internal/search"
+	"ledenbrief/internal/search/words"
 )
 
 const realContent = "../../content"

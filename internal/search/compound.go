@@ -2,11 +2,11 @@ package search
 
 import (
 	"cmp"
-	"ledenbrief/internal/search/words"
 	"slices"
 	"strings"
 
 	"ledenbrief/internal/content"
+	"ledenbrief/internal/search/words"
 )
 
 // Dutch writes compounds as one word: "modelgedragscodes",

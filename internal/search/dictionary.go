@@ -5,7 +5,6 @@ import (
 	"container/heap"
 	"context"
 	"fmt"
-	"ledenbrief/internal/search/words"
 	"math"
 	"slices"
 	"sync"
@@ -16,6 +15,7 @@ import (
 	index "github.com/blevesearch/bleve_index_api"
 
 	"ledenbrief/internal/pool"
+	"ledenbrief/internal/search/words"
 )
 
 // MaxPostings is the number of postings kept per term and field in the

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"hash/fnv"
-	"ledenbrief/internal/search/words"
 	"maps"
 	"slices"
 	"strconv"
@@ -16,6 +15,8 @@ import (
 
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/searcher"
+
+	"ledenbrief/internal/search/words"
 )
 
 // DocsPerShard is the number of units per text shard of the static index:
@@ -157,10 +158,12 @@ func (w *StaticWriter) WriteDocs(units []Unit) error {
 	return nil
 }
 
-// PostingsFileBytes bounds a postings file of the static index: terms
-// are packed into files in term order until one would grow beyond it (a
-// single term's postings may fill a file alone). A query loads only the
-// files of its own terms.
+// PostingsFileBytes is the size a postings file of the static index is
+// made around: terms are packed into files in term order, a file ending
+// past half of it where a term's hash says (see startsFile) and before
+// twice it (a single term's postings may fill a file alone). A query
+// loads only the files of its own terms. Pairs go into a power-of-two
+// number of files of at most about this size.
 const PostingsFileBytes = 4 << 10
 
 // Finish writes the vocabulary shards and postings files of d into

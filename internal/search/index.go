@@ -15,7 +15,6 @@ package search
 
 import (
 	"fmt"
-	"ledenbrief/internal/search/words"
 	"slices"
 	"strings"
 	"sync"
@@ -25,6 +24,8 @@ import (
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/mapping"
 	index "github.com/blevesearch/bleve_index_api"
+
+	"ledenbrief/internal/search/words"
 )
 
 // The indexed fields. Title is boosted over body; extra holds the

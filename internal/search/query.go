@@ -1,7 +1,6 @@
 package search
 
 import (
-	"ledenbrief/internal/search/words"
 	"slices"
 	"sort"
 	"strings"
@@ -10,6 +9,7 @@ import (
 	"github.com/blevesearch/bleve/v2/search/query"
 
 	"ledenbrief/internal/editdist"
+	"ledenbrief/internal/search/words"
 )
 
 // How a query word is expanded, and what an expansion weighs. The browser

@@ -4,13 +4,14 @@ import (
 	"cmp"
 	"container/heap"
 	"fmt"
-	"ledenbrief/internal/search/words"
 	"math"
 	"slices"
 	"sync"
 
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/registry"
+
+	"ledenbrief/internal/search/words"
 )
 
 // AnalyzedUnit is a unit with its text analysed as bleve would index it,

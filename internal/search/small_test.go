@@ -28,14 +28,14 @@ func siteUnits(t *testing.T, dir string) []search.Unit {
 	}
 	s.Link(&diags)
 	var units []search.Unit
-	for i, slug := range c.LetterSlugs {
-		us, err := build.LetterUnits(s.ResolveLetter(c.LoadLetter(slug, &diags), &diags), i*search.UnitsPerLetter)
+	for _, slug := range c.LetterSlugs {
+		us, err := build.LetterUnits(s.ResolveLetter(c.LoadLetter(slug, &diags), &diags), build.LetterBase(slug))
 		if err != nil {
 			t.Fatal(err)
 		}
 		units = append(units, us...)
 	}
-	base := len(c.LetterSlugs) * search.UnitsPerLetter
+	base := search.OtherBase
 	for i, g := range s.Guides {
 		units = append(units, build.GuideUnit(g, content.KindLabel(g.Kind), base+i))
 	}

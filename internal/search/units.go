@@ -28,9 +28,15 @@ type Unit struct {
 }
 
 // UnitsPerLetter is the room for units each letter has in the numbering
-// of the static index: letter i's units are numbered from i*UnitsPerLetter,
-// so every letter can be indexed and exported on its own, in any order.
+// of the static index: letter i's units are numbered from i*UnitsPerLetter
+// (i its place in the numbering of all letters, letternumber.Index), so
+// every letter can be indexed and exported on its own, in any order, and
+// keeps its numbers when other letters are added or removed.
 const UnitsPerLetter = 512
+
+// OtherBase is the first number of the handreikingen and site pages,
+// after every letter there can be (letternumber.Index is below 100,000).
+const OtherBase = 100_000 * UnitsPerLetter
 
 // A letter with more units than UnitsPerLetter numbers the rest from
 // OverflowBase + n*OverflowPerLetter (n its place among the letters):
