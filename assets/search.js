@@ -333,8 +333,10 @@
     var k = shardKey(key), sh = shards[k], out = [];
     if (!sh) return out;
     if (k === key && sh.s !== undefined) { // the longer words are in other shards: take the listed best
-      (sh.c || []).forEach(function (e) {
-        if (e[0] !== key) out.push({ term: e[1], dist: 0, df: e[2] });
+      // They come best first, without their frequencies: the place
+      // stands for the frequency.
+      (sh.c || []).forEach(function (e, i, all) {
+        if (e[0] !== key) out.push({ term: e[1], dist: 0, df: all.length - i });
       });
       return out;
     }

@@ -250,7 +250,7 @@ func (shards vocabShards) addTerms(d *Dictionary, fileOf map[string]string) {
 	}
 	for k := range d.layout.split {
 		for _, e := range d.layout.top[k] {
-			shards.of(d, k).Top = append(shards.of(d, k).Top, []any{e.key, e.term, e.df})
+			shards.of(d, k).Top = append(shards.of(d, k).Top, []string{e.key, e.term})
 			if f, ok := fileOf[e.term]; ok {
 				shards.of(d, k).Terms[e.term] = f
 			}
@@ -487,14 +487,15 @@ func pairFile(pair string, n int) int {
 
 // vocabShard is one vocabulary shard: folded words with their term (or
 // just the document frequency when the word is the term), and the terms
-// of those words (and of its completions) with the number of the postings
+// of those words (and of its completions) with the name of the postings
 // file that holds their document frequencies and postings per field.
 type vocabShard struct {
 	Vocab map[string]any    `json:"v"`
 	Terms map[string]string `json:"t"`
 	// Top, in the shard of a prefix that was split, lists the words a
-	// completion of exactly that prefix chooses from, as [word, term, df].
-	Top [][]any `json:"c,omitempty"`
+	// completion of exactly that prefix chooses from, as [word, term],
+	// best first (see topCompletions).
+	Top [][]string `json:"c,omitempty"`
 	// Compounds lists, for a word that is part of compounds, the terms of
 	// the best of them (see buildCompounds).
 	Compounds map[string][]string `json:"x,omitempty"`

@@ -73,15 +73,20 @@ func size(words []vocabEntry) int {
 
 // topCompletions returns the words from which a completion of prefix
 // picks, in the order addBest takes them: the best by document frequency,
-// then term, with enough distinct terms that excluding the prefix's own
-// word and term still leaves maxPrefix.
+// then term (then word), with enough distinct terms that excluding the
+// prefix's own word and term still leaves maxPrefix. The shard lists them
+// in this order without their frequencies, so that a change of a
+// frequency changes the shard only when it changes the order.
 func topCompletions(group []vocabEntry, prefix string) []vocabEntry {
 	cands := slices.Clone(group)
-	slices.SortStableFunc(cands, func(a, b vocabEntry) int {
+	slices.SortFunc(cands, func(a, b vocabEntry) int {
 		if a.df != b.df {
 			return b.df - a.df
 		}
-		return strings.Compare(a.term, b.term)
+		if c := strings.Compare(a.term, b.term); c != 0 {
+			return c
+		}
+		return strings.Compare(a.key, b.key)
 	})
 	seen := map[string]bool{}
 	var out []vocabEntry
@@ -92,7 +97,6 @@ func topCompletions(group []vocabEntry, prefix string) []vocabEntry {
 		seen[c.term] = true
 		out = append(out, c)
 	}
-	slices.SortFunc(out, func(a, b vocabEntry) int { return strings.Compare(a.key, b.key) })
 	return out
 }
 
