@@ -169,17 +169,18 @@ func Run(opts Options) (*Result, error) {
 			idx.Close()
 		}
 	}()
-	pass := &letterPass{s: s, r: r, idx: idx, static: search.NewStaticWriter(out.WriteFile), out: out, diags: diags,
+	guides := newGuideUnits(s, opts.KeepIndex)
+	pass := &letterPass{s: s, r: r, idx: idx, positions: opts.KeepIndex, static: search.NewStaticWriter(out.WriteFile), out: out, diags: diags,
 		offered: printed{downloads: map[string]*render.Downloads{}}, rec: opts.rec}
 	if !opts.Check && !opts.NoOffline {
-		if pass.offline, err = newOfflineKit(s, r); err != nil {
+		if pass.offline, err = newOfflineKit(s, r, guides); err != nil {
 			return res, err
 		}
 	}
 	if err := pass.run(ctx, s.Letters, opts.Workers); err != nil {
 		return res, err
 	}
-	dict, err := buildRest(s, r, idx, pass.static, out, opts.Workers, diags)
+	dict, err := buildRest(s, r, idx, guides, pass.static, out, opts.Workers, diags)
 	if err != nil {
 		return res, err
 	}
@@ -414,15 +415,16 @@ func ExampleHost(base string) bool {
 // rendered, indexed for search and, when the site is written, copied for
 // offline reading.
 type letterPass struct {
-	s       *site.Site
-	r       *render.Renderer
-	idx     *search.Index
-	static  *search.StaticWriter
-	out     *output
-	offline *offlineKit // nil when nothing is written
-	offered printed     // what each letter page offers
-	rec     *recorder   // nil unless building for Incremental
-	diags   *diag.List
+	s         *site.Site
+	r         *render.Renderer
+	idx       *search.Index // nil: the units are analysed, not indexed
+	positions bool          // analyse with positions, for an index that highlights
+	static    *search.StaticWriter
+	out       *output
+	offline   *offlineKit // nil when nothing is written
+	offered   printed     // what each letter page offers
+	rec       *recorder   // nil unless building for Incremental
+	diags     *diag.List
 }
 
 // run resolves and renders letters, several at once: each one's page,
@@ -450,7 +452,7 @@ func (p *letterPass) letter(li *site.LetterInfo, buf *bytes.Buffer) error {
 		return err
 	}
 	rl := s.ResolveLetter(l, p.diags)
-	var units []search.Unit
+	var units []*search.AnalyzedUnit
 	if !li.Meta.Draft {
 		var ok bool
 		if units, ok, err = p.index(rl); err != nil || !ok {
@@ -492,32 +494,49 @@ func (p *letterPass) letter(li *site.LetterInfo, buf *bytes.Buffer) error {
 }
 
 // index makes the searchable units of a published letter, with the
-// everyday words and abbreviations they can be found by, and indexes
-// them; ok is false when the letter cannot be indexed, which is reported.
-func (p *letterPass) index(rl *site.Letter) (units []search.Unit, ok bool, err error) {
+// everyday words and abbreviations they can be found by, analyses each
+// once and indexes them; ok is false when the letter cannot be indexed,
+// which is reported.
+func (p *letterPass) index(rl *site.Letter) (analysed []*search.AnalyzedUnit, ok bool, err error) {
 	s := p.s
-	units, err = LetterUnits(rl, LetterBase(rl.Info.Slug))
+	units, err := LetterUnits(rl, LetterBase(rl.Info.Slug))
 	if err != nil {
 		p.diags.Add(rl.Src.Body.Src, 0, diag.BuildFailed, err)
 		return nil, false, nil
 	}
 	search.AddAbbreviations(units, s.Content.Abbreviations)
 	search.AddSynonyms(units, s.Content.Synonyms)
+	if analysed, err = analyse(units, p.positions); err != nil {
+		return nil, false, err
+	}
 	if p.idx != nil {
-		if err := p.idx.Add(units); err != nil {
+		if err := p.idx.Add(analysed); err != nil {
 			return nil, false, err
 		}
 		if err := p.static.WriteDocs(units); err != nil {
 			return nil, false, err
 		}
 	}
-	return units, true, nil
+	return analysed, true, nil
+}
+
+// analyse analyses units, each once (see search.Analyze).
+func analyse(units []search.Unit, positions bool) ([]*search.AnalyzedUnit, error) {
+	out := make([]*search.AnalyzedUnit, len(units))
+	for i, u := range units {
+		au, err := search.Analyze(u, positions)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = au
+	}
+	return out, nil
 }
 
 // withCopies writes a published letter's page and annex with its offline
 // copies. The copies are made first, so that the letter page offers them
 // with their sizes.
-func (p *letterPass) withCopies(rl *site.Letter, units []search.Unit, letterPage, annexPage *render.Page, buf *bytes.Buffer) error {
+func (p *letterPass) withCopies(rl *site.Letter, units []*search.AnalyzedUnit, letterPage, annexPage *render.Page, buf *bytes.Buffer) error {
 	r, out := p.r, p.out
 	d := p.offline.downloads(rl.Info)
 	if err := p.offline.copies(out, rl, units, letterPage, annexPage, d); err != nil {
@@ -575,14 +594,14 @@ func reload(s *site.Site, slug string) (*content.Letter, error) {
 // buildRest writes everything that needs all letters: handreikingen with
 // their backlinks, the index pages, series pages, the pages kept for
 // aliases, the static search index, the feed, the sitemap and the assets.
-// The search index is read back and exported while the pages are rendered.
-func buildRest(s *site.Site, r *render.Renderer, idx *search.Index, static *search.StaticWriter, out *output, workers int, diags *diag.List) (*search.Dictionary, error) {
+// The static search index is made while the pages are rendered.
+func buildRest(s *site.Site, r *render.Renderer, idx *search.Index, guides *guideUnits, static *search.StaticWriter, out *output, workers int, diags *diag.List) (*search.Dictionary, error) {
 	s.ResolveGuides(diags)
 	var dict *search.Dictionary
 	exported := make(chan error, 1)
 	go func() {
 		var err error
-		dict, err = exportSearch(context.Background(), s, idx, static, out)
+		dict, err = exportSearch(context.Background(), s, idx, guides, static)
 		exported <- err
 	}()
 	err := errors.Join(writeRest(s, r, out, workers), <-exported)
@@ -605,31 +624,84 @@ func writeRest(s *site.Site, r *render.Renderer, out *output, workers int) error
 	return errors.Join(renderPages(r, out, pages, workers), writeFiles(s, r, out, notFound))
 }
 
-// exportSearch indexes the handreikingen and site pages, reads the index
-// back and writes the static search index.
-func exportSearch(ctx context.Context, s *site.Site, idx *search.Index, static *search.StaticWriter, out *output) (*search.Dictionary, error) {
-	units := make([]search.Unit, 0, len(s.Guides)+2*len(s.InfoPages))
-	base := search.OtherBase
-	for i, g := range s.Guides {
-		units = append(units, GuideUnit(g, content.KindLabel(g.Kind), base+i))
+// exportSearch indexes the handreikingen and site pages and writes the
+// static search index of every unit indexed.
+func exportSearch(ctx context.Context, s *site.Site, idx *search.Index, guides *guideUnits, static *search.StaticWriter) (*search.Dictionary, error) {
+	analysed := make([]*search.AnalyzedUnit, 0, len(s.Guides)+2*len(s.InfoPages))
+	for _, g := range s.Guides {
+		au, err := guides.unit(g)
+		if err != nil {
+			return nil, err
+		}
+		analysed = append(analysed, au)
 	}
+	var pages []search.Unit
 	for _, p := range s.InfoPages {
-		units = append(units, PageUnits(p, base+len(units))...)
+		pages = append(pages, PageUnits(p, search.OtherBase+len(s.Guides)+len(pages))...)
 	}
-	search.AddAbbreviations(units, s.Content.Abbreviations)
-	search.AddSynonyms(units, s.Content.Synonyms)
-	if err := idx.Add(units); err != nil {
+	search.AddAbbreviations(pages, s.Content.Abbreviations)
+	search.AddSynonyms(pages, s.Content.Synonyms)
+	pagesAnalysed, err := analyse(pages, guides.positions)
+	if err != nil {
 		return nil, err
 	}
-	if err := static.WriteDocs(units); err != nil {
+	analysed = append(analysed, pagesAnalysed...)
+	if err := idx.Add(analysed); err != nil {
 		return nil, err
 	}
-	dict, err := search.ReadDictionaryContext(ctx, idx)
+	if err := static.WriteDocs(unitsOf(analysed)); err != nil {
+		return nil, err
+	}
+	dict, err := idx.Dictionary(ctx)
 	if err != nil {
 		return nil, err
 	}
 	dict.NoteSynonyms(s.Content.Synonyms)
 	return dict, static.Finish(dict)
+}
+
+// unitsOf returns the units of analysed.
+func unitsOf(analysed []*search.AnalyzedUnit) []search.Unit {
+	units := make([]search.Unit, len(analysed))
+	for i, au := range analysed {
+		units[i] = au.Unit
+	}
+	return units
+}
+
+// guideUnits are the handreikingen's units, each analysed once, the
+// first time the site's index or a letter's copy asks for it.
+type guideUnits struct {
+	s         *site.Site
+	positions bool
+	ordinal   map[*site.Guide]int
+	units     sync.Map // *site.Guide → *search.AnalyzedUnit
+}
+
+// newGuideUnits returns the handreikingen's units of s, numbered after
+// search.OtherBase in the order of s.Guides.
+func newGuideUnits(s *site.Site, positions bool) *guideUnits {
+	g := &guideUnits{s: s, positions: positions, ordinal: map[*site.Guide]int{}}
+	for i, guide := range s.Guides {
+		g.ordinal[guide] = search.OtherBase + i
+	}
+	return g
+}
+
+// unit returns a handreiking's unit, analysed.
+func (g *guideUnits) unit(guide *site.Guide) (*search.AnalyzedUnit, error) {
+	if au, ok := g.units.Load(guide); ok {
+		return au.(*search.AnalyzedUnit), nil
+	}
+	units := []search.Unit{GuideUnit(guide, content.KindLabel(guide.Kind), g.ordinal[guide])}
+	search.AddAbbreviations(units, g.s.Content.Abbreviations)
+	search.AddSynonyms(units, g.s.Content.Synonyms)
+	au, err := search.Analyze(units[0], g.positions)
+	if err != nil {
+		return nil, err
+	}
+	au2, _ := g.units.LoadOrStore(guide, au)
+	return au2.(*search.AnalyzedUnit), nil
 }
 
 // renderPages renders pages with a pool of workers.

@@ -6,11 +6,10 @@ import (
 	"html/template"
 	"io/fs"
 	"maps"
+	"slices"
 	"strings"
-	"sync"
 	"time"
 
-	"ledenbrief/internal/content"
 	"ledenbrief/internal/offline"
 	"ledenbrief/internal/render"
 	"ledenbrief/internal/search"
@@ -23,16 +22,16 @@ const SiteZip = "ledenbrieven.zip"
 // offlineKit is what the offline copies of every letter share: the
 // theme and the site's canonical address.
 type offlineKit struct {
-	s          *site.Site
-	r          *render.Renderer
-	assets     map[string][]byte // "assets/style.3f2a9c1e.css" → content
-	style      []byte            // the theme's style sheet, then the publisher's
-	engine     []byte            // the search engine
-	guideUnits sync.Map          // handreiking id → *search.AnalyzedUnit, analysed once for every copy
+	s      *site.Site
+	r      *render.Renderer
+	assets map[string][]byte // "assets/style.3f2a9c1e.css" → content
+	style  []byte            // the theme's style sheet, then the publisher's
+	engine []byte            // the search engine
+	guides *guideUnits       // the handreikingen's units, analysed once for the site and every copy
 }
 
-func newOfflineKit(s *site.Site, r *render.Renderer) (*offlineKit, error) {
-	k := &offlineKit{s: s, r: r, assets: map[string][]byte{}}
+func newOfflineKit(s *site.Site, r *render.Renderer, guides *guideUnits) (*offlineKit, error) {
+	k := &offlineKit{s: s, r: r, assets: map[string][]byte{}, guides: guides}
 	for _, a := range r.Assets() {
 		k.assets["assets/"+a.Name] = a.Data
 	}
@@ -59,7 +58,7 @@ func (k *offlineKit) downloads(li *site.LetterInfo) *render.Downloads {
 // annex pages (annexPage nil when it has none) are as the site shows them,
 // writes them where d says, and sets their sizes in d. The copies' pages
 // are rendered from the same page data, with the links offline gives them.
-func (k *offlineKit) copies(out *output, rl *site.Letter, units []search.Unit, letterPage, annexPage *render.Page, d *render.Downloads) error {
+func (k *offlineKit) copies(out *output, rl *site.Letter, units []*search.AnalyzedUnit, letterPage, annexPage *render.Page, d *render.Downloads) error {
 	li := rl.Info
 	guides := rl.LinkedGuides(k.s)
 	c := &offline.Copy{
@@ -102,18 +101,11 @@ func (k *offlineKit) searchPage() *render.Page {
 }
 
 // copyIndex is the search index of a copy: the letter's units and those
-// of the handreikingen it links.
-func (k *offlineKit) copyIndex(units []search.Unit, guides []*site.RefsPage) ([]byte, error) {
-	var analyzed []*search.AnalyzedUnit
-	for _, u := range units {
-		au, err := search.Analyze(u)
-		if err != nil {
-			return nil, err
-		}
-		analyzed = append(analyzed, au)
-	}
+// of the handreikingen it links, as analysed for the site.
+func (k *offlineKit) copyIndex(units []*search.AnalyzedUnit, guides []*site.RefsPage) ([]byte, error) {
+	analyzed := slices.Clone(units)
 	for _, rp := range guides {
-		au, err := k.guideUnit(rp.Guide)
+		au, err := k.guides.unit(rp.Guide)
 		if err != nil {
 			return nil, err
 		}
@@ -244,20 +236,4 @@ func contentMedia(s *site.Site) func(string) ([]byte, error) {
 		}
 		return data, nil
 	}
-}
-
-// guideUnit returns a handreiking's unit, analysed the first time.
-func (k *offlineKit) guideUnit(g *site.Guide) (*search.AnalyzedUnit, error) {
-	if au, ok := k.guideUnits.Load(g.ID); ok {
-		return au.(*search.AnalyzedUnit), nil
-	}
-	units := []search.Unit{GuideUnit(g, content.KindLabel(g.Kind), 0)}
-	search.AddAbbreviations(units, k.s.Content.Abbreviations)
-	search.AddSynonyms(units, k.s.Content.Synonyms)
-	au, err := search.Analyze(units[0])
-	if err != nil {
-		return nil, err
-	}
-	k.guideUnits.Store(g.ID, au)
-	return au, nil
 }

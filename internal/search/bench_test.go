@@ -2,6 +2,7 @@ package search_test
 
 import (
 	"cmp"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io/fs"
@@ -61,7 +62,15 @@ func BenchmarkIndex(b *testing.B) {
 		w := search.NewStaticWriter(func(string, []byte) error { return nil })
 		units = 0
 		for _, us := range letters {
-			if err := idx.Add(us); err != nil {
+			var aus []*search.AnalyzedUnit
+			for _, u := range us {
+				au, err := search.Analyze(u, false)
+				if err != nil {
+					b.Fatal(err)
+				}
+				aus = append(aus, au)
+			}
+			if err := idx.Add(aus); err != nil {
 				b.Fatal(err)
 			}
 			if err := w.WriteDocs(us); err != nil {
@@ -69,7 +78,7 @@ func BenchmarkIndex(b *testing.B) {
 			}
 			units += len(us)
 		}
-		d, err := search.ReadDictionary(idx)
+		d, err := idx.Dictionary(context.Background())
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -1,21 +1,11 @@
 package search
 
 import (
-	"cmp"
-	"container/heap"
-	"context"
-	"fmt"
 	"math"
-	"slices"
-	"sync"
 
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/analysis/lang/nl"
 	"github.com/blevesearch/bleve/v2/search"
-	index "github.com/blevesearch/bleve_index_api"
-
-	"ledenbrief/internal/pool"
-	"ledenbrief/internal/search/words"
 )
 
 // MaxPostings is the number of postings kept per term and field in the
@@ -24,11 +14,13 @@ import (
 // only documents that could not reach a term's top results are left out.
 const MaxPostings = 100
 
-// Dictionary is the static index as read back from bleve: everything the
-// browser needs to analyse a query and score it exactly as bleve would.
+// Dictionary is the static index of a set of units, made from the same
+// analysis as their bleve index (see Collector): everything the browser
+// needs to analyse a query and score it exactly as bleve would.
 type Dictionary struct {
 	N        int                  // number of units
-	Avg      []float64            // bleve's average length per field (see bm25ScoreMetrics), in Fields order
+	Distinct []int                // distinct terms per field, in Fields order: bleve's field cardinality
+	Avg      []float64            // bleve's average length per field, Distinct over N rounded up (see bm25ScoreMetrics)
 	Terms    map[string]*Postings // analysed term → postings per field
 	Surfaces map[string]string    // folded surface form → analysed term
 	Stop     map[string]bool      // stop words, dropped from queries
@@ -43,6 +35,18 @@ type Dictionary struct {
 	synonyms map[string][]string
 }
 
+// bm25Stats are the statistics a bleve search of d's units scores with:
+// the ones the static index scores with, whatever segments bleve holds
+// the units in (bleve's own field cardinality sums its segments'
+// dictionaries, so it depends on how the units were batched).
+func (d *Dictionary) bm25Stats() *search.BM25Stats {
+	s := &search.BM25Stats{DocCount: float64(d.N), FieldCardinality: map[string]int{}}
+	for fi, f := range Fields {
+		s.FieldCardinality[f] = d.Distinct[fi]
+	}
+	return s
+}
+
 // Postings are the documents of one term, per field.
 type Postings struct {
 	DF   []int       // documents per field, before pruning
@@ -54,177 +58,6 @@ type Posting struct {
 	Doc  int32 // ordinal
 	Freq int32
 	Len  int32 // field length in tokens
-}
-
-// ReadDictionary reads x back: its documents, term dictionaries,
-// postings and statistics, and the analysed form of every surface word.
-func ReadDictionary(x *Index) (*Dictionary, error) {
-	return ReadDictionaryContext(context.Background(), x)
-}
-
-// ReadDictionaryContext is ReadDictionary, stopped early when ctx is done.
-func ReadDictionaryContext(ctx context.Context, x *Index) (*Dictionary, error) {
-	if err := x.Flush(); err != nil {
-		return nil, err
-	}
-	adv, err := x.Index.Advanced()
-	if err != nil {
-		return nil, err
-	}
-	r, err := adv.Reader()
-	if err != nil {
-		return nil, err
-	}
-	defer r.Close()
-	d := &Dictionary{Terms: map[string]*Postings{}, Surfaces: map[string]string{}, Stop: stopWords()}
-	n, err := r.DocCount()
-	if err != nil {
-		return nil, err
-	}
-	d.N = int(n)
-	ordinal, err := internalOrdinals(x, r)
-	if err != nil {
-		return nil, err
-	}
-	br, ok := r.(index.BM25Reader)
-	if !ok {
-		return nil, fmt.Errorf("search: index reader has no BM25 statistics")
-	}
-	for fi, field := range Fields {
-		card, err := br.FieldCardinality(field)
-		if err != nil {
-			return nil, err
-		}
-		avg := 0.0
-		if d.N > 0 {
-			avg = math.Ceil(float64(card) / float64(d.N))
-		}
-		d.Avg = append(d.Avg, avg)
-		if err := d.readField(ctx, r, fi, field, avg, ordinal); err != nil {
-			return nil, err
-		}
-	}
-	if err := d.analyseSurfaces(x); err != nil {
-		return nil, err
-	}
-	d.buildVocabulary()
-	return d, nil
-}
-
-// ordinals maps bleve's internal document ids to the units' ordinals.
-func internalOrdinals(x *Index, r index.IndexReader) (map[string]int, error) {
-	x.mu.Lock()
-	defer x.mu.Unlock()
-	ids, err := r.DocIDReaderAll()
-	if err != nil {
-		return nil, err
-	}
-	defer ids.Close()
-	out := map[string]int{}
-	for {
-		id, err := ids.Next()
-		if err != nil {
-			return nil, err
-		}
-		if id == nil {
-			return out, nil
-		}
-		ext, err := r.ExternalID(id)
-		if err != nil {
-			return nil, err
-		}
-		ord, ok := x.ordinals[ext]
-		if !ok {
-			return nil, fmt.Errorf("search: document %q has no ordinal", ext)
-		}
-		out[string(id)] = ord
-	}
-}
-
-// readField reads one field's term dictionary and postings, keeping the
-// MaxPostings postings of highest BM25 weight per term. The terms'
-// postings are read on all cores; what is kept of a term does not depend
-// on which worker read it.
-func (d *Dictionary) readField(ctx context.Context, r index.IndexReader, fi int, field string, avg float64, ordinal map[string]int) error {
-	dict, err := r.FieldDict(field)
-	if err != nil {
-		return err
-	}
-	defer dict.Close()
-	type termPostings struct {
-		term string
-		df   int
-		list []Posting
-	}
-	// The dictionary is read in order, one term after another; each term's
-	// postings are read on the pool, a reader (TermFieldDoc) reused.
-	var terms []string
-	for n := 0; ; n++ {
-		entry, err := dict.Next()
-		if err == nil && n%1024 == 0 {
-			err = ctx.Err()
-		}
-		if err != nil {
-			return err
-		}
-		if entry == nil {
-			break
-		}
-		terms = append(terms, entry.Term)
-	}
-	read := make([]termPostings, len(terms))
-	readers := sync.Pool{New: func() any { return new(index.TermFieldDoc) }}
-	err = pool.Each(terms, 0, func(i int, term string) error {
-		tfd := readers.Get().(*index.TermFieldDoc)
-		defer readers.Put(tfd)
-		df, list, err := topPostings(r, term, field, avg, ordinal, tfd)
-		read[i] = termPostings{term, df, list}
-		return err
-	})
-	if err != nil {
-		return err
-	}
-	for _, tp := range read {
-		t := d.Terms[tp.term]
-		if t == nil {
-			t = &Postings{DF: make([]int, len(Fields)), List: make([][]Posting, len(Fields))}
-			d.Terms[tp.term] = t
-		}
-		t.DF[fi] = tp.df
-		t.List[fi] = tp.list
-	}
-	return nil
-}
-
-// topPostings reads a term's postings in a field and returns its
-// document frequency and the MaxPostings postings of highest BM25 weight,
-// by document.
-func topPostings(r index.IndexReader, term, field string, avg float64, ordinal map[string]int, tfd *index.TermFieldDoc) (int, []Posting, error) {
-	tfr, err := r.TermFieldReader(context.Background(), []byte(term), field, true, true, false)
-	if err != nil {
-		return 0, nil, err
-	}
-	defer tfr.Close()
-	top := &postingHeap{avg: avg}
-	for {
-		m, err := tfr.Next(tfd)
-		if err != nil {
-			return 0, nil, err
-		}
-		if m == nil {
-			break
-		}
-		p := Posting{Doc: int32(ordinal[string(m.ID)]), Freq: int32(m.Freq), Len: int32(normLength(m.Norm))}
-		if top.Len() < MaxPostings {
-			heap.Push(top, p)
-		} else if top.lower(top.list[0], p) {
-			top.list[0] = p
-			heap.Fix(top, 0)
-		}
-	}
-	list := top.list
-	slices.SortFunc(list, func(a, b Posting) int { return cmp.Compare(a.Doc, b.Doc) })
-	return int(tfr.Count()), list, nil
 }
 
 // normLength recovers a field's length in tokens from bleve's norm,
@@ -284,17 +117,6 @@ func termFrequencyWeight(freq int, fieldNorm, avg float64) float64 {
 		return tf * search.BM25_k1 / (tf + search.BM25_k1*(1-search.BM25_b+search.BM25_b*fieldLength/avg))
 	}
 	return tf * fieldNorm
-}
-
-// analyseSurfaces maps every folded surface word to the term bleve's
-// Dutch analyzer makes of it. Stop words map to nothing.
-func (d *Dictionary) analyseSurfaces(x *Index) error {
-	a := x.Index.Mapping().AnalyzerNamed(words.AnalyzerName)
-	if a == nil {
-		return fmt.Errorf("search: no %s analyzer", words.AnalyzerName)
-	}
-	d.addSurfaces(a, x.surfaceWords())
-	return nil
 }
 
 // df is a term's document frequency summed over fields.

@@ -79,9 +79,8 @@ type meta struct {
 // (a path relative to the site root, and the file's bytes): text shards of
 // DocsPerShard units each as units are indexed, and at the end the
 // vocabulary shards (by first letters, split where they grow beyond
-// VocabShardBytes) and postings files read back from bleve, and the
-// meta script. It is safe for
-// concurrent use.
+// VocabShardBytes) and postings files of the Dictionary, and the meta
+// script. It is safe for concurrent use.
 type StaticWriter struct {
 	write  func(name string, data []byte) error
 	bundle *bundle // set: everything goes into one file, see NewBundleWriter
@@ -502,4 +501,23 @@ type vocabShard struct {
 	// Split, in the shard of a prefix that was split, lists the letters
 	// its longer shards add, one each: "bmnv" in "ge" for "geb", "gem" …
 	Split string `json:"s,omitempty"`
+}
+
+// StaticBundle returns the static index of units, whose dictionary is d
+// (see BuildDictionary), as one script for MetaPath (see
+// NewBundleWriter): the search index of a copy of one letter. The units
+// must be numbered from 0 in their order.
+func StaticBundle(d *Dictionary, units []Unit) ([]byte, error) {
+	var out []byte
+	w := NewBundleWriter(func(name string, data []byte) error {
+		out = data
+		return nil
+	})
+	if err := w.WriteDocs(units); err != nil {
+		return nil, err
+	}
+	if err := w.Finish(d); err != nil {
+		return nil, err
+	}
+	return out, nil
 }

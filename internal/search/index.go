@@ -2,21 +2,23 @@
 // analyzer, BM25 scoring, title boosted over body), answers queries from
 // that index, and exports a compact static copy of it as script files a
 // browser can load from file://: the term dictionaries, postings and BM25
-// statistics read back from the bleve index, the analysed form of every
-// word of the text, and each unit's title and text for showing results.
-// The browser searches that copy with the same query analysis and the same
-// scoring as bleve. What a word is (splitting, folding, stemming,
-// compounds, question words) is package words' job; here are the
-// scoring (query.go, compound.go, searcher.go), the index (index.go,
-// units.go, phrases.go) and the static format (dictionary.go, export.go,
-// shards.go, pack.go, small.go). The package does not render pages or
-// decide URLs; the HTTP API is package serve's.
+// statistics, the analysed form of every word of the text, and each
+// unit's title and text for showing results. Each unit is analysed once,
+// with bleve's analyzers (Analyze); that analysis feeds the bleve index
+// and the static copy alike (Collector), so nothing is read back out of
+// bleve. The browser searches the copy with the same query analysis and
+// the same scoring as bleve. What a word is (splitting, folding,
+// stemming, compounds, question words) is package words' job; here are
+// the scoring (query.go, compound.go, searcher.go), the analysis and the
+// index (analyse.go, index.go, units.go, phrases.go) and the static
+// format (collect.go, dictionary.go, export.go, shards.go, pack.go). The
+// package does not render pages or decide URLs; the HTTP API is package
+// serve's.
 package search
 
 import (
+	"context"
 	"fmt"
-	"slices"
-	"strings"
 	"sync"
 
 	"github.com/blevesearch/bleve/v2"
@@ -62,8 +64,8 @@ const (
 // newMapping returns the index mapping: Dutch text fields and BM25
 // scoring. With store, the text is also stored with term vectors, and the
 // metadata a result shows, so that bleve can answer and highlight
-// queries itself; without, the index holds only what the static export
-// reads back, which makes it faster to build and much smaller.
+// queries itself; without, the index holds only the terms, which makes it
+// faster to build and much smaller.
 func newMapping(store bool) mapping.IndexMapping {
 	text := func() *mapping.FieldMapping {
 		f := bleve.NewTextFieldMapping()
@@ -104,80 +106,68 @@ func newMapping(store bool) mapping.IndexMapping {
 	return m
 }
 
-// Index is a bleve index of a site's units, with the number of every unit
-// and the surface forms of all words seen, for the static export.
+// Index is a bleve index of a site's units, fed from their one analysis
+// (Analyze), and the Collector of the same analysis for the static index.
 type Index struct {
 	bleve.Index
 	store    bool
+	options  map[string]index.FieldIndexingOptions // per indexed field, as the mapping says
+	collect  *Collector
 	mu       sync.Mutex
 	batch    *bleve.Batch
-	surfaces map[string]struct{}
-	ordinals map[string]int // unit ID → Ordinal
 	err      error
 	indexing chan struct{}  // holds a token while a full batch is indexed
 	pending  sync.WaitGroup // batches handed to bleve and not yet indexed
 }
 
 // batchSize is the number of units indexed at once. Larger batches give
-// bleve fewer segments to read back, but are held in memory while bleve
-// indexes them: at 5,000 letters of the benchmark corpus, 5,000 units
-// built in 27-29 s, 10,000 in 29-30 s and 25,000 in 35 s (2,500: 31-32 s).
-// It is a variable so that tests can make small corpora fill several
-// batches.
-var batchSize = 5000
+// bleve fewer segments, but hold their units' analysis in memory until
+// bleve has indexed them: at 1,000 letters of the benchmark corpus
+// (--no-offline), 2,000 units peaked at 270 MB of live heap and 5,000 at
+// 360-410 MB, in the same time. It is a variable so that tests can make
+// small corpora fill several batches.
+var batchSize = 2000
 
 // NewIndex returns an empty in-memory index. With store, bleve keeps the
 // text and metadata of every unit so that Search can show and highlight
-// results (the search command, the server); a build needs neither.
+// results (the search command, the server); its units must be analysed
+// with positions. A build needs neither.
 func NewIndex(store bool) (*Index, error) {
 	// Scorch, bleve's default index type, kept in memory (an empty path):
 	// only scorch has the statistics BM25 scoring needs.
-	idx, err := bleve.NewUsing("", newMapping(store), scorch.Name, scorch.Name, nil)
+	m := newMapping(store)
+	idx, err := bleve.NewUsing("", m, scorch.Name, scorch.Name, nil)
 	if err != nil {
 		return nil, fmt.Errorf("search: new index: %w", err)
 	}
+	options := map[string]index.FieldIndexingOptions{}
+	for _, f := range Fields {
+		options[f] = m.(*mapping.IndexMappingImpl).DefaultMapping.Properties[f].Fields[0].Options()
+	}
 	return &Index{
-		Index: idx, store: store, surfaces: map[string]struct{}{}, ordinals: map[string]int{},
+		Index: idx, store: store, options: options, collect: NewCollector(),
 		indexing: make(chan struct{}, 1),
 	}, nil
 }
 
-// Add queues units for indexing; it is safe for concurrent use. The
-// surface forms of their words are collected and the units mapped to
+// Add queues analysed units for indexing and collects them for the
+// static index; it is safe for concurrent use. The units are mapped to
 // bleve's documents on the caller's goroutine; a full batch is indexed in
 // the background while the callers go on.
-func (x *Index) Add(units []Unit) error {
-	seen := map[string]struct{}{}
+func (x *Index) Add(units []*AnalyzedUnit) error {
 	docs := make([]*document.Document, 0, len(units))
 	for _, u := range units {
-		for _, text := range []string{u.Title, u.Body, u.Extra} {
-			words.Each(text, func(w string) { seen[w] = struct{}{} })
-		}
-		data := map[string]any{FieldTitle: u.Title, FieldBody: u.Body, FieldExtra: u.Extra, FieldPairs: u.pairsText()}
-		if x.store {
-			data[fieldLabel], data[fieldURL], data[fieldContext] = u.Label, u.URL, u.Context
-			data[fieldLetter], data[fieldDate], data[fieldKind] = u.Letter, u.Date, u.Kind
-		}
-		doc := document.NewDocument(u.ID)
-		if err := x.Index.Mapping().MapDocument(doc, data); err != nil {
-			return fmt.Errorf("search: index %s: %w", u.ID, err)
+		doc, err := x.document(u)
+		if err != nil {
+			return err
 		}
 		docs = append(docs, doc)
 	}
+	x.collect.Add(units)
 	x.mu.Lock()
 	if x.err != nil {
 		x.mu.Unlock()
 		return x.err
-	}
-	for w := range seen {
-		if _, ok := x.surfaces[w]; !ok {
-			// A copy: the word may be a slice of the unit's text, which
-			// must not stay in memory for the rest of the build.
-			x.surfaces[strings.Clone(w)] = struct{}{}
-		}
-	}
-	for _, u := range units {
-		x.ordinals[u.ID] = u.Ordinal
 	}
 	if x.batch == nil {
 		x.batch = x.Index.NewBatch()
@@ -197,6 +187,31 @@ func (x *Index) Add(units []Unit) error {
 	x.mu.Unlock()
 	x.indexInBackground(full)
 	return nil
+}
+
+// document is the bleve document of an analysed unit: its fields carry
+// their analysis (analysedField), and with store the metadata a result
+// shows.
+func (x *Index) document(u *AnalyzedUnit) (*document.Document, error) {
+	doc := document.NewDocument(u.ID)
+	texts := []string{u.Title, u.Body, u.Extra, ""}
+	for fi, f := range Fields {
+		opts := x.options[f]
+		if opts.IncludeTermVectors() && u.fields[fi].length > 0 && u.fields[fi].locs == nil {
+			return nil, fmt.Errorf("search: index %s: analysed without positions", u.ID)
+		}
+		var value []byte
+		if opts.IsStored() {
+			value = []byte(texts[fi])
+		}
+		doc.AddField(&analysedField{name: f, value: value, options: opts, terms: &u.fields[fi]})
+	}
+	if x.store {
+		for _, f := range [][2]string{{fieldLabel, u.Label}, {fieldURL, u.URL}, {fieldContext, u.Context}, {fieldLetter, u.Letter}, {fieldDate, u.Date}, {fieldKind, u.Kind}} {
+			doc.AddField(document.NewTextFieldWithIndexingOptions(f[0], nil, []byte(f[1]), index.StoreField))
+		}
+	}
+	return doc, nil
 }
 
 // indexInBackground hands a full batch to bleve on a goroutine of its
@@ -249,14 +264,12 @@ func (x *Index) Close() error {
 	return x.Index.Close()
 }
 
-// surfaceWords returns the distinct lowercased words of every unit, sorted.
-func (x *Index) surfaceWords() []string {
-	x.mu.Lock()
-	defer x.mu.Unlock()
-	out := make([]string, 0, len(x.surfaces))
-	for w := range x.surfaces {
-		out = append(out, w)
+// Dictionary indexes what is queued and returns the static index's
+// dictionary of every unit added, made from the same analysis as the
+// bleve index (see Collector). It must not run while Add does.
+func (x *Index) Dictionary(ctx context.Context) (*Dictionary, error) {
+	if err := x.Flush(); err != nil {
+		return nil, err
 	}
-	slices.Sort(out)
-	return out
+	return x.collect.Dictionary(ctx)
 }

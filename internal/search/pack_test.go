@@ -3,10 +3,13 @@ package search
 import (
 	"bytes"
 	"compress/zlib"
+	"context"
 	"encoding/base64"
 	"encoding/json"
 	"io"
+	"maps"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -89,7 +92,7 @@ func Unpack(t *testing.T, script []byte) (fn, keys string, data []byte) {
 }
 
 // SurfaceWords is every word of x's units, for the same tests.
-func SurfaceWords(x *Index) []string { return x.surfaceWords() }
+func SurfaceWords(x *Index) []string { return slices.Sorted(maps.Keys(x.collect.surfaces)) }
 
 // TestEveryPairsFileIsWritten: an index without a single pair still has
 // the pairs file a two-word query looks in.
@@ -99,10 +102,14 @@ func TestEveryPairsFileIsWritten(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer x.Close()
-	if err := x.Add([]Unit{{ID: "a/#", Page: "a/", Label: "Integriteit", Title: "Integriteit", Ordinal: 0}}); err != nil {
+	au, err := Analyze(Unit{ID: "a/#", Page: "a/", Label: "Integriteit", Title: "Integriteit", Ordinal: 0}, false)
+	if err != nil {
 		t.Fatal(err)
 	}
-	d, err := ReadDictionary(x)
+	if err := x.Add([]*AnalyzedUnit{au}); err != nil {
+		t.Fatal(err)
+	}
+	d, err := x.Dictionary(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}

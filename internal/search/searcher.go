@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search"
 )
 
 // Result is one hit of a query answered by bleve.
@@ -21,8 +22,8 @@ type Result struct {
 	Fragments []string `json:"fragments,omitempty"` // HTML, query words in <mark>
 }
 
-// Search answers q from bleve itself with the same analysis and query as
-// the browser, returning at most size results, best first. Fragments are
+// Search answers q from bleve itself with the same analysis, query and
+// statistics as the browser, returning at most size results, best first. Fragments are
 // highlighted when the index was made with term vectors. The search stops
 // when ctx is done.
 func (x *Index) Search(ctx context.Context, d *Dictionary, q string, size int) ([]Result, Query, error) {
@@ -31,6 +32,7 @@ func (x *Index) Search(ctx context.Context, d *Dictionary, q string, size int) (
 	req.Fields = []string{fieldURL, fieldLabel, fieldContext, fieldLetter, fieldDate, fieldKind}
 	req.Highlight = bleve.NewHighlightWithStyle("html")
 	req.Highlight.Fields = []string{FieldBody}
+	req.PreSearchData = map[string]any{search.BM25PreSearchDataKey: d.bm25Stats()}
 	res, err := x.Index.SearchInContext(ctx, req)
 	if err != nil {
 		return nil, aq, fmt.Errorf("search: %w", err)

@@ -1,6 +1,7 @@
 package serve
 
 import (
+	"context"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -18,10 +19,14 @@ func TestAPILimits(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer x.Close()
-	if err := x.Add([]search.Unit{{ID: "a/#", Page: "a/", Label: "Integriteit", Title: "Integriteit", Body: "Integriteit van raadsleden.", Ordinal: 0}}); err != nil {
+	au, err := search.Analyze(search.Unit{ID: "a/#", Page: "a/", Label: "Integriteit", Title: "Integriteit", Body: "Integriteit van raadsleden.", Ordinal: 0}, true)
+	if err != nil {
 		t.Fatal(err)
 	}
-	d, err := search.ReadDictionary(x)
+	if err := x.Add([]*search.AnalyzedUnit{au}); err != nil {
+		t.Fatal(err)
+	}
+	d, err := x.Dictionary(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,171 @@
+package search
+
+import (
+	"fmt"
+	"slices"
+	"sync"
+
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/registry"
+	blevesize "github.com/blevesearch/bleve/v2/size"
+	index "github.com/blevesearch/bleve_index_api"
+
+	"ledenbrief/internal/search/words"
+)
+
+// AnalyzedUnit is a unit with its text analysed as bleve indexes it: the
+// one analysis of a passage, which feeds the bleve index (Index.Add), the
+// site's static index and the static index of its letter's copies
+// (Collector).
+type AnalyzedUnit struct {
+	Unit
+	fields [4]fieldTerms // in Fields order
+	words  []string      // the lowercased surface words, sorted
+}
+
+// fieldTerms is one analysed field: its distinct terms (in the order
+// they first occur) with their frequencies, its length in tokens and, when analysed with positions,
+// where each term occurs (what bleve keeps as term vectors, for
+// highlighting).
+type fieldTerms struct {
+	terms  []string
+	freq   []int32 // of terms[i]
+	length int     // tokens
+	locs   [][]tokenLocation
+}
+
+// tokenLocation is where one token of a term is: bleve's TokenLocation
+// in a third of its memory.
+type tokenLocation struct {
+	start, end, position int32
+}
+
+var (
+	analyzerOnce sync.Once
+	analyzer     analysis.Analyzer
+	analyzerErr  error
+)
+
+// theAnalyzer is the analyzer every word field is indexed with.
+func theAnalyzer() (analysis.Analyzer, error) {
+	analyzerOnce.Do(func() { analyzer, analyzerErr = registry.NewCache().AnalyzerNamed(words.AnalyzerName) })
+	return analyzer, analyzerErr
+}
+
+// Analyze analyses a unit's fields with bleve's analyzers: the word
+// fields with words.AnalyzerName, the pairs field from the same tokens as
+// words.PairsAnalyzerName would make them. With positions it keeps where
+// every term occurs, which an index that highlights (NewIndex with store)
+// needs.
+func Analyze(u Unit, positions bool) (*AnalyzedUnit, error) {
+	a, err := theAnalyzer()
+	if err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	au := &AnalyzedUnit{Unit: u}
+	seen := map[string]bool{}
+	var titleBody analysis.TokenStream
+	for fi, text := range []string{u.Title, u.Body, u.Extra} {
+		words.Each(text, func(w string) {
+			if !seen[w] {
+				seen[w] = true
+				au.words = append(au.words, w)
+			}
+		})
+		tokens := a.Analyze([]byte(text))
+		if Fields[fi] != FieldExtra {
+			titleBody = append(titleBody, tokens...)
+		}
+		au.fields[fi] = countTerms(tokens, positions)
+	}
+	// What words.PairsAnalyzerName makes of u.pairsText(), from the tokens
+	// already analysed. The pairs field keeps no term vectors.
+	au.fields[slices.Index(Fields, FieldPairs)] = countTerms(words.Pairs(titleBody), false)
+	slices.Sort(au.words)
+	return au, nil
+}
+
+// countTerms counts the distinct terms of a field's tokens.
+func countTerms(tokens analysis.TokenStream, positions bool) fieldTerms {
+	ft := fieldTerms{length: len(tokens)}
+	if len(tokens) == 0 {
+		return ft
+	}
+	at := make(map[string]int, len(tokens))
+	for _, tok := range tokens {
+		i, ok := at[string(tok.Term)]
+		if !ok {
+			i = len(ft.terms)
+			at[string(tok.Term)] = i
+			ft.terms = append(ft.terms, string(tok.Term))
+			ft.freq = append(ft.freq, 0)
+			if positions {
+				ft.locs = append(ft.locs, nil)
+			}
+		}
+		ft.freq[i]++
+		if positions {
+			ft.locs[i] = append(ft.locs[i], tokenLocation{int32(tok.Start), int32(tok.End), int32(tok.Position)})
+		}
+	}
+	return ft
+}
+
+// frequencies is the field's analysis in bleve's form, as
+// analysis.TokenFrequency makes it from the tokens.
+func (ft *fieldTerms) frequencies(options index.FieldIndexingOptions) index.TokenFrequencies {
+	out := make(index.TokenFrequencies, len(ft.terms))
+	vectors := options.IncludeTermVectors() && ft.locs != nil
+	for i, t := range ft.terms {
+		tf := &index.TokenFreq{Term: []byte(t)}
+		if vectors {
+			locs := make([]index.TokenLocation, len(ft.locs[i]))
+			tf.Locations = make([]*index.TokenLocation, len(locs))
+			for j, l := range ft.locs[i] {
+				locs[j] = index.TokenLocation{Start: int(l.start), End: int(l.end), Position: int(l.position)}
+				tf.Locations[j] = &locs[j]
+			}
+		}
+		if !options.SkipFreqNorm() {
+			tf.SetFrequency(int(ft.freq[i]))
+		}
+		out[t] = tf
+	}
+	return out
+}
+
+// analysedField is a text field of a bleve document whose analysis is
+// already done: when bleve asks it to analyse itself, it hands over the
+// terms it was made with. It is how bleve indexes a passage without
+// running the analyzer a second time.
+type analysedField struct {
+	name    string
+	value   []byte // the text, stored when options say so
+	options index.FieldIndexingOptions
+	terms   *fieldTerms
+	freqs   index.TokenFrequencies // set by Analyze
+}
+
+func (f *analysedField) Name() string                                     { return f.name }
+func (f *analysedField) ArrayPositions() []uint64                         { return nil }
+func (f *analysedField) Options() index.FieldIndexingOptions              { return f.options }
+func (f *analysedField) Value() []byte                                    { return f.value }
+func (f *analysedField) NumPlainTextBytes() uint64                        { return uint64(len(f.value)) }
+func (f *analysedField) EncodedFieldType() byte                           { return 't' } // bleve's text field
+func (f *analysedField) AnalyzedLength() int                              { return f.terms.length }
+func (f *analysedField) AnalyzedTokenFrequencies() index.TokenFrequencies { return f.freqs }
+
+// Analyze hands bleve the field's terms.
+func (f *analysedField) Analyze() { f.freqs = f.terms.frequencies(f.options) }
+
+// Size is the field's memory, for bleve's accounting of a batch.
+func (f *analysedField) Size() int {
+	n := blevesize.SizeOfPtr + len(f.name) + len(f.value) + 2*blevesize.SizeOfSlice
+	for _, t := range f.terms.terms {
+		n += len(t) + blevesize.SizeOfString + 4
+	}
+	if f.freqs != nil {
+		n += f.freqs.Size()
+	}
+	return n
+}

@@ -1,0 +1,235 @@
+package search
+
+import (
+	"cmp"
+	"container/heap"
+	"context"
+	"fmt"
+	"maps"
+	"math"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/blevesearch/bleve/v2/analysis"
+
+	"ledenbrief/internal/pool"
+	"ledenbrief/internal/search/words"
+)
+
+// Collector gathers the analysis of units into the static index's
+// dictionary: every term's postings per field, each field's statistics
+// as bleve keeps them, and the surface words. What it makes of a set of
+// units is what bleve's own index of them holds (TestCollectorIsBleve).
+// It is safe for concurrent use.
+type Collector struct {
+	mu       sync.Mutex
+	n        int
+	terms    map[string]*Postings
+	surfaces map[string]struct{}
+	docs     map[int32]string // ordinal → unit ID, to refuse a number given twice
+	err      error
+}
+
+// NewCollector returns an empty collector.
+func NewCollector() *Collector {
+	return &Collector{terms: map[string]*Postings{}, surfaces: map[string]struct{}{}, docs: map[int32]string{}}
+}
+
+// Add collects the postings and surface words of units.
+func (c *Collector) Add(units []*AnalyzedUnit) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, u := range units {
+		doc := int32(u.Ordinal)
+		if other, ok := c.docs[doc]; ok {
+			if c.err == nil {
+				c.err = fmt.Errorf("search: units %s and %s have the same number %d", other, u.ID, doc)
+			}
+			continue
+		}
+		c.docs[doc] = u.ID
+		c.n++
+		for _, w := range u.words {
+			if _, ok := c.surfaces[w]; !ok {
+				// A copy: the word is a slice of the unit's text, which
+				// must not stay in memory for the rest of the build.
+				c.surfaces[strings.Clone(w)] = struct{}{}
+			}
+		}
+		for fi := range u.fields {
+			ft := &u.fields[fi]
+			length := int32(normLength(norm(ft.length))) // as bleve's norm gives it back
+			for i, term := range ft.terms {
+				p := c.terms[term]
+				if p == nil {
+					p = &Postings{DF: make([]int, len(Fields)), List: make([][]Posting, len(Fields))}
+					c.terms[term] = p
+				}
+				p.DF[fi]++
+				list := p.List[fi]
+				if len(list) >= compactAt && len(list) == cap(list) {
+					list = survivors(list)
+				}
+				p.List[fi] = append(list, Posting{Doc: doc, Freq: ft.freq[i], Len: length})
+			}
+		}
+	}
+}
+
+// Dictionary returns the dictionary of every unit added: bleve's
+// statistics, each term's MaxPostings postings of highest BM25 weight per
+// field, and the term of every surface word. Call it once, after the
+// last Add; it stops early when ctx is done.
+func (c *Collector) Dictionary(ctx context.Context) (*Dictionary, error) {
+	a, err := theAnalyzer()
+	if err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.err != nil {
+		return nil, c.err
+	}
+	d := &Dictionary{N: c.n, Terms: c.terms, Surfaces: map[string]string{}, Stop: stopWords()}
+	c.terms = nil
+	// Bleve's average field length is the field's number of distinct
+	// terms over the number of documents, rounded up (the field
+	// cardinality its BM25 scorer reads).
+	d.Distinct = make([]int, len(Fields))
+	for _, p := range d.Terms {
+		for fi, df := range p.DF {
+			if df > 0 {
+				d.Distinct[fi]++
+			}
+		}
+	}
+	for fi := range Fields {
+		avg := 0.0
+		if d.N > 0 {
+			avg = math.Ceil(float64(d.Distinct[fi]) / float64(d.N))
+		}
+		d.Avg = append(d.Avg, avg)
+	}
+	all := slices.Collect(maps.Values(d.Terms))
+	err = pool.Each(all, 0, func(i int, p *Postings) error {
+		if i%4096 == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+		for fi, list := range p.List {
+			p.List[fi] = topOf(list, d.Avg[fi])
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	d.addSurfaces(a, slices.Sorted(maps.Keys(c.surfaces)))
+	d.buildVocabulary()
+	return d, nil
+}
+
+// BuildDictionary makes the dictionary of a few analysed units (one
+// letter's, for its offline copy), as a Collector of them does. The
+// units' ordinals are their documents' numbers.
+func BuildDictionary(units []*AnalyzedUnit) (*Dictionary, error) {
+	c := NewCollector()
+	c.Add(units)
+	return c.Dictionary(context.Background())
+}
+
+// compactAt is the least number of a term's postings in a field that the
+// Collector thins out (see survivors), when the list is full: a frequent
+// term keeps a few hundred postings, not one for every unit it is in.
+const compactAt = 4 * MaxPostings
+
+// survivors thins out a term's postings in a field to those that can
+// still be among its MaxPostings of highest BM25 weight, whatever the
+// field's average length turns out to be and whatever postings come
+// after: those that fewer than MaxPostings others outrank under every
+// average. A posting outranks another under every average when its
+// frequency is at least the other's and its length at most, and one of
+// these is strictly so or it has the lower document number (see
+// postingHeap.lower): its weight is then the higher, or equal with the
+// tie broken its way. Outranking so is transitive, so a posting thinned
+// out always has MaxPostings others above it: topOf of what is left is
+// topOf of every posting. The list is reordered in place.
+func survivors(list []Posting) []Posting {
+	slices.SortFunc(list, func(a, b Posting) int {
+		return cmp.Or(cmp.Compare(b.Freq, a.Freq), cmp.Compare(a.Len, b.Len), cmp.Compare(a.Doc, b.Doc))
+	})
+	// The postings by frequency, highest first, each group by length.
+	var groups [][]Posting
+	for start := 0; start < len(list); {
+		end := start + 1
+		for end < len(list) && list[end].Freq == list[start].Freq {
+			end++
+		}
+		groups = append(groups, list[start:end])
+		start = end
+	}
+	var keep []Posting
+	for g, group := range groups {
+		for i, p := range group {
+			above := i // in its own group, those before it
+			for _, higher := range groups[:g] {
+				above += sort.Search(len(higher), func(j int) bool { return higher[j].Len > p.Len })
+			}
+			if above < MaxPostings {
+				keep = append(keep, p)
+			}
+		}
+	}
+	return append(list[:0], keep...)
+}
+
+// topOf keeps the MaxPostings postings of highest BM25 weight, by
+// document. Which are kept depends on the postings alone, never on the
+// order they came in (see postingHeap.lower).
+func topOf(list []Posting, avg float64) []Posting {
+	if len(list) > MaxPostings {
+		top := &postingHeap{avg: avg}
+		for _, p := range list {
+			if top.Len() < MaxPostings {
+				heap.Push(top, p)
+			} else if top.lower(top.list[0], p) {
+				top.list[0] = p
+				heap.Fix(top, 0)
+			}
+		}
+		list = top.list
+	}
+	slices.SortFunc(list, func(a, b Posting) int { return cmp.Compare(a.Doc, b.Doc) })
+	return list
+}
+
+// surfaceTerms remembers the term each word analyses to on its own ("" for
+// none): a site's letters share most of their words.
+var surfaceTerms sync.Map
+
+// addSurfaces maps every folded surface word to the term the analyzer
+// makes of it on its own. Stop words map to nothing.
+func (d *Dictionary) addSurfaces(a analysis.Analyzer, surfaces []string) {
+	for _, w := range surfaces {
+		t, ok := surfaceTerms.Load(w)
+		if !ok {
+			toks := a.Analyze([]byte(w))
+			t = ""
+			if len(toks) == 1 {
+				t = string(toks[0].Term)
+			}
+			surfaceTerms.Store(w, t)
+		}
+		term := t.(string)
+		if term == "" {
+			continue // a stop word, or a word the tokenizer splits differently on its own
+		}
+		key := words.Fold(w)
+		if prev, ok := d.Surfaces[key]; !ok || d.df(term) > d.df(prev) {
+			d.Surfaces[key] = term
+		}
+	}
+}
