@@ -19,8 +19,8 @@ import (
 // (Collector).
 type AnalyzedUnit struct {
 	Unit
-	fields [4]fieldTerms // in Fields order
-	words  []string      // the lowercased surface words, sorted
+	fields [numFields]fieldTerms // in Fields order
+	words  []string              // the lowercased surface words, sorted
 }
 
 // fieldTerms is one analysed field: its distinct terms (in the order

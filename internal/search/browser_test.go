@@ -222,7 +222,70 @@ func staticAgreesWithBleve(t *testing.T) string {
 	ctx := browsertest.New(t)
 	out := builtSite(t)
 	openSearch(t, ctx, out, "index.html")
-	res := realIndex(t)
+	agreesWithBleve(t, ctx, realIndex(t), agreementQueries(t))
+	return out
+}
+
+// TestStaticAgreesWithBleveOnALargeSite is TestStaticAgreesWithBleve on
+// 1,000 generated letters (gencorpus.py's when it is there): bleve holds
+// them in many segments, the static index in thousands of files, and the
+// postings of common terms are cut to their best.
+func TestStaticAgreesWithBleveOnALargeSite(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds 1,000 letters")
+	}
+	ctx := browsertest.New(t)
+	dir := t.TempDir()
+	which, err := corpus.ForBenchmark(filepath.Join(dir, "content"), 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("corpus: %s", which)
+	out := filepath.Join(dir, "public")
+	res, err := build.Run(build.Options{Content: filepath.Join(dir, "content"), Out: out, NoOffline: true, KeepIndex: true})
+	if err != nil || res.Diags.Len() > 0 {
+		t.Fatalf("build: %v %v", err, res.Diags.Error())
+	}
+	defer res.Index.Close()
+	openSearch(t, ctx, out, "index.html")
+	qs := agreementQueries(t)
+	analysesAsBleve(t, ctx, res, qs)
+	// The static index keeps a word's best postings only (see
+	// search.MaxPostings): a passage among a common word's thousand others
+	// keeps its score for that word only where it is among the best for a
+	// field of it. Rankings of queries that combine such words may differ
+	// below the first places; how many agree in full is measured.
+	js := jsSearch(t, ctx, qs, 5)
+	agree, first := 0, 0
+	for i, q := range qs {
+		if rankingDiff(t, res, q, js[i], 1) == "" {
+			first++
+		}
+		if d := rankingDiff(t, res, q, js[i], 5); d != "" {
+			t.Log(d)
+		} else {
+			agree++
+		}
+	}
+	t.Logf("of %d queries, %d have bleve's first result first, %d bleve's top five", len(qs), first, agree)
+	if first*100 < len(qs)*minLargeSiteFirst || agree*100 < len(qs)*minLargeSiteTopFive {
+		t.Errorf("of %d queries, %d have bleve's first result first (want %d%%), %d bleve's top five (want %d%%)",
+			len(qs), first, minLargeSiteFirst, agree, minLargeSiteTopFive)
+	}
+}
+
+// The shares of queries, in percent, that rank on 1,000 generated letters
+// as bleve does, at least: the first result, and the top five. Measured
+// when they were set: 55% and 40% on gencorpus.py's letters, 72% and 70%
+// on internal/corpus's. They hold what is reached; they are to rise when
+// the browser can load the rest of a word's postings.
+const (
+	minLargeSiteFirst   = 50
+	minLargeSiteTopFive = 40
+)
+
+// agreementQueries are the queries of every set and a few more.
+func agreementQueries(t *testing.T) []string {
 	var qs []string
 	for _, file := range querySets {
 		for _, s := range readQueries(t, file) {
@@ -235,6 +298,25 @@ func staticAgreesWithBleve(t *testing.T) string {
 		"gedragscode", "complot", "complotdenkers", "integriteits", "gedragsregels", "weerbaarheidscan", "samenwerkingsverbanden",
 		"raad van state", `"Raad van State"`, `"verklaring omtrent gedrag" wethouder`, "a b c d e f g h i j complotdenkers", "complotdenkers gedragsregels b c d e f g h i j", "bestuur", "model gedragscodes",
 		"ge", "gem", "geme", "ver", "verk", "verki", "be", "bes", "bestu", "on", "ond", "onder", "raa", "raads", "wet", "weth", "int", "inte")
+	return qs
+}
+
+// agreesWithBleve compares, for every query, the analysis (typed and
+// submitted) and top five of the engine of the page open in ctx with the
+// Go analysis and bleve's own search of res's index.
+func agreesWithBleve(t *testing.T, ctx context.Context, res *build.Result, qs []string) {
+	analysesAsBleve(t, ctx, res, qs)
+	js := jsSearch(t, ctx, qs, 5)
+	for i, q := range qs {
+		if d := rankingDiff(t, res, q, js[i], 5); d != "" {
+			t.Error(d)
+		}
+	}
+}
+
+// analysesAsBleve holds the analysis of every query (typed and submitted)
+// by the engine of the page open in ctx to the Go analysis of res.
+func analysesAsBleve(t *testing.T, ctx context.Context, res *build.Result, qs []string) {
 	qsJSON, _ := json.Marshal(qs)
 	for _, typing := range []bool{false, true} {
 		raw, err := chromedp.Run(ctx, chromedp.Evaluate[string](fmt.Sprintf(`Promise.all(%s.map(q => LB.analyze(q, %t))).then(ws => JSON.stringify(ws))`, qsJSON, typing), chromedp.EvalAwaitPromise))
@@ -252,34 +334,34 @@ func staticAgreesWithBleve(t *testing.T) string {
 			}
 		}
 	}
-	js := jsSearch(t, ctx, qs, 5)
-	for i, q := range qs {
-		// One more than shown, to see a tie across the cut.
-		more, _, err := res.Index.Search(context.Background(), res.Dict, q, 6)
-		if err != nil {
-			t.Fatal(err)
+}
+
+// rankingDiff compares the browser's top n for q (js, its top five) with
+// bleve's and describes the first difference ("" when there is none).
+func rankingDiff(t *testing.T, res *build.Result, q string, js []jsHit, n int) string {
+	// One more than shown, to see a tie across the cut.
+	more, _, err := res.Index.Search(context.Background(), res.Dict, q, 6)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hits := more[:min(5, len(more))]
+	if len(hits) != len(js) {
+		return fmt.Sprintf("%q: bleve has %d results, the browser %d", q, len(hits), len(js))
+	}
+	for r := range hits[:min(n, len(hits))] {
+		b, s := hits[r], js[r]
+		if math.Abs(b.Score-s.Score) > 1e-9*math.Max(1, b.Score) {
+			return fmt.Sprintf("%q rank %d: bleve %s %.12f, browser %s %.12f", q, r+1, b.URL, b.Score, s.URL, s.Score)
 		}
-		hits := more[:min(5, len(more))]
-		if len(hits) != len(js[i]) {
-			t.Errorf("%q: bleve has %d results, the browser %d", q, len(hits), len(js[i]))
-			continue
-		}
-		for r := range hits {
-			b, s := hits[r], js[i][r]
-			if math.Abs(b.Score-s.Score) > 1e-9*math.Max(1, b.Score) {
-				t.Errorf("%q rank %d: bleve %s %.12f, browser %s %.12f", q, r+1, b.URL, b.Score, s.URL, s.Score)
-				continue
-			}
-			// Scores equal to rounding (summed in another order) are a tie
-			// whose order neither engine can promise.
-			same := func(x, y float64) bool { return math.Abs(x-y) <= 1e-9*math.Max(1, x) }
-			tied := (r > 0 && same(hits[r-1].Score, b.Score)) || (r+1 < len(more) && same(more[r+1].Score, b.Score))
-			if b.URL != s.URL && !tied {
-				t.Errorf("%q rank %d: bleve %s, browser %s", q, r+1, b.URL, s.URL)
-			}
+		// Scores equal to rounding (summed in another order) are a tie
+		// whose order neither engine can promise.
+		same := func(x, y float64) bool { return math.Abs(x-y) <= 1e-9*math.Max(1, x) }
+		tied := (r > 0 && same(hits[r-1].Score, b.Score)) || (r+1 < len(more) && same(more[r+1].Score, b.Score))
+		if b.URL != s.URL && !tied {
+			return fmt.Sprintf("%q rank %d: bleve %s, browser %s", q, r+1, b.URL, s.URL)
 		}
 	}
-	return out
+	return ""
 }
 
 // TestStemmerIsBleves holds the browser's Dutch stemmer equal to bleve's

@@ -64,13 +64,13 @@ func (c *Collector) Add(units []*AnalyzedUnit) {
 			for i, term := range ft.terms {
 				p := c.terms[term]
 				if p == nil {
-					p = &Postings{DF: make([]int, len(Fields)), List: make([][]Posting, len(Fields))}
+					p = &Postings{}
 					c.terms[term] = p
 				}
 				p.DF[fi]++
 				list := p.List[fi]
-				if len(list) >= compactAt && len(list) == cap(list) {
-					list = survivors(list)
+				if fi >= len(WordFields) && len(list) >= compactAt && len(list) == cap(list) {
+					list = survivors(list) // see keepBest: a word field keeps every posting
 				}
 				p.List[fi] = append(list, Posting{Doc: doc, Freq: ft.freq[i], Len: length})
 			}
@@ -119,9 +119,7 @@ func (c *Collector) Dictionary(ctx context.Context) (*Dictionary, error) {
 				return err
 			}
 		}
-		for fi, list := range p.List {
-			p.List[fi] = topOf(list, d.Avg[fi])
-		}
+		keepBest(p, d.Avg)
 		return nil
 	})
 	if err != nil {
@@ -141,9 +139,49 @@ func BuildDictionary(units []*AnalyzedUnit) (*Dictionary, error) {
 	return c.Dictionary(context.Background())
 }
 
-// compactAt is the least number of a term's postings in a field that the
-// Collector thins out (see survivors), when the list is full: a frequent
-// term keeps a few hundred postings, not one for every unit it is in.
+// keepBest cuts a term's postings to those the static index keeps, each
+// field's by document: in the pairs field its MaxPostings of highest BM25
+// weight; in the word fields, the postings of every unit that is among
+// the MaxPostings of highest weight in one of them, in all of them. A
+// unit the browser scores for a word is so scored with every field bleve
+// scores it with: a passage whose title has the word, and whose body has
+// it among a thousand others, keeps its body's posting too.
+func keepBest(p *Postings, avg []float64) {
+	var keep map[int32]bool
+	for fi := range WordFields {
+		if len(p.List[fi]) > MaxPostings {
+			keep = map[int32]bool{}
+			break
+		}
+	}
+	for fi, list := range p.List {
+		if fi >= len(WordFields) || keep == nil {
+			p.List[fi] = topOf(list, avg[fi])
+			continue
+		}
+		for _, po := range topOf(slices.Clone(list), avg[fi]) {
+			keep[po.Doc] = true
+		}
+	}
+	if keep == nil {
+		return
+	}
+	for fi := range WordFields {
+		kept := p.List[fi][:0]
+		for _, po := range p.List[fi] {
+			if keep[po.Doc] {
+				kept = append(kept, po)
+			}
+		}
+		slices.SortFunc(kept, func(a, b Posting) int { return cmp.Compare(a.Doc, b.Doc) })
+		p.List[fi] = kept
+	}
+}
+
+// compactAt is the least number of a term's postings in the pairs field
+// that the Collector thins out (see survivors), when the list is full: a
+// frequent pair keeps a few hundred postings, not one for every unit it
+// is in.
 const compactAt = 4 * MaxPostings
 
 // survivors thins out a term's postings in a field to those that can

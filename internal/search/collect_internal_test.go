@@ -36,3 +36,11 @@ func TestSurvivorsKeepTheTop(t *testing.T) {
 		}
 	}
 }
+
+// TestFieldsFitThePostings: a field added to Fields needs room in every
+// term's Postings.
+func TestFieldsFitThePostings(t *testing.T) {
+	if len(Fields) != numFields {
+		t.Fatalf("%d fields, numFields %d", len(Fields), numFields)
+	}
+}

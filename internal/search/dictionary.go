@@ -9,9 +9,11 @@ import (
 )
 
 // MaxPostings is the number of postings kept per term and field in the
-// static index: those with the highest BM25 weight. A term in more
-// documents keeps its true document frequency, so scores stay bleve's;
-// only documents that could not reach a term's top results are left out.
+// static index: those with the highest BM25 weight, and in the word
+// fields those of the units that are among them in another word field
+// (see keepBest). A term in more documents keeps its true document
+// frequency, so scores stay bleve's; only documents that could not reach
+// a term's top results in any field are left out.
 const MaxPostings = 100
 
 // Dictionary is the static index of a set of units, made from the same
@@ -47,10 +49,12 @@ func (d *Dictionary) bm25Stats() *search.BM25Stats {
 	return s
 }
 
-// Postings are the documents of one term, per field.
+// Postings are the documents of one term, per field (in Fields order):
+// arrays, not slices, so that the hundreds of thousands of terms of a
+// large site cost one allocation each.
 type Postings struct {
-	DF   []int       // documents per field, before pruning
-	List [][]Posting // per field, by ordinal
+	DF   [numFields]int       // documents per field, before pruning
+	List [numFields][]Posting // per field, by ordinal
 }
 
 // Posting is one document of a term in a field.

@@ -44,6 +44,9 @@ const (
 // Fields lists the indexed fields in the order the static index uses.
 var Fields = []string{FieldTitle, FieldBody, FieldExtra, FieldPairs}
 
+// numFields is len(Fields).
+const numFields = 4
+
 // WordFields are the fields a query word is searched in: the first of Fields.
 var WordFields = Fields[:3]
 

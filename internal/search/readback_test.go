@@ -108,14 +108,17 @@ func readBack(x *Index, units []Unit) (*Dictionary, error) {
 			}
 			p := d.Terms[entry.Term]
 			if p == nil {
-				p = &Postings{DF: make([]int, len(Fields)), List: make([][]Posting, len(Fields))}
+				p = &Postings{}
 				d.Terms[entry.Term] = p
 			}
-			if p.DF[fi], p.List[fi], err = readPostings(r, entry.Term, field, avg, byID); err != nil {
+			if p.DF[fi], p.List[fi], err = readPostings(r, entry.Term, field, byID); err != nil {
 				return nil, err
 			}
 		}
 		dict.Close()
+	}
+	for _, p := range d.Terms {
+		keepBest(p, d.Avg)
 	}
 	a := x.Index.Mapping().AnalyzerNamed(words.AnalyzerName)
 	slices.Sort(surfaces)
@@ -124,9 +127,9 @@ func readBack(x *Index, units []Unit) (*Dictionary, error) {
 	return d, nil
 }
 
-// readPostings reads a term's postings in a field: its document
-// frequency and the MaxPostings of highest weight, by document.
-func readPostings(r index.IndexReader, term, field string, avg float64, byID map[string]int) (int, []Posting, error) {
+// readPostings reads a term's postings in a field, and its document
+// frequency.
+func readPostings(r index.IndexReader, term, field string, byID map[string]int) (int, []Posting, error) {
 	tfr, err := r.TermFieldReader(context.Background(), []byte(term), field, true, true, false)
 	if err != nil {
 		return 0, nil, err
@@ -151,5 +154,5 @@ func readPostings(r index.IndexReader, term, field string, avg float64, byID map
 		}
 		list = append(list, Posting{Doc: int32(ord), Freq: int32(m.Freq), Len: int32(normLength(m.Norm))})
 	}
-	return int(tfr.Count()), topOf(list, avg), nil
+	return int(tfr.Count()), list, nil
 }

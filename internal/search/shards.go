@@ -74,7 +74,8 @@ func size(words []vocabEntry) int {
 // topCompletions returns the words from which a completion of prefix
 // picks, in the order addBest takes them: the best by document frequency,
 // then term (then word), with enough distinct terms that excluding the
-// prefix's own word and term still leaves maxPrefix. The shard lists them
+// prefix's own word and term and the compounds that term finds (which the
+// query holds before it completes) still leaves maxPrefix. The shard lists them
 // in this order without their frequencies, so that a change of a
 // frequency changes the shard only when it changes the order.
 func topCompletions(group []vocabEntry, prefix string) []vocabEntry {
@@ -91,7 +92,7 @@ func topCompletions(group []vocabEntry, prefix string) []vocabEntry {
 	seen := map[string]bool{}
 	var out []vocabEntry
 	for _, c := range cands {
-		if len(seen) == maxPrefix+2 && !seen[c.term] {
+		if len(seen) == maxPrefix+2+maxCompounds && !seen[c.term] {
 			break
 		}
 		seen[c.term] = true
