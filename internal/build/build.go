@@ -506,7 +506,7 @@ func (p *letterPass) index(rl *site.Letter) (analysed []*search.AnalyzedUnit, ok
 	}
 	search.AddAbbreviations(units, s.Content.Abbreviations)
 	search.AddSynonyms(units, s.Content.Synonyms)
-	if analysed, err = analyse(units, p.positions); err != nil {
+	if analysed, err = search.AnalyzeAll(units, p.positions); err != nil {
 		return nil, false, err
 	}
 	if p.idx != nil {
@@ -518,19 +518,6 @@ func (p *letterPass) index(rl *site.Letter) (analysed []*search.AnalyzedUnit, ok
 		}
 	}
 	return analysed, true, nil
-}
-
-// analyse analyses units, each once (see search.Analyze).
-func analyse(units []search.Unit, positions bool) ([]*search.AnalyzedUnit, error) {
-	out := make([]*search.AnalyzedUnit, len(units))
-	for i, u := range units {
-		au, err := search.Analyze(u, positions)
-		if err != nil {
-			return nil, err
-		}
-		out[i] = au
-	}
-	return out, nil
 }
 
 // withCopies writes a published letter's page and annex with its offline
@@ -641,7 +628,7 @@ func exportSearch(ctx context.Context, s *site.Site, idx *search.Index, guides *
 	}
 	search.AddAbbreviations(pages, s.Content.Abbreviations)
 	search.AddSynonyms(pages, s.Content.Synonyms)
-	pagesAnalysed, err := analyse(pages, guides.positions)
+	pagesAnalysed, err := search.AnalyzeAll(pages, guides.positions)
 	if err != nil {
 		return nil, err
 	}

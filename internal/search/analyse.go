@@ -85,6 +85,19 @@ func Analyze(u Unit, positions bool) (*AnalyzedUnit, error) {
 	return au, nil
 }
 
+// AnalyzeAll analyses units, each once (see Analyze).
+func AnalyzeAll(units []Unit, positions bool) ([]*AnalyzedUnit, error) {
+	out := make([]*AnalyzedUnit, len(units))
+	for i, u := range units {
+		au, err := Analyze(u, positions)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = au
+	}
+	return out, nil
+}
+
 // countTerms counts the distinct terms of a field's tokens.
 func countTerms(tokens analysis.TokenStream, positions bool) fieldTerms {
 	ft := fieldTerms{length: len(tokens)}

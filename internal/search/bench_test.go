@@ -62,13 +62,9 @@ func BenchmarkIndex(b *testing.B) {
 		w := search.NewStaticWriter(func(string, []byte) error { return nil })
 		units = 0
 		for _, us := range letters {
-			var aus []*search.AnalyzedUnit
-			for _, u := range us {
-				au, err := search.Analyze(u, false)
-				if err != nil {
-					b.Fatal(err)
-				}
-				aus = append(aus, au)
+			aus, err := search.AnalyzeAll(us, false)
+			if err != nil {
+				b.Fatal(err)
 			}
 			if err := idx.Add(aus); err != nil {
 				b.Fatal(err)

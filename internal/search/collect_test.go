@@ -69,13 +69,9 @@ func TestCollectorIsBleve(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			var analyzed []*search.AnalyzedUnit
-			for _, u := range units {
-				au, err := search.Analyze(u, false)
-				if err != nil {
-					t.Fatal(err)
-				}
-				analyzed = append(analyzed, au)
+			analyzed, err := search.AnalyzeAll(units, false)
+			if err != nil {
+				t.Fatal(err)
 			}
 			collected, err := search.BuildDictionary(analyzed)
 			if err != nil {

@@ -40,13 +40,10 @@ func TestConcurrentAddIndexesEveryUnit(t *testing.T) {
 			go func() {
 				defer wg.Done()
 				for us := range next {
-					var aus []*AnalyzedUnit
-					for _, u := range us {
-						au, err := Analyze(u, false)
-						if err != nil {
-							t.Error(err)
-						}
-						aus = append(aus, au)
+					aus, err := AnalyzeAll(us, false)
+					if err != nil {
+						t.Error(err)
+						continue
 					}
 					if err := x.Add(aus); err != nil {
 						t.Error(err)

@@ -25,13 +25,9 @@ func BleveDictionary(units []Unit, analysed bool) (*Dictionary, error) {
 	}
 	defer x.Close()
 	if analysed {
-		var aus []*AnalyzedUnit
-		for _, u := range units {
-			au, err := Analyze(u, false)
-			if err != nil {
-				return nil, err
-			}
-			aus = append(aus, au)
+		aus, err := AnalyzeAll(units, false)
+		if err != nil {
+			return nil, err
 		}
 		if err := x.Add(aus); err != nil {
 			return nil, err
