@@ -69,7 +69,7 @@ const (
 // metadata a result shows, so that bleve can answer and highlight
 // queries itself; without, the index holds only the terms, which makes it
 // faster to build and much smaller.
-func newMapping(store bool) mapping.IndexMapping {
+func newMapping(store bool) *mapping.IndexMappingImpl {
 	text := func() *mapping.FieldMapping {
 		f := bleve.NewTextFieldMapping()
 		f.Analyzer = words.AnalyzerName
@@ -145,7 +145,7 @@ func NewIndex(store bool) (*Index, error) {
 	}
 	options := map[string]index.FieldIndexingOptions{}
 	for _, f := range Fields {
-		options[f] = m.(*mapping.IndexMappingImpl).DefaultMapping.Properties[f].Fields[0].Options()
+		options[f] = m.DefaultMapping.Properties[f].Fields[0].Options()
 	}
 	return &Index{
 		Index: idx, store: store, options: options, collect: NewCollector(),
