@@ -3,7 +3,6 @@ package search
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"hash/fnv"
 	"maps"
@@ -101,17 +100,19 @@ func NewStaticWriter(write func(name string, data []byte) error) *StaticWriter {
 // compression than they save in loading.
 func NewBundleWriter(write func(name string, data []byte) error) *StaticWriter {
 	return &StaticWriter{write: write, hashes: map[string][32]byte{}, bundle: &bundle{
-		Shards: map[string]*vocabShard{}, Postings: map[string]map[string]json.RawMessage{}, Pairs: map[int]map[string]json.RawMessage{}, Docs: map[int][][]string{},
+		Shards: map[string]*vocabShard{}, Postings: map[string]records{}, Pairs: map[int]records{}, Docs: map[int]docRows{},
 	}}
 }
 
-// bundle is the whole static index in one value.
+// bundle is the whole static index in one value: JSON {"meta": …,
+// "v": shards, "p": postings files, "q": pairs files, "d": text shards}
+// (see appendJSON).
 type bundle struct {
-	Meta     meta                                  `json:"meta"`
-	Shards   map[string]*vocabShard                `json:"v"`
-	Postings map[string]map[string]json.RawMessage `json:"p"`
-	Pairs    map[int]map[string]json.RawMessage    `json:"q"`
-	Docs     map[int][][]string                    `json:"d"`
+	Meta     meta
+	Shards   map[string]*vocabShard
+	Postings map[string]records
+	Pairs    map[int]records
+	Docs     map[int]docRows
 }
 
 func (w *StaticWriter) file(name string, data []byte) error {
@@ -132,7 +133,7 @@ func (w *StaticWriter) WriteDocs(units []Unit) error {
 		byShard[u.Ordinal/DocsPerShard] = append(byShard[u.Ordinal/DocsPerShard], u)
 	}
 	for n, us := range byShard {
-		rows := make([][]string, DocsPerShard) // nil where no unit has the number
+		rows := make(docRows, DocsPerShard) // nil where no unit has the number
 		for _, u := range us {
 			text := u.Body
 			if text == "" { // a handreiking: its description is all in Extra
@@ -170,9 +171,9 @@ func (w *StaticWriter) Finish(d *Dictionary) error {
 	shards := vocabShards{}
 	for _, e := range d.vocab {
 		if e.key == e.term {
-			shards.of(d, e.key).Vocab[e.key] = e.df
+			shards.of(d, e.key).Vocab[e.key] = vocabValue{df: e.df}
 		} else {
-			shards.of(d, e.key).Vocab[e.key] = []any{e.term, e.df}
+			shards.of(d, e.key).Vocab[e.key] = vocabValue{term: e.term, df: e.df}
 		}
 	}
 	// A shard names the postings file of every term its words (and its
@@ -220,7 +221,7 @@ func (shards vocabShards) of(d *Dictionary, key string) *vocabShard {
 	k := d.layout.shardOf(key)
 	s := shards[k]
 	if s == nil {
-		s = &vocabShard{Vocab: map[string]any{}, Terms: map[string]string{}}
+		s = &vocabShard{Vocab: map[string]vocabValue{}, Terms: map[string]string{}}
 		shards[k] = s
 	}
 	return s
@@ -330,13 +331,13 @@ func (w *StaticWriter) writePostings(d *Dictionary, put func(term, file string))
 	slices.Sort(terms)
 	var file string
 	size := 0
-	batch := map[string]json.RawMessage{}
+	batch := records{}
 	used := map[string]bool{}
 	flush := func() error {
 		if len(batch) == 0 {
 			return nil
 		}
-		defer func() { size, batch = 0, map[string]json.RawMessage{} }()
+		defer func() { size, batch = 0, records{} }()
 		if w.bundle != nil {
 			w.bundle.Postings[file] = batch
 			return nil
@@ -449,7 +450,7 @@ const PairsFileBytes = 8 << 10
 // missing file.
 func (w *StaticWriter) writePairs(d *Dictionary) (int, error) {
 	size := 0
-	recs := map[string][]byte{}
+	recs := records{}
 	for t, p := range d.Terms {
 		if isPair(t) {
 			recs[t] = postingsRecord(p)
@@ -462,9 +463,9 @@ func (w *StaticWriter) writePairs(d *Dictionary) (int, error) {
 	for n*PairsFileBytes < size {
 		n *= 2
 	}
-	files := make([]map[string]json.RawMessage, n)
+	files := make([]records, n)
 	for f := range files {
-		files[f] = map[string]json.RawMessage{}
+		files[f] = records{}
 	}
 	for t, rec := range recs {
 		files[pairFile(t, n)][t] = rec
@@ -493,20 +494,22 @@ func pairFile(pair string, n int) int {
 // vocabShard is one vocabulary shard: folded words with their term (or
 // just the document frequency when the word is the term), and the terms
 // of those words (and of its completions) with the name of the postings
-// file that holds their document frequencies and postings per field.
+// file that holds their document frequencies and postings per field. Its
+// JSON (appendJSON) names the fields by the letter after each.
 type vocabShard struct {
-	Vocab map[string]any    `json:"v"`
-	Terms map[string]string `json:"t"`
+	Vocab map[string]vocabValue // v
+	Terms map[string]string     // t
 	// Top, in the shard of a prefix that was split, lists the words a
 	// completion of exactly that prefix chooses from, as [word, term],
-	// best first (see topCompletions).
-	Top [][]string `json:"c,omitempty"`
+	// best first (see topCompletions). c, when there are any
+	Top [][]string
 	// Compounds lists, for a word that is part of compounds, the terms of
-	// the best of them (see buildCompounds).
-	Compounds map[string][]string `json:"x,omitempty"`
+	// the best of them (see buildCompounds). x, when there are any
+	Compounds map[string][]string
 	// Split, in the shard of a prefix that was split, lists the letters
 	// its longer shards add, one each: "bmnv" in "ge" for "geb", "gem" …
-	Split string `json:"s,omitempty"`
+	// s, when set
+	Split string
 }
 
 // StaticBundle returns the static index of units, whose dictionary is d

@@ -25,7 +25,7 @@ var (
 )
 
 // pack encodes a call of fn with keys as JSON arguments and then data:
-// the JSON of v, compressed with zlib and encoded in base64. A page can
+// the JSON of v (its own, for a jsonAppender), compressed with zlib and encoded in base64. A page can
 // load it with <script> from file://, where fetch() is blocked, and the
 // browser inflates it (DecompressionStream, or search.js's own inflate
 // where that is missing). On the Dutch text of the index this takes
@@ -36,8 +36,11 @@ func pack(fn string, v any, keys ...any) ([]byte, error) {
 
 // packWith is pack with the compressors of pool.
 func packWith(pool *sync.Pool, fn string, v any, keys ...any) ([]byte, error) {
-	raw, err := json.Marshal(v)
-	if err != nil {
+	var raw []byte
+	var err error
+	if a, ok := v.(jsonAppender); ok {
+		raw = a.appendJSON(nil)
+	} else if raw, err = json.Marshal(v); err != nil {
 		return nil, fmt.Errorf("search: encode %s: %w", fn, err)
 	}
 	var z bytes.Buffer
