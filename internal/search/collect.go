@@ -41,6 +41,7 @@ func NewCollector() *Collector {
 func (c *Collector) Add(units []*AnalyzedUnit) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	var touched []*Postings
 	for _, u := range units {
 		doc := int32(u.Ordinal)
 		if other, ok := c.docs[doc]; ok {
@@ -58,6 +59,7 @@ func (c *Collector) Add(units []*AnalyzedUnit) {
 				c.surfaces[strings.Clone(w)] = struct{}{}
 			}
 		}
+		touched = touched[:0]
 		for fi := range u.fields {
 			ft := &u.fields[fi]
 			length := int32(normLength(norm(ft.length))) // as bleve's norm gives it back
@@ -68,12 +70,13 @@ func (c *Collector) Add(units []*AnalyzedUnit) {
 					c.terms[term] = p
 				}
 				p.DF[fi]++
-				list := p.List[fi]
-				if fi >= len(WordFields) && len(list) >= compactAt && len(list) == cap(list) {
-					list = survivors(list) // see keepBest: a word field keeps every posting
-				}
-				p.List[fi] = append(list, Posting{Doc: doc, Freq: ft.freq[i], Len: length})
+				p.List[fi] = append(p.List[fi], Posting{Doc: doc, Freq: ft.freq[i], Len: length})
+				touched = append(touched, p)
 			}
+		}
+		// Thinned once the unit is in, in all its fields (see thin).
+		for _, p := range touched {
+			p.thin()
 		}
 	}
 }
@@ -178,24 +181,64 @@ func keepBest(p *Postings, avg []float64) {
 	}
 }
 
-// compactAt is the least number of a term's postings in the pairs field
-// that the Collector thins out (see survivors), when the list is full: a
-// frequent pair keeps a few hundred postings, not one for every unit it
+// compactAt is the least number of a term's postings in a field at
+// which the Collector thins them out (see thin), when the list is full: a
+// frequent term keeps a few hundred postings, not one for every unit it
 // is in.
 const compactAt = 4 * MaxPostings
 
-// survivors thins out a term's postings in a field to those that can
-// still be among its MaxPostings of highest BM25 weight, whatever the
-// field's average length turns out to be and whatever postings come
-// after: those that fewer than MaxPostings others outrank under every
-// average. A posting outranks another under every average when its
-// frequency is at least the other's and its length at most, and one of
-// these is strictly so or it has the lower document number (see
+// thin thins out the term's postings when a list is full (its next
+// posting would make it grow): in the pairs field to those that can still
+// be among its best (see outranked); in the word fields to those of the
+// units that can still be among the best of one of them, in every word
+// field, as keepBest keeps them. It must run only when every unit's
+// postings are all in: a unit thinned out of the word fields is then
+// outranked in each word field it is in, by MaxPostings others, so it
+// cannot be among the best of any when all postings are in.
+func (p *Postings) thin() {
+	full := func(list []Posting) bool { return len(list) >= compactAt && len(list) == cap(list) }
+	for fi := len(WordFields); fi < numFields; fi++ {
+		if full(p.List[fi]) {
+			gone := outranked(p.List[fi])
+			p.List[fi] = slices.DeleteFunc(p.List[fi], func(po Posting) bool { return gone[po.Doc] })
+		}
+	}
+	for fi := range WordFields {
+		if full(p.List[fi]) {
+			p.thinWordFields()
+			return
+		}
+	}
+}
+
+// thinWordFields keeps, in every word field, the postings of the units
+// that are not outranked (see outranked) in some word field they are in.
+func (p *Postings) thinWordFields() {
+	keep := map[int32]bool{}
+	for fi := range WordFields {
+		out := outranked(p.List[fi])
+		for _, po := range p.List[fi] {
+			if !out[po.Doc] {
+				keep[po.Doc] = true
+			}
+		}
+	}
+	for fi := range WordFields {
+		p.List[fi] = slices.DeleteFunc(p.List[fi], func(po Posting) bool { return !keep[po.Doc] })
+	}
+}
+
+// outranked returns the units of a field's postings that MaxPostings
+// others outrank under every average length, whatever postings come
+// after: those can never be among the MaxPostings of highest BM25 weight.
+// A posting outranks another under every average when its frequency is
+// at least the other's and its length at most, and one of these is
+// strictly so or it has the lower document number (see
 // postingHeap.lower): its weight is then the higher, or equal with the
 // tie broken its way. Outranking so is transitive, so a posting thinned
-// out always has MaxPostings others above it: topOf of what is left is
-// topOf of every posting. The list is reordered in place.
-func survivors(list []Posting) []Posting {
+// out always keeps MaxPostings others above it among those left: topOf
+// of what is left is topOf of every posting. The list is reordered.
+func outranked(list []Posting) map[int32]bool {
 	slices.SortFunc(list, func(a, b Posting) int {
 		return cmp.Or(cmp.Compare(b.Freq, a.Freq), cmp.Compare(a.Len, b.Len), cmp.Compare(a.Doc, b.Doc))
 	})
@@ -209,19 +252,19 @@ func survivors(list []Posting) []Posting {
 		groups = append(groups, list[start:end])
 		start = end
 	}
-	var keep []Posting
+	gone := map[int32]bool{}
 	for g, group := range groups {
 		for i, p := range group {
 			above := i // in its own group, those before it
 			for _, higher := range groups[:g] {
 				above += sort.Search(len(higher), func(j int) bool { return higher[j].Len > p.Len })
 			}
-			if above < MaxPostings {
-				keep = append(keep, p)
+			if above >= MaxPostings {
+				gone[p.Doc] = true
 			}
 		}
 	}
-	return append(list[:0], keep...)
+	return gone
 }
 
 // topOf keeps the MaxPostings postings of highest BM25 weight, by

@@ -1,38 +1,51 @@
 package search
 
 import (
+	"context"
 	"math/rand/v2"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 )
 
-// TestSurvivorsKeepTheTop feeds long posting lists through the
-// Collector's thinning, as it appends, and holds what is left to the
-// whole list: its MaxPostings of highest weight must be the same under
-// any average length, ties on weight included, and it must be a few
-// hundred postings, not thousands.
-func TestSurvivorsKeepTheTop(t *testing.T) {
+// TestThinningKeepsTheBest feeds long posting lists, in every field,
+// through the Collector's thinning as it adds them, unit by unit
+// (Postings.thin), and
+// holds what is left to the whole lists: what keepBest keeps of them must
+// be the same under any average lengths, ties on weight included, and
+// the lists must stay a few hundred postings, not thousands.
+func TestThinningKeepsTheBest(t *testing.T) {
 	rng := rand.New(rand.NewPCG(8, 82))
 	for round := range 20 {
 		n := 500 + rng.IntN(5000)
-		var full, thinned []Posting
+		var full, thinned Postings
 		for _, doc := range rng.Perm(n * 3)[:n] {
-			p := Posting{Doc: int32(doc), Freq: int32(1 + rng.IntN(1+round%6)), Len: int32(1 + rng.IntN(20+round*15))}
-			full = append(full, p)
-			if len(thinned) >= compactAt && len(thinned) == cap(thinned) {
-				thinned = survivors(thinned)
+			for fi := range numFields {
+				if rng.IntN(4) > fi%3 { // most units in the body, fewer in title and extra
+					continue
+				}
+				p := Posting{Doc: int32(doc), Freq: int32(1 + rng.IntN(1+round%6)), Len: int32(1 + rng.IntN(20+round*15))}
+				full.List[fi] = append(full.List[fi], p)
+				thinned.List[fi] = append(thinned.List[fi], p)
 			}
-			thinned = append(thinned, p)
+			thinned.thin()
 		}
-		for _, avg := range []float64{1, 2, 3, 7, 40, 1000} {
-			want := topOf(slices.Clone(full), avg)
-			if got := topOf(slices.Clone(thinned), avg); !reflect.DeepEqual(got, want) {
-				t.Fatalf("round %d, %d postings, average %g: the top after thinning differs", round, n, avg)
+		for _, avg := range [][]float64{{1, 1, 1, 1}, {2, 7, 3, 9}, {40, 3, 1000, 2}, {1000, 1000, 1000, 1000}} {
+			want, got := full, thinned
+			for fi := range numFields {
+				want.List[fi], got.List[fi] = slices.Clone(full.List[fi]), slices.Clone(thinned.List[fi])
+			}
+			keepBest(&want, avg)
+			keepBest(&got, avg)
+			if !reflect.DeepEqual(got, want) {
+				t.Fatalf("round %d, %d units, averages %v: what is kept after thinning differs", round, n, avg)
 			}
 		}
-		if len(thinned) > 8*MaxPostings {
-			t.Errorf("round %d: %d of %d postings kept", round, len(thinned), n)
+		for fi, list := range thinned.List {
+			if len(list) > 24*MaxPostings || (len(full.List[fi]) > 4000 && len(list)*2 > len(full.List[fi])) {
+				t.Errorf("round %d, field %d: %d of %d postings kept", round, fi, len(list), len(full.List[fi]))
+			}
 		}
 	}
 }
@@ -42,5 +55,26 @@ func TestSurvivorsKeepTheTop(t *testing.T) {
 func TestFieldsFitThePostings(t *testing.T) {
 	if len(Fields) != numFields {
 		t.Fatalf("%d fields, numFields %d", len(Fields), numFields)
+	}
+}
+
+// TestCollectorRefusesANumberTwice: two units with one number would
+// merge their postings; the dictionary must not be made.
+func TestCollectorRefusesANumberTwice(t *testing.T) {
+	for name, calls := range map[string][][]Unit{
+		"in one call":  {{{ID: "a/#", Title: "integriteit", Ordinal: 7}, {ID: "b/#", Title: "ondermijning", Ordinal: 7}}},
+		"in two calls": {{{ID: "a/#", Title: "integriteit", Ordinal: 7}}, {{ID: "b/#", Title: "ondermijning", Ordinal: 7}}},
+	} {
+		c := NewCollector()
+		for _, units := range calls {
+			aus, err := AnalyzeAll(units, false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			c.Add(aus)
+		}
+		if _, err := c.Dictionary(context.Background()); err == nil || !strings.Contains(err.Error(), "same number 7") {
+			t.Errorf("%s: %v, want an error naming the number", name, err)
+		}
 	}
 }
