@@ -417,7 +417,7 @@ func ExampleHost(base string) bool {
 type letterPass struct {
 	s         *site.Site
 	r         *render.Renderer
-	idx       *search.Index // nil: the units are analysed, not indexed
+	idx       *search.Index // nil: the units are not indexed
 	positions bool          // analyse with positions, for an index that highlights
 	static    *search.StaticWriter
 	out       *output
@@ -452,10 +452,11 @@ func (p *letterPass) letter(li *site.LetterInfo, buf *bytes.Buffer) error {
 		return err
 	}
 	rl := s.ResolveLetter(l, p.diags)
-	var units []*search.AnalyzedUnit
+	var units []search.Unit
+	var analysed []*search.AnalyzedUnit
 	if !li.Meta.Draft {
 		var ok bool
-		if units, ok, err = p.index(rl); err != nil || !ok {
+		if units, analysed, ok, err = p.index(rl); err != nil || !ok {
 			return err
 		}
 	}
@@ -475,7 +476,7 @@ func (p *letterPass) letter(li *site.LetterInfo, buf *bytes.Buffer) error {
 		}
 	}
 	if p.offline != nil && !li.Meta.Draft && p.diags.Len() == 0 {
-		err = p.withCopies(rl, units, letterPage, annexPage, buf)
+		err = p.withCopies(rl, analysed, letterPage, annexPage, buf)
 	} else {
 		err = out.page(r, buf, letterPage)
 		if err == nil && annexPage != nil {
@@ -494,30 +495,33 @@ func (p *letterPass) letter(li *site.LetterInfo, buf *bytes.Buffer) error {
 }
 
 // index makes the searchable units of a published letter, with the
-// everyday words and abbreviations they can be found by, analyses each
-// once and indexes them; ok is false when the letter cannot be indexed,
-// which is reported.
-func (p *letterPass) index(rl *site.Letter) (analysed []*search.AnalyzedUnit, ok bool, err error) {
+// everyday words and abbreviations they can be found by, and, when they
+// are indexed or copied, analyses each once and indexes them; ok is false
+// when the letter cannot be indexed, which is reported.
+func (p *letterPass) index(rl *site.Letter) (units []search.Unit, analysed []*search.AnalyzedUnit, ok bool, err error) {
 	s := p.s
-	units, err := LetterUnits(rl, LetterBase(rl.Info.Slug))
+	units, err = LetterUnits(rl, LetterBase(rl.Info.Slug))
 	if err != nil {
 		p.diags.Add(rl.Src.Body.Src, 0, diag.BuildFailed, err)
-		return nil, false, nil
+		return nil, nil, false, nil
 	}
 	search.AddAbbreviations(units, s.Content.Abbreviations)
 	search.AddSynonyms(units, s.Content.Synonyms)
+	if p.idx == nil && p.offline == nil {
+		return units, nil, true, nil // Incremental analyses them when it exports the index
+	}
 	if analysed, err = search.AnalyzeAll(units, p.positions); err != nil {
-		return nil, false, err
+		return nil, nil, false, err
 	}
 	if p.idx != nil {
 		if err := p.idx.Add(analysed); err != nil {
-			return nil, false, err
+			return nil, nil, false, err
 		}
 		if err := p.static.WriteDocs(units); err != nil {
-			return nil, false, err
+			return nil, nil, false, err
 		}
 	}
-	return analysed, true, nil
+	return units, analysed, true, nil
 }
 
 // withCopies writes a published letter's page and annex with its offline

@@ -67,7 +67,7 @@ type snapshot struct {
 	letters   map[string]*letterSnapshot
 	files     map[string]manifest.File // every file but the manifest
 	site      *site.Site
-	units     map[string][]*search.AnalyzedUnit // by letter folder
+	units     map[string][]search.Unit // by letter folder
 }
 
 // letterSnapshot is what the last good build made of one letter.
@@ -83,12 +83,12 @@ type recorder struct {
 	site     *site.Site
 	renderer *render.Renderer
 	sources  map[string][32]byte // letter folder → hash of its files
-	units    map[string][]*search.AnalyzedUnit
+	units    map[string][]search.Unit
 	reuse    map[string]site.Reuse
 }
 
 func newRecorder() *recorder {
-	return &recorder{sources: map[string][32]byte{}, units: map[string][]*search.AnalyzedUnit{}, reuse: map[string]site.Reuse{}}
+	return &recorder{sources: map[string][32]byte{}, units: map[string][]search.Unit{}, reuse: map[string]site.Reuse{}}
 }
 
 // source notes the files of a loaded letter (their hash from cache,
@@ -184,7 +184,7 @@ func (lc *letterCache) prune() {
 }
 
 // letter notes what the second pass made of a letter.
-func (r *recorder) letter(slug string, units []*search.AnalyzedUnit, reuse site.Reuse) {
+func (r *recorder) letter(slug string, units []search.Unit, reuse site.Reuse) {
 	r.mu.Lock()
 	r.units[slug], r.reuse[slug] = units, reuse
 	r.mu.Unlock()
@@ -273,7 +273,7 @@ func (b *Incremental) again(ctx context.Context) (res *Result, handled bool, err
 	fps := fingerprints(s, rec.sources, global)
 	todo := b.changed(s, fps)
 	out := &output{Folder: publish.Memory()}
-	pass := &letterPass{s: s, r: r, positions: opts.KeepIndex, out: out, diags: diags, rec: rec}
+	pass := &letterPass{s: s, r: r, out: out, diags: diags, rec: rec}
 	if err := pass.run(ctx, todo, opts.Workers); err != nil {
 		return res, true, err
 	}
@@ -452,10 +452,17 @@ func (b *Incremental) exportSearch(ctx context.Context, last *snapshot) (*search
 		if len(units) == 0 {
 			continue
 		}
-		if err := idx.Add(units); err != nil {
+		// Analysed here, once for bleve and the static index: kept
+		// between builds, the analysis would cost more memory than the
+		// text (token positions, for highlighting).
+		analysed, err := search.AnalyzeAll(units, true)
+		if err != nil {
 			return idx, nil, err
 		}
-		if err := static.WriteDocs(unitsOf(units)); err != nil {
+		if err := idx.Add(analysed); err != nil {
+			return idx, nil, err
+		}
+		if err := static.WriteDocs(units); err != nil {
 			return idx, nil, err
 		}
 	}
