@@ -16,15 +16,13 @@ import (
 
 	"ledenbrief/internal/browsertest"
 	"ledenbrief/internal/build"
-	"ledenbrief/internal/content"
 	"ledenbrief/internal/corpus"
-	"ledenbrief/internal/diag"
 	"ledenbrief/internal/search"
-	"ledenbrief/internal/site"
 )
 
 // BenchmarkIndex measures indexing alone: the units of a generated corpus
-// into bleve, read back and exported as the static index. It reports
+// analysed, indexed in bleve and collected, and exported as the static
+// index. It reports
 // units/s and the static index's bytes.
 func BenchmarkIndex(b *testing.B) {
 	n := corpus.BenchLetters()
@@ -34,24 +32,7 @@ func BenchmarkIndex(b *testing.B) {
 		b.Fatal(err)
 	}
 	b.Logf("corpus: %s", which)
-	var diags diag.List
-	c := content.Load(os.DirFS(dir), "content", &diags)
-	s := site.New(c, false, &diags)
-	for i, slug := range c.LetterSlugs {
-		s.IndexLetter(c.LoadLetter(slug, &diags), i, &diags)
-	}
-	s.Link(&diags)
-	var letters [][]search.Unit
-	for _, slug := range c.LetterSlugs {
-		units, err := build.LetterUnits(s.ResolveLetter(c.LoadLetter(slug, &diags), &diags), build.LetterBase(slug))
-		if err != nil {
-			b.Fatal(err)
-		}
-		letters = append(letters, units)
-	}
-	if diags.Len() > 0 {
-		b.Fatal(diags.Sorted()[0])
-	}
+	_, letters := letterUnits(b, dir)
 	units, bytes := 0, 0
 	b.ResetTimer()
 	for b.Loop() {

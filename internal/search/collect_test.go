@@ -20,6 +20,22 @@ import (
 // content folder, numbered as a build numbers them.
 func siteUnits(t *testing.T, dir string) []search.Unit {
 	t.Helper()
+	s, letters := letterUnits(t, dir)
+	var units []search.Unit
+	for _, us := range letters {
+		units = append(units, us...)
+	}
+	base := search.OtherBase
+	for i, g := range s.Guides {
+		units = append(units, build.GuideUnit(g, content.KindLabel(g.Kind), base+i))
+	}
+	return units
+}
+
+// letterUnits loads a content folder as a build does and returns the
+// site and each letter's units, numbered as a build numbers them.
+func letterUnits(tb testing.TB, dir string) (*site.Site, [][]search.Unit) {
+	tb.Helper()
 	var diags diag.List
 	c := content.Load(os.DirFS(dir), "content", &diags)
 	s := site.New(c, false, &diags)
@@ -27,22 +43,18 @@ func siteUnits(t *testing.T, dir string) []search.Unit {
 		s.IndexLetter(c.LoadLetter(slug, &diags), i, &diags)
 	}
 	s.Link(&diags)
-	var units []search.Unit
+	var letters [][]search.Unit
 	for _, slug := range c.LetterSlugs {
 		us, err := build.LetterUnits(s.ResolveLetter(c.LoadLetter(slug, &diags), &diags), build.LetterBase(slug))
 		if err != nil {
-			t.Fatal(err)
+			tb.Fatal(err)
 		}
-		units = append(units, us...)
-	}
-	base := search.OtherBase
-	for i, g := range s.Guides {
-		units = append(units, build.GuideUnit(g, content.KindLabel(g.Kind), base+i))
+		letters = append(letters, us)
 	}
 	if diags.Len() > 0 {
-		t.Fatal(diags.Error())
+		tb.Fatal(diags.Error())
 	}
-	return units
+	return s, letters
 }
 
 // TestCollectorIsBleve holds the one analysis of every passage to

@@ -23,16 +23,7 @@ type jsonAppender interface {
 type records map[string][]byte
 
 func (r records) appendJSON(b []byte) []byte {
-	b = append(b, '{')
-	for i, term := range slices.Sorted(maps.Keys(r)) {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = appendJSONString(b, term)
-		b = append(b, ':')
-		b = append(b, r[term]...)
-	}
-	return append(b, '}')
+	return appendObject(b, r, func(b, rec []byte) []byte { return append(b, rec...) })
 }
 
 // docRows are the rows of a text shard, nil where no unit has the number.
@@ -56,50 +47,29 @@ type vocabValue struct {
 	df   int
 }
 
+func (v vocabValue) appendJSON(b []byte) []byte {
+	if v.term == "" {
+		return strconv.AppendInt(b, int64(v.df), 10)
+	}
+	b = append(b, '[')
+	b = appendJSONString(b, v.term)
+	b = append(b, ',')
+	b = strconv.AppendInt(b, int64(v.df), 10)
+	return append(b, ']')
+}
+
 func (sh *vocabShard) appendJSON(b []byte) []byte {
-	b = append(b, `{"v":{`...)
-	for i, k := range slices.Sorted(maps.Keys(sh.Vocab)) {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = appendJSONString(b, k)
-		b = append(b, ':')
-		v := sh.Vocab[k]
-		if v.term == "" {
-			b = strconv.AppendInt(b, int64(v.df), 10)
-			continue
-		}
-		b = append(b, '[')
-		b = appendJSONString(b, v.term)
-		b = append(b, ',')
-		b = strconv.AppendInt(b, int64(v.df), 10)
-		b = append(b, ']')
-	}
-	b = append(b, `},"t":{`...)
-	for i, k := range slices.Sorted(maps.Keys(sh.Terms)) {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = appendJSONString(b, k)
-		b = append(b, ':')
-		b = appendJSONString(b, sh.Terms[k])
-	}
-	b = append(b, '}')
+	b = append(b, `{"v":`...)
+	b = appendObject(b, sh.Vocab, func(b []byte, v vocabValue) []byte { return v.appendJSON(b) })
+	b = append(b, `,"t":`...)
+	b = appendObject(b, sh.Terms, appendJSONString)
 	if len(sh.Top) > 0 {
 		b = append(b, `,"c":`...)
 		b = docRows(sh.Top).appendJSON(b)
 	}
 	if len(sh.Compounds) > 0 {
-		b = append(b, `,"x":{`...)
-		for i, k := range slices.Sorted(maps.Keys(sh.Compounds)) {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = appendJSONString(b, k)
-			b = append(b, ':')
-			b = appendStrings(b, sh.Compounds[k])
-		}
-		b = append(b, '}')
+		b = append(b, `,"x":`...)
+		b = appendObject(b, sh.Compounds, appendStrings)
 	}
 	if sh.Split != "" {
 		b = append(b, `,"s":`...)
@@ -112,49 +82,39 @@ func (bd *bundle) appendJSON(b []byte) []byte {
 	m, _ := json.Marshal(bd.Meta) // a struct of strings, numbers and maps of them: it encodes
 	b = append(b, `{"meta":`...)
 	b = append(b, m...)
-	b = append(b, `,"v":{`...)
-	for i, k := range slices.Sorted(maps.Keys(bd.Shards)) {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = appendJSONString(b, k)
-		b = append(b, ':')
-		b = bd.Shards[k].appendJSON(b)
-	}
-	b = append(b, `},"p":{`...)
-	for i, k := range slices.Sorted(maps.Keys(bd.Postings)) {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = appendJSONString(b, k)
-		b = append(b, ':')
-		b = bd.Postings[k].appendJSON(b)
-	}
-	b = append(b, `},"q":{`...)
-	b = appendNumbered(b, bd.Pairs)
-	b = append(b, `},"d":{`...)
-	b = appendNumbered(b, bd.Docs)
-	return append(b, "}}"...)
+	b = append(b, `,"v":`...)
+	b = appendObject(b, bd.Shards, func(b []byte, sh *vocabShard) []byte { return sh.appendJSON(b) })
+	b = append(b, `,"p":`...)
+	b = appendObject(b, bd.Postings, func(b []byte, r records) []byte { return r.appendJSON(b) })
+	b = append(b, `,"q":`...)
+	b = appendObject(b, byText(bd.Pairs), func(b []byte, r records) []byte { return r.appendJSON(b) })
+	b = append(b, `,"d":`...)
+	b = appendObject(b, byText(bd.Docs), func(b []byte, rows docRows) []byte { return rows.appendJSON(b) })
+	return append(b, '}')
 }
 
-// appendNumbered appends the members of an object keyed by number, in the
-// order of the keys as text (as encoding/json orders them).
-func appendNumbered[V jsonAppender](b []byte, m map[int]V) []byte {
-	keys := make([]string, 0, len(m))
-	for n := range m {
-		keys = append(keys, strconv.Itoa(n))
-	}
-	slices.Sort(keys)
-	for i, k := range keys {
+// appendObject appends m as a JSON object, its members in the order of
+// their keys (as encoding/json orders them), each value written by value.
+func appendObject[V any](b []byte, m map[string]V, value func(b []byte, v V) []byte) []byte {
+	b = append(b, '{')
+	for i, k := range slices.Sorted(maps.Keys(m)) {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		n, _ := strconv.Atoi(k)
 		b = appendJSONString(b, k)
 		b = append(b, ':')
-		b = m[n].appendJSON(b)
+		b = value(b, m[k])
 	}
-	return b
+	return append(b, '}')
+}
+
+// byText returns m keyed by its numbers as text, as JSON keys them.
+func byText[V any](m map[int]V) map[string]V {
+	out := make(map[string]V, len(m))
+	for n, v := range m {
+		out[strconv.Itoa(n)] = v
+	}
+	return out
 }
 
 // appendStrings appends a JSON array of strings (null for nil).
