@@ -2,8 +2,8 @@
    its bleve index, with bleve's analysis (the exported surface forms), its
    BM25 scoring and the same query shape, so results match the server's.
    Data arrives as <script> files calling LB.meta, LB.shard, LB.postings
-   and LB.docs with JSON compressed by zlib in base64, which works from
-   file:// where fetch() does not. No dependencies. */
+   and LB.docs with JSON compressed by zlib in a string of seven bits a
+   byte, which works from file:// where fetch() does not. No dependencies. */
 (function () {
   "use strict";
 
@@ -53,13 +53,49 @@
     if (w) w.resolve();
   }
 
-  // unpack decodes base64, inflates the zlib stream and parses the JSON.
-  // The files are small: inflating them here is faster than the
+  // unpack decodes a packed string, inflates the zlib stream and parses
+  // the JSON. The string is seven bits a byte (unseven) in a file, base64
+  // where it stands inline in an HTML document (the single-file copy):
+  // zlib's header starts the one with a two-byte character, the other
+  // with "e". The files are small: inflating them here is faster than the
   // browser's asynchronous DecompressionStream, and works in every browser.
-  function unpack(b64) {
-    var bin = atob(b64), bytes = new Uint8Array(bin.length);
+  function unpack(packed) {
+    return JSON.parse(new TextDecoder().decode(inflate(packed.charCodeAt(0) < 128 ? fromBase64(packed) : unseven(packed))));
+  }
+
+  function fromBase64(s) {
+    var bin = atob(s), bytes = new Uint8Array(bin.length);
     for (var i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-    return JSON.parse(new TextDecoder().decode(inflate(bytes)));
+    return bytes;
+  }
+
+  // unseven reverses the build's appendSeven (internal/search/pack.go): a
+  // character below U+0080 is seven bits; one above is U+0080 + k×128 +
+  // g, an exception EXCEPTIONS[k] and then the group g, or, for k = 6, a
+  // last group g that is an exception itself. Bits left over at the end
+  // are padding.
+  var EXCEPTIONS = [0, 10, 13, 34, 60, 92];
+  function unseven(s) {
+    var out = new Uint8Array(((s.length * 14) >> 3) + 1), len = 0, acc = 0, n = 0;
+    function put(g) {
+      acc = ((acc << 7) | g) & 0x3fff;
+      n += 7;
+      if (n >= 8) {
+        n -= 8;
+        out[len++] = (acc >> n) & 255;
+      }
+    }
+    for (var i = 0; i < s.length; i++) {
+      var c = s.charCodeAt(i);
+      if (c < 128) {
+        put(c);
+        continue;
+      }
+      c -= 128;
+      if (c >> 7 < EXCEPTIONS.length) put(EXCEPTIONS[c >> 7]);
+      put(c & 127);
+    }
+    return out.subarray(0, len);
   }
 
   // inflate decodes a zlib stream (RFC 1950, 1951) without checking its
@@ -253,12 +289,35 @@
     return load(shardURL("p-" + n + ".js"), "p:" + n);
   }
 
+  // fnv1a is FNV-1a's 32-bit hash of bytes from the offset basis h.
+  function fnv1a(bytes, h) {
+    for (var i = 0; i < bytes.length; i++) h = Math.imul(h ^ bytes[i], 0x01000193) >>> 0;
+    return h;
+  }
+
+  // fmix32 is MurmurHash3's finaliser.
+  function fmix32(h) {
+    h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+    h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+    return (h ^ (h >>> 16)) >>> 0;
+  }
+
   // pairFile mirrors pairFile in internal/search/export.go: FNV-1a of
   // the pair's UTF-8 bytes picks its file.
   function pairFile(pair) {
-    var bytes = new TextEncoder().encode(pair), h = 0x811c9dc5;
-    for (var i = 0; i < bytes.length; i++) h = Math.imul(h ^ bytes[i], 0x01000193) >>> 0;
-    return h % meta.pairFiles;
+    return fnv1a(new TextEncoder().encode(pair), 0x811c9dc5) % meta.pairFiles;
+  }
+
+  // pairRecord finds a pair's postings in its file, under its key: as many
+  // hex digits of its hash (pairHash in internal/search/export.go) as the
+  // file's keys have.
+  function pairRecord(pair) {
+    var f = pairPostings[pairFile(pair)], any = f && Object.keys(f)[0];
+    if (!any) return undefined;
+    var bytes = new TextEncoder().encode(pair);
+    var hex = function (h) { return ("0000000" + h.toString(16)).slice(-8); };
+    var key = (hex(fmix32(fnv1a(bytes, 0x811c9dc5))) + hex(fmix32(fnv1a(bytes, 0x5bd1e995)))).slice(0, any.length);
+    return Object.prototype.hasOwnProperty.call(f, key) ? f[key] : undefined;
   }
 
   function loadPairs(pair) {
@@ -545,6 +604,16 @@
     });
   }
 
+  // field reads field fi of a postings record (postingsRecord in
+  // internal/search/export.go): its document frequency, and its postings
+  // as (document delta, frequency, length) triples from index `from`. A
+  // list whose length is not a multiple of three starts with the
+  // negative document frequency of postings that were thinned.
+  function field(rec, fi) {
+    var p = (rec && rec[fi]) || [];
+    return p.length % 3 ? { df: -p[0], postings: p, from: 1 } : { df: p.length / 3, postings: p, from: 0 };
+  }
+
   function termRecord(term) {
     var p = postings[termFiles[term]];
     return p && Object.prototype.hasOwnProperty.call(p, term) ? p[term] : undefined;
@@ -563,10 +632,10 @@
     return Promise.all(loads).then(function () {
       var N = meta.n, k1 = meta.k1, b = meta.b, leaves = [], sumSq = 0;
       function leaf(group, rec, fi, weight) {
-        var df = rec ? rec[0][fi] : 0, avg = meta.avg[fi];
+        var f = field(rec, fi), df = f.df, avg = meta.avg[fi];
         var idf = avg > 0 ? Math.log(1 + (N - df + 0.5) / (df + 0.5)) : 1 + Math.log(N / (df + 1));
         var boost = meta.boost[fi] * weight;
-        leaves.push({ word: group, field: fi, idf: idf, boost: boost, avg: avg, postings: rec ? rec[1 + fi] : [] });
+        leaves.push({ word: group, field: fi, idf: idf, boost: boost, avg: avg, postings: f.postings, from: f.from });
         return (boost * idf) * (boost * idf);
       }
       words.forEach(function (w, wi) {
@@ -583,8 +652,7 @@
       // disjunction of their terms in the pairs field.
       var pairField = meta.fields.length - 1;
       pairs.forEach(function (p) {
-        var f = pairPostings[pairFile(p)], rec = f && Object.prototype.hasOwnProperty.call(f, p) ? f[p] : undefined;
-        sumSq += leaf(words.length, rec, pairField, 1);
+        sumSq += leaf(words.length, pairRecord(p), pairField, 1);
       });
       if (pairs.length) clauses++;
       var qnorm = 1 / Math.sqrt(sumSq);
@@ -594,7 +662,7 @@
       leaves.forEach(function (l) {
         leavesPerWord[l.word]++;
         var qw = l.boost * l.idf * qnorm, p = l.postings, doc = 0;
-        for (var i = 0; i < p.length; i += 3) {
+        for (var i = l.from; i < p.length; i += 3) {
           doc += p[i];
           var tf = Math.sqrt(p[i + 1]), norm = Math.fround(1 / Math.sqrt(p[i + 2]));
           var s;
@@ -731,7 +799,7 @@
       w.terms.forEach(function (e) { if (e.boost === 1 && !term) term = e.term; });
       var syn = term && meta.synonyms && Object.prototype.hasOwnProperty.call(meta.synonyms, term) ? meta.synonyms[term] : null;
       var rec = term ? termRecord(term) : undefined;
-      if (syn && rec && rec[0][0] + rec[0][1] === 0) out.push([w.text, syn]);
+      if (syn && rec && field(rec, 0).df + field(rec, 1).df === 0) out.push([w.text, syn]);
     });
     return out;
   }

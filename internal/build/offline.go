@@ -167,7 +167,11 @@ func (k *offlineKit) single(c *offline.Copy, li *site.LetterInfo, pages []*rende
 		return nil, err
 	}
 	doc.Style = template.CSS(bytes.ReplaceAll(k.style, []byte("</style"), []byte(`<\/style`)))
-	doc.Scripts = []template.JS{script(append(append([]byte("window.LB_HERE="), here...), ';')), script(k.engine), script(index)}
+	inline, err := search.Inline(index)
+	if err != nil {
+		return nil, err
+	}
+	doc.Scripts = []template.JS{script(append(append([]byte("window.LB_HERE="), here...), ';')), script(k.engine), script(inline)}
 	var b bytes.Buffer
 	page := &render.Page{Kind: site.KindOffline, Path: li.Path(), Title: site.LetterTitle(li.Meta), Document: doc}
 	if err := k.r.Render(&b, page); err != nil {

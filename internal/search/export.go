@@ -4,7 +4,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"hash/fnv"
 	"maps"
 	"slices"
 	"strconv"
@@ -20,14 +19,15 @@ import (
 
 // DocsPerShard is the number of units per text shard of the static index:
 // showing ten results loads at most ten small files. Eight units compress
-// a fifth better together but double what a key that changes the results
-// loads.
+// an eighth better than four, in half the files, but a query typed key by
+// key loads half as much again (BenchmarkBrowserSearch).
 const DocsPerShard = 4
 
 // maxStoredText caps the text kept per unit for snippets, in bytes: the
-// unit's first sentences (see lead), about 70 words. It is most of the
-// static index: 1,200 bytes made that part 40% larger.
-const maxStoredText = 500
+// unit's first sentences (see lead), about 55 words, twice the window a
+// snippet shows. It is most of the static index: 500 bytes made that
+// part 15% larger, 1,200 bytes 60%.
+const maxStoredText = 400
 
 // MetaPath is where the static index starts, relative to the site root.
 // Its name is fixed so that pages can point at it before the index is
@@ -378,7 +378,7 @@ func startsFile(term string, size, next int) bool {
 	case size+next > 2*PostingsFileBytes:
 		return true
 	}
-	return size >= PostingsFileBytes/2 && fnv32(term)%8 == 0
+	return size >= PostingsFileBytes/2 && fnv1a(term, fnvOffset)%8 == 0
 }
 
 // postingsFileID is the name of the postings file that starts with term:
@@ -394,30 +394,30 @@ func postingsFileID(term string, used map[string]bool) string {
 	return id
 }
 
-// fnv32 is FNV-1a of s's UTF-8 bytes.
-func fnv32(s string) uint32 {
-	h := fnv.New32a()
-	h.Write([]byte(s))
-	return h.Sum32()
-}
-
-// postingsRecord encodes a term's postings for the browser, as JSON: its
-// document frequency per field, then per field its postings as
-// (document delta, frequency, length) triples, as encoding/json would
-// write them. It is written by hand: encoding/json took about 5% of the
-// CPU of a build with copies.
+// postingsRecord encodes a term's postings for the browser, as JSON: per
+// field, up to the last that has any, its postings as (document delta,
+// frequency, length) triples, preceded by its document frequency as a
+// negative number when that is not the number of postings (when
+// keepBest thinned them). It is written by hand: encoding/json took about
+// 5% of the CPU of a build with copies.
 func postingsRecord(p *Postings) []byte {
 	out := make([]byte, 0, 16+24*len(p.List))
-	out = append(out, '[', '[')
-	for i, df := range p.DF {
-		if i > 0 {
+	out = append(out, '[')
+	last := len(p.List) - 1
+	for last >= 0 && len(p.List[last]) == 0 {
+		last--
+	}
+	for f, list := range p.List[:last+1] {
+		if f > 0 {
 			out = append(out, ',')
 		}
-		out = strconv.AppendInt(out, int64(df), 10)
-	}
-	out = append(out, ']')
-	for _, list := range p.List {
-		out = append(out, ',', '[')
+		out = append(out, '[')
+		if p.DF[f] != len(list) {
+			out = strconv.AppendInt(out, int64(-p.DF[f]), 10)
+			if len(list) > 0 {
+				out = append(out, ',')
+			}
+		}
 		prev := int32(0)
 		for i, po := range list {
 			if i > 0 {
@@ -454,7 +454,7 @@ func (w *StaticWriter) writePairs(d *Dictionary) (int, error) {
 	for t, p := range d.Terms {
 		if isPair(t) {
 			recs[t] = postingsRecord(p)
-			size += len(t) + len(recs[t]) + 4
+			size += minPairKey + len(recs[t]) + 4
 		}
 	}
 	// A power of two, so that the pairs are dealt out again only when
@@ -467,8 +467,20 @@ func (w *StaticWriter) writePairs(d *Dictionary) (int, error) {
 	for f := range files {
 		files[f] = records{}
 	}
-	for t, rec := range recs {
-		files[pairFile(t, n)][t] = rec
+	byFile := make([][]string, n)
+	for t := range recs {
+		f := pairFile(t, n)
+		byFile[f] = append(byFile[f], t)
+	}
+	for f, pairs := range byFile {
+		slices.Sort(pairs)
+		keys, err := pairKeys(pairs, minPairKey)
+		if err != nil {
+			return 0, err
+		}
+		for _, t := range pairs {
+			files[f][keys[t]] = recs[t]
+		}
 	}
 	for f, batch := range files {
 		if w.bundle != nil {
@@ -488,7 +500,70 @@ func (w *StaticWriter) writePairs(d *Dictionary) (int, error) {
 
 // pairFile is the file of n that holds a pair: FNV-1a of its UTF-8 bytes.
 func pairFile(pair string, n int) int {
-	return int(fnv32(pair) % uint32(n))
+	return int(fnv1a(pair, fnvOffset) % uint32(n))
+}
+
+// minPairKey is the least number of hex digits of a pair's key in its
+// file (see pairKeys): 40 bits, so a pair the index does not hold finds
+// another's postings about once in 2^40 / 100 lookups (a pairs file holds
+// about a hundred pairs).
+const minPairKey = 10
+
+// pairKeys returns the key of each of the pairs of one pairs file: the
+// first digits of its pairHash, as many as tell every pair of the file
+// apart, and at least min. Keys instead of the pairs' text make the pairs
+// files a fifth smaller. The browser takes the length of a file's keys
+// from any of them.
+func pairKeys(pairs []string, min int) (map[string]string, error) {
+	hashes := make(map[string]string, len(pairs))
+	for _, p := range pairs {
+		hashes[p] = pairHash(p)
+	}
+	for n := min; n <= 16; n++ {
+		keys := make(map[string]string, len(pairs))
+		seen := make(map[string]bool, len(pairs))
+		for _, p := range pairs {
+			k := hashes[p][:n]
+			if seen[k] {
+				break
+			}
+			seen[k] = true
+			keys[p] = k
+		}
+		if len(keys) == len(pairs) {
+			return keys, nil
+		}
+	}
+	return nil, fmt.Errorf("search: two pairs of %q share a 64-bit hash", pairs)
+}
+
+// pairHash is 64 bits of hash of a pair as 16 hex digits: FNV-1a of its
+// UTF-8 bytes from two offset bases (FNV's own and another), each mixed by
+// MurmurHash3's finaliser so that every bit depends on every other. The
+// browser's pairHash (search.js) is the same.
+func pairHash(pair string) string {
+	return fmt.Sprintf("%08x%08x", fmix32(fnv1a(pair, fnvOffset)), fmix32(fnv1a(pair, 0x5bd1e995)))
+}
+
+// fnvOffset is FNV-1a's 32-bit offset basis.
+const fnvOffset = 0x811c9dc5
+
+// fnv1a is FNV-1a's 32-bit hash of s's UTF-8 bytes from the offset basis
+// h (fnvOffset for FNV-1a itself).
+func fnv1a(s string, h uint32) uint32 {
+	for i := 0; i < len(s); i++ {
+		h = (h ^ uint32(s[i])) * 0x01000193
+	}
+	return h
+}
+
+// fmix32 is MurmurHash3's finaliser.
+func fmix32(h uint32) uint32 {
+	h ^= h >> 16
+	h *= 0x85ebca6b
+	h ^= h >> 13
+	h *= 0xc2b2ae35
+	return h ^ h>>16
 }
 
 // vocabShard is one vocabulary shard: folded words with their term (or

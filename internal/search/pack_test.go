@@ -4,10 +4,11 @@ import (
 	"bytes"
 	"compress/zlib"
 	"context"
-	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"io"
 	"maps"
+	"math/rand/v2"
 	"regexp"
 	"slices"
 	"strings"
@@ -15,7 +16,7 @@ import (
 	"unicode/utf8"
 )
 
-var packedCall = regexp.MustCompile(`^(LB\.[a-z]+)\((.*,)?"([A-Za-z0-9+/=]*)"\);\n$`)
+var packedCall = regexp.MustCompile("^\uFEFF(LB\\.[a-z]+)\\((.*,)?\"([^\"\\\\\\n\\r<\\x00]*)\"\\);\\n$")
 
 // unpack reverses pack: the function, the key arguments and the JSON.
 func unpack(t *testing.T, script []byte) (fn, keys string, data []byte) {
@@ -24,7 +25,7 @@ func unpack(t *testing.T, script []byte) (fn, keys string, data []byte) {
 	if m == nil {
 		t.Fatalf("not a packed call: %.80q", script)
 	}
-	z, err := base64.StdEncoding.DecodeString(string(m[3]))
+	z, err := unseven(m[3])
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -37,6 +38,45 @@ func unpack(t *testing.T, script []byte) (fn, keys string, data []byte) {
 		t.Fatal(err)
 	}
 	return string(m[1]), string(m[2]), data
+}
+
+// TestSevenBitsRoundTrip: every byte string comes back, whatever its
+// length and wherever its exceptions fall (at the end too), as a string a
+// JavaScript literal and an HTML script element can hold, in at most 8/7
+// of its bytes and a character.
+func TestSevenBitsRoundTrip(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	var cases [][]byte
+	for n := range 40 {
+		b := make([]byte, n)
+		for i := range b {
+			b[i] = byte(r.IntN(256))
+		}
+		cases = append(cases, b)
+	}
+	// Data whose last group is an exception of its own: 7 bytes are 8
+	// groups, the last the low 7 bits of the seventh byte, the others
+	// none; and one whose exception is followed by padding only.
+	for _, e := range sevenBitExceptions {
+		cases = append(cases, []byte{0xff, 0xff, 0xff, 0xff, 0xff, 0xff, e}, []byte{e << 1})
+	}
+	all := make([]byte, 256)
+	for i := range all {
+		all[i] = byte(i)
+	}
+	cases = append(cases, all)
+	for _, c := range cases {
+		s := appendSeven(nil, c)
+		if got, err := unseven(s); err != nil || !bytes.Equal(got, c) {
+			t.Errorf("%x came back as %x (%v)", c, got, err)
+		}
+		if !utf8.Valid(s) || bytes.ContainsAny(s, "\x00\n\r\"<\\") {
+			t.Errorf("%x: %q cannot stand in a script's string", c, s)
+		}
+		if len(s) > len(c)*8/7+2 {
+			t.Errorf("%d bytes took %d", len(c), len(s))
+		}
+	}
 }
 
 func TestPackRoundTrips(t *testing.T) {
@@ -120,5 +160,34 @@ func TestEveryPairsFileIsWritten(t *testing.T) {
 	}
 	if !files[IndexDir+"q-0.js"] {
 		t.Errorf("no pairs file among %v", files)
+	}
+}
+
+// TestPairKeysTellAFilesPairsApart: a file's keys are as long as it takes
+// to tell its pairs apart, and no shorter than asked.
+func TestPairKeysTellAFilesPairsApart(t *testing.T) {
+	var pairs []string
+	for i := range 300 {
+		pairs = append(pairs, fmt.Sprintf("raadslid %d", i))
+	}
+	for _, min := range []int{1, 2, minPairKey} {
+		keys, err := pairKeys(pairs, min)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := len(keys[pairs[0]])
+		seen := map[string]bool{}
+		shorter := map[string]bool{}
+		for _, p := range pairs {
+			k := keys[p]
+			if len(k) != n || !strings.HasPrefix(pairHash(p), k) || seen[k] {
+				t.Fatalf("min %d: %q has key %q (length %d), seen before: %t", min, p, k, n, seen[k])
+			}
+			seen[k] = true
+			shorter[k[:n-1]] = true
+		}
+		if n < min || (n > min && len(shorter) == len(pairs)) {
+			t.Errorf("min %d: keys of %d digits", min, n)
+		}
 	}
 }
