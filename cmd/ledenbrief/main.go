@@ -48,7 +48,7 @@ var commands []command
 
 func init() {
 	commands = []command{
-		{"build", "[--content DIR] [--out DIR] [--base-url URL] [--theme DIR] [--drafts [--drafts-into-publication]] [--locked] [--clean] [--sign KEYFILE [--valid-for 30d] [--previous-key KEYFILE]] [--no-offline] [--pdf] [--lang nl|en]", "build the site into the output folder", runBuild},
+		{"build", "[--content DIR] [--out DIR] [--base-url URL] [--theme DIR] [--drafts [--drafts-into-publication]] [--locked] [--clean] [--sign KEYFILE [--valid-for 30d] [--previous-key KEYFILE]] [--no-offline] [--site-zip] [--pdf] [--lang nl|en]", "build the site into the output folder", runBuild},
 		{"check", "[--content DIR] [--theme DIR] [--drafts] [--locked] [--format text|json] [--lang nl|en]", "validate the content and templates, write nothing", runCheck},
 		{"serve", "[--content DIR] [--addr HOST:PORT] [--out DIR] [--theme DIR] [--drafts=false] [--lang nl|en]", "preview the site, drafts included, on 127.0.0.1:1313, rebuilding and reloading on every save", runServe},
 		{"anchors", "lock|check [--content DIR] [--lang nl|en]", "add the published anchors to content/anchors.lock (build does this too), or list locked anchors that are gone", runAnchors},
@@ -149,7 +149,8 @@ func newFlagSet(name string, stderr io.Writer, bf *buildFlags, writes bool) *fla
 		fs.StringVar(&bf.sign, "sign", "", "private key `file` (from ledenbrief keygen) to sign manifest.json with, as manifest.sig; refused with --drafts")
 		fs.StringVar(&bf.previousKey, "previous-key", "", "with --sign: the private key `file` that signed the site until now, to endorse the new key with (key rotation)")
 		fs.StringVar(&bf.validFor, "valid-for", "", "with --sign: how long mirrors accept the signed site, like `30d`, 12h, 90m or 2s (default: no expiry)")
-		fs.BoolVar(&bf.opts.NoOffline, "no-offline", false, "leave out the letters' offline copies and the site's zip (a quicker build, not for publishing)")
+		fs.BoolVar(&bf.opts.NoOffline, "no-offline", false, "leave out the letters' offline copies (a quicker build, not for publishing)")
+		fs.BoolVar(&bf.opts.SiteZip, "site-zip", false, "also write ledenbrieven.zip, the whole site in one zip, reusing the unchanged entries of the previous one")
 		fs.BoolVar(&bf.opts.PDF, "pdf", false, "also print every letter with its annex to a PDF beside it, offered with its copies (needs Chromium; about a second a letter)")
 	}
 	return fs

@@ -97,10 +97,14 @@ type Options struct {
 	// annex as one document to print (Result.Document), as the PDFs are
 	// printed from.
 	Document string
-	// NoOffline leaves out the offline copies of the letters and the zip
-	// of the whole site, which more than double the time a build takes:
-	// for a quick preview. A published site has them.
+	// NoOffline leaves out the offline copies of the letters, which double
+	// the time a build takes: for a quick preview. A published site has
+	// them.
 	NoOffline bool
+	// SiteZip also writes SiteZip, a zip of the whole site, and offers it
+	// on the home page. Its entries that did not change since the previous
+	// build's zip are copied from it as they were compressed.
+	SiteZip bool
 	// UpdateLock adds every published anchor the lock does not list yet
 	// to the content's anchors.lock once the site is published, as cargo
 	// build updates Cargo.lock. A build with Drafts never changes the lock.
@@ -285,7 +289,7 @@ func finish(ctx context.Context, opts Options, s *site.Site, r *render.Renderer,
 			}
 		}
 	}
-	if pass.offline != nil {
+	if opts.SiteZip && !opts.Check {
 		if err := out.WriteSiteZip(SiteZip, published, opts.SignKey); err != nil {
 			return err
 		}
@@ -324,6 +328,9 @@ func newRenderer(opts Options, s *site.Site) (*render.Renderer, error) {
 	r, err := render.New(theme, s.Converter, &s.Content.Config, s.InfoPages)
 	if err == nil && opts.Drafts {
 		r.MarkConcept(draftNumbers(s))
+	}
+	if err == nil && opts.SiteZip {
+		r.OfferSiteZip(SiteZip)
 	}
 	return r, err
 }

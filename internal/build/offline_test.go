@@ -3,8 +3,10 @@ package build_test
 import (
 	"archive/zip"
 	"bytes"
+	"compress/flate"
 	"context"
 	"fmt"
+	"hash/crc32"
 	"io"
 	"os"
 	"path/filepath"
@@ -208,12 +210,33 @@ func TestSingleFileWorks(t *testing.T) {
 	}
 }
 
-// TestSiteZipVerifies checks the zip of the whole site against the
-// manifest inside it: every file of the site but the zip itself, each
-// with its hash, and nothing else.
+// TestSiteZipVerifies checks the zip of the whole site (--site-zip)
+// against the manifest inside it: every file of the site but the zip
+// itself, each with its hash, and nothing else; and that a default build
+// neither writes nor offers it.
 func TestSiteZipVerifies(t *testing.T) {
-	out := builtReal(t)
-	src, err := manifest.Open(filepath.Join(out, "ledenbrieven.zip"))
+	plain := builtReal(t)
+	if _, err := os.Stat(filepath.Join(plain, build.SiteZip)); !os.IsNotExist(err) {
+		t.Errorf("a default build wrote %s (%v)", build.SiteZip, err)
+	}
+	if home, _ := os.ReadFile(filepath.Join(plain, "index.html")); bytes.Contains(home, []byte(build.SiteZip)) {
+		t.Errorf("a default build's home page offers %s", build.SiteZip)
+	}
+	out := filepath.Join(t.TempDir(), "public")
+	if res, err := build.Run(build.Options{Content: realContent, Out: out, SiteZip: true}); err != nil || res.Diags.Len() > 0 {
+		t.Fatalf("build: %v %v", err, res.Diags.Error())
+	}
+	if home, _ := os.ReadFile(filepath.Join(out, "index.html")); !bytes.Contains(home, []byte(`href="ledenbrieven.zip" download`)) {
+		t.Errorf("the home page does not offer %s", build.SiteZip)
+	}
+	checkSiteZip(t, out)
+}
+
+// checkSiteZip checks the site zip of the site in out: it verifies, and
+// holds every file of the site as it is.
+func checkSiteZip(t *testing.T, out string) {
+	t.Helper()
+	src, err := manifest.Open(filepath.Join(out, build.SiteZip))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -226,9 +249,9 @@ func TestSiteZipVerifies(t *testing.T) {
 		t.Errorf("the site zip does not verify: %+v", report)
 	}
 	site := readTree(t, out)
-	delete(site, "ledenbrieven.zip")
+	delete(site, build.SiteZip)
 	delete(site, "manifest.json")
-	r, err := zip.OpenReader(filepath.Join(out, "ledenbrieven.zip"))
+	r, err := zip.OpenReader(filepath.Join(out, build.SiteZip))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -252,6 +275,125 @@ func TestSiteZipVerifies(t *testing.T) {
 	}
 }
 
+// TestSiteZipReusesUnchangedEntries: a build with --site-zip copies the
+// previous zip's entries of unchanged files as they were compressed, and
+// is still byte-identical to a build from nothing; an entry whose stored
+// content no longer matches is compressed again, never copied.
+func TestSiteZipReusesUnchangedEntries(t *testing.T) {
+	content := copyContent(t)
+	out, fresh := filepath.Join(t.TempDir(), "public"), filepath.Join(t.TempDir(), "public")
+	run := func(out string) {
+		t.Helper()
+		if res, err := build.Run(build.Options{Content: content, Out: out, SiteZip: true}); err != nil || res.Diags.Len() > 0 {
+			t.Fatalf("build: %v %v", err, res.Diags.Error())
+		}
+	}
+	run(out)
+	annex := filepath.Join(content, "brieven", "21-082", "bijlage", "01-rechtspositie.md")
+	text, err := os.ReadFile(annex)
+	if err != nil || !bytes.Contains(text, []byte(" gemeente ")) {
+		t.Fatalf("no word to change in %s (%v)", annex, err)
+	}
+	if err := os.WriteFile(annex, bytes.Replace(text, []byte(" gemeente "), []byte(" provincie "), 1), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	run(out)
+	run(fresh)
+	a, _ := os.ReadFile(filepath.Join(out, build.SiteZip))
+	b, _ := os.ReadFile(filepath.Join(fresh, build.SiteZip))
+	if len(a) == 0 || !bytes.Equal(a, b) {
+		t.Errorf("the zip rebuilt after an edit (%d bytes) differs from one built from nothing (%d bytes)", len(a), len(b))
+	}
+	// The previous zip, redone: one entry compressed harder (copied, it
+	// keeps those bytes), one holding other text of the same length with
+	// a matching checksum (never copied).
+	const harder, damaged = "handreikingen/index.html", "index.html"
+	rewriteZip(t, filepath.Join(out, build.SiteZip), map[string]func([]byte) []byte{
+		harder:  func(b []byte) []byte { return b },
+		damaged: func(b []byte) []byte {
+			if !bytes.Contains(b, []byte("Ledenbrieven")) {
+				t.Fatalf("no word to damage in %s", damaged)
+			}
+			return bytes.Replace(b, []byte("Ledenbrieven"), []byte("Ledenbrievem"), 1)
+		},
+	})
+	want := rawEntry(t, filepath.Join(out, build.SiteZip), harder)
+	run(out)
+	if got := rawEntry(t, filepath.Join(out, build.SiteZip), harder); !bytes.Equal(got, want) {
+		t.Errorf("%s was compressed again, not copied from the previous zip", harder)
+	}
+	checkSiteZip(t, out)
+}
+
+// rewriteZip rewrites the zip file with the entries named in change
+// compressed at flate's best level, their content changed by change, and
+// the checksums and sizes set to match; every other entry is copied.
+func rewriteZip(t *testing.T, file string, change map[string]func([]byte) []byte) {
+	t.Helper()
+	r, err := zip.OpenReader(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	w := zip.NewWriter(&buf)
+	for _, f := range r.File {
+		edit, ok := change[f.Name]
+		if !ok {
+			if err := w.Copy(f); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		rc, _ := f.Open()
+		data, err := io.ReadAll(rc)
+		rc.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		data = edit(data)
+		var z bytes.Buffer
+		fw, _ := flate.NewWriter(&z, flate.BestCompression)
+		fw.Write(data)
+		fw.Close()
+		h := f.FileHeader
+		h.CRC32, h.UncompressedSize64, h.CompressedSize64 = crc32.ChecksumIEEE(data), uint64(len(data)), uint64(z.Len())
+		raw, err := w.CreateRaw(&h)
+		if err != nil {
+			t.Fatal(err)
+		}
+		raw.Write(z.Bytes())
+	}
+	r.Close()
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(file, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// rawEntry returns the compressed bytes of the zip file's entry name.
+func rawEntry(t *testing.T, file, name string) []byte {
+	t.Helper()
+	r, err := zip.OpenReader(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	for _, f := range r.File {
+		if f.Name == name {
+			rc, err := f.OpenRaw()
+			if err != nil {
+				t.Fatal(err)
+			}
+			data, _ := io.ReadAll(rc)
+			return data
+		}
+	}
+	t.Fatalf("no %s in %s", name, file)
+	return nil
+}
+
 // TestBuildPrintsPDFs builds with --pdf: the letter's PDF is beside its
 // page, offered there with its size, listed in the manifest and in the
 // site's zip.
@@ -259,7 +401,7 @@ func TestBuildPrintsPDFs(t *testing.T) {
 	chromium := browsertest.Chromium()
 	browsertest.Require(t, "Chromium", chromium)
 	out := filepath.Join(t.TempDir(), "public")
-	res, err := build.Run(build.Options{Content: realContent, Out: out, PDF: true, Chromium: chromium})
+	res, err := build.Run(build.Options{Content: realContent, Out: out, PDF: true, SiteZip: true, Chromium: chromium})
 	if err != nil || res.Diags.Len() > 0 {
 		t.Fatalf("build: %v %v", err, res.Diags.Error())
 	}

@@ -6,6 +6,7 @@ import (
 	"crypto/ed25519"
 	"io"
 	"path"
+	"path/filepath"
 	"strings"
 	"sync"
 	"time"
@@ -65,13 +66,19 @@ func (z *Zip) Add(name string, data []byte) error {
 	return err
 }
 
+// CopyFrom adds e, an entry of another zip that Add wrote the same way,
+// as it was compressed.
+func (z *Zip) CopyFrom(e *zip.File) error { return z.w.Copy(e) }
+
 // Close finishes the zip.
 func (z *Zip) Close() error { return z.w.Close() }
 
 // WriteSiteZip writes, as the file name of the folder, a zip of every file
 // written so far, with a manifest of its own (m, listing them) and, with
 // key, its signature: a copy of the site in one file that verifies like
-// the site.
+// the site. A file the previous build's zip (the target's name) holds
+// with the same content is copied from it as it was compressed: reading
+// it back costs a fraction of compressing it again.
 func (f *Folder) WriteSiteZip(name string, m manifest.Manifest, key ed25519.PrivateKey) (err error) {
 	files := f.Written()
 	m.Generator, m.Files = "ledenbrief", files
@@ -88,8 +95,18 @@ func (f *Folder) WriteSiteZip(name string, m manifest.Manifest, key ed25519.Priv
 			err = cerr
 		}
 	}()
-	z := NewZip(w, time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC))
+	z := NewZip(w, siteZipTime)
+	previous := f.previousZip(name)
+	if previous != nil {
+		defer previous.Close()
+	}
 	for _, file := range files {
+		if e := previous.same(file); e != nil {
+			if err := z.CopyFrom(e); err != nil {
+				return err
+			}
+			continue
+		}
 		content, err := f.ReadFile(file.Path)
 		if err != nil {
 			return err
@@ -107,4 +124,57 @@ func (f *Folder) WriteSiteZip(name string, m manifest.Manifest, key ed25519.Priv
 		}
 	}
 	return z.Close()
+}
+
+// siteZipTime is the time every entry of the site's zip carries.
+var siteZipTime = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// previousSiteZip is the zip of the whole site that the previous build
+// wrote, its entries by name.
+type previousSiteZip struct {
+	*zip.ReadCloser
+	entries map[string]*zip.File
+}
+
+// previousZip opens the zip name of the previous build in the target,
+// or returns nil when there is none that a build of ours wrote.
+func (f *Folder) previousZip(name string) *previousSiteZip {
+	if f.target == "" || !f.old[name] {
+		return nil
+	}
+	r, err := zip.OpenReader(filepath.Join(f.target, filepath.FromSlash(name)))
+	if err != nil {
+		return nil // not a zip any more: every entry is compressed again
+	}
+	p := &previousSiteZip{ReadCloser: r, entries: make(map[string]*zip.File, len(r.File))}
+	for _, e := range r.File {
+		p.entries[e.Name] = e
+	}
+	return p
+}
+
+// same returns the previous zip's entry of file when it holds file's
+// content (read back and hashed, so a damaged or altered zip is never
+// copied from) as Add would have written it; nil otherwise.
+func (p *previousSiteZip) same(file manifest.File) *zip.File {
+	if p == nil {
+		return nil
+	}
+	e := p.entries[file.Path]
+	method := zip.Deflate
+	if stored[strings.ToLower(path.Ext(file.Path))] {
+		method = zip.Store
+	}
+	if e == nil || e.Method != method || int64(e.UncompressedSize64) != file.Size || !e.Modified.Equal(siteZipTime) {
+		return nil
+	}
+	r, err := e.Open()
+	if err != nil {
+		return nil
+	}
+	defer r.Close()
+	if ok, err := file.Matches(r); err != nil || !ok {
+		return nil
+	}
+	return e
 }

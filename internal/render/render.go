@@ -53,6 +53,7 @@ type Renderer struct {
 	pages     []*site.InfoPage
 	sum       [32]byte // of the templates and assets, see Fingerprint
 	concept   *Concept // set for a build with drafts
+	siteZip   string   // the zip of the whole site, when the build writes one
 }
 
 // Concept describes a build that shows drafts: every page says it is a
@@ -370,6 +371,15 @@ func (p *Page) Media(name string) string {
 	}
 	return p.Root + "media/" + name
 }
+
+// OfferSiteZip makes the pages rendered from now on offer name, a zip of
+// the whole site at its top, for download (see Page.SiteZip). Call it
+// before rendering.
+func (r *Renderer) OfferSiteZip(name string) { r.siteZip = name }
+
+// SiteZip is the name of the zip of the whole site that the build writes,
+// "" when it writes none.
+func (p *Page) SiteZip() string { return p.r.siteZip }
 
 // Concept is set on every page of a build that shows drafts; nil on a
 // publication.
