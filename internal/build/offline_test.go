@@ -309,7 +309,7 @@ func TestSiteZipReusesUnchangedEntries(t *testing.T) {
 	// a matching checksum (never copied).
 	const harder, damaged = "handreikingen/index.html", "index.html"
 	rewriteZip(t, filepath.Join(out, build.SiteZip), map[string]func([]byte) []byte{
-		harder:  func(b []byte) []byte { return b },
+		harder: func(b []byte) []byte { return b },
 		damaged: func(b []byte) []byte {
 			if !bytes.Contains(b, []byte("Ledenbrieven")) {
 				t.Fatalf("no word to damage in %s", damaged)
