@@ -1,7 +1,7 @@
 /* ledenbrief search: queries the static index that the build derives from
    its bleve index, with bleve's analysis (the exported surface forms), its
    BM25 scoring and the same query shape, so results match the server's.
-   Data arrives as <script> files calling LB.meta, LB.shard, LB.postings
+   Data arrives as <script> files calling LB.meta, LB.shards, LB.postings
    and LB.docs with JSON compressed by zlib in a string of seven bits a
    byte, which works from file:// where fetch() does not. No dependencies. */
 (function () {
@@ -18,7 +18,7 @@
 
   window.LB = {
     meta: function (data) { arrive("meta", data, function (m) { meta = m; }); },
-    shard: function (key, data) { arrive("v:" + key, data, function (v) { LB.keepShard(key, v); }); },
+    shards: function (first, data) { arrive("v:" + first, data, function (v) { for (var k in v) LB.keepShard(k, v[k]); }); },
     postings: function (n, data) { arrive("p:" + n, data, function (v) { postings[n] = v; }); },
     pairs: function (n, data) { arrive("q:" + n, data, function (v) { pairPostings[n] = v; }); },
     docs: function (n, data) { arrive("d:" + n, data, function (rows) { docShards[n] = rows; }); },
@@ -243,10 +243,34 @@
     }
     return best;
   }
+  // roots maps every root shard to the first shard of its file: meta
+  // lists the roots of one file space-separated.
   var roots = null;
-  function isRoot(k) {
-    if (!roots) roots = new Set(meta.shards);
-    return roots.has(k);
+  function rootFile(k) {
+    if (!roots) {
+      roots = new Map();
+      meta.shards.forEach(function (run) {
+        var keys = run.split(" ");
+        keys.forEach(function (r) { roots.set(r, keys[0]); });
+      });
+    }
+    return roots.get(k);
+  }
+
+  // shardFile returns the first shard of the file that holds shard k: a
+  // root's from meta, a longer shard's from the letters its split prefix
+  // lists, those of one file space-separated ("b mn v": "gem" is in the
+  // file of "gem", "gen" too).
+  function shardFile(k) {
+    var cps = Array.from(k);
+    if (cps.length <= 2) return rootFile(k);
+    var parent = cps.slice(0, -1).join(""), last = cps[cps.length - 1];
+    var runs = shards[parent].s.split(" ");
+    for (var i = 0; i < runs.length; i++) {
+      var letters = Array.from(runs[i]);
+      if (letters.indexOf(last) >= 0) return parent + letters[0];
+    }
+    return undefined;
   }
 
   function hexOf(s) {
@@ -274,10 +298,10 @@
   // loadShard loads the vocabulary shard of a folded word, if the index
   // has one, and the shards of the split prefixes that lead to it.
   function loadShard(key) {
-    var k = shardKey(key);
-    if (shards[k] || (Array.from(k).length <= 2 && !isRoot(k))) return Promise.resolve();
-    return load(shardURL("v-" + hexOf(k) + ".js"), "v:" + k).then(function () {
-      return loadShard(key);
+    var k = shardKey(key), file;
+    if (shards[k] || (file = shardFile(k)) === undefined) return Promise.resolve();
+    return load(shardURL("v-" + hexOf(file) + ".js"), "v:" + file).then(function () {
+      return shards[k] ? loadShard(key) : undefined; // deeper, if k was split
     });
   }
 
