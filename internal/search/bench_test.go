@@ -101,8 +101,14 @@ func BenchmarkBrowserSearch(b *testing.B) {
 	}
 	var keys []keyTime
 	kinds := map[string]int64{}
+	var largest struct { // the query that loaded the most
+		query string
+		bytes int64
+		kinds map[string]int64
+	}
 	for b.Loop() {
 		lat, firstKiB, keys = lat[:0], firstKiB[:0], keys[:0]
+		largest.bytes = 0
 		clear(kinds)
 		// Each query typed key by key on a fresh page, waiting for the
 		// results of every key: the latency of every key, and the bytes
@@ -134,17 +140,23 @@ func BenchmarkBrowserSearch(b *testing.B) {
 				keys = append(keys, keyTime{string([]rune(q)[:i+1]), ms})
 			}
 			var bytes int64
+			mine := map[string]int64{}
 			for _, s := range res.Scripts {
 				u, _ := url.Parse(s)
 				if info, err := os.Stat(u.Path); err == nil {
 					bytes += info.Size()
 					kinds[filepath.Base(u.Path)[:2]] += info.Size()
+					mine[filepath.Base(u.Path)[:2]] += info.Size()
 				}
+			}
+			if bytes > largest.bytes {
+				largest.query, largest.bytes, largest.kinds = q, bytes, mine
 			}
 			firstKiB = append(firstKiB, float64(bytes)/1024)
 		}
 	}
 	b.Logf("bytes per kind of file, all %d queries: %v", len(queries), kinds)
+	b.Logf("the largest first query, %q: %d bytes, %v", largest.query, largest.bytes, largest.kinds)
 	slices.SortFunc(keys, func(x, y keyTime) int { return cmp.Compare(y.ms, x.ms) })
 	b.Logf("slowest keys: %v", keys[:min(8, len(keys))])
 	slices.Sort(firstKiB)
