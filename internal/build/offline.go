@@ -58,6 +58,13 @@ func (k *offlineKit) downloads(li *site.LetterInfo) *render.Downloads {
 // annex pages (annexPage nil when it has none) are as the site shows them,
 // writes them where d says, and sets their sizes in d. The copies' pages
 // are rendered from the same page data, with the links offline gives them.
+//
+// The single file holds everything the zip holds (pages, handreikingen,
+// search) but the files of the content that the pages link to and do not
+// show (a PDF, a spreadsheet): it links those online. So the zip is made
+// only for a letter that links such files, and d.Zip is "" otherwise. At
+// 1,000 generated letters the zips took 99.6 MB beside 159.9 MB of single
+// files and 60 MB of pages.
 func (k *offlineKit) copies(out *output, rl *site.Letter, units []*search.AnalyzedUnit, letterPage, annexPage *render.Page, d *render.Downloads) error {
 	li := rl.Info
 	guides := rl.LinkedGuides(k.s)
@@ -77,19 +84,24 @@ func (k *offlineKit) copies(out *output, rl *site.Letter, units []*search.Analyz
 	}
 	c.Files[search.MetaPath] = index
 	pages := append([]*render.Page{letterPage, annexPage}, guidePages...)
+	single, online, err := k.single(c, li, pages, index)
+	if err != nil {
+		return err
+	}
+	d.HTMLSize = int64(len(single))
+	if err := out.WriteFile(d.HTML, single); err != nil {
+		return err
+	}
+	if len(online) == 0 {
+		d.Zip = ""
+		return nil
+	}
 	zip, err := k.zip(c, append(pages, k.searchPage()))
 	if err != nil {
 		return err
 	}
-	single, err := k.single(c, li, pages, index)
-	if err != nil {
-		return err
-	}
-	d.ZipSize, d.HTMLSize = int64(len(zip)), int64(len(single))
-	if err := out.WriteFile(d.Zip, zip); err != nil {
-		return err
-	}
-	return out.WriteFile(d.HTML, single)
+	d.ZipSize = int64(len(zip))
+	return out.WriteFile(d.Zip, zip)
 }
 
 // searchPage is the search page of a copy, whose search finds its letter
@@ -155,29 +167,29 @@ func (k *offlineKit) searchIndex(analyzed []*search.AnalyzedUnit) ([]byte, error
 // theme's layout like every page (kind offline), its parts the content of
 // pages (the letter, its annex, its handreikingen; nil ones left out),
 // with its style, the search engine and the letter's search index (index)
-// inline.
-func (k *offlineKit) single(c *offline.Copy, li *site.LetterInfo, pages []*render.Page, index []byte) ([]byte, error) {
+// inline. It also returns the content's files the file links online.
+func (k *offlineKit) single(c *offline.Copy, li *site.LetterInfo, pages []*render.Page, index []byte) ([]byte, []string, error) {
 	links := c.Document(true)
 	doc, err := document(k.r, li, links, pages)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	here, err := links.Here()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	doc.Style = template.CSS(bytes.ReplaceAll(k.style, []byte("</style"), []byte(`<\/style`)))
 	inline, err := search.Inline(index)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	doc.Scripts = []template.JS{script(append(append([]byte("window.LB_HERE="), here...), ';')), script(k.engine), script(inline)}
 	var b bytes.Buffer
 	page := &render.Page{Kind: site.KindOffline, Path: li.Path(), Title: site.LetterTitle(li.Meta), Document: doc}
 	if err := k.r.Render(&b, page); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return b.Bytes(), nil
+	return b.Bytes(), links.MediaOnline(), nil
 }
 
 // script is a script to put inline.

@@ -66,18 +66,57 @@ func searchFor(t *testing.T, ctx context.Context, q string) [][2]string {
 	return hits
 }
 
-// TestLetterPageOffersItsCopies checks the downloads on the letter page:
-// links with the download attribute to files that exist, with their
-// sizes as the page states them.
-func TestLetterPageOffersItsCopies(t *testing.T) {
-	out := builtReal(t)
-	page, err := os.ReadFile(filepath.Join(out, "21-082", "index.html"))
-	if err != nil {
+// attachment is the file attachTo adds to the shipped letter's annex.
+const attachment = "media/brieven/21-082/bijlage/modelverordening.pdf"
+
+// attachTo adds a file to the shipped letter's annex in content, and a
+// link to it: a file the single-file copy links online, so the letter
+// gets a zip too.
+func attachTo(t *testing.T, content string) string {
+	t.Helper()
+	pdf := filepath.Join(content, "brieven", "21-082", "bijlage", "modelverordening.pdf")
+	if err := os.WriteFile(pdf, []byte("%PDF-1.4\n% modelverordening\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	links := regexp.MustCompile(`<a href="(lbr-21-082\.(?:html|zip))" download>[^<]*</a> <span class="size">\((?:HTML|zip), (\d+) kB\)</span>`).FindAllSubmatch(page, -1)
+	replaceIn(t, filepath.Join(content, "brieven", "21-082", "bijlage", "01-rechtspositie.md"),
+		"### ICT-middelen\n", "### ICT-middelen\n\nZie de [modelverordening](modelverordening.pdf).\n")
+	return content
+}
+
+// builtWithAttachment builds the shipped letter with attachTo's file.
+func builtWithAttachment(t *testing.T) string {
+	t.Helper()
+	out := filepath.Join(t.TempDir(), "public")
+	if res, err := build.Run(build.Options{Content: attachTo(t, copyContent(t)), Out: out}); err != nil || res.Diags.Len() > 0 {
+		t.Fatalf("build: %v %v", err, res.Diags.Error())
+	}
+	return out
+}
+
+// TestLetterPageOffersItsCopies checks the downloads on the letter page:
+// links with the download attribute to files that exist, with their
+// sizes as the page states them: the single file only, and the zip too
+// when the letter links a file of its own, which the single file links
+// online.
+func TestLetterPageOffersItsCopies(t *testing.T) {
+	offered := func(out string) [][][]byte {
+		page, err := os.ReadFile(filepath.Join(out, "21-082", "index.html"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return regexp.MustCompile(`<a href="(lbr-21-082\.(?:html|zip))" download>[^<]*</a> <span class="size">\((?:HTML|zip), (\d+) kB\)</span>`).FindAllSubmatch(page, -1)
+	}
+	plain := builtReal(t)
+	if links := offered(plain); len(links) != 1 || string(links[0][1]) != "lbr-21-082.html" {
+		t.Errorf("the letter page offers %q, want the single file only", links)
+	}
+	if _, err := os.Stat(filepath.Join(plain, "21-082", "lbr-21-082.zip")); !os.IsNotExist(err) {
+		t.Errorf("a zip was made for a letter whose single file holds it all (%v)", err)
+	}
+	out := builtWithAttachment(t)
+	links := offered(out)
 	if len(links) != 2 {
-		t.Fatalf("the letter page offers %d copies, want the single file and the zip:\n%s", len(links), regexp.MustCompile(`(?s)<div class="downloads">.*?</div>`).Find(page))
+		t.Fatalf("the letter page offers %d copies, want the single file and the zip", len(links))
 	}
 	// The copies hold the letter page without the offer of copies.
 	single, err := os.ReadFile(filepath.Join(out, "21-082", "lbr-21-082.html"))
@@ -95,19 +134,23 @@ func TestLetterPageOffersItsCopies(t *testing.T) {
 	}
 }
 
-// TestLetterZipWorksUnzipped unzips the letter's copy elsewhere and reads
-// it from file:// as a reader would: every link inside the copy opens a
-// page and lands on its fragment, the "Hier" links land on their annex
-// sections at a desktop and a phone width, and search finds a passage of
-// the annex and leads to it.
+// TestLetterZipWorksUnzipped unzips the copy of a letter that links a
+// file of its own elsewhere and reads it from file:// as a reader would:
+// the file is in it, every link inside the copy opens a page and lands on
+// its fragment, the "Hier" links land on their annex sections at a
+// desktop and a phone width, and search finds a passage of the annex and
+// leads to it.
 func TestLetterZipWorksUnzipped(t *testing.T) {
-	out := builtReal(t)
+	out := builtWithAttachment(t)
 	dir := t.TempDir()
 	unzip(t, filepath.Join(out, "21-082", "lbr-21-082.zip"), dir)
 	if entries, _ := os.ReadDir(dir); len(entries) != 1 || entries[0].Name() != "lbr-21-082" {
 		t.Fatalf("the zip does not hold one folder lbr-21-082: %v", entries)
 	}
 	dir = filepath.Join(dir, "lbr-21-082")
+	if _, err := os.Stat(filepath.Join(dir, filepath.FromSlash(attachment))); err != nil {
+		t.Errorf("the zip does not hold the letter's file: %v", err)
+	}
 	ctx := browsertest.New(t)
 	if err := chromedp.Do(ctx, chromedp.Navigate(fileURL(dir, "index.html"))); err != nil {
 		t.Fatal(err)

@@ -50,7 +50,7 @@ func TestThemeReachesTheSingleFile(t *testing.T) {
 		}
 	}
 	out := filepath.Join(t.TempDir(), "public")
-	res, err := build.Run(build.Options{Content: copyContent(t), Out: out, ThemeDir: theme, Document: "21-082"})
+	res, err := build.Run(build.Options{Content: attachTo(t, copyContent(t)), Out: out, ThemeDir: theme, Document: "21-082"})
 	if err != nil || res.Diags.Len() > 0 {
 		t.Fatalf("build: %v %v", err, res.Diags.Error())
 	}

@@ -1,9 +1,10 @@
 // Package offline decides how the copies of a letter that a reader takes
-// offline hold together: a zip with the letter, its annex, the
-// handreikingen it links, the theme and its own search index, which works
-// unzipped from file://; and one self-contained HTML file with all of that
-// inside, which can be attached to an e-mail or opened on a tablet (and,
-// without the handreikingen, the document a letter's PDF is printed from).
+// offline hold together: one self-contained HTML file with the letter,
+// its annex, the handreikingen it links, the theme and its own search
+// index, which can be attached to an e-mail or opened on a tablet (and,
+// without the handreikingen, the document a letter's PDF is printed
+// from); and, for a letter that links files of its own, a zip with all of
+// that and those files, which works unzipped from file://.
 //
 // The build renders the copies' pages through the theme's templates, as
 // every page; this package gives those pages their links (a render.Linker:
@@ -25,6 +26,7 @@ import (
 	"path"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"ledenbrief/internal/publish"
@@ -172,12 +174,15 @@ type Document struct {
 	c      *Copy
 	top    map[string]string // a part's folder → where it starts in the document
 	prefix map[string]string // a part's folder → the prefix of its theme ids
+
+	mu     sync.Mutex
+	online map[string]bool // the files under media/ it links online
 }
 
 // Document returns the links of c as one document, with its
 // handreikingen or without (the print).
 func (c *Copy) Document(withGuides bool) *Document {
-	d := &Document{c: c, top: map[string]string{c.letterPath(): "lb_title"}, prefix: map[string]string{}}
+	d := &Document{c: c, top: map[string]string{c.letterPath(): "lb_title"}, prefix: map[string]string{}, online: map[string]bool{}}
 	if c.Annex {
 		d.top[c.annexPath()], d.prefix[c.annexPath()] = "bijlage", "lb_b_"
 	}
@@ -205,12 +210,26 @@ func (d *Document) Page(from, to, fragment string) string {
 
 // File is an image inline (a data: URL), any other file online.
 func (d *Document) File(from, p, fragment string, shown bool) string {
-	if shown && strings.HasPrefix(p, "media/") {
-		if data, err := d.c.Media(p); err == nil {
-			return dataURI(p, data)
+	if strings.HasPrefix(p, "media/") {
+		if shown {
+			if data, err := d.c.Media(p); err == nil {
+				return dataURI(p, data)
+			}
 		}
+		d.mu.Lock()
+		d.online[p] = true
+		d.mu.Unlock()
 	}
 	return d.c.canonical(p, fragment)
+}
+
+// MediaOnline lists the files of the content (under media/) that the
+// document's parts link to online, sorted: what a reader of the document
+// cannot open without the internet.
+func (d *Document) MediaOnline() []string {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return slices.Sorted(maps.Keys(d.online))
 }
 
 // ID is a theme id made the part's own.

@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -81,6 +82,13 @@ func TestDocumentJoinsThePages(t *testing.T) {
 	}
 	if want := `{"21-082/bijlage/index.html":"bijlage","21-082/index.html":"lb_title","handreikingen/h/index.html":"lb_h_h"}`; string(here) != want {
 		t.Errorf("here = %s, want %s", here, want)
+	}
+	// Only the linked file went online; the image shown is inside.
+	if got := d.MediaOnline(); !slices.Equal(got, []string{"media/brieven/a.png"}) {
+		t.Errorf("media online %v, want the one linked, not shown", got)
+	}
+	if got := c.Document(true).MediaOnline(); len(got) != 0 {
+		t.Errorf("a document that linked nothing has media online: %v", got)
 	}
 }
 

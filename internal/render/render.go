@@ -277,7 +277,7 @@ type DocumentPart struct {
 // Downloads are the offline copies a letter page offers, by their paths
 // from the site root, with their sizes in bytes.
 type Downloads struct {
-	Zip, HTML, PDF             string // PDF is "" when the site is built without
+	Zip, HTML, PDF             string // Zip is "" for a letter whose single file holds it all, PDF when the site is built without
 	ZipSize, HTMLSize, PDFSize int64
 }
 

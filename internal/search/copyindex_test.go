@@ -1,11 +1,11 @@
 package search_test
 
 import (
-	"archive/zip"
+	"bytes"
 	"encoding/json"
-	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -94,12 +94,12 @@ func staticIndex(t *testing.T, perShard int, postings, pairs []map[string]json.R
 }
 
 // TestCopyIndexIsTheSiteIndexOfItsPassages reads, for letters of a
-// generated site, the search index of the letter's offline copy and the
-// site's: for every term and pair, the copy holds exactly the postings the
-// site holds for the passages the copy has (the letter's and its
+// generated site, the search index of the letter's single-file copy and
+// the site's: for every term and pair, the copy holds exactly the postings
+// the site holds for the passages the copy has (the letter's and its
 // handreikingen's), with the same frequencies and lengths, and the site
 // holds none of them that the copy lacks; and every passage of every page
-// of the copy is in its index.
+// the copy holds is in its index.
 func TestCopyIndexIsTheSiteIndexOfItsPassages(t *testing.T) {
 	gen := filepath.Join(t.TempDir(), "content")
 	if err := corpus.Write(gen, 30); err != nil {
@@ -110,12 +110,12 @@ func TestCopyIndexIsTheSiteIndexOfItsPassages(t *testing.T) {
 		t.Fatalf("build: %v %v", err, res.Diags.Error())
 	}
 	site, siteURLs := siteStaticIndex(t, out)
-	zips, _ := filepath.Glob(filepath.Join(out, "*", "lbr-*.zip"))
-	slices.Sort(zips)
-	if len(zips) < 3 {
-		t.Fatalf("%d letter zips", len(zips))
+	copies, _ := filepath.Glob(filepath.Join(out, "*", "lbr-*.html"))
+	slices.Sort(copies)
+	if len(copies) < 3 {
+		t.Fatalf("%d letters' single files", len(copies))
 	}
-	for _, z := range []string{zips[0], zips[len(zips)/2], zips[len(zips)-1]} {
+	for _, z := range []string{copies[0], copies[len(copies)/2], copies[len(copies)-1]} {
 		t.Run(filepath.Base(z), func(t *testing.T) {
 			copied, urls, pages := copyStaticIndex(t, z)
 			for u := range siteURLs {
@@ -207,34 +207,35 @@ func siteStaticIndex(t *testing.T, out string) (staticTerms, map[string]bool) {
 	return staticIndex(t, meta.DocsPerShard, postings, pairs, docs)
 }
 
-// copyStaticIndex reads the search index of a letter's zip, the URLs of
-// the passages it holds, and the zip's pages by their site path.
+// copyStaticIndex reads the search index of a letter's single file, the
+// URLs of the passages it holds, and the pages it holds by their site
+// path (from LB_HERE, which maps them to their places in the file).
 func copyStaticIndex(t *testing.T, file string) (staticTerms, map[string]bool, map[string]bool) {
 	t.Helper()
-	r, err := zip.OpenReader(file)
+	html, err := os.ReadFile(file)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer r.Close()
 	var script []byte
 	pages := map[string]bool{}
-	for _, e := range r.File {
-		if _, page, ok := strings.Cut(e.Name, "/"); ok && strings.HasSuffix(page, ".html") {
-			pages[page] = true
-		}
-		if strings.HasSuffix(e.Name, "/"+search.MetaPath) {
-			rc, _ := e.Open()
-			script, err = io.ReadAll(rc)
-			rc.Close()
-			if err != nil {
+	for _, m := range regexp.MustCompile(`(?s)<script>(.*?)</script>`).FindAllSubmatch(html, -1) {
+		switch js := m[1]; {
+		case bytes.HasPrefix(js, []byte("LB.bundle(")):
+			script = js
+		case bytes.HasPrefix(js, []byte("window.LB_HERE=")):
+			var here map[string]string
+			if err := json.Unmarshal(bytes.TrimSuffix(bytes.TrimPrefix(js, []byte("window.LB_HERE=")), []byte(";")), &here); err != nil {
 				t.Fatal(err)
+			}
+			for page := range here {
+				pages[page] = true
 			}
 		}
 	}
-	if script == nil {
-		t.Fatalf("no %s in %s", search.MetaPath, file)
+	if script == nil || len(pages) == 0 {
+		t.Fatalf("%s: no inline index, or no LB_HERE", file)
 	}
-	fn, _, data := search.Unpack(t, script)
+	fn, data := search.UnpackInline(t, script)
 	var bundle struct {
 		Meta struct {
 			DocsPerShard int `json:"docsPerShard"`

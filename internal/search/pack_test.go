@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/zlib"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -129,6 +130,27 @@ func TestLeadKeepsWholeSentences(t *testing.T) {
 func Unpack(t *testing.T, script []byte) (fn, keys string, data []byte) {
 	t.Helper()
 	return unpack(t, script)
+}
+
+// UnpackInline is Unpack for a script as Inline writes it.
+func UnpackInline(t *testing.T, script []byte) (fn string, data []byte) {
+	t.Helper()
+	m := regexp.MustCompile(`^(LB\.[a-z]+)\("([A-Za-z0-9+/=]*)"\);?\n?$`).FindSubmatch(script) // a page's minifier drops the ";\n"
+	if m == nil {
+		t.Fatalf("not an inline packed call: %.80q", script)
+	}
+	z, err := base64.StdEncoding.DecodeString(string(m[2]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := zlib.NewReader(bytes.NewReader(z))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if data, err = io.ReadAll(r); err != nil {
+		t.Fatal(err)
+	}
+	return string(m[1]), data
 }
 
 // SurfaceWords is every word of x's units, for the same tests.
