@@ -3,6 +3,7 @@ package search
 import (
 	"cmp"
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"fmt"
 	"maps"
@@ -610,7 +611,10 @@ func pairKeys(pairs []string, min int) (map[string]string, error) {
 // MurmurHash3's finaliser so that every bit depends on every other. The
 // browser's pairHash (search.js) is the same.
 func pairHash(pair string) string {
-	return fmt.Sprintf("%08x%08x", fmix32(fnv1a(pair, fnvOffset)), fmix32(fnv1a(pair, 0x5bd1e995)))
+	var sum [8]byte
+	binary.BigEndian.PutUint32(sum[:4], fmix32(fnv1a(pair, fnvOffset)))
+	binary.BigEndian.PutUint32(sum[4:], fmix32(fnv1a(pair, 0x5bd1e995)))
+	return hex.EncodeToString(sum[:])
 }
 
 // fnvOffset is FNV-1a's 32-bit offset basis.
