@@ -2,14 +2,22 @@ package build_test
 
 import (
 	"bytes"
+	"context"
+	"crypto/ed25519"
+	"crypto/rand"
 	"io/fs"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"ledenbrief/internal/build"
 	"ledenbrief/internal/corpus"
+	"ledenbrief/internal/manifest"
+	"ledenbrief/internal/mirror"
 )
 
 // TestOneWordChangesFewIndexFiles replaces one word of one letter's
@@ -135,5 +143,86 @@ func TestOneLetterChangesPartOfTheIndex(t *testing.T) {
 		if rewrittenBytes*100 > total*45 {
 			t.Errorf("%s a letter rewrote %d of %d bytes of search/, want at most 45%%", change, rewrittenBytes, total)
 		}
+	}
+}
+
+// TestMirrorFetchesWhatABuildChanged publishes a signed site of 200
+// generated letters with its offline copies, mirrors it over HTTP as a
+// griffie does, and counts what the next mirror fetches: after a one-word
+// edit of one letter, rebuilt and re-signed, at most 20 files and 2% of
+// the site's bytes (the manifest and its signature counted); after one
+// letter is added, at most 8% of the bytes (the 5% is for 1,000
+// letters, where a letter's terms reach a smaller share of the index).
+func TestMirrorFetchesWhatABuildChanged(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds 200 letters three times")
+	}
+	content, more := filepath.Join(t.TempDir(), "content"), filepath.Join(t.TempDir(), "content")
+	if err := corpus.Write(content, 200); err != nil {
+		t.Fatal(err)
+	}
+	if err := corpus.Write(more, 201); err != nil { // the same letters, and one more
+		t.Fatal(err)
+	}
+	_, key, _ := ed25519.GenerateKey(rand.Reader)
+	site, copy := filepath.Join(t.TempDir(), "public"), filepath.Join(t.TempDir(), "spiegel")
+	publish := func() int64 {
+		t.Helper()
+		if res, err := build.Run(build.Options{Content: content, Out: site, SignKey: key}); err != nil || res.Diags.Len() > 0 {
+			t.Fatalf("build: %v %v", err, res.Diags.Error())
+		}
+		var total int64
+		for _, data := range readTree(t, site) {
+			total += int64(len(data))
+		}
+		return total
+	}
+	var requests atomic.Int64
+	files := http.FileServer(http.Dir(site))
+	server := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		requests.Add(1)
+		files.ServeHTTP(w, r)
+	}))
+	defer server.Close()
+	mirrorNow := func() *mirror.Result {
+		t.Helper()
+		requests.Store(0)
+		src, err := manifest.Open(server.URL + "/")
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := mirror.Run(context.Background(), src, copy, mirror.Options{Key: key.Public().(ed25519.PublicKey)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	publish()
+	if res := mirrorNow(); res.Fetched != res.Files {
+		t.Fatalf("first mirror: %+v", res)
+	}
+
+	annex, _ := filepath.Glob(filepath.Join(content, "brieven", "10-030", "bijlage", "*.md"))
+	if len(annex) == 0 {
+		t.Fatal("letter 10-030 has no annex")
+	}
+	replaceIn(t, annex[0], " de ", " het ")
+	total := publish()
+	res := mirrorNow()
+	t.Logf("one word: %d requests, %d files, %d of %d bytes", requests.Load(), res.Fetched, res.Bytes, total)
+	if requests.Load() > 20 || res.Bytes*100 > total*2 {
+		t.Errorf("after a one-word edit the mirror made %d requests for %d of %d bytes, want at most 20 and 2%%", requests.Load(), res.Bytes, total)
+	}
+
+	letters, _ := os.ReadDir(filepath.Join(more, "brieven"))
+	added := letters[len(letters)-1].Name()
+	if err := os.CopyFS(filepath.Join(content, "brieven", added), os.DirFS(filepath.Join(more, "brieven", added))); err != nil {
+		t.Fatal(err)
+	}
+	total = publish()
+	res = mirrorNow()
+	t.Logf("one letter added: %d requests, %d files, %d of %d bytes", requests.Load(), res.Fetched, res.Bytes, total)
+	if res.Bytes*100 > total*8 {
+		t.Errorf("after adding a letter the mirror fetched %d of %d bytes, want at most 8%%", res.Bytes, total)
 	}
 }
