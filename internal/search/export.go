@@ -609,7 +609,7 @@ func pairKeys(pairs []string, min int) (map[string]string, error) {
 // pairHash is 64 bits of hash of a pair as 16 hex digits: FNV-1a of its
 // UTF-8 bytes from two offset bases (FNV's own and another), each mixed by
 // MurmurHash3's finaliser so that every bit depends on every other. The
-// browser's pairHash (search.js) is the same.
+// browser computes the same (pairRecord in search.js).
 func pairHash(pair string) string {
 	var sum [8]byte
 	binary.BigEndian.PutUint32(sum[:4], fmix32(fnv1a(pair, fnvOffset)))
