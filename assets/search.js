@@ -326,21 +326,23 @@
     return (h ^ (h >>> 16)) >>> 0;
   }
 
-  // pairFile mirrors pairFile in internal/search/export.go: FNV-1a of
-  // the pair's UTF-8 bytes picks its file.
-  function pairFile(pair) {
-    return fnv1a(new TextEncoder().encode(pair), 0x811c9dc5) % meta.pairFiles;
+  // pairHashes mirrors internal/search/export.go: FNV-1a of the pair's
+  // UTF-8 bytes picks its file (pairFile), and that hash and a second one
+  // from another offset basis, mixed, are its key (pairHash).
+  function pairHashes(pair) {
+    var bytes = new TextEncoder().encode(pair), h = fnv1a(bytes, 0x811c9dc5);
+    var hex = function (x) { return ("0000000" + fmix32(x).toString(16)).slice(-8); };
+    return { file: h % meta.pairFiles, key: hex(h) + hex(fnv1a(bytes, 0x5bd1e995)) };
   }
 
+  function pairFile(pair) { return pairHashes(pair).file; }
+
   // pairRecord finds a pair's postings in its file, under its key: as many
-  // hex digits of its hash (pairHash in internal/search/export.go) as the
-  // file's keys have.
+  // hex digits of its hash as the file's keys have.
   function pairRecord(pair) {
-    var f = pairPostings[pairFile(pair)], any = f && Object.keys(f)[0];
+    var h = pairHashes(pair), f = pairPostings[h.file], any = f && Object.keys(f)[0];
     if (!any) return undefined;
-    var bytes = new TextEncoder().encode(pair);
-    var hex = function (h) { return ("0000000" + h.toString(16)).slice(-8); };
-    var key = (hex(fmix32(fnv1a(bytes, 0x811c9dc5))) + hex(fmix32(fnv1a(bytes, 0x5bd1e995)))).slice(0, any.length);
+    var key = h.key.slice(0, any.length);
     return Object.prototype.hasOwnProperty.call(f, key) ? f[key] : undefined;
   }
 

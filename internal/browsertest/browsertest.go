@@ -104,12 +104,31 @@ func ColorScheme(ctx context.Context, scheme string) error {
 // returns the site's URL.
 func ServeSubpath(t testing.TB, dir, prefix string) string {
 	t.Helper()
+	return serve(t, prefix, http.FileServer(http.Dir(dir)))
+}
+
+// ServeSubpathAsLatin1 is ServeSubpath by a server that says every
+// script is ISO-8859-1, as one whose default charset is Latin-1 does.
+func ServeSubpathAsLatin1(t testing.TB, dir, prefix string) string {
+	t.Helper()
+	files := http.FileServer(http.Dir(dir))
+	return serve(t, prefix, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, ".js") {
+			w.Header().Set("Content-Type", "text/javascript; charset=iso-8859-1")
+		}
+		files.ServeHTTP(w, r)
+	}))
+}
+
+// serve serves files under prefix on 127.0.0.1 and returns the URL.
+func serve(t testing.TB, prefix string, files http.Handler) string {
+	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
 	mux := http.NewServeMux()
-	mux.Handle(prefix, http.StripPrefix(strings.TrimSuffix(prefix, "/"), http.FileServer(http.Dir(dir))))
+	mux.Handle(prefix, http.StripPrefix(strings.TrimSuffix(prefix, "/"), files))
 	srv := &httptest.Server{Listener: ln, Config: &http.Server{Handler: mux}}
 	srv.Start()
 	t.Cleanup(srv.Close)

@@ -29,16 +29,7 @@ func (r records) appendJSON(b []byte) []byte {
 // docRows are the rows of a text shard, nil where no unit has the number.
 type docRows [][]string
 
-func (rows docRows) appendJSON(b []byte) []byte {
-	b = append(b, '[')
-	for i, row := range rows {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = appendStrings(b, row)
-	}
-	return append(b, ']')
-}
+func (rows docRows) appendJSON(b []byte) []byte { return appendArray(b, rows, appendStrings) }
 
 // vocabValue is a word of a vocabulary shard: its term (when the word is
 // not its own term) and document frequency; JSON df, or [term, df].
@@ -122,12 +113,17 @@ func appendStrings(b []byte, list []string) []byte {
 	if list == nil {
 		return append(b, "null"...)
 	}
+	return appendArray(b, list, appendJSONString)
+}
+
+// appendArray appends list as a JSON array, each element written by elem.
+func appendArray[V any](b []byte, list []V, elem func(b []byte, v V) []byte) []byte {
 	b = append(b, '[')
-	for i, s := range list {
+	for i, v := range list {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = appendJSONString(b, s)
+		b = elem(b, v)
 	}
 	return append(b, ']')
 }
