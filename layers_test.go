@@ -14,7 +14,7 @@ import (
 // "Code layout" lists them: a package imports only from layers below its
 // own. Test-only packages (corpus, browsertest) are left out.
 var layers = [][]string{
-	{"diag", "editdist", "diff", "letternumber", "pool", "pdf"},
+	{"diag", "editdist", "diff", "letternumber", "pool", "pdf", "record", "cache"},
 	{"manifest", "markdown"},
 	{"content", "anchors", "publish"},
 	{"site", "scaffold", "links", "search/words"},

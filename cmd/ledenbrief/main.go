@@ -48,16 +48,16 @@ var commands []command
 
 func init() {
 	commands = []command{
-		{"build", "[--content DIR] [--out DIR] [--base-url URL] [--theme DIR] [--drafts [--drafts-into-publication]] [--locked] [--clean] [--sign KEYFILE [--valid-for 30d] [--previous-key KEYFILE]] [--no-offline] [--site-zip] [--pdf] [--lang nl|en]", "build the site into the output folder", runBuild},
+		{"build", "[--content DIR] [--out DIR] [--base-url URL] [--theme DIR] [--drafts [--drafts-into-publication]] [--locked] [--clean] [--sign KEYFILE [--valid-for 30d] [--previous-key KEYFILE]] [--no-offline] [--site-zip] [--pdf] [--cache DIR | --no-cache] [--lang nl|en]", "build the site into the output folder", runBuild},
 		{"check", "[--content DIR] [--theme DIR] [--drafts] [--locked] [--format text|json] [--lang nl|en]", "validate the content and templates, write nothing", runCheck},
-		{"serve", "[--content DIR] [--addr HOST:PORT] [--out DIR] [--theme DIR] [--drafts=false] [--lang nl|en]", "preview the site, drafts included, on 127.0.0.1:1313, rebuilding and reloading on every save", runServe},
+		{"serve", "[--content DIR] [--addr HOST:PORT] [--out DIR] [--theme DIR] [--drafts=false] [--cache DIR | --no-cache] [--lang nl|en]", "preview the site, drafts included, on 127.0.0.1:1313, rebuilding and reloading on every save", runServe},
 		{"anchors", "lock|check [--content DIR] [--lang nl|en]", "add the published anchors to content/anchors.lock (build does this too), or list locked anchors that are gone", runAnchors},
 		{"new", "NUMBER --from NUMBER [--content DIR] [--date YYYY-MM-DD]", "start the next edition of a letter, as a draft", runNew},
 		{"search", "[--content DIR] [--n N] [--json] [--lang nl|en] QUERY", "search the letters with bleve from the terminal", runSearch},
 		{"keygen", "NAME", "write an Ed25519 key pair for signing sites: NAME (private) and NAME.pub", runKeygen},
 		{"verify", "DIR|ZIP|URL [--pubkey KEYFILE] [--json]", "check a copy of a site against its manifest and signature", runVerify},
 		{"mirror", "SOURCE DIR [--pubkey KEYFILE] [--allow-drafts] [--force] [--wait D] [--timeout D] [--json] | --status DIR", "make or update a verified copy of a site (URL, folder or zip), fetching only what changed and repairing what differs; one run at a time, never an older or expired publication", runMirror},
-		{"pdf", "NUMBER [--content DIR] [--out FILE] [--lang nl|en]", "print a letter and its annex to one PDF with working links and bookmarks (needs Chromium)", runPDF},
+		{"pdf", "NUMBER [--content DIR] [--out FILE] [--cache DIR | --no-cache] [--lang nl|en]", "print a letter and its annex to one PDF with working links and bookmarks (needs Chromium)", runPDF},
 		{"links", "[--content DIR] [--timeout D] [--concurrency N] [--offline] [--json] [--lang nl|en]", "list every external link of the content with where it is, and check that it still leads somewhere", runLinks},
 		{"version", "", "print the version and the commit ledenbrief was built from", runVersion},
 		{"help", "", "show this help", func([]string, io.Writer) int { usage(os.Stdout); return 0 }},
@@ -116,6 +116,7 @@ type buildFlags struct {
 	lang        string // --lang as given
 	intoPublic  bool   // --drafts-into-publication
 	explicitOut bool   // --out was given
+	noCache     bool   // --no-cache
 }
 
 // PublicationDir is the default output folder: the one that is
@@ -135,6 +136,10 @@ func newFlagSet(name string, stderr io.Writer, bf *buildFlags, writes bool) *fla
 	}
 	fs.StringVar(&bf.opts.ThemeDir, "theme", "", "`folder` with templates/ and assets/ that override the built-in theme (default: the content folder's parent, when it has them)")
 	fs.StringVar(&bf.lang, "lang", "", "`language` of the messages about the content: nl (Dutch, the default) or en; also "+diag.LangEnv)
+	if name != "check" {
+		fs.StringVar(&bf.opts.Cache, "cache", "", "build cache `folder`: what each letter made is kept there for the next build (default: "+build.CacheDirName+" beside the content folder; safe to delete)")
+		fs.BoolVar(&bf.noCache, "no-cache", false, "build everything from nothing, without reading or writing the build cache")
+	}
 	if name == "check" {
 		fs.StringVar(&bf.format, "format", "text", "report `format`: text (file:line:col: message on stderr) or json (an array of {file, line, col, severity, code, message} on stdout)")
 	}
@@ -184,6 +189,14 @@ func parsePipelineFlags(fs *flag.FlagSet, bf *buildFlags, name string, args []st
 	}
 	if bf.opts.ThemeDir == "" {
 		bf.opts.ThemeDir = defaultThemeDir(bf.opts.Content)
+	}
+	switch {
+	case bf.noCache && bf.opts.Cache != "":
+		fmt.Fprintf(stderr, "ledenbrief %s: --cache and --no-cache contradict each other: give one\n", name)
+		return 2, false
+	case bf.noCache:
+	case bf.opts.Cache == "" && name != "check":
+		bf.opts.Cache = build.DefaultCacheDir(bf.opts.Content)
 	}
 	return 0, true
 }
@@ -291,6 +304,9 @@ func runPipeline(name string, args []string, stderr io.Writer, check bool) int {
 		return 0
 	}
 	fmt.Fprintf(stderr, "ledenbrief: %s\n", diag.M(diag.Built, res.Pages, res.Units, res.Files, float64(res.Bytes)/1024, bf.opts.Out, elapsed).Text(lang))
+	if bf.opts.Cache != "" {
+		fmt.Fprintf(stderr, "ledenbrief: %s\n", diag.M(diag.CacheUsed, bf.opts.Cache, res.Reused, res.Built).Text(lang))
+	}
 	if res.LockAdded > 0 {
 		fmt.Fprintf(stderr, "ledenbrief: %s\n", diag.M(diag.LockAdded, res.LockFile, res.LockAdded).Text(lang))
 	}

@@ -17,6 +17,8 @@ func runPDF(args []string, stderr io.Writer) int {
 	content := fs.String("content", "content", "content `folder`")
 	langName := langFlag(fs)
 	out := fs.String("out", "", "PDF `file` to write (default: NUMBER.pdf, like 21-082.pdf)")
+	cacheDir := fs.String("cache", "", "build cache `folder` (default: "+build.CacheDirName+" beside the content folder; safe to delete)")
+	noCache := fs.Bool("no-cache", false, "build from nothing, without the build cache")
 	pos, code := parseArgs(fs, args, 1, synopsis("pdf"), stderr)
 	if pos == nil {
 		return code
@@ -24,6 +26,14 @@ func runPDF(args []string, stderr io.Writer) int {
 	lang, ok := messageLang(*langName, "pdf", stderr)
 	if !ok {
 		return 2
+	}
+	switch {
+	case *noCache && *cacheDir != "":
+		fmt.Fprintln(stderr, "ledenbrief pdf: --cache and --no-cache contradict each other: give one")
+		return 2
+	case *noCache:
+	case *cacheDir == "":
+		*cacheDir = build.DefaultCacheDir(*content)
 	}
 	number := pos[0]
 	slug, ok := letternumber.Parse(number)
@@ -47,7 +57,7 @@ func runPDF(args []string, stderr io.Writer) int {
 	defer os.RemoveAll(tmp)
 	site := filepath.Join(tmp, "public")
 	ctx, interrupted := onInterrupt()
-	res, err := build.Run(build.Options{Content: *content, Out: site, ThemeDir: defaultThemeDir(*content), Context: ctx, NoOffline: true, Document: slug})
+	res, err := build.Run(build.Options{Content: *content, Out: site, ThemeDir: defaultThemeDir(*content), Context: ctx, NoOffline: true, Document: slug, Cache: *cacheDir})
 	res.Diags.Print(stderr, lang)
 	if err == nil && res.Diags.Len() > 0 {
 		err = errors.New(res.Diags.Summary(lang))

@@ -116,8 +116,13 @@ type Options struct {
 	// Lang is the language the build's problems are reported in by those
 	// who print them (the build itself keeps them as values).
 	Lang diag.Lang
+	// Cache, when not empty, is the build cache's folder: what a letter
+	// made is kept there and used again by the next build that would
+	// make it the same (see buildCache). A check uses no cache.
+	Cache string
 
 	rec     *recorder        // notes what the build made, for Incremental
+	sources *sourceHashes    // the letters' files, for the cache's keys
 	parses  *site.ParseCache // first-pass documents of earlier builds
 	letters *letterCache     // letters loaded by earlier builds
 }
@@ -129,6 +134,9 @@ type Result struct {
 	Files int        // files written, pages included
 	Bytes int64      // bytes written
 	Units int        // searchable units indexed
+	// Reused and Built count the letters whose files came from the
+	// cache and those made now, when the build used a cache.
+	Reused, Built int
 	// LockAdded is how many anchors UpdateLock added to LockFile.
 	LockAdded int
 	LockFile  string
@@ -154,6 +162,9 @@ func Run(opts Options) (*Result, error) {
 	}
 	res := &Result{Diags: &diag.List{}}
 	diags := res.Diags
+	if opts.Cache != "" && !opts.Check {
+		opts.sources = &sourceHashes{sums: map[string][32]byte{}}
+	}
 	s, r, err := load(opts, res)
 	if err != nil {
 		return res, err
@@ -163,10 +174,20 @@ func Run(opts Options) (*Result, error) {
 		return res, err
 	}
 	defer out.Abandon()
+	var bc *buildCache
+	if opts.sources != nil && diags.Len() == 0 {
+		if bc, err = openCache(opts, s, r, opts.sources.sums); err != nil {
+			return res, err
+		}
+	}
 
-	idx, err := search.NewIndex(opts.KeepIndex)
-	if err != nil {
-		return res, err
+	// Only the search command and the server search the bleve index; a
+	// build that does not keep it needs the static index alone.
+	idx := search.NewStaticIndex()
+	if opts.KeepIndex {
+		if idx, err = search.NewIndex(true); err != nil {
+			return res, err
+		}
 	}
 	defer func() {
 		if res.Index == nil { // not handed to the caller
@@ -175,7 +196,7 @@ func Run(opts Options) (*Result, error) {
 	}()
 	guides := newGuideUnits(s, opts.KeepIndex)
 	pass := &letterPass{s: s, r: r, idx: idx, positions: opts.KeepIndex, static: search.NewStaticWriter(out.WriteFile), out: out, diags: diags,
-		offered: printed{downloads: map[string]*render.Downloads{}}, rec: opts.rec}
+		offered: printed{downloads: map[string]*render.Downloads{}}, rec: opts.rec, cache: bc}
 	if !opts.Check && !opts.NoOffline {
 		if pass.offline, err = newOfflineKit(s, r, guides); err != nil {
 			return res, err
@@ -189,6 +210,9 @@ func Run(opts Options) (*Result, error) {
 		return res, err
 	}
 	res.Units = dict.N
+	if bc != nil {
+		res.Reused, res.Built = int(bc.reused.Load()), int(bc.built.Load())
+	}
 	if opts.KeepIndex {
 		res.Index, res.Dict = idx, dict
 	}
@@ -202,7 +226,13 @@ func Run(opts Options) (*Result, error) {
 	if err := ctx.Err(); err != nil {
 		return res, err
 	}
-	return res, finish(ctx, opts, s, r, out, pass, res, unlocked)
+	if err := finish(ctx, opts, s, r, out, pass, res, unlocked); err != nil || bc == nil {
+		return res, err
+	}
+	// The site is published: a cache that cannot be tidied costs disk
+	// space, not the build.
+	bc.finish()
+	return res, nil
 }
 
 // load reads and indexes the content (its problems into res) and loads
@@ -231,13 +261,13 @@ func load(opts Options, res *Result) (*site.Site, *render.Renderer, error) {
 // that writes nothing.
 func openOutput(opts Options) (*output, error) {
 	if opts.Check {
-		return &output{Folder: publish.Discard()}, nil
+		return newOutput(publish.Discard()), nil
 	}
 	f, err := publish.Open(opts.Out, opts.Content, opts.Clean)
 	if err != nil {
 		return nil, err
 	}
-	return &output{Folder: f}, nil
+	return newOutput(f), nil
 }
 
 // count notes what out holds so far.
@@ -270,7 +300,7 @@ func checkUnlocked(opts Options, s *site.Site, res *Result) []string {
 func finish(ctx context.Context, opts Options, s *site.Site, r *render.Renderer, out *output, pass *letterPass, res *Result, unlocked []string) error {
 	var err error
 	if opts.PDF {
-		if err := printPDFs(ctx, s, r, out, opts.Chromium, &pass.offered); err != nil {
+		if err := printPDFs(ctx, s, r, out, opts.Chromium, &pass.offered, pass.cache); err != nil {
 			return err
 		}
 		res.count(out)
@@ -382,6 +412,9 @@ func Index(opts Options, diags *diag.List) (*site.Site, error) {
 			if opts.rec != nil {
 				opts.rec.source(l, opts.letters)
 			}
+			if opts.sources != nil {
+				opts.sources.note(l, opts.letters)
+			}
 		}
 		return nil
 	})
@@ -431,6 +464,7 @@ type letterPass struct {
 	offline   *offlineKit // nil when nothing is written
 	offered   printed     // what each letter page offers
 	rec       *recorder   // nil unless building for Incremental
+	cache     *buildCache // nil unless the build keeps a cache
 	diags     *diag.List
 }
 
@@ -452,11 +486,60 @@ func (p *letterPass) run(ctx context.Context, letters []*site.LetterInfo, worker
 	})
 }
 
+// letter makes a letter's files, or takes them from the cache.
 func (p *letterPass) letter(li *site.LetterInfo, buf *bytes.Buffer) error {
-	s, r, out := p.s, p.r, p.out
+	if p.cache == nil {
+		_, err := p.make(li, buf, p.out)
+		return err
+	}
+	if e := p.cache.get(li.Slug); e != nil {
+		p.cache.reused.Add(1)
+		return p.reuse(li, e)
+	}
+	p.cache.built.Add(1)
+	fr := &fileRecorder{}
+	e, err := p.make(li, buf, p.out.recording(fr))
+	if err == nil && e != nil && p.diags.Len() == 0 {
+		e.files, e.pages = fr.files, fr.pages
+		e.media = p.cache.stamps(append(fr.media, e.reuse.Media...))
+		p.cache.put(li.Slug, e)
+	}
+	return err
+}
+
+// reuse writes a letter's files from its cache entry, indexes its
+// units and adds to the site what resolving it added.
+func (p *letterPass) reuse(li *site.LetterInfo, e *letterEntry) error {
+	if err := writeCached(p.out, e.files); err != nil {
+		return err
+	}
+	p.out.pages.Add(int64(e.pages))
+	units := unitsOf(e.analysed)
+	if len(units) > 0 {
+		if err := p.idx.Add(e.analysed); err != nil {
+			return err
+		}
+		if err := p.static.WriteDocs(units); err != nil {
+			return err
+		}
+	}
+	p.s.Reused(li.Slug, e.reuse)
+	if e.downloads != nil {
+		p.offered.keep(li.Slug, e.downloads)
+	}
+	if p.rec != nil {
+		p.rec.letter(li.Slug, units, e.reuse)
+	}
+	return nil
+}
+
+// make resolves and renders a letter into out, and returns what its
+// cache entry holds besides the files; nil when it cannot be indexed.
+func (p *letterPass) make(li *site.LetterInfo, buf *bytes.Buffer, out *output) (*letterEntry, error) {
+	s, r := p.s, p.r
 	l, err := reload(s, li.Slug)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	rl := s.ResolveLetter(l, p.diags)
 	var units []search.Unit
@@ -464,11 +547,12 @@ func (p *letterPass) letter(li *site.LetterInfo, buf *bytes.Buffer) error {
 	if !li.Meta.Draft {
 		var ok bool
 		if units, analysed, ok, err = p.index(rl); err != nil || !ok {
-			return err
+			return nil, err
 		}
 	}
+	e := &letterEntry{analysed: analysed, reuse: rl.Reuse()}
 	if p.rec != nil {
-		p.rec.letter(li.Slug, units, rl.Reuse())
+		p.rec.letter(li.Slug, units, e.reuse)
 	}
 	var letterPage, annexPage, changesPage *render.Page
 	for _, sp := range s.LetterPages(li) {
@@ -483,7 +567,7 @@ func (p *letterPass) letter(li *site.LetterInfo, buf *bytes.Buffer) error {
 		}
 	}
 	if p.offline != nil && !li.Meta.Draft && p.diags.Len() == 0 {
-		err = p.withCopies(rl, analysed, letterPage, annexPage, buf)
+		e.downloads, err = p.withCopies(out, rl, analysed, letterPage, annexPage, buf)
 	} else {
 		err = out.page(r, buf, letterPage)
 		if err == nil && annexPage != nil {
@@ -491,14 +575,14 @@ func (p *letterPass) letter(li *site.LetterInfo, buf *bytes.Buffer) error {
 		}
 	}
 	if err != nil || changesPage == nil {
-		return err
+		return e, err
 	}
 	pl, err := reload(s, li.Previous().Slug)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	changesPage.Changes = s.Changes(rl, s.Parse(pl))
-	return out.page(r, buf, changesPage)
+	return e, out.page(r, buf, changesPage)
 }
 
 // index makes the searchable units of a published letter, with the
@@ -534,21 +618,21 @@ func (p *letterPass) index(rl *site.Letter) (units []search.Unit, analysed []*se
 // withCopies writes a published letter's page and annex with its offline
 // copies. The copies are made first, so that the letter page offers them
 // with their sizes.
-func (p *letterPass) withCopies(rl *site.Letter, units []*search.AnalyzedUnit, letterPage, annexPage *render.Page, buf *bytes.Buffer) error {
-	r, out := p.r, p.out
+func (p *letterPass) withCopies(out *output, rl *site.Letter, units []*search.AnalyzedUnit, letterPage, annexPage *render.Page, buf *bytes.Buffer) (*render.Downloads, error) {
+	r := p.r
 	d := p.offline.downloads(rl.Info)
 	if err := p.offline.copies(out, rl, units, letterPage, annexPage, d); err != nil {
-		return err
+		return nil, err
 	}
 	p.offered.keep(rl.Info.Slug, d)
 	letterPage.Downloads = d
 	if err := out.page(r, buf, letterPage); err != nil {
-		return err
+		return nil, err
 	}
 	if annexPage != nil {
-		return out.page(r, buf, annexPage)
+		return d, out.page(r, buf, annexPage)
 	}
-	return nil
+	return d, nil
 }
 
 // view is what the template of page p is given: the page, and the site's
@@ -748,9 +832,33 @@ func writeFiles(s *site.Site, r *render.Renderer, out *output, notFound *render.
 }
 
 // output is the folder a build publishes into, with the count of pages.
+// One made by recording also notes what is written for a cache entry.
 type output struct {
 	*publish.Folder
-	pages atomic.Int64
+	pages *atomic.Int64
+	rec   *fileRecorder // nil: nothing is noted
+}
+
+// newOutput returns the output into folder f.
+func newOutput(f *publish.Folder) *output { return &output{Folder: f, pages: new(atomic.Int64)} }
+
+// recording returns o, noting what is written through it in fr.
+func (o *output) recording(fr *fileRecorder) *output {
+	return &output{Folder: o.Folder, pages: o.pages, rec: fr}
+}
+
+// WriteFile writes a file that is not a page.
+func (o *output) WriteFile(name string, data []byte) error { return o.write(name, data, false) }
+
+func (o *output) write(name string, data []byte, page bool) error {
+	if page {
+		o.pages.Add(1)
+	}
+	if o.rec == nil {
+		return o.Folder.WriteFile(name, data)
+	}
+	f := o.rec.file(name, data, page)
+	return o.Folder.WriteFileSum(name, data, f.sum)
 }
 
 // page renders p and writes it as its folder's index.html.
@@ -764,6 +872,5 @@ func (o *output) page(r *render.Renderer, buf *bytes.Buffer, p *render.Page) err
 
 // written writes page p, rendered as html, as its folder's index.html.
 func (o *output) written(p *render.Page, html []byte) error {
-	o.pages.Add(1)
-	return o.WriteFile(path.Join(p.Path, "index.html"), html)
+	return o.write(path.Join(p.Path, "index.html"), html, true)
 }

@@ -272,7 +272,7 @@ func (b *Incremental) again(ctx context.Context) (res *Result, handled bool, err
 	}
 	fps := fingerprints(s, rec.sources, global)
 	todo := b.changed(s, fps)
-	out := &output{Folder: publish.Memory()}
+	out := newOutput(publish.Memory())
 	pass := &letterPass{s: s, r: r, out: out, diags: diags, rec: rec}
 	if err := pass.run(ctx, todo, opts.Workers); err != nil {
 		return res, true, err
@@ -442,7 +442,7 @@ func (b *Incremental) exportSearch(ctx context.Context, last *snapshot) (*search
 	if err != nil {
 		return nil, nil, err
 	}
-	out := &output{Folder: publish.Memory()}
+	out := newOutput(publish.Memory())
 	static := search.NewStaticWriter(out.WriteFile)
 	for _, slug := range last.site.Content.LetterSlugs {
 		if err := ctx.Err(); err != nil {

@@ -25,6 +25,11 @@ import (
 // every edit, and compares the folder, once its search index is current,
 // with a full build of the same content: byte for byte, file for file.
 // It also checks that small edits did not render every letter again.
+//
+// After every edit it also runs ledenbrief build twice with one build
+// cache, each run a process of its own, offline copies included: both
+// write byte for byte what a build with --no-cache writes, the first
+// builds again only what the edit touched, the second builds nothing.
 func TestIncrementalEqualsFullBuild(t *testing.T) {
 	dir := t.TempDir()
 	content, out := filepath.Join(dir, "content"), filepath.Join(dir, "public")
@@ -220,6 +225,30 @@ func TestIncrementalEqualsFullBuild(t *testing.T) {
 				t.Errorf("after %s: %s is left over", what, name)
 			}
 		}
+		if t.Failed() {
+			return
+		}
+		os.RemoveAll(ref)
+		// The command keeps content/anchors.lock: it builds a copy of the
+		// content, so that the edits above may remove what it published.
+		cached, cache, copied := filepath.Join(dir, "cached"), filepath.Join(dir, "cache"), filepath.Join(dir, "copy", "content")
+		if err := os.RemoveAll(copied); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.CopyFS(copied, os.DirFS(content)); err != nil {
+			t.Fatal(err)
+		}
+		for run := range 2 {
+			reused, built := runBuild(t, "--content", copied, "--out", cached, "--cache", cache)
+			switch {
+			case run == 1 && built != 0:
+				t.Errorf("after %s, the second build with the cache built %d letters again", what, built)
+			case run == 0 && step > 0 && e.small && built > reused/4:
+				t.Errorf("after %s, the build with the cache built %d letters and reused %d", what, built, reused)
+			}
+		}
+		runBuild(t, "--content", copied, "--out", ref, "--no-cache")
+		sameTree(t, "after "+what, cached, ref)
 		if t.Failed() {
 			return
 		}

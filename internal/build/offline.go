@@ -71,7 +71,7 @@ func (k *offlineKit) copies(out *output, rl *site.Letter, units []*search.Analyz
 	c := &offline.Copy{
 		Slug: li.Slug, Title: site.LetterTitle(li.Meta), BaseURL: k.s.Content.Config.BaseURL,
 		Time:  time.Date(li.Meta.Date.Year(), li.Meta.Date.Month(), li.Meta.Date.Day(), 12, 0, 0, 0, time.UTC),
-		Annex: annexPage != nil, Files: maps.Clone(k.assets), Media: contentMedia(k.s),
+		Annex: annexPage != nil, Files: maps.Clone(k.assets), Media: contentMedia(k.s, out.rec),
 	}
 	guidePages := make([]*render.Page, len(guides))
 	for i, rp := range guides {
@@ -243,10 +243,15 @@ func inlineStyle(s *site.Site, r *render.Renderer) ([]byte, error) {
 }
 
 // contentMedia reads a media file of the site (media/…) from the content
-// folder, for a document that holds its images.
-func contentMedia(s *site.Site) func(string) ([]byte, error) {
+// folder, for a document that holds its images, and notes it in fr
+// unless that is nil.
+func contentMedia(s *site.Site, fr *fileRecorder) func(string) ([]byte, error) {
 	return func(p string) ([]byte, error) {
-		data, err := fs.ReadFile(s.Content.FS, strings.TrimPrefix(p, "media/"))
+		name := strings.TrimPrefix(p, "media/")
+		if fr != nil {
+			fr.read(name)
+		}
+		data, err := fs.ReadFile(s.Content.FS, name)
 		if err != nil {
 			return nil, fmt.Errorf("copy %s: %w", p, err)
 		}

@@ -33,9 +33,9 @@ func (p *printed) keep(slug string, d *render.Downloads) {
 // document to print (page kind print) through the theme's layout: links
 // between them jump within it, images are inline, other links go to the
 // site; the style is inline too, with the annex on a new page.
-func printDocument(s *site.Site, r *render.Renderer, rl *site.Letter) ([]byte, error) {
+func printDocument(s *site.Site, r *render.Renderer, rl *site.Letter, fr *fileRecorder) ([]byte, error) {
 	li := rl.Info
-	c := &offline.Copy{Slug: li.Slug, Title: site.LetterTitle(li.Meta), BaseURL: s.Content.Config.BaseURL, Media: contentMedia(s)}
+	c := &offline.Copy{Slug: li.Slug, Title: site.LetterTitle(li.Meta), BaseURL: s.Content.Config.BaseURL, Media: contentMedia(s, fr)}
 	var pages []*render.Page
 	for _, sp := range s.LetterPages(li) {
 		if sp.Kind == site.KindLetter || sp.Kind == site.KindAnnex {
@@ -97,7 +97,7 @@ func documentOf(s *site.Site, r *render.Renderer, slug string) ([]byte, error) {
 			if err != nil {
 				return nil, err
 			}
-			return printDocument(s, r, rl)
+			return printDocument(s, r, rl, nil)
 		}
 	}
 	return nil, fmt.Errorf("there is no published letter %s", slug)
@@ -107,12 +107,14 @@ func documentOf(s *site.Site, r *render.Renderer, slug string) ([]byte, error) {
 // its page (lbr-21-082.pdf), with one Chromium for all of them, and adds
 // the PDF with its size to the letter page's downloads. It runs when
 // every page and asset is written, before the site's zip and manifest.
-func printPDFs(ctx context.Context, s *site.Site, r *render.Renderer, out *output, chromium string, offered *printed) error {
-	p, err := pdf.NewPrinter(ctx, chromium)
-	if err != nil {
-		return err
-	}
-	defer p.Close()
+// A PDF the cache (bc, nil for none) holds is not printed again.
+func printPDFs(ctx context.Context, s *site.Site, r *render.Renderer, out *output, chromium string, offered *printed, bc *buildCache) error {
+	var p *pdf.Printer // started for the first PDF the cache does not hold
+	defer func() {
+		if p != nil {
+			p.Close()
+		}
+	}()
 	tmp, err := os.MkdirTemp("", "ledenbrief-print-")
 	if err != nil {
 		return err
@@ -125,34 +127,61 @@ func printPDFs(ctx context.Context, s *site.Site, r *render.Renderer, out *outpu
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		rl, err := resolved(s, li)
-		if err != nil {
+		if bc != nil {
+			if e := bc.getPDF(li.Slug); e != nil {
+				if err := writeCached(out, e.files); err != nil {
+					return err
+				}
+				continue
+			}
+		}
+		if p == nil {
+			if p, err = pdf.NewPrinter(ctx, chromium); err != nil {
+				return err
+			}
+		}
+		o, fr := out, (*fileRecorder)(nil)
+		if bc != nil {
+			fr = &fileRecorder{}
+			o = out.recording(fr)
+		}
+		if err := printPDF(s, r, o, p, tmp, li, offered.downloads[li.Slug], fr); err != nil {
 			return err
 		}
-		doc, err := printDocument(s, r, rl)
-		if err != nil {
-			return err
-		}
-		file := filepath.Join(tmp, li.Slug+".html")
-		if err := os.WriteFile(file, doc, 0o644); err != nil {
-			return err
-		}
-		data, err := p.Print(file)
-		if err != nil {
-			return fmt.Errorf("print %s: %w", li.Meta.Number, err)
-		}
-		name := li.Path() + offline.DownloadName(li.Slug) + ".pdf"
-		if err := out.WriteFile(name, data); err != nil {
-			return err
-		}
-		d := offered.downloads[li.Slug]
-		if d == nil {
-			continue // a build without offline copies offers no downloads
-		}
-		d.PDF, d.PDFSize = name, int64(len(data))
-		if err := offerPDF(s, r, out, rl, d); err != nil {
-			return err
+		if bc != nil {
+			bc.putPDF(li.Slug, &pdfEntry{files: fr.files, media: bc.stamps(fr.media)})
 		}
 	}
 	return nil
+}
+
+// printPDF prints letter li's PDF with p into out, and its page again
+// offering it with the other downloads d (nil when the build makes no
+// copies, and offers nothing); fr notes the content files it holds.
+func printPDF(s *site.Site, r *render.Renderer, out *output, p *pdf.Printer, tmp string, li *site.LetterInfo, d *render.Downloads, fr *fileRecorder) error {
+	rl, err := resolved(s, li)
+	if err != nil {
+		return err
+	}
+	doc, err := printDocument(s, r, rl, fr)
+	if err != nil {
+		return err
+	}
+	file := filepath.Join(tmp, li.Slug+".html")
+	if err := os.WriteFile(file, doc, 0o644); err != nil {
+		return err
+	}
+	data, err := p.Print(file)
+	if err != nil {
+		return fmt.Errorf("print %s: %w", li.Meta.Number, err)
+	}
+	name := li.Path() + offline.DownloadName(li.Slug) + ".pdf"
+	if err := out.WriteFile(name, data); err != nil {
+		return err
+	}
+	if d == nil {
+		return nil
+	}
+	d.PDF, d.PDFSize = name, int64(len(data))
+	return offerPDF(s, r, out, rl, d)
 }

@@ -168,4 +168,5 @@ var (
 	BaseURLExample        = def("base-url-example")
 	Built                 = def("built")
 	Valid                 = def("valid")
+	CacheUsed             = def("cache-used")
 )

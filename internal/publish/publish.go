@@ -191,7 +191,12 @@ func (f *Folder) readOld(target string) error {
 // WriteFile writes one output file at a slash-separated path.
 // Writing a file again replaces it.
 func (f *Folder) WriteFile(name string, data []byte) error {
-	sum := sha256.Sum256(data)
+	return f.WriteFileSum(name, data, sha256.Sum256(data))
+}
+
+// WriteFileSum is WriteFile of data whose SHA-256 is known to be sum (a
+// file of the build cache, which checked it).
+func (f *Folder) WriteFileSum(name string, data []byte, sum [32]byte) error {
 	f.record(manifest.File{Path: name, Size: int64(len(data)), SHA256: hex.EncodeToString(sum[:])})
 	if f.kept != nil {
 		f.mu.Lock()

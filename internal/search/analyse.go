@@ -10,6 +10,7 @@ import (
 	blevesize "github.com/blevesearch/bleve/v2/size"
 	index "github.com/blevesearch/bleve_index_api"
 
+	"ledenbrief/internal/record"
 	"ledenbrief/internal/search/words"
 )
 
@@ -181,4 +182,79 @@ func (f *analysedField) Size() int {
 		n += f.freqs.Size()
 	}
 	return n
+}
+
+// AppendRecord appends the unit and its analysis to w, as ReadAnalyzed
+// reads them: the build cache keeps a letter's analysis with its pages.
+func (au *AnalyzedUnit) AppendRecord(w *record.Writer) {
+	u := &au.Unit
+	for _, s := range []string{u.ID, u.Page, u.Anchor, u.URL, u.Label, u.Title, u.Context, u.Body, u.Extra, u.Letter, u.Date, u.Kind} {
+		w.String(s)
+	}
+	w.Int(int64(u.Ordinal))
+	for _, ft := range au.fields {
+		w.Uint(uint64(ft.length))
+		w.Uint(uint64(len(ft.terms)))
+		for i, t := range ft.terms {
+			w.String(t)
+			w.Uint(uint64(ft.freq[i]))
+		}
+		if ft.locs == nil {
+			w.Uint(0)
+			continue
+		}
+		w.Uint(1)
+		for _, locs := range ft.locs {
+			w.Uint(uint64(len(locs)))
+			for _, l := range locs {
+				w.Uint(uint64(l.start))
+				w.Uint(uint64(l.end))
+				w.Uint(uint64(l.position))
+			}
+		}
+	}
+	w.Uint(uint64(len(au.words)))
+	for _, word := range au.words {
+		w.String(word)
+	}
+}
+
+// ReadAnalyzed reads a unit and its analysis that AppendRecord wrote.
+func ReadAnalyzed(r *record.Reader) (*AnalyzedUnit, error) {
+	au := &AnalyzedUnit{}
+	u := &au.Unit
+	for _, s := range []*string{&u.ID, &u.Page, &u.Anchor, &u.URL, &u.Label, &u.Title, &u.Context, &u.Body, &u.Extra, &u.Letter, &u.Date, &u.Kind} {
+		*s = r.String()
+	}
+	u.Ordinal = int(r.Int())
+	for fi := range au.fields {
+		ft := &au.fields[fi]
+		ft.length = int(r.Uint())
+		n := r.Len()
+		if n > 0 {
+			ft.terms, ft.freq = make([]string, n), make([]int32, n)
+		}
+		for i := range n {
+			ft.terms[i] = r.String()
+			ft.freq[i] = int32(r.Uint())
+		}
+		if r.Uint() == 0 {
+			continue
+		}
+		ft.locs = make([][]tokenLocation, n)
+		for i := range n {
+			locs := make([]tokenLocation, r.Len())
+			for j := range locs {
+				locs[j] = tokenLocation{int32(r.Uint()), int32(r.Uint()), int32(r.Uint())}
+			}
+			ft.locs[i] = locs
+		}
+	}
+	if n := r.Len(); n > 0 {
+		au.words = make([]string, n)
+		for i := range au.words {
+			au.words[i] = r.String()
+		}
+	}
+	return au, r.Err()
 }

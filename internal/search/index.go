@@ -111,6 +111,7 @@ func newMapping(store bool) *mapping.IndexMappingImpl {
 
 // Index is a bleve index of a site's units, fed from their one analysis
 // (Analyze), and the Collector of the same analysis for the static index.
+// One made by NewStaticIndex has no bleve index: Index is nil.
 type Index struct {
 	bleve.Index
 	store    bool
@@ -153,11 +154,19 @@ func NewIndex(store bool) (*Index, error) {
 	}, nil
 }
 
+// NewStaticIndex returns an index that only collects its units for the
+// static index (Dictionary), for a build that searches no bleve index.
+func NewStaticIndex() *Index { return &Index{collect: NewCollector()} }
+
 // Add queues analysed units for indexing and collects them for the
 // static index; it is safe for concurrent use. The units are mapped to
 // bleve's documents on the caller's goroutine; a full batch is indexed in
 // the background while the callers go on.
 func (x *Index) Add(units []*AnalyzedUnit) error {
+	if x.Index == nil {
+		x.collect.Add(units)
+		return nil
+	}
 	docs := make([]*document.Document, 0, len(units))
 	for _, u := range units {
 		doc, err := x.document(u)
@@ -244,6 +253,9 @@ func (x *Index) indexInBackground(b *bleve.Batch) {
 // Flush indexes what is queued and waits until every batch is indexed.
 // It must not run while Add does.
 func (x *Index) Flush() error {
+	if x.Index == nil {
+		return nil
+	}
 	x.pending.Wait()
 	x.mu.Lock()
 	defer x.mu.Unlock()
@@ -263,6 +275,9 @@ func (x *Index) Flush() error {
 
 // Close waits for the batches being indexed, then closes the index.
 func (x *Index) Close() error {
+	if x.Index == nil {
+		return nil
+	}
 	x.pending.Wait()
 	return x.Index.Close()
 }

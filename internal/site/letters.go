@@ -14,6 +14,7 @@ import (
 	"ledenbrief/internal/diag"
 	"ledenbrief/internal/letternumber"
 	"ledenbrief/internal/markdown"
+	"ledenbrief/internal/record"
 )
 
 // LetterInfo is what the rest of the site needs to know of a letter while
@@ -672,4 +673,49 @@ func (c *ParseCache) Prune() {
 		}
 	}
 	c.used, c.letters = make(map[string]bool, len(c.docs)), make(map[*content.Letter]bool, len(c.publics))
+}
+
+// AppendRecord appends r to w, as ReadReuse reads it: the build cache
+// keeps it with the letter's pages.
+func (r Reuse) AppendRecord(w *record.Writer) {
+	ids := slices.Sorted(maps.Keys(r.GuideRefs))
+	w.Uint(uint64(len(ids)))
+	for _, id := range ids {
+		w.String(id)
+		w.Uint(uint64(len(r.GuideRefs[id])))
+		for _, ref := range r.GuideRefs[id] {
+			w.Uint(uint64(ref.Page))
+			w.String(ref.SectionID)
+			w.String(ref.SectionTitle)
+			w.String(ref.LinkText)
+			w.Int(int64(ref.order))
+		}
+	}
+	w.Uint(uint64(len(r.Media)))
+	for _, m := range r.Media {
+		w.String(m)
+	}
+}
+
+// ReadReuse reads what AppendRecord wrote.
+func ReadReuse(rd *record.Reader) (Reuse, error) {
+	var r Reuse
+	if n := rd.Len(); n > 0 {
+		r.GuideRefs = make(map[string][]Ref, n)
+		for range n {
+			id := rd.String()
+			refs := make([]Ref, rd.Len())
+			for i := range refs {
+				refs[i] = Ref{Page: anchors.Page(rd.Uint()), SectionID: rd.String(), SectionTitle: rd.String(), LinkText: rd.String(), order: int(rd.Int())}
+			}
+			r.GuideRefs[id] = refs
+		}
+	}
+	if n := rd.Len(); n > 0 {
+		r.Media = make([]string, n)
+		for i := range r.Media {
+			r.Media[i] = rd.String()
+		}
+	}
+	return r, rd.Err()
 }

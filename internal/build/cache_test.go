@@ -1,0 +1,243 @@
+package build_test
+
+import (
+	"bytes"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+
+	"ledenbrief/internal/build"
+	"ledenbrief/internal/corpus"
+)
+
+var (
+	commandOnce sync.Once
+	commandDir  string
+	commandErr  error
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if commandDir != "" {
+		os.RemoveAll(commandDir)
+	}
+	os.Exit(code)
+}
+
+// command returns the ledenbrief command, compiled once for the tests
+// that run it as an editor does, each run a process of its own (the
+// build cache is keyed by the program's own file).
+func command(t *testing.T) string {
+	t.Helper()
+	commandOnce.Do(func() {
+		if commandDir, commandErr = os.MkdirTemp("", "ledenbrief-command-"); commandErr != nil {
+			return
+		}
+		exe := filepath.Join(commandDir, "ledenbrief")
+		out, err := exec.Command("go", "build", "-o", exe, "ledenbrief/cmd/ledenbrief").CombinedOutput()
+		if err != nil {
+			commandErr = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+	if commandErr != nil {
+		t.Fatal(commandErr)
+	}
+	return filepath.Join(commandDir, "ledenbrief")
+}
+
+// cacheLine is the summary line of a build with a cache, in English.
+var cacheLine = regexp.MustCompile(`build cache .*: letters reused: (\d+), built: (\d+)`)
+
+// runBuild runs ledenbrief build with args and returns how many letters
+// it took from the cache and how many it built (-1 without a cache).
+func runBuild(t *testing.T, args ...string) (reused, built int) {
+	t.Helper()
+	cmd := exec.Command(command(t), append([]string{"build", "--lang", "en"}, args...)...)
+	msg, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("ledenbrief build %v: %v\n%s", args, err, msg)
+	}
+	m := cacheLine.FindSubmatch(msg)
+	if m == nil {
+		return -1, -1
+	}
+	reused, _ = strconv.Atoi(string(m[1]))
+	built, _ = strconv.Atoi(string(m[2]))
+	return reused, built
+}
+
+// sameTree reports every file in which folder got differs from want.
+func sameTree(t *testing.T, what, got, want string) {
+	t.Helper()
+	g, w := readTree(t, got), readTree(t, want)
+	for _, name := range slices.Sorted(func(yield func(string) bool) {
+		for name := range w {
+			if !yield(name) {
+				return
+			}
+		}
+	}) {
+		if !bytes.Equal(g[name], w[name]) {
+			t.Errorf("%s: %s differs from a build without cache", what, name)
+		}
+	}
+	for name := range g {
+		if _, ok := w[name]; !ok {
+			t.Errorf("%s: %s is left over", what, name)
+		}
+	}
+}
+
+// cacheEntries returns the files of the cache's entries, sorted.
+func cacheEntries(t *testing.T, dir string) []string {
+	t.Helper()
+	var entries []string
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		// Entries are two folders down: bucket, then the key's first byte.
+		if rel, _ := filepath.Rel(dir, p); strings.Count(rel, string(filepath.Separator)) == 2 && !strings.HasPrefix(d.Name(), ".") {
+			entries = append(entries, p)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	slices.Sort(entries)
+	return entries
+}
+
+// TestDamagedCacheEntriesAreBuiltAgain damages a warm cache as a full
+// disk, a flipped bit or another version of ledenbrief would: an entry
+// cut short, one with a byte changed, one made by another version and
+// one that is not an entry at all. The next build detects each, builds
+// those letters again and publishes what a build without cache does.
+func TestDamagedCacheEntriesAreBuiltAgain(t *testing.T) {
+	dir := t.TempDir()
+	content, cache := filepath.Join(dir, "content"), filepath.Join(dir, "cache")
+	if err := corpus.Write(content, 12); err != nil {
+		t.Fatal(err)
+	}
+	out, ref := filepath.Join(dir, "public"), filepath.Join(dir, "ref")
+	if reused, built := runBuild(t, "--content", content, "--out", out, "--cache", cache); reused != 0 || built != 12 {
+		t.Fatalf("cold cache: %d letters reused, %d built; want 0 and 12", reused, built)
+	}
+	runBuild(t, "--content", content, "--out", ref, "--no-cache")
+	entries := cacheEntries(t, cache)
+	if len(entries) != 12 {
+		t.Fatalf("%d cache entries for 12 letters: %v", len(entries), entries)
+	}
+	damage := []func(data []byte) []byte{
+		func(data []byte) []byte { return data[:len(data)/2] },                               // cut short
+		func(data []byte) []byte { data[len(data)*2/3] ^= 0x20; return data },                // a byte flipped in a page
+		func(data []byte) []byte { data[len("ledenbrief cache 1\n")+3] ^= 1; return data },   // another version's
+		func([]byte) []byte { return []byte("not an entry") },                                // something else
+		func(data []byte) []byte { return append(data, "and a tail written by someone"...) }, // grown
+	}
+	for i, f := range damage {
+		data, err := os.ReadFile(entries[i])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(entries[i], f(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if reused, built := runBuild(t, "--content", content, "--out", out, "--cache", cache); reused != 12-len(damage) || built != len(damage) {
+		t.Errorf("after damaging %d entries: %d letters reused, %d built", len(damage), reused, built)
+	}
+	sameTree(t, "after damaged entries", out, ref)
+	if reused, built := runBuild(t, "--content", content, "--out", out, "--cache", cache); reused != 12 || built != 0 {
+		t.Errorf("once repaired: %d letters reused, %d built; want 12 and 0", reused, built)
+	}
+	if err := os.RemoveAll(cache); err != nil {
+		t.Fatal(err)
+	}
+	if reused, built := runBuild(t, "--content", content, "--out", out, "--cache", cache); reused != 0 || built != 12 {
+		t.Errorf("after deleting the cache: %d letters reused, %d built; want 0 and 12", reused, built)
+	}
+	sameTree(t, "after deleting the cache", out, ref)
+}
+
+// TestBuildsShareACacheAtOnce runs two builds of one content folder into
+// two folders with one cache at the same time, cold and then after an
+// edit: both publish what a build without cache does, and the cache they
+// leave serves a third build whole.
+func TestBuildsShareACacheAtOnce(t *testing.T) {
+	dir := t.TempDir()
+	content, cache, ref := filepath.Join(dir, "content"), filepath.Join(dir, "cache"), filepath.Join(dir, "ref")
+	if err := corpus.Write(content, 16); err != nil {
+		t.Fatal(err)
+	}
+	for round, edit := range []func(){
+		func() {},
+		func() {
+			letters, err := filepath.Glob(filepath.Join(content, "brieven", "*", "brief.md"))
+			if err != nil || len(letters) == 0 {
+				t.Fatal("no letters", err)
+			}
+			f := letters[len(letters)/2]
+			data, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(f, bytes.Replace(data, []byte("gemeenteraad,\n\n"), []byte("gemeenteraad,\n\nEen nieuwe zin. "), 1), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		},
+	} {
+		edit()
+		os.RemoveAll(ref)
+		runBuild(t, "--content", content, "--out", ref, "--no-cache")
+		var wg sync.WaitGroup
+		outs := []string{filepath.Join(dir, "a"), filepath.Join(dir, "b")}
+		for _, out := range outs {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				runBuild(t, "--content", content, "--out", out, "--cache", cache)
+			}()
+		}
+		wg.Wait()
+		for _, out := range outs {
+			sameTree(t, fmt.Sprintf("round %d, %s", round, filepath.Base(out)), out, ref)
+		}
+		if reused, built := runBuild(t, "--content", content, "--out", outs[0], "--cache", cache); reused != 16 || built != 0 {
+			t.Errorf("round %d: after two builds at once, a third reused %d letters and built %d; want 16 and 0", round, reused, built)
+		}
+	}
+}
+
+// TestCacheIsBesideTheContent checks where a build keeps its cache by
+// default, that git leaves it alone, and that --no-cache writes none.
+func TestCacheIsBesideTheContent(t *testing.T) {
+	dir := t.TempDir()
+	content := filepath.Join(dir, "content")
+	if err := corpus.Write(content, 3); err != nil {
+		t.Fatal(err)
+	}
+	runBuild(t, "--content", content, "--out", filepath.Join(dir, "nocache"), "--no-cache")
+	if _, err := os.Stat(filepath.Join(dir, build.CacheDirName)); err == nil {
+		t.Errorf("--no-cache wrote %s", build.CacheDirName)
+	}
+	if reused, built := runBuild(t, "--content", content, "--out", filepath.Join(dir, "public")); reused != 0 || built != 3 {
+		t.Errorf("default cache, cold: %d reused, %d built", reused, built)
+	}
+	ignore, err := os.ReadFile(filepath.Join(dir, build.CacheDirName, ".gitignore"))
+	if err != nil || !regexp.MustCompile(`(?m)^\*$`).Match(ignore) {
+		t.Errorf("the cache's .gitignore does not ignore everything: %q, %v", ignore, err)
+	}
+	if reused, built := runBuild(t, "--content", content, "--out", filepath.Join(dir, "public")); reused != 3 || built != 0 {
+		t.Errorf("default cache, warm: %d reused, %d built", reused, built)
+	}
+}

@@ -1,0 +1,87 @@
+package cache
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+func TestEntriesAreCheckedWhenRead(t *testing.T) {
+	dir := t.TempDir()
+	c, err := OpenVersion(dir, sha256.Sum256([]byte("one")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := c.Bucket("letters")
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := sha256.Sum256([]byte("21-082"))
+	if _, ok := b.Get(key); ok {
+		t.Fatal("an empty cache has an entry")
+	}
+	payload := []byte("the pages of Lbr. 21/082")
+	if err := b.Put(key, payload); err != nil {
+		t.Fatal(err)
+	}
+	if got, ok := b.Get(key); !ok || !bytes.Equal(got, payload) {
+		t.Fatalf("read back %q, %t", got, ok)
+	}
+	other, _ := OpenVersion(dir, sha256.Sum256([]byte("two")))
+	ob, _ := other.Bucket("letters")
+	if _, ok := ob.Get(key); ok {
+		t.Error("another version's entry was used")
+	}
+	// The other version removed it as foreign: made again, then damaged.
+	b.Put(key, payload)
+	file := b.path(key)
+	data, _ := os.ReadFile(file)
+	data[len(data)-1] ^= 1
+	os.WriteFile(file, data, 0o644)
+	if _, ok := b.Get(key); ok {
+		t.Error("a damaged entry was used")
+	}
+	if _, err := os.Stat(file); err == nil {
+		t.Error("a damaged entry was kept")
+	}
+	if hits, misses := c.Counts(); hits != 1 || misses != 2 {
+		t.Errorf("%d hits and %d misses, want 1 and 2", hits, misses)
+	}
+}
+
+func TestPruneKeepsWhatABuildUsed(t *testing.T) {
+	dir := t.TempDir()
+	c, _ := OpenVersion(dir, sha256.Sum256([]byte("one")))
+	b, _ := c.Bucket("letters")
+	old, used := sha256.Sum256([]byte("old")), sha256.Sum256([]byte("used"))
+	b.Put(old, []byte("x"))
+	b.Put(used, []byte("y"))
+	past := time.Now().Add(-time.Hour)
+	os.Chtimes(b.path(old), past, past)
+	os.Chtimes(b.path(used), past, past)
+	start := time.Now().Add(-time.Minute)
+	b.Get(used)
+	if err := b.Prune(start); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := b.Get(used); !ok {
+		t.Error("Prune removed the entry the build read")
+	}
+	if _, err := os.Stat(b.path(old)); err == nil {
+		t.Error("Prune kept the entry no build used")
+	}
+	idle, _ := c.Bucket("idle")
+	os.Chtimes(filepath.Join(idle.dir, usedFile), past, past)
+	if err := c.PruneIdle(30 * time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(idle.dir); err == nil {
+		t.Error("PruneIdle kept a bucket idle for an hour")
+	}
+	if _, err := os.Stat(b.dir); err != nil {
+		t.Error("PruneIdle removed a bucket in use")
+	}
+}
