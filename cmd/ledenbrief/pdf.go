@@ -1,13 +1,18 @@
 package main
 
 import (
+	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"time"
 
 	"ledenbrief/internal/build"
+	"ledenbrief/internal/cache"
 	"ledenbrief/internal/letternumber"
 	"ledenbrief/internal/pdf"
 )
@@ -69,11 +74,7 @@ func runPDF(args []string, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "ledenbrief pdf: %v\n", err)
 		return 1
 	}
-	err = os.WriteFile(filepath.Join(tmp, "document.html"), res.Document, 0o644)
-	var data []byte
-	if err == nil {
-		data, err = pdf.Print(ctx, chromium, filepath.Join(tmp, "document.html"))
-	}
+	data, err := printCached(ctx, *cacheDir, chromium, tmp, res.Document)
 	if err == nil {
 		err = os.WriteFile(*out, data, 0o644)
 	}
@@ -83,4 +84,43 @@ func runPDF(args []string, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stderr, "ledenbrief: wrote %s (%.1f KB)\n", *out, float64(len(data))/1024)
 	return 0
+}
+
+// printCached prints document with chromium, or takes the PDF from the
+// build cache in cacheDir ("" for none), where it is kept by a hash of
+// the document and of the browser's executable.
+func printCached(ctx context.Context, cacheDir, chromium, tmp string, document []byte) ([]byte, error) {
+	var bucket *cache.Bucket
+	var key [32]byte
+	if cacheDir != "" {
+		c, err := cache.Open(cacheDir)
+		if err != nil {
+			return nil, err
+		}
+		if bucket, err = c.Bucket("pdf-command"); err != nil {
+			return nil, err
+		}
+		h := sha256.New()
+		if path, err := exec.LookPath(chromium); err == nil {
+			if info, err := os.Stat(path); err == nil {
+				fmt.Fprintf(h, "%s\x00%d\x00%d\x00", path, info.Size(), info.ModTime().UnixNano())
+			}
+		}
+		h.Write(document)
+		h.Sum(key[:0])
+		if data, ok := bucket.Get(key); ok {
+			return data, nil
+		}
+	}
+	file := filepath.Join(tmp, "document.html")
+	if err := os.WriteFile(file, document, 0o644); err != nil {
+		return nil, err
+	}
+	data, err := pdf.Print(ctx, chromium, file)
+	if err == nil && bucket != nil {
+		// A cache that cannot be written costs the next run time only.
+		bucket.Put(key, data)
+		bucket.Prune(time.Now().Add(-build.IdleCache))
+	}
+	return data, err
 }

@@ -160,6 +160,7 @@ func Run(opts Options) (*Result, error) {
 	if ctx == nil {
 		ctx = context.Background()
 	}
+	started := time.Now()
 	res := &Result{Diags: &diag.List{}}
 	diags := res.Diags
 	if opts.Cache != "" && !opts.Check {
@@ -176,7 +177,7 @@ func Run(opts Options) (*Result, error) {
 	defer out.Abandon()
 	var bc *buildCache
 	if opts.sources != nil && diags.Len() == 0 {
-		if bc, err = openCache(opts, s, r, opts.sources.sums); err != nil {
+		if bc, err = openCache(opts, s, r, opts.sources.sums, started); err != nil {
 			return res, err
 		}
 	}
@@ -200,6 +201,14 @@ func Run(opts Options) (*Result, error) {
 	if !opts.Check && !opts.NoOffline {
 		if pass.offline, err = newOfflineKit(s, r, guides); err != nil {
 			return res, err
+		}
+	}
+	if bc != nil {
+		pass.static.Memo = bc.packMemo()
+		if !opts.KeepIndex { // a bleve index needs every unit
+			if pass.segments, err = bc.segments(s, idx, opts.Workers); err != nil {
+				return res, err
+			}
 		}
 	}
 	if err := pass.run(ctx, s.Letters, opts.Workers); err != nil {
@@ -231,7 +240,7 @@ func Run(opts Options) (*Result, error) {
 	}
 	// The site is published: a cache that cannot be tidied costs disk
 	// space, not the build.
-	bc.finish()
+	bc.finish(pass.static.Memo)
 	return res, nil
 }
 
@@ -402,20 +411,33 @@ func Index(opts Options, diags *diag.List) (*site.Site, error) {
 	}
 	s := site.New(c, opts.Drafts, diags)
 	s.Parses = opts.parses
+	var outlines *outlines
+	if opts.sources != nil && opts.parses == nil { // a build with a cache, not the preview's
+		outlines = openOutlines(opts.Cache, s.Converter)
+	}
 	err := pool.Each(c.LetterSlugs, opts.Workers, func(i int, slug string) error {
 		load := c.LoadLetter
 		if opts.letters != nil {
 			load = opts.letters.loader(c)
 		}
-		if l := load(slug, diags); l != nil {
-			s.IndexLetter(l, i, diags)
-			if opts.rec != nil {
-				opts.rec.source(l, opts.letters)
-			}
-			if opts.sources != nil {
-				opts.sources.note(l, opts.letters)
-			}
+		l := load(slug, diags)
+		if l == nil {
+			return nil
 		}
+		if opts.rec != nil {
+			opts.rec.source(l, opts.letters)
+		}
+		var sources [32]byte
+		if opts.sources != nil {
+			sources = opts.sources.note(l, opts.letters)
+		}
+		if outlines == nil {
+			s.IndexLetter(l, i, diags)
+			return nil
+		}
+		docs := outlines.letter(sources)
+		s.IndexLetterWith(l, i, diags, docs)
+		docs.keep()
 		return nil
 	})
 	s.Link(diags)
@@ -461,10 +483,11 @@ type letterPass struct {
 	positions bool          // analyse with positions, for an index that highlights
 	static    *search.StaticWriter
 	out       *output
-	offline   *offlineKit // nil when nothing is written
-	offered   printed     // what each letter page offers
-	rec       *recorder   // nil unless building for Incremental
-	cache     *buildCache // nil unless the build keeps a cache
+	offline   *offlineKit      // nil when nothing is written
+	offered   printed          // what each letter page offers
+	rec       *recorder        // nil unless building for Incremental
+	cache     *buildCache      // nil unless the build keeps a cache
+	segments  map[int]*segment // with a cache, where the letters' units are collected; nil: into idx
 	diags     *diag.List
 }
 
@@ -494,17 +517,32 @@ func (p *letterPass) letter(li *site.LetterInfo, buf *bytes.Buffer) error {
 	}
 	if e := p.cache.get(li.Slug); e != nil {
 		p.cache.reused.Add(1)
-		return p.reuse(li, e)
+		if err := p.reuse(li, e); err != nil {
+			return err
+		}
+		return p.segmentIn(li)
 	}
 	p.cache.built.Add(1)
 	fr := &fileRecorder{}
 	e, err := p.make(li, buf, p.out.recording(fr))
-	if err == nil && e != nil && p.diags.Len() == 0 {
+	if err != nil {
+		return err
+	}
+	if e != nil && p.diags.Len() == 0 {
 		e.files, e.pages = fr.files, fr.pages
 		e.media = p.cache.stamps(append(fr.media, e.reuse.Media...))
 		p.cache.put(li.Slug, e)
 	}
-	return err
+	return p.segmentIn(li)
+}
+
+// segmentIn notes that a letter's units are collected (see
+// buildCache.letterIn).
+func (p *letterPass) segmentIn(li *site.LetterInfo) error {
+	if p.segments == nil || li.Meta.Draft {
+		return nil
+	}
+	return p.cache.letterIn(p.segments[segmentOf(li.Slug)], p.idx, p.diags.Len() == 0)
 }
 
 // reuse writes a letter's files from its cache entry, indexes its
@@ -514,12 +552,8 @@ func (p *letterPass) reuse(li *site.LetterInfo, e *letterEntry) error {
 		return err
 	}
 	p.out.pages.Add(int64(e.pages))
-	units := unitsOf(e.analysed)
-	if len(units) > 0 {
-		if err := p.idx.Add(e.analysed); err != nil {
-			return err
-		}
-		if err := p.static.WriteDocs(units); err != nil {
+	for _, f := range e.docs {
+		if err := p.static.AddFile(f.Name, f.Data); err != nil {
 			return err
 		}
 	}
@@ -527,10 +561,44 @@ func (p *letterPass) reuse(li *site.LetterInfo, e *letterEntry) error {
 	if e.downloads != nil {
 		p.offered.keep(li.Slug, e.downloads)
 	}
+	// The analysis is read only when its units are collected again (see
+	// segment) or noted for the incremental builder.
+	if p.rec == nil && !p.collects(li) {
+		return nil
+	}
+	analysed, err := e.units()
+	if err != nil {
+		return fmt.Errorf("the build cache's entry of %s: %w", li.Slug, err)
+	}
 	if p.rec != nil {
-		p.rec.letter(li.Slug, units, e.reuse)
+		p.rec.letter(li.Slug, unitsOf(analysed), e.reuse)
+	}
+	if p.collects(li) {
+		return p.collect(li, analysed)
 	}
 	return nil
+}
+
+// collects reports whether the units of letter li are collected in this
+// build: a published letter's are, unless its segment came from the cache.
+func (p *letterPass) collects(li *site.LetterInfo) bool {
+	if li.Meta.Draft || p.idx == nil {
+		return false
+	}
+	return p.segments == nil || p.segments[segmentOf(li.Slug)].collector != nil
+}
+
+// collect collects the analysed units of letter li: into its segment, or
+// into the index.
+func (p *letterPass) collect(li *site.LetterInfo, analysed []*search.AnalyzedUnit) error {
+	if !p.collects(li) {
+		return nil
+	}
+	if p.segments != nil {
+		p.segments[segmentOf(li.Slug)].collector.Add(analysed)
+		return nil
+	}
+	return p.idx.Add(analysed)
 }
 
 // make resolves and renders a letter into out, and returns what its
@@ -551,6 +619,19 @@ func (p *letterPass) make(li *site.LetterInfo, buf *bytes.Buffer, out *output) (
 		}
 	}
 	e := &letterEntry{analysed: analysed, reuse: rl.Reuse()}
+	if p.idx != nil && !li.Meta.Draft {
+		if err := p.collect(li, analysed); err != nil {
+			return nil, err
+		}
+		if e.docs, err = p.static.DocFiles(units); err != nil {
+			return nil, err
+		}
+		for _, f := range e.docs {
+			if err := p.static.AddFile(f.Name, f.Data); err != nil {
+				return nil, err
+			}
+		}
+	}
 	if p.rec != nil {
 		p.rec.letter(li.Slug, units, e.reuse)
 	}
@@ -587,8 +668,8 @@ func (p *letterPass) make(li *site.LetterInfo, buf *bytes.Buffer, out *output) (
 
 // index makes the searchable units of a published letter, with the
 // everyday words and abbreviations they can be found by, and, when they
-// are indexed or copied, analyses each once and indexes them; ok is false
-// when the letter cannot be indexed, which is reported.
+// are indexed or copied, analyses each once (make collects them); ok is
+// false when the letter cannot be indexed, which is reported.
 func (p *letterPass) index(rl *site.Letter) (units []search.Unit, analysed []*search.AnalyzedUnit, ok bool, err error) {
 	s := p.s
 	units, err = LetterUnits(rl, LetterBase(rl.Info.Slug))
@@ -603,14 +684,6 @@ func (p *letterPass) index(rl *site.Letter) (units []search.Unit, analysed []*se
 	}
 	if analysed, err = search.AnalyzeAll(units, p.positions); err != nil {
 		return nil, nil, false, err
-	}
-	if p.idx != nil {
-		if err := p.idx.Add(analysed); err != nil {
-			return nil, nil, false, err
-		}
-		if err := p.static.WriteDocs(units); err != nil {
-			return nil, nil, false, err
-		}
 	}
 	return units, analysed, true, nil
 }

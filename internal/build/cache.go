@@ -2,8 +2,10 @@ package build
 
 import (
 	"crypto/sha256"
+	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"path/filepath"
 	"slices"
 	"sync"
@@ -12,6 +14,9 @@ import (
 
 	"ledenbrief/internal/cache"
 	"ledenbrief/internal/content"
+	"ledenbrief/internal/letternumber"
+	"ledenbrief/internal/markdown"
+	"ledenbrief/internal/pool"
 	"ledenbrief/internal/record"
 	"ledenbrief/internal/render"
 	"ledenbrief/internal/search"
@@ -28,9 +33,9 @@ func DefaultCacheDir(contentDir string) string {
 	return filepath.Join(filepath.Dir(filepath.Clean(contentDir)), CacheDirName)
 }
 
-// idleBuckets is how long the cache keeps what a kind of build (see
+// IdleCache is how long the cache keeps what a kind of build (see
 // buildCache) made when no build of that kind ran.
-const idleBuckets = 30 * 24 * time.Hour
+const IdleCache = 30 * 24 * time.Hour
 
 // buildCache is what a build keeps of each letter between runs
 // (Options.Cache): the files its letter pass wrote (pages, offline
@@ -44,32 +49,43 @@ const idleBuckets = 30 * 24 * time.Hour
 // when the entry is read: a changed one makes it a miss. A letter whose
 // entry is there is neither read nor parsed nor rendered again.
 type buildCache struct {
-	store   *cache.Cache
-	letters *cache.Bucket
-	pdfs    *cache.Bucket // nil unless the build prints PDFs
-	content fs.FS
-	keys    map[string][32]byte // by letter folder
-	start   time.Time
-	reused  atomic.Int64
-	built   atomic.Int64
+	kind     string
+	store    *cache.Cache
+	letters  *cache.Bucket // the letters' entries
+	index    *cache.Bucket // the static index's segments and packed files
+	outlines *cache.Bucket // the letters' documents' outlines (see outlines)
+	pdfs     *cache.Bucket // nil unless the build prints PDFs
+	content  fs.FS
+	keys     map[string][32]byte // by letter folder
+	start    time.Time
+	reused   atomic.Int64
+	built    atomic.Int64
 }
 
 // openCache opens the build cache of opts for site s, rendered by r,
-// whose letters' files hash to sources (by folder).
-func openCache(opts Options, s *site.Site, r *render.Renderer, sources map[string][32]byte) (*buildCache, error) {
-	start := time.Now()
+// whose letters' files hash to sources (by folder), for a build that
+// started at start.
+func openCache(opts Options, s *site.Site, r *render.Renderer, sources map[string][32]byte, start time.Time) (*buildCache, error) {
 	store, err := cache.Open(opts.Cache)
 	if err != nil {
 		return nil, err
 	}
 	kind := fmt.Sprintf("letters\x00offline=%t\x00positions=%t\x00drafts=%q", !opts.NoOffline, opts.KeepIndex, draftNumbers(s))
-	letters, err := store.Bucket(bucketName(kind))
+	letters, err := store.Bucket(bucketName("letters", kind))
 	if err != nil {
 		return nil, err
 	}
-	bc := &buildCache{store: store, letters: letters, content: s.Content.FS, keys: map[string][32]byte{}, start: start}
+	index, err := store.Bucket(bucketName("search", kind))
+	if err != nil {
+		return nil, err
+	}
+	outlines, err := store.Bucket("outlines")
+	if err != nil {
+		return nil, err
+	}
+	bc := &buildCache{kind: kind, store: store, letters: letters, index: index, outlines: outlines, content: s.Content.FS, keys: map[string][32]byte{}, start: start}
 	if opts.PDF {
-		if bc.pdfs, err = store.Bucket(bucketName("pdf\x00" + kind)); err != nil {
+		if bc.pdfs, err = store.Bucket(bucketName("pdf", kind)); err != nil {
 			return nil, err
 		}
 	}
@@ -91,30 +107,52 @@ func openCache(opts Options, s *site.Site, r *render.Renderer, sources map[strin
 	return bc, nil
 }
 
-// bucketName is the cache bucket of a kind of build.
-func bucketName(kind string) string {
+// bucketName is the cache bucket of what (letters, search, pdf) of a
+// kind of build.
+func bucketName(what, kind string) string {
 	sum := sha256.Sum256([]byte(kind))
-	return fmt.Sprintf("%x", sum[:8])
+	return fmt.Sprintf("%s-%x", what, sum[:8])
 }
 
-// finish notes the build a success: what it did not use of its kind is
-// removed, and the kinds of build no one ran for a while.
-func (bc *buildCache) finish() error {
-	err := bc.letters.Prune(bc.start)
+// memoKey is the key of the static index's packed files (PackMemo).
+func (bc *buildCache) memoKey() [32]byte {
+	return sha256.Sum256([]byte("packed search files\x00" + bc.kind))
+}
+
+// packMemo returns the packed files of the static index the last build
+// of this kind kept, or an empty memo.
+func (bc *buildCache) packMemo() *search.PackMemo {
+	if payload, ok := bc.index.Get(bc.memoKey()); ok {
+		if memo, err := search.ReadPackMemo(record.NewReader(payload)); err == nil {
+			return memo
+		}
+	}
+	return search.NewPackMemo()
+}
+
+// finish notes the build a success: the static index's files it packed
+// are kept (memo), what it did not use of its kind is removed, and the
+// kinds of build no one ran for a while.
+func (bc *buildCache) finish(memo *search.PackMemo) error {
+	if memo.Changed() {
+		w := &record.Writer{}
+		memo.AppendRecord(w)
+		bc.index.Put(bc.memoKey(), w.B)
+	}
+	err := errors.Join(bc.letters.Prune(bc.start), bc.index.Prune(bc.start), bc.outlines.Prune(bc.start))
 	if bc.pdfs != nil {
-		err = bc.pdfs.Prune(bc.start)
+		err = errors.Join(err, bc.pdfs.Prune(bc.start))
 	}
-	if err == nil {
-		err = bc.store.PruneIdle(idleBuckets)
-	}
-	return err
+	return errors.Join(err, bc.store.PruneIdle(IdleCache))
 }
 
 // letterEntry is what the cache keeps of a letter.
 type letterEntry struct {
-	pages     int          // how many of files are pages
-	files     []cachedFile // in the order they were written
-	analysed  []*search.AnalyzedUnit
+	pages     int                    // how many of files are pages
+	files     []cachedFile           // in the order they were written
+	docs      []search.StaticFile    // its text shards of the static index
+	analysed  []*search.AnalyzedUnit // its units, analysed; read from analysis when asked for
+	analysis  []byte                 // the record of analysed, in an entry read from the cache
 	reuse     site.Reuse
 	downloads *render.Downloads // nil when the build makes no copies
 	media     []mediaStamp      // the content files the copies hold
@@ -186,10 +224,17 @@ func (e *letterEntry) appendRecord(b []byte) []byte {
 	w := &record.Writer{B: b}
 	w.Uint(uint64(e.pages))
 	appendFiles(w, e.files)
-	w.Uint(uint64(len(e.analysed)))
-	for _, au := range e.analysed {
-		au.AppendRecord(w)
+	w.Uint(uint64(len(e.docs)))
+	for _, f := range e.docs {
+		w.String(f.Name)
+		w.Bytes(f.Data)
 	}
+	analysis := &record.Writer{}
+	analysis.Uint(uint64(len(e.analysed)))
+	for _, au := range e.analysed {
+		au.AppendRecord(analysis)
+	}
+	w.Bytes(analysis.B)
 	e.reuse.AppendRecord(w)
 	if d := e.downloads; d == nil {
 		w.Uint(0)
@@ -210,14 +255,11 @@ func readLetterEntry(b []byte) (*letterEntry, error) {
 	r := record.NewReader(b)
 	e := &letterEntry{pages: int(r.Uint())}
 	e.files = readFiles(r)
-	e.analysed = make([]*search.AnalyzedUnit, r.Len())
-	for i := range e.analysed {
-		au, err := search.ReadAnalyzed(r)
-		if err != nil {
-			return nil, err
-		}
-		e.analysed[i] = au
+	e.docs = make([]search.StaticFile, r.Len())
+	for i := range e.docs {
+		e.docs[i] = search.StaticFile{Name: r.String(), Data: r.Bytes()}
 	}
+	e.analysis = r.Bytes()
 	var err error
 	if e.reuse, err = site.ReadReuse(r); err != nil {
 		return nil, err
@@ -229,6 +271,25 @@ func readLetterEntry(b []byte) (*letterEntry, error) {
 	}
 	e.media = readStamps(r)
 	return e, r.Done()
+}
+
+// units returns the letter's units, analysed: read from the entry's
+// record the first time.
+func (e *letterEntry) units() ([]*search.AnalyzedUnit, error) {
+	if e.analysis == nil {
+		return e.analysed, nil
+	}
+	r := record.NewReader(e.analysis)
+	e.analysed = make([]*search.AnalyzedUnit, r.Len())
+	for i := range e.analysed {
+		au, err := search.ReadAnalyzed(r)
+		if err != nil {
+			return nil, err
+		}
+		e.analysed[i] = au
+	}
+	e.analysis = nil
+	return e.analysed, r.Done()
 }
 
 func appendFiles(w *record.Writer, files []cachedFile) {
@@ -336,7 +397,7 @@ type sourceHashes struct {
 
 // note notes the files of a loaded letter (their hash from loaded, when
 // it holds the letter).
-func (sh *sourceHashes) note(l *content.Letter, loaded *letterCache) {
+func (sh *sourceHashes) note(l *content.Letter, loaded *letterCache) [32]byte {
 	sum, ok := loaded.sum(l)
 	if !ok {
 		sum = sourceHash(l)
@@ -344,6 +405,7 @@ func (sh *sourceHashes) note(l *content.Letter, loaded *letterCache) {
 	sh.mu.Lock()
 	sh.sums[l.Slug] = sum
 	sh.mu.Unlock()
+	return sum
 }
 
 // writeCached writes the files of a cache entry into out.
@@ -354,4 +416,188 @@ func writeCached(out *output, files []cachedFile) error {
 		}
 	}
 	return nil
+}
+
+// segmentLetters is how many consecutive letter numbers share a segment
+// of the static index's postings (see segment).
+const segmentLetters = 32
+
+// segmentOf is the segment of the letter in folder slug.
+func segmentOf(slug string) int {
+	n, _ := letternumber.Index(slug) // a letter's folder: content checked it
+	return n / segmentLetters
+}
+
+// segment is the postings of the static index of a group of letters
+// with neighbouring numbers (segmentOf), kept in the cache as one
+// collector (search.Collector.AppendRecord) under a key of the letters'
+// keys: a build collects the units only of the segments with a letter
+// that changed, and merges the others as the cache holds them, so that
+// its cost in postings follows the change. Merged collectors make the
+// same index as one collector of all units
+// (TestMergedCollectorsMakeTheSameIndex).
+type segment struct {
+	key       [32]byte
+	collector *search.Collector // the letters' units are collected into it; nil when the cache held the segment
+	pending   atomic.Int32      // letters whose units are not in yet
+}
+
+// segments returns the segments of the published letters of s, each
+// merged into idx when the cache holds it.
+func (bc *buildCache) segments(s *site.Site, idx *search.Index, workers int) (map[int]*segment, error) {
+	members := map[int][]string{}
+	for _, li := range s.Letters {
+		if !li.Meta.Draft {
+			members[segmentOf(li.Slug)] = append(members[segmentOf(li.Slug)], li.Slug)
+		}
+	}
+	segs := make(map[int]*segment, len(members))
+	ids := slices.Sorted(maps.Keys(members))
+	for _, id := range ids {
+		seg := &segment{}
+		seg.pending.Store(int32(len(members[id])))
+		h := sha256.New()
+		fmt.Fprintf(h, "segment\x00%s\x00%d\x00", bc.kind, id)
+		for _, slug := range slices.Sorted(slices.Values(members[id])) {
+			key := bc.keys[slug]
+			fmt.Fprintf(h, "%s\x00", slug)
+			h.Write(key[:])
+		}
+		h.Sum(seg.key[:0])
+		segs[id] = seg
+	}
+	err := pool.Each(ids, workers, func(_ int, id int) error {
+		seg := segs[id]
+		if payload, ok := bc.index.Get(seg.key); ok {
+			if c, err := search.ReadCollector(record.NewReader(payload)); err == nil {
+				return idx.Merge(c)
+			}
+		}
+		seg.collector = search.NewCollector()
+		return nil
+	})
+	return segs, err
+}
+
+// letterIn notes that the units of a letter of segment seg are in: once
+// all its letters' are, a segment collected by this build is merged into
+// idx, and kept in the cache unless the build found problems (keep
+// false), which may have left units out.
+func (bc *buildCache) letterIn(seg *segment, idx *search.Index, keep bool) error {
+	if seg.collector == nil || seg.pending.Add(-1) > 0 {
+		return nil
+	}
+	if keep {
+		w := &record.Writer{}
+		seg.collector.AppendRecord(w)
+		bc.index.Put(seg.key, w.B) // see put
+	}
+	return idx.Merge(seg.collector)
+}
+
+// outlines keeps, per letter, the outlines of its documents (their
+// headings and links, markdown.AppendOutline), under a key of the
+// Markdown settings and the letter's files: the first pass over a letter
+// whose files did not change reads them instead of parsing it.
+type outlines struct {
+	bucket *cache.Bucket
+	conv   *markdown.Converter
+}
+
+// openOutlines opens the outlines of the build cache in dir, or returns
+// nil when it cannot: the first pass then parses every letter.
+func openOutlines(dir string, conv *markdown.Converter) *outlines {
+	store, err := cache.Open(dir)
+	if err != nil {
+		return nil
+	}
+	bucket, err := store.Bucket("outlines")
+	if err != nil {
+		return nil
+	}
+	return &outlines{bucket: bucket, conv: conv}
+}
+
+// letter returns the first pass's documents of the letter whose files
+// hash to sources (sourceHash).
+func (o *outlines) letter(sources [32]byte) *letterOutlines {
+	fp := o.conv.Fingerprint()
+	lo := &letterOutlines{o: o, key: sha256.Sum256(append(append([]byte("outlines\x00"), fp[:]...), sources[:]...)),
+		cached: map[[32]byte]*markdown.Doc{}, texts: map[*markdown.Doc][32]byte{}}
+	payload, ok := o.bucket.Get(lo.key)
+	if !ok {
+		return lo
+	}
+	r := record.NewReader(payload)
+	cached := map[[32]byte]*markdown.Doc{}
+	texts := map[*markdown.Doc][32]byte{}
+	for range r.Len() {
+		var src, text [32]byte
+		copy(src[:], r.Bytes())
+		copy(text[:], r.Bytes())
+		d, err := markdown.ReadOutline(r, nil)
+		if err != nil {
+			return lo
+		}
+		cached[src], texts[d] = d, text
+	}
+	if r.Done() == nil {
+		lo.cached, lo.texts = cached, texts
+	}
+	return lo
+}
+
+// letterOutlines are one letter's documents for the first pass
+// (site.FirstPass): those the cache holds, and the others parsed.
+type letterOutlines struct {
+	o      *outlines
+	key    [32]byte
+	cached map[[32]byte]*markdown.Doc // by the hash of their source
+	texts  map[*markdown.Doc][32]byte // site.SectionTextHash of each
+	docs   []outlinedDoc              // every document asked for, in order
+	parsed bool                       // some were not in the cache
+}
+
+type outlinedDoc struct {
+	src [32]byte
+	doc *markdown.Doc
+}
+
+// Parse returns the document of source src: its outline from the cache,
+// or parsed.
+func (lo *letterOutlines) Parse(src []byte) *markdown.Doc {
+	sum := sha256.Sum256(src)
+	d := lo.cached[sum]
+	if d == nil {
+		d = lo.o.conv.Parse(src)
+		lo.texts[d] = site.SectionTextHash(d)
+		lo.parsed = true
+	} else {
+		d.Source = src
+	}
+	lo.docs = append(lo.docs, outlinedDoc{src: sum, doc: d})
+	return d
+}
+
+// TextHash returns site.SectionTextHash of a document Parse returned.
+func (lo *letterOutlines) TextHash(d *markdown.Doc) [32]byte { return lo.texts[d] }
+
+// keep keeps the outlines of a letter some of whose documents were
+// parsed, unless one has problems (which only parsing reports).
+func (lo *letterOutlines) keep() {
+	if !lo.parsed {
+		return
+	}
+	w := &record.Writer{}
+	w.Uint(uint64(len(lo.docs)))
+	for _, od := range lo.docs {
+		if !od.doc.HasOutline() {
+			return
+		}
+		text := lo.texts[od.doc]
+		w.Bytes(od.src[:])
+		w.Bytes(text[:])
+		od.doc.AppendOutline(w)
+	}
+	lo.o.bucket.Put(lo.key, w.B) // see put
 }

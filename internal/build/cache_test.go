@@ -96,8 +96,9 @@ func sameTree(t *testing.T, what, got, want string) {
 	}
 }
 
-// cacheEntries returns the files of the cache's entries, sorted.
-func cacheEntries(t *testing.T, dir string) []string {
+// cacheEntries returns the files of the cache's entries of kind (letters,
+// search), sorted.
+func cacheEntries(t *testing.T, dir, kind string) []string {
 	t.Helper()
 	var entries []string
 	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
@@ -105,7 +106,8 @@ func cacheEntries(t *testing.T, dir string) []string {
 			return err
 		}
 		// Entries are two folders down: bucket, then the key's first byte.
-		if rel, _ := filepath.Rel(dir, p); strings.Count(rel, string(filepath.Separator)) == 2 && !strings.HasPrefix(d.Name(), ".") {
+		rel, _ := filepath.Rel(dir, p)
+		if strings.Count(rel, string(filepath.Separator)) == 2 && strings.HasPrefix(rel, kind+"-") && !strings.HasPrefix(d.Name(), ".") {
 			entries = append(entries, p)
 		}
 		return nil
@@ -133,7 +135,7 @@ func TestDamagedCacheEntriesAreBuiltAgain(t *testing.T) {
 		t.Fatalf("cold cache: %d letters reused, %d built; want 0 and 12", reused, built)
 	}
 	runBuild(t, "--content", content, "--out", ref, "--no-cache")
-	entries := cacheEntries(t, cache)
+	entries := cacheEntries(t, cache, "letters")
 	if len(entries) != 12 {
 		t.Fatalf("%d cache entries for 12 letters: %v", len(entries), entries)
 	}
@@ -150,6 +152,16 @@ func TestDamagedCacheEntriesAreBuiltAgain(t *testing.T) {
 			t.Fatal(err)
 		}
 		if err := os.WriteFile(entries[i], f(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// The static index's entries (its segments, its packed files) too.
+	for i, file := range cacheEntries(t, cache, "search") {
+		data, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(file, damage[i%len(damage)](data), 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -38,7 +38,8 @@ type Incremental struct {
 	opts    Options // NoOffline and KeepIndex are set; Out is the folder
 	parses  *site.ParseCache
 	letters *letterCache
-	last    *snapshot // the folder as the last good build left it; nil before one
+	last    *snapshot        // the folder as the last good build left it; nil before one
+	memo    *search.PackMemo // the static index's files the last export packed; held with publishing
 	onIndex func(idx *search.Index, dict *search.Dictionary, baseURL string)
 
 	// The search index is exported in the background after each build;
@@ -444,6 +445,12 @@ func (b *Incremental) exportSearch(ctx context.Context, last *snapshot) (*search
 	}
 	out := newOutput(publish.Memory())
 	static := search.NewStaticWriter(out.WriteFile)
+	b.publishing.Lock()
+	static.Memo = b.memo
+	b.publishing.Unlock()
+	if static.Memo == nil {
+		static.Memo = search.NewPackMemo()
+	}
 	for _, slug := range last.site.Content.LetterSlugs {
 		if err := ctx.Err(); err != nil {
 			return idx, nil, err
@@ -488,6 +495,7 @@ func (b *Incremental) exportSearch(ctx context.Context, last *snapshot) (*search
 		return idx, nil, err
 	}
 	last.files = files
+	b.memo = static.Memo.Next()
 	return idx, dict, nil
 }
 

@@ -478,4 +478,25 @@ func TestBuildPrintsPDFs(t *testing.T) {
 	if err != nil || !bytes.Contains(m, []byte(`"21-082/lbr-21-082.pdf"`)) {
 		t.Errorf("the manifest does not list the PDF (%v)", err)
 	}
+
+	// With a build cache a letter is printed once: a second build, whose
+	// browser cannot start, takes the PDF and the page offering it from
+	// the cache and writes the same site.
+	cache := t.TempDir()
+	cold, warm := filepath.Join(t.TempDir(), "cold"), filepath.Join(t.TempDir(), "warm")
+	for _, b := range []struct{ out, chromium string }{{cold, chromium}, {warm, filepath.Join(t.TempDir(), "no-chromium")}} {
+		res, err := build.Run(build.Options{Content: realContent, Out: b.out, PDF: true, Chromium: b.chromium, Cache: cache})
+		if err != nil || res.Diags.Len() > 0 {
+			t.Fatalf("build with cache into %s: %v %v", b.out, err, res.Diags.Error())
+		}
+	}
+	coldFiles, warmFiles := readTree(t, cold), readTree(t, warm)
+	for name, data := range coldFiles {
+		if !bytes.Equal(warmFiles[name], data) {
+			t.Errorf("%s differs between the build that printed and the one that took the cache", name)
+		}
+	}
+	if len(warmFiles) != len(coldFiles) {
+		t.Errorf("%d files from the cache, %d printed", len(warmFiles), len(coldFiles))
+	}
 }

@@ -105,8 +105,8 @@ type Bucket struct {
 	dir string
 }
 
-// Bucket returns the bucket named name (a hash, in hex) and notes that
-// a build uses it now (see PruneIdle).
+// Bucket returns the bucket named name (a file name) and notes that a
+// build uses it now (see PruneIdle).
 func (c *Cache) Bucket(name string) (*Bucket, error) {
 	dir := filepath.Join(c.dir, name)
 	if err := os.MkdirAll(dir, 0o755); err != nil {

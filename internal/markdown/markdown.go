@@ -12,9 +12,11 @@ package markdown
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"fmt"
 	"html"
 	"io"
+	"maps"
 	"regexp"
 	"slices"
 	"strings"
@@ -29,6 +31,7 @@ import (
 	"github.com/yuin/goldmark/util"
 
 	"ledenbrief/internal/diag"
+	"ledenbrief/internal/record"
 )
 
 // Options configure a Converter.
@@ -43,6 +46,7 @@ type Options struct {
 
 // Converter parses and renders Markdown. It is safe for concurrent use.
 type Converter struct {
+	sum    [32]byte // see Fingerprint
 	md     goldmark.Markdown
 	linked renderer.Renderer // md's renderer, with the links of RenderLinked
 	abbr   *abbreviations
@@ -51,6 +55,12 @@ type Converter struct {
 // New returns a Converter for opts.
 func New(opts Options) *Converter {
 	c := &Converter{abbr: newAbbreviations(opts.Abbreviations)}
+	h := sha256.New()
+	fmt.Fprintf(h, "allow_html=%t\x00", opts.AllowHTML)
+	for _, t := range slices.Sorted(maps.Keys(opts.Abbreviations)) {
+		fmt.Fprintf(h, "%s\x00%s\x00", t, opts.Abbreviations[t])
+	}
+	h.Sum(c.sum[:0])
 	rendererOpts := []renderer.Option{
 		renderer.WithNodeRenderers(util.Prioritized(&nodeRenderer{allowHTML: opts.AllowHTML}, 100)),
 	}
@@ -155,6 +165,74 @@ type Doc struct {
 type Problem struct {
 	Offset int // byte offset in the parsed source
 	Msg    diag.Msg
+}
+
+// Fingerprint is a hash of the converter's options: documents parsed by
+// converters with the same fingerprint are the same.
+func (c *Converter) Fingerprint() [32]byte { return c.sum }
+
+// AppendOutline appends the document's outline to w, as ReadOutline
+// reads it: its headings and links (autolinks too), what a first pass
+// over a letter reads. The build cache keeps it, so that a letter whose
+// files did not change is not parsed again; a document with problems
+// has none (HasOutline).
+func (d *Doc) AppendOutline(w *record.Writer) {
+	w.Uint(uint64(len(d.Headings)))
+	for _, h := range d.Headings {
+		w.Uint(uint64(h.Level))
+		w.String(h.ID)
+		w.String(h.Text)
+		w.Uint(uint64(h.Offset))
+		w.Uint(boolBit(h.Explicit))
+		w.Uint(uint64(len(h.Aliases)))
+		for _, a := range h.Aliases {
+			w.String(a)
+		}
+	}
+	for _, links := range [][]*Link{d.Links, d.AutoLinks} {
+		w.Uint(uint64(len(links)))
+		for _, l := range links {
+			w.String(l.Dest)
+			w.String(l.Text)
+			w.Uint(uint64(l.Offset))
+			w.String(l.Section)
+			w.Uint(boolBit(l.Image))
+		}
+	}
+}
+
+// HasOutline reports whether the document's outline is all a first pass
+// needs of it: a document with problems must be parsed to report them.
+func (d *Doc) HasOutline() bool { return len(d.Problems) == 0 }
+
+func boolBit(b bool) uint64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// ReadOutline reads an outline AppendOutline wrote, of the document src.
+// The document it returns has headings and links only: it cannot be
+// rendered, nor its sections read.
+func ReadOutline(r *record.Reader, src []byte) (*Doc, error) {
+	d := &Doc{Source: src}
+	if n := r.Len(); n > 0 {
+		d.Headings = make([]Heading, n)
+		for i := range d.Headings {
+			h := &d.Headings[i]
+			h.Level, h.ID, h.Text, h.Offset, h.Explicit = int(r.Uint()), r.String(), r.String(), int(r.Uint()), r.Uint() == 1
+			for range r.Len() {
+				h.Aliases = append(h.Aliases, r.String())
+			}
+		}
+	}
+	for _, links := range []*[]*Link{&d.Links, &d.AutoLinks} {
+		for range r.Len() {
+			*links = append(*links, &Link{Dest: r.String(), Text: r.String(), Offset: int(r.Uint()), Section: r.String(), Image: r.Uint() == 1})
+		}
+	}
+	return d, r.Err()
 }
 
 // Parse parses src. Offsets in the result are relative to src.

@@ -15,6 +15,7 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis"
 
 	"ledenbrief/internal/pool"
+	"ledenbrief/internal/record"
 	"ledenbrief/internal/search/words"
 )
 
@@ -79,6 +80,116 @@ func (c *Collector) Add(units []*AnalyzedUnit) {
 			p.thin()
 		}
 	}
+}
+
+// Merge adds to c what other collected, as if other's units were added
+// to c (none of them may have been); other is left as it was. A term's
+// postings are thinned as Add thins them, once all of other's are in: a
+// unit thinned out of one collector is outranked by MaxPostings others
+// of it, so by as many of both, and what Dictionary keeps is the same
+// whichever way the units came in.
+func (c *Collector) Merge(other *Collector) {
+	other.mu.Lock()
+	defer other.mu.Unlock()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.err == nil {
+		c.err = other.err
+	}
+	for doc, id := range other.docs {
+		if first, ok := c.docs[doc]; ok {
+			if c.err == nil {
+				c.err = fmt.Errorf("search: units %s and %s have the same number %d", first, id, doc)
+			}
+			continue
+		}
+		c.docs[doc] = id
+	}
+	c.n += other.n
+	for w := range other.surfaces {
+		c.surfaces[w] = struct{}{}
+	}
+	for term, op := range other.terms {
+		p := c.terms[term]
+		if p == nil {
+			p = &Postings{}
+			c.terms[term] = p
+		}
+		for fi := range op.List {
+			p.DF[fi] += op.DF[fi]
+			p.List[fi] = append(p.List[fi], op.List[fi]...) // a copy: p's thinning must not change other's
+		}
+		p.thin()
+	}
+}
+
+// AppendRecord appends what c collected to w, as ReadCollector reads it:
+// the build cache keeps it for a group of letters.
+func (c *Collector) AppendRecord(w *record.Writer) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	w.Uint(uint64(c.n))
+	docs := slices.Sorted(maps.Keys(c.docs))
+	w.Uint(uint64(len(docs)))
+	for _, doc := range docs {
+		w.Int(int64(doc))
+		w.String(c.docs[doc])
+	}
+	surfaces := slices.Sorted(maps.Keys(c.surfaces))
+	w.Uint(uint64(len(surfaces)))
+	for _, s := range surfaces {
+		w.String(s)
+	}
+	terms := slices.Sorted(maps.Keys(c.terms))
+	w.Uint(uint64(len(terms)))
+	for _, term := range terms {
+		p := c.terms[term]
+		w.String(term)
+		for fi := range p.List {
+			w.Uint(uint64(p.DF[fi]))
+			w.Uint(uint64(len(p.List[fi])))
+			prev := int32(0)
+			for _, po := range p.List[fi] {
+				w.Int(int64(po.Doc - prev)) // mostly ascending: small deltas
+				w.Uint(uint64(po.Freq))
+				w.Uint(uint64(po.Len))
+				prev = po.Doc
+			}
+		}
+	}
+}
+
+// ReadCollector reads a collector AppendRecord wrote.
+func ReadCollector(r *record.Reader) (*Collector, error) {
+	c := NewCollector()
+	c.n = int(r.Uint())
+	for range r.Len() {
+		doc := int32(r.Int())
+		c.docs[doc] = r.String()
+	}
+	for range r.Len() {
+		c.surfaces[r.String()] = struct{}{}
+	}
+	n := r.Len()
+	c.terms = make(map[string]*Postings, n)
+	for range n {
+		term := r.String()
+		p := &Postings{}
+		for fi := range p.List {
+			p.DF[fi] = int(r.Uint())
+			if k := r.Len(); k > 0 {
+				list := make([]Posting, k)
+				prev := int32(0)
+				for i := range list {
+					prev += int32(r.Int())
+					list[i] = Posting{Doc: prev, Freq: int32(r.Uint()), Len: int32(r.Uint())}
+				}
+				p.List[fi] = list
+			}
+		}
+		c.terms[term] = p
+	}
+	return c, r.Done()
 }
 
 // Dictionary returns the dictionary of every unit added: bleve's

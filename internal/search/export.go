@@ -84,6 +84,9 @@ type meta struct {
 // VocabShardBytes) and postings files of the Dictionary, and the meta
 // script. It is safe for concurrent use.
 type StaticWriter struct {
+	// Memo, when set, holds files packed by an earlier build: those whose
+	// content is the same are not compressed again.
+	Memo   *PackMemo
 	write  func(name string, data []byte) error
 	bundle *bundle // set: everything goes into one file, see NewBundleWriter
 	mu     sync.Mutex
@@ -118,6 +121,11 @@ type bundle struct {
 	Docs     map[int]docRows
 }
 
+// pack is pack through w's memo.
+func (w *StaticWriter) pack(fn string, v any, keys ...any) ([]byte, error) {
+	return packMemo(w.Memo, &zlibWriters, fn, v, keys...)
+}
+
 func (w *StaticWriter) file(name string, data []byte) error {
 	w.mu.Lock()
 	w.hashes[name] = sha256.Sum256(data)
@@ -131,34 +139,68 @@ func (w *StaticWriter) file(name string, data []byte) error {
 // letter's units (numbered from a multiple of UnitsPerLetter), or all the
 // handreikingen at once.
 func (w *StaticWriter) WriteDocs(units []Unit) error {
-	byShard := map[int][]Unit{}
-	for _, u := range units {
-		byShard[u.Ordinal/DocsPerShard] = append(byShard[u.Ordinal/DocsPerShard], u)
-	}
-	for n, us := range byShard {
-		rows := make(docRows, DocsPerShard) // nil where no unit has the number
-		for _, u := range us {
-			text := u.Body
-			if text == "" { // a handreiking: its description is all in Extra
-				text = u.Extra
-			}
-			rows[u.Ordinal%DocsPerShard] = []string{u.URL, u.Label, u.Context, u.Date, u.Kind, lead(text, maxStoredText)}
-		}
-		if w.bundle != nil {
-			w.mu.Lock()
+	if w.bundle != nil {
+		w.mu.Lock()
+		defer w.mu.Unlock()
+		for n, rows := range docShards(units) {
 			w.bundle.Docs[n] = rows
-			w.mu.Unlock()
-			continue
 		}
-		data, err := pack("LB.docs", rows, n)
-		if err != nil {
-			return err
-		}
-		if err := w.file(fmt.Sprintf("d-%d.js", n), data); err != nil {
+		return nil
+	}
+	files, err := w.DocFiles(units)
+	if err != nil {
+		return err
+	}
+	for _, f := range files {
+		if err := w.AddFile(f.Name, f.Data); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// StaticFile is one file of the static index, named within IndexDir.
+type StaticFile struct {
+	Name string
+	Data []byte
+}
+
+// DocFiles returns the text shards WriteDocs writes, packed, in order of
+// their names, without writing them (see AddFile).
+func (w *StaticWriter) DocFiles(units []Unit) ([]StaticFile, error) {
+	shards := docShards(units)
+	var files []StaticFile
+	for _, n := range slices.Sorted(maps.Keys(shards)) {
+		data, err := w.pack("LB.docs", shards[n], n)
+		if err != nil {
+			return nil, err
+		}
+		files = append(files, StaticFile{Name: fmt.Sprintf("d-%d.js", n), Data: data})
+	}
+	return files, nil
+}
+
+// AddFile writes a file of the index that DocFiles made, now or in an
+// earlier build.
+func (w *StaticWriter) AddFile(name string, data []byte) error { return w.file(name, data) }
+
+// docShards are the text shards of units, by number.
+func docShards(units []Unit) map[int]docRows {
+	byShard := map[int]docRows{}
+	for _, u := range units {
+		n := u.Ordinal / DocsPerShard
+		rows := byShard[n]
+		if rows == nil {
+			rows = make(docRows, DocsPerShard) // nil where no unit has the number
+			byShard[n] = rows
+		}
+		text := u.Body
+		if text == "" { // a handreiking: its description is all in Extra
+			text = u.Extra
+		}
+		rows[u.Ordinal%DocsPerShard] = []string{u.URL, u.Label, u.Context, u.Date, u.Kind, lead(text, maxStoredText)}
+	}
+	return byShard
 }
 
 // PostingsFileBytes is the size a postings file of the static index is
@@ -205,7 +247,7 @@ func (w *StaticWriter) Finish(d *Dictionary) error {
 		}
 		return w.write(MetaPath, data)
 	}
-	data, err := pack("LB.meta", m)
+	data, err := w.pack("LB.meta", m)
 	if err != nil {
 		return err
 	}
@@ -321,7 +363,7 @@ func (w *StaticWriter) writeShards(d *Dictionary, shards vocabShards) (roots []s
 		for _, k := range run {
 			file[k] = encoded[k]
 		}
-		data, err := pack("LB.shards", file, run[0])
+		data, err := w.pack("LB.shards", file, run[0])
 		if err != nil {
 			return nil, err
 		}
@@ -410,7 +452,7 @@ func (w *StaticWriter) writePostings(d *Dictionary, put func(term, file string))
 			w.bundle.Postings[file] = batch
 			return nil
 		}
-		data, err := pack("LB.postings", batch, file)
+		data, err := w.pack("LB.postings", batch, file)
 		if err != nil {
 			return err
 		}
@@ -556,7 +598,7 @@ func (w *StaticWriter) writePairs(d *Dictionary) (int, error) {
 			w.bundle.Pairs[f] = batch
 			continue
 		}
-		data, err := pack("LB.pairs", batch, f)
+		data, err := w.pack("LB.pairs", batch, f)
 		if err != nil {
 			return 0, err
 		}

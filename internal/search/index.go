@@ -158,6 +158,16 @@ func NewIndex(store bool) (*Index, error) {
 // static index (Dictionary), for a build that searches no bleve index.
 func NewStaticIndex() *Index { return &Index{collect: NewCollector()} }
 
+// Merge adds the units c collected to the static index (Dictionary)
+// only: for an index made by NewStaticIndex.
+func (x *Index) Merge(c *Collector) error {
+	if x.Index != nil {
+		return fmt.Errorf("search: merging collected units into a bleve index")
+	}
+	x.collect.Merge(c)
+	return nil
+}
+
 // Add queues analysed units for indexing and collects them for the
 // static index; it is safe for concurrent use. The units are mapped to
 // bleve's documents on the caller's goroutine; a full batch is indexed in

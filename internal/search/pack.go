@@ -3,13 +3,17 @@ package search
 import (
 	"bytes"
 	"compress/zlib"
+	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"sync"
 	"unicode/utf8"
+
+	"ledenbrief/internal/record"
 )
 
 // zlibWriters reuses compressors: each holds several hundred kilobytes
@@ -37,6 +41,12 @@ func pack(fn string, v any, keys ...any) ([]byte, error) {
 
 // packWith is pack with the compressors of pool.
 func packWith(pool *sync.Pool, fn string, v any, keys ...any) ([]byte, error) {
+	return packMemo(nil, pool, fn, v, keys...)
+}
+
+// packMemo is packWith, taking the packed file from memo (nil for none)
+// when it holds one of the same call and JSON, and noting it there.
+func packMemo(memo *PackMemo, pool *sync.Pool, fn string, v any, keys ...any) ([]byte, error) {
 	var raw []byte
 	var err error
 	if a, ok := v.(jsonAppender); ok {
@@ -44,6 +54,31 @@ func packWith(pool *sync.Pool, fn string, v any, keys ...any) ([]byte, error) {
 	} else if raw, err = json.Marshal(v); err != nil {
 		return nil, fmt.Errorf("search: encode %s: %w", fn, err)
 	}
+	var key [32]byte
+	if memo != nil {
+		h := sha256.New()
+		fmt.Fprintf(h, "%s\x00%d\x00", fn, len(raw))
+		h.Write(raw)
+		for _, k := range keys {
+			data, _ := json.Marshal(k) // as below, where an error is reported
+			h.Write(data)
+			h.Write([]byte{0})
+		}
+		h.Sum(key[:0])
+		if data, ok := memo.get(key); ok {
+			return data, nil
+		}
+	}
+	data, err := compress(pool, fn, raw, keys)
+	if err == nil && memo != nil {
+		memo.put(key, data)
+	}
+	return data, err
+}
+
+// compress writes a call of fn with keys and the JSON raw, compressed.
+func compress(pool *sync.Pool, fn string, raw []byte, keys []any) ([]byte, error) {
+	var err error
 	var z bytes.Buffer
 	zw := pool.Get().(*zlib.Writer)
 	zw.Reset(&z)
@@ -223,4 +258,83 @@ func lead(s string, n int) string {
 		}
 	}
 	return strings.TrimSpace(s[:end]) + " …"
+}
+
+// PackMemo keeps packed files of the static index by what they pack (the
+// call, its keys and its JSON), so that a build compresses again only the
+// files whose content changed: kept in the build cache, it holds the
+// files of the last build. It is safe for concurrent use.
+type PackMemo struct {
+	mu   sync.Mutex
+	old  map[[32]byte][]byte // what the memo was read with
+	used map[[32]byte][]byte // what this build packed or took
+}
+
+// NewPackMemo returns an empty memo.
+func NewPackMemo() *PackMemo {
+	return &PackMemo{old: map[[32]byte][]byte{}, used: map[[32]byte][]byte{}}
+}
+
+func (m *PackMemo) get(key [32]byte) ([]byte, bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	data, ok := m.old[key]
+	if ok {
+		m.used[key] = data
+	}
+	return data, ok
+}
+
+func (m *PackMemo) put(key [32]byte, data []byte) {
+	m.mu.Lock()
+	m.used[key] = data
+	m.mu.Unlock()
+}
+
+// Next returns a memo holding what this build packed or took, for the
+// next build.
+func (m *PackMemo) Next() *PackMemo {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return &PackMemo{old: m.used, used: map[[32]byte][]byte{}}
+}
+
+// Changed reports whether the build packed a file the memo did not hold
+// or left one out: then it is worth keeping again.
+func (m *PackMemo) Changed() bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if len(m.used) != len(m.old) {
+		return true
+	}
+	for k := range m.used {
+		if _, ok := m.old[k]; !ok {
+			return true
+		}
+	}
+	return false
+}
+
+// AppendRecord appends the files this build packed or took, in the order
+// of their keys, as ReadPackMemo reads them.
+func (m *PackMemo) AppendRecord(w *record.Writer) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	keys := slices.SortedFunc(maps.Keys(m.used), func(a, b [32]byte) int { return bytes.Compare(a[:], b[:]) })
+	w.Uint(uint64(len(keys)))
+	for _, k := range keys {
+		w.Bytes(k[:])
+		w.Bytes(m.used[k])
+	}
+}
+
+// ReadPackMemo reads a memo AppendRecord wrote.
+func ReadPackMemo(r *record.Reader) (*PackMemo, error) {
+	m := NewPackMemo()
+	for range r.Len() {
+		var k [32]byte
+		copy(k[:], r.Bytes())
+		m.old[k] = r.Bytes()
+	}
+	return m, r.Done()
 }

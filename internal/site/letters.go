@@ -292,15 +292,37 @@ func (s *Site) checkNamespace(id string, a anchors.Anchor, diags *diag.List) {
 // lock need to know of it. order is the letter's position among the
 // letter folders. Safe to call for several letters at once.
 func (s *Site) IndexLetter(l *content.Letter, order int, diags *diag.List) {
+	s.IndexLetterWith(l, order, diags, nil)
+}
+
+// FirstPass gives the first pass over a letter its documents: Parse
+// returns a document's headings, links and problems (an outline is
+// enough, see markdown.ReadOutline), TextHash the hash of the plain text
+// of an annex section (SectionTextHash) that Parse returned.
+type FirstPass interface {
+	Parse(src []byte) *markdown.Doc
+	TextHash(d *markdown.Doc) [32]byte
+}
+
+// SectionTextHash is the hash of the plain text of a parsed annex
+// section, which tells editions whether it changed.
+func SectionTextHash(d *markdown.Doc) [32]byte { return sha256.Sum256([]byte(sectionText(d))) }
+
+// IndexLetterWith is IndexLetter taking the letter's documents from fp;
+// nil parses them (through Parses, when set).
+func (s *Site) IndexLetterWith(l *content.Letter, order int, diags *diag.List, fp FirstPass) {
 	if l.Meta.Draft && !s.Drafts {
 		s.mu.Lock()
 		s.draftSlugs[l.Slug] = true
 		s.mu.Unlock()
 		return
 	}
-	parseDoc := s.Converter.Parse
+	parseDoc, textHash := s.Converter.Parse, s.Parses.textHash
 	if s.Parses != nil {
 		parseDoc = s.Parses.parse(s.Converter)
+	}
+	if fp != nil {
+		parseDoc, textHash = fp.Parse, fp.TextHash
 	}
 	rl := s.parseWith(l, diags, !l.Meta.Draft, parseDoc)
 	info := &LetterInfo{Slug: l.Slug, Meta: l.Meta, ids: map[string]idInfo{}, inbound: map[string][]Ref{}, order: order}
@@ -324,7 +346,7 @@ func (s *Site) IndexLetter(l *content.Letter, order int, diags *diag.List) {
 		for _, a := range sec.Src.Aliases {
 			si.Aliases = append(si.Aliases, a.ID)
 		}
-		text := s.Parses.textHash(sec.Doc)
+		text := textHash(sec.Doc)
 		si.hash = sha256.Sum256(append([]byte(si.Title+"\n"), text[:]...))
 		info.Sections = append(info.Sections, si)
 	}
@@ -597,13 +619,13 @@ func NewParseCache() *ParseCache {
 // document of the cache. A nil cache computes it.
 func (c *ParseCache) textHash(d *markdown.Doc) [32]byte {
 	if c == nil {
-		return sha256.Sum256([]byte(sectionText(d)))
+		return SectionTextHash(d)
 	}
 	c.mu.Lock()
 	sum, ok := c.texts[d]
 	c.mu.Unlock()
 	if !ok {
-		sum = sha256.Sum256([]byte(sectionText(d)))
+		sum = SectionTextHash(d)
 		c.mu.Lock()
 		c.texts[d] = sum
 		c.mu.Unlock()
