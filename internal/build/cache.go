@@ -47,7 +47,9 @@ const IdleCache = 30 * 24 * time.Hour
 // fingerprints and globalHash); the cache adds the program's own
 // version. The content files its copies hold (images, a PDF) are checked
 // when the entry is read: a changed one makes it a miss. A letter whose
-// entry is there is neither read nor parsed nor rendered again.
+// entry is there is not resolved, rendered, copied or analysed again:
+// only its files are read, and its outline taken from the cache (see
+// outlines), to tell whether it changed.
 type buildCache struct {
 	kind     string
 	store    *cache.Cache
@@ -438,7 +440,7 @@ func segmentOf(slug string) int {
 // (TestMergedCollectorsMakeTheSameIndex).
 type segment struct {
 	key       [32]byte
-	collector *search.Collector // the letters' units are collected into it; nil when the cache held the segment
+	collector *search.Collector // the letters' units are collected into it; nil when the cache held the segment, or once merged
 	pending   atomic.Int32      // letters whose units are not in yet
 }
 
@@ -492,7 +494,9 @@ func (bc *buildCache) letterIn(seg *segment, idx *search.Index, keep bool) error
 		seg.collector.AppendRecord(w)
 		bc.index.Put(seg.key, w.B) // see put
 	}
-	return idx.Merge(seg.collector)
+	c := seg.collector
+	seg.collector = nil // its letters are all in: only its memory is left
+	return idx.Merge(c)
 }
 
 // outlines keeps, per letter, the outlines of its documents (their

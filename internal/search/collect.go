@@ -84,10 +84,10 @@ func (c *Collector) Add(units []*AnalyzedUnit) {
 
 // Merge adds to c what other collected, as if other's units were added
 // to c (none of them may have been); other is left as it was. A term's
-// postings are thinned as Add thins them, once all of other's are in: a
-// unit thinned out of one collector is outranked by MaxPostings others
-// of it, so by as many of both, and what Dictionary keeps is the same
-// whichever way the units came in.
+// postings are thinned once all of other's are in: a unit thinned out of
+// one collector is outranked by MaxPostings others of it, so by as many
+// of both, and what Dictionary keeps is the same whichever way the units
+// came in.
 func (c *Collector) Merge(other *Collector) {
 	other.mu.Lock()
 	defer other.mu.Unlock()
@@ -119,7 +119,11 @@ func (c *Collector) Merge(other *Collector) {
 			p.DF[fi] += op.DF[fi]
 			p.List[fi] = append(p.List[fi], op.List[fi]...) // a copy: p's thinning must not change other's
 		}
-		p.thin()
+		// Appended a list at a time, a list is rarely full as thin means
+		// it: thinned instead once it is four times as long as Add lets it get
+		// before it thins, so that frequent terms do not grow with every
+		// collector merged, and are not sorted again with each.
+		p.thinWhen(func(list []Posting) bool { return len(list) >= 4*compactAt })
 	}
 }
 
@@ -307,7 +311,12 @@ const compactAt = 4 * MaxPostings
 // outranked in each word field it is in, by MaxPostings others, so it
 // cannot be among the best of any when all postings are in.
 func (p *Postings) thin() {
-	full := func(list []Posting) bool { return len(list) >= compactAt && len(list) == cap(list) }
+	p.thinWhen(func(list []Posting) bool { return len(list) >= compactAt && len(list) == cap(list) })
+}
+
+// thinWhen thins the term's postings as thin does, when a list is full
+// by full.
+func (p *Postings) thinWhen(full func([]Posting) bool) {
 	for fi := len(WordFields); fi < numFields; fi++ {
 		if full(p.List[fi]) {
 			gone := outranked(p.List[fi])

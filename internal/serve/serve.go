@@ -128,7 +128,12 @@ func (s *Server) Rebuild(ctx context.Context) {
 		s.broadcast("errors")
 		return
 	}
-	s.logf("ledenbrief serve: rendered %d pages in %v", res.Pages, time.Since(start).Round(time.Millisecond))
+	took := time.Since(start).Round(time.Millisecond)
+	if res.Reused+res.Built > 0 {
+		s.logf("ledenbrief serve: rendered %d pages in %v; letters from the build cache: %d, built: %d", res.Pages, took, res.Reused, res.Built)
+	} else {
+		s.logf("ledenbrief serve: rendered %d pages in %v", res.Pages, took)
+	}
 	s.broadcast("reload")
 }
 
