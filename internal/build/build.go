@@ -214,7 +214,7 @@ func Run(opts Options) (*Result, error) {
 	if err := pass.run(ctx, s.Letters, opts.Workers); err != nil {
 		return res, err
 	}
-	dict, err := buildRest(s, r, idx, guides, pass.static, out, opts.Workers, diags)
+	dict, err := buildRest(s, r, idx, guides, pass.static, out, opts.Workers, diags, bc)
 	if err != nil {
 		return res, err
 	}
@@ -749,8 +749,9 @@ func reload(s *site.Site, slug string) (*content.Letter, error) {
 // buildRest writes everything that needs all letters: handreikingen with
 // their backlinks, the index pages, series pages, the pages kept for
 // aliases, the static search index, the feed, the sitemap and the assets.
-// The static search index is made while the pages are rendered.
-func buildRest(s *site.Site, r *render.Renderer, idx *search.Index, guides *guideUnits, static *search.StaticWriter, out *output, workers int, diags *diag.List) (*search.Dictionary, error) {
+// The static search index is made while the pages are rendered; the
+// pages come from the cache bc (nil for none) when it holds them.
+func buildRest(s *site.Site, r *render.Renderer, idx *search.Index, guides *guideUnits, static *search.StaticWriter, out *output, workers int, diags *diag.List, bc *buildCache) (*search.Dictionary, error) {
 	s.ResolveGuides(diags)
 	var dict *search.Dictionary
 	exported := make(chan error, 1)
@@ -759,7 +760,13 @@ func buildRest(s *site.Site, r *render.Renderer, idx *search.Index, guides *guid
 		dict, err = exportSearch(context.Background(), s, idx, guides, static)
 		exported <- err
 	}()
-	err := errors.Join(writeRest(s, r, out, workers), <-exported)
+	var written error
+	if bc != nil {
+		written = bc.writeRest(s, r, out, workers, diags)
+	} else {
+		written = writeRest(s, r, out, workers)
+	}
+	err := errors.Join(written, <-exported)
 	return dict, err
 }
 

@@ -14,6 +14,7 @@ import (
 
 	"ledenbrief/internal/cache"
 	"ledenbrief/internal/content"
+	"ledenbrief/internal/diag"
 	"ledenbrief/internal/letternumber"
 	"ledenbrief/internal/markdown"
 	"ledenbrief/internal/pool"
@@ -59,6 +60,7 @@ type buildCache struct {
 	pdfs     *cache.Bucket // nil unless the build prints PDFs
 	content  fs.FS
 	keys     map[string][32]byte // by letter folder
+	global   [32]byte            // the part of every key that is not a letter's
 	start    time.Time
 	reused   atomic.Int64
 	built    atomic.Int64
@@ -72,7 +74,9 @@ func openCache(opts Options, s *site.Site, r *render.Renderer, sources map[strin
 	if err != nil {
 		return nil, err
 	}
-	kind := fmt.Sprintf("letters\x00offline=%t\x00positions=%t\x00drafts=%q", !opts.NoOffline, opts.KeepIndex, draftNumbers(s))
+	// A theme may show the site's zip on any page (the built-in one on
+	// the home page only).
+	kind := fmt.Sprintf("letters\x00offline=%t\x00positions=%t\x00sitezip=%t\x00drafts=%q", !opts.NoOffline, opts.KeepIndex, opts.SiteZip, draftNumbers(s))
 	letters, err := store.Bucket(bucketName("letters", kind))
 	if err != nil {
 		return nil, err
@@ -103,6 +107,7 @@ func openCache(opts Options, s *site.Site, r *render.Renderer, sources map[strin
 		h.Write(data)
 	}
 	h.Sum(global[:0])
+	bc.global = global
 	for slug, fp := range fingerprints(s, sources, global) {
 		bc.keys[slug] = sha256.Sum256(append([]byte(kind+"\x00"), fp[:]...))
 	}
@@ -604,4 +609,42 @@ func (lo *letterOutlines) keep() {
 		od.doc.AppendOutline(w)
 	}
 	lo.o.bucket.Put(lo.key, w.B) // see put
+}
+
+// writeRest is writeRest (the pages that list letters and handreikingen,
+// the site pages, the assets, media, feed and sitemaps) through the
+// cache: they show of the letters only what structureHash hashes, so
+// while it, the media and everything global stay the same, their files
+// are the cache's. It puts what it writes in the cache unless the build
+// found problems.
+func (bc *buildCache) writeRest(s *site.Site, r *render.Renderer, out *output, workers int, diags *diag.List) error {
+	h := sha256.New()
+	structure := structureHash(s)
+	fmt.Fprintf(h, "rest\x00%s\x00", bc.kind)
+	h.Write(bc.global[:])
+	h.Write(structure[:])
+	for _, m := range s.Media() {
+		fmt.Fprintf(h, "%s\x00%s\x00", m, stampOf(bc.content, m))
+	}
+	var key [32]byte
+	h.Sum(key[:0])
+	if payload, ok := bc.index.Get(key); ok {
+		r := record.NewReader(payload)
+		pages, files := int(r.Uint()), readFiles(r)
+		if r.Done() == nil {
+			out.pages.Add(int64(pages))
+			return writeCached(out, files)
+		}
+	}
+	fr := &fileRecorder{}
+	if err := writeRest(s, r, out.recording(fr), workers); err != nil {
+		return err
+	}
+	if diags.Len() == 0 {
+		w := &record.Writer{}
+		w.Uint(uint64(fr.pages))
+		appendFiles(w, fr.files)
+		bc.index.Put(key, w.B) // see put
+	}
+	return nil
 }

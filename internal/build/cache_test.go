@@ -252,4 +252,9 @@ func TestCacheIsBesideTheContent(t *testing.T) {
 	if reused, built := runBuild(t, "--content", content, "--out", filepath.Join(dir, "public")); reused != 3 || built != 0 {
 		t.Errorf("default cache, warm: %d reused, %d built", reused, built)
 	}
+	// A build of another kind (here with the site's zip, which a theme
+	// may offer on any page) makes its own entries.
+	runBuild(t, "--content", content, "--out", filepath.Join(dir, "public"), "--site-zip")
+	runBuild(t, "--content", content, "--out", filepath.Join(dir, "ref"), "--site-zip", "--no-cache")
+	sameTree(t, "with --site-zip after a build without", filepath.Join(dir, "public"), filepath.Join(dir, "ref"))
 }

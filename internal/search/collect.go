@@ -115,15 +115,16 @@ func (c *Collector) Merge(other *Collector) {
 			p = &Postings{}
 			c.terms[term] = p
 		}
+		var grew [numFields]bool
 		for fi := range op.List {
 			p.DF[fi] += op.DF[fi]
+			before := cap(p.List[fi])
 			p.List[fi] = append(p.List[fi], op.List[fi]...) // a copy: p's thinning must not change other's
+			grew[fi] = cap(p.List[fi]) != before
 		}
-		// Appended a list at a time, a list is rarely full as thin means
-		// it: thinned instead once it is four times as long as Add lets it get
-		// before it thins, so that frequent terms do not grow with every
-		// collector merged, and are not sorted again with each.
-		p.thinWhen(func(list []Posting) bool { return len(list) >= 4*compactAt })
+		// As Add thins a list when it is full, once for each time it
+		// grows: here when appending other's made it grow.
+		p.thinWhen(func(fi int) bool { return grew[fi] && len(p.List[fi]) >= compactAt })
 	}
 }
 
@@ -311,20 +312,20 @@ const compactAt = 4 * MaxPostings
 // outranked in each word field it is in, by MaxPostings others, so it
 // cannot be among the best of any when all postings are in.
 func (p *Postings) thin() {
-	p.thinWhen(func(list []Posting) bool { return len(list) >= compactAt && len(list) == cap(list) })
+	p.thinWhen(func(fi int) bool { return len(p.List[fi]) >= compactAt && len(p.List[fi]) == cap(p.List[fi]) })
 }
 
-// thinWhen thins the term's postings as thin does, when a list is full
-// by full.
-func (p *Postings) thinWhen(full func([]Posting) bool) {
+// thinWhen thins the term's postings as thin does, when the list of
+// field fi is full by full(fi).
+func (p *Postings) thinWhen(full func(fi int) bool) {
 	for fi := len(WordFields); fi < numFields; fi++ {
-		if full(p.List[fi]) {
+		if full(fi) {
 			gone := outranked(p.List[fi])
 			p.List[fi] = slices.DeleteFunc(p.List[fi], func(po Posting) bool { return gone[po.Doc] })
 		}
 	}
 	for fi := range WordFields {
-		if full(p.List[fi]) {
+		if full(fi) {
 			p.thinWordFields()
 			return
 		}
