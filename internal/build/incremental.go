@@ -218,6 +218,14 @@ func (b *Incremental) full(ctx context.Context) (*Result, error) {
 	b.parses, b.letters = site.NewParseCache(), newLetterCache()
 	opts := b.opts
 	opts.Context, opts.rec, opts.parses, opts.letters = ctx, newRecorder(), b.parses, b.letters
+	// With a build cache the letters come from it, and the bleve index,
+	// which needs every unit analysed with term positions, is made in
+	// the background, as after every later build: the preview is there
+	// at once, its search API a little later.
+	deferIndex := opts.Cache != ""
+	if deferIndex {
+		opts.KeepIndex = false
+	}
 	res, err := Run(opts)
 	b.parses.Prune()
 	b.letters.prune()
@@ -247,6 +255,10 @@ func (b *Incremental) full(ctx context.Context) (*Result, error) {
 		last.letters[li.Slug] = &letterSnapshot{fingerprint: fps[li.Slug], reuse: rec.reuse[li.Slug]}
 	}
 	b.last = last
+	if deferIndex {
+		b.startSearch()
+		return res, nil
+	}
 	b.onIndex(res.Index, res.Dict, res.BaseURL)
 	res.Index = nil // handed over
 	return res, nil

@@ -28,6 +28,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/fsnotify/fsnotify"
@@ -66,10 +67,26 @@ type searchAPI struct {
 	mu      sync.RWMutex
 	handler http.Handler
 	index   *search.Index
+	ready   chan struct{} // closed once there is an index
+	once    sync.Once
+	coming  atomic.Bool // a build succeeded: its index is on its way
 }
 
-// ServeHTTP answers a search, or 503 before the first good build.
+// apiWait is how long a search waits for the first index: a preview
+// built from the build cache serves its pages before its index is made.
+const apiWait = 2 * time.Minute
+
+// ServeHTTP answers a search; 503 before the first good build. After
+// it, a search waits (up to apiWait) for its index.
 func (a *searchAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if a.coming.Load() {
+		select {
+		case <-a.ready:
+		case <-r.Context().Done():
+			return
+		case <-time.After(apiWait):
+		}
+	}
 	a.mu.RLock()
 	defer a.mu.RUnlock()
 	if a.handler == nil {
@@ -88,6 +105,9 @@ func (a *searchAPI) replace(index *search.Index, handler http.Handler) {
 		a.index.Close()
 	}
 	a.index, a.handler = index, handler
+	if handler != nil {
+		a.once.Do(func() { close(a.ready) })
+	}
 }
 
 // New returns a server for opts (opts.Out is where it builds; Check,
@@ -97,6 +117,7 @@ func (a *searchAPI) replace(index *search.Index, handler http.Handler) {
 func New(opts build.Options, logf func(format string, args ...any)) *Server {
 	opts.Check, opts.KeepIndex, opts.NoOffline = false, true, true
 	s := &Server{opts: opts, logf: logf, clients: map[chan string]struct{}{}}
+	s.search.ready = make(chan struct{})
 	s.builder = build.NewIncremental(opts, func(idx *search.Index, dict *search.Dictionary, baseURL string) {
 		s.search.replace(idx, SearchAPI(idx, dict, baseURL))
 	})
@@ -128,6 +149,7 @@ func (s *Server) Rebuild(ctx context.Context) {
 		s.broadcast("errors")
 		return
 	}
+	s.search.coming.Store(true)
 	took := time.Since(start).Round(time.Millisecond)
 	if res.Reused+res.Built > 0 {
 		s.logf("ledenbrief serve: rendered %d pages in %v; letters from the build cache: %d, built: %d", res.Pages, took, res.Reused, res.Built)

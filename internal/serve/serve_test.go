@@ -19,6 +19,7 @@ import (
 
 	"ledenbrief/internal/browsertest"
 	"ledenbrief/internal/build"
+	"ledenbrief/internal/corpus"
 )
 
 const letter = `---
@@ -282,5 +283,39 @@ func TestOverlayInTheBrowser(t *testing.T) {
 			t.Fatalf("the fixed page did not reload without the overlay (%v)", err)
 		}
 		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// TestServeStartsFromTheCache starts the preview twice on one build
+// cache: the second takes every letter from it, and its search API
+// answers from the start (waiting for the index, made in the
+// background).
+func TestServeStartsFromTheCache(t *testing.T) {
+	dir := t.TempDir()
+	content := filepath.Join(dir, "content")
+	if err := corpus.Write(content, 12); err != nil {
+		t.Fatal(err)
+	}
+	for run, want := range []string{"letters from the build cache: 0, built: 12", "letters from the build cache: 12, built: 0"} {
+		var mu sync.Mutex
+		var logged strings.Builder
+		s := New(build.Options{Content: content, Out: filepath.Join(dir, fmt.Sprint("public", run)), Cache: filepath.Join(dir, "cache")}, func(format string, args ...any) {
+			mu.Lock()
+			fmt.Fprintf(&logged, format+"\n", args...)
+			mu.Unlock()
+		})
+		s.Rebuild(context.Background())
+		rec := httptest.NewRecorder()
+		s.Handler().ServeHTTP(rec, httptest.NewRequest("GET", "/api/search?q=raadsleden&n=3", nil))
+		s.Close()
+		mu.Lock()
+		log := logged.String()
+		mu.Unlock()
+		if !strings.Contains(log, want) {
+			t.Errorf("start %d: the log does not say %q:\n%s", run, want, log)
+		}
+		if rec.Code != 200 || !strings.Contains(rec.Body.String(), `"url"`) {
+			t.Errorf("start %d: the search API answered %d %.200s", run, rec.Code, rec.Body.String())
+		}
 	}
 }
