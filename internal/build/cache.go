@@ -50,7 +50,9 @@ const IdleCache = 30 * 24 * time.Hour
 // when the entry is read: a changed one makes it a miss. A letter whose
 // entry is there is not resolved, rendered, copied or analysed again:
 // only its files are read, and its outline taken from the cache (see
-// outlines), to tell whether it changed.
+// outlines), to tell whether it changed. Of the whole site it keeps the
+// static index's segments (segment) and packed files (search.PackMemo),
+// and the pages that list the letters (writeRest).
 type buildCache struct {
 	kind     string
 	store    *cache.Cache

@@ -20,7 +20,6 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
-	"sync/atomic"
 	"time"
 )
 
@@ -28,8 +27,6 @@ import (
 type Cache struct {
 	dir     string
 	version [32]byte
-	hits    atomic.Int64
-	misses  atomic.Int64
 }
 
 // header starts every entry: the format, then the program's version, the
@@ -96,9 +93,6 @@ func Version() ([32]byte, error) {
 	return version, versionErr
 }
 
-// Dir is the cache's folder.
-func (c *Cache) Dir() string { return c.dir }
-
 // Bucket is a group of entries in a cache: those of one kind of build.
 type Bucket struct {
 	c   *Cache
@@ -136,14 +130,12 @@ func (b *Bucket) Get(key [32]byte) ([]byte, bool) {
 	data, err := os.ReadFile(file)
 	if err == nil {
 		if payload, ok := b.c.check(key, data); ok {
-			b.c.hits.Add(1)
 			now := time.Now()
 			os.Chtimes(file, now, now) // used: kept by Prune
 			return payload, true
 		}
 		os.Remove(file)
 	}
-	b.c.misses.Add(1)
 	return nil, false
 }
 
@@ -179,11 +171,6 @@ func (b *Bucket) Put(key [32]byte, payload []byte) error {
 		return fmt.Errorf("cache: %w", err)
 	}
 	return nil
-}
-
-// Counts returns how many entries Get found and did not find.
-func (c *Cache) Counts() (hits, misses int) {
-	return int(c.hits.Load()), int(c.misses.Load())
 }
 
 // writeAtomic writes data to file through a temporary file in dir, so
