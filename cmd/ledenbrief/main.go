@@ -304,7 +304,10 @@ func runPipeline(name string, args []string, stderr io.Writer, check bool) int {
 		return 0
 	}
 	fmt.Fprintf(stderr, "ledenbrief: %s\n", diag.M(diag.Built, res.Pages, res.Units, res.Files, float64(res.Bytes)/1024, bf.opts.Out, elapsed).Text(lang))
-	if bf.opts.Cache != "" {
+	switch {
+	case res.CacheErr != nil:
+		fmt.Fprintf(stderr, "ledenbrief: warning: built without the build cache: %v\n", res.CacheErr)
+	case bf.opts.Cache != "":
 		fmt.Fprintf(stderr, "ledenbrief: %s\n", diag.M(diag.CacheUsed, bf.opts.Cache, res.Reused, res.Built).Text(lang))
 	}
 	if res.LockAdded > 0 {

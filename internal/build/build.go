@@ -137,6 +137,9 @@ type Result struct {
 	// Reused and Built count the letters whose files came from the
 	// cache and those made now, when the build used a cache.
 	Reused, Built int
+	// CacheErr is why the build could not use the cache it was given; it
+	// was built without.
+	CacheErr error
 	// LockAdded is how many anchors UpdateLock added to LockFile.
 	LockAdded int
 	LockFile  string
@@ -177,8 +180,10 @@ func Run(opts Options) (*Result, error) {
 	defer out.Abandon()
 	var bc *buildCache
 	if opts.sources != nil && diags.Len() == 0 {
-		if bc, err = openCache(opts, s, r, opts.sources.sums, started); err != nil {
-			return res, err
+		// A cache that cannot be opened (a read-only disk, a file in its
+		// place) costs this build its time, not its result.
+		if bc, res.CacheErr = openCache(opts, s, r, opts.sources.sums, started); res.CacheErr != nil {
+			bc = nil
 		}
 	}
 

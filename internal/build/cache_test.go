@@ -252,6 +252,17 @@ func TestCacheIsBesideTheContent(t *testing.T) {
 	if reused, built := runBuild(t, "--content", content, "--out", filepath.Join(dir, "public")); reused != 3 || built != 0 {
 		t.Errorf("default cache, warm: %d reused, %d built", reused, built)
 	}
+	// A cache that cannot be made (a file in its place) costs the build
+	// its time, not its result.
+	blocked := filepath.Join(dir, "blocked")
+	if err := os.WriteFile(blocked, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	msg, err := exec.Command(command(t), "build", "--lang", "en", "--content", content, "--out", filepath.Join(dir, "blocked-out"), "--cache", blocked).CombinedOutput()
+	if err != nil || !strings.Contains(string(msg), "warning: built without the build cache") {
+		t.Errorf("a build whose cache is a file: %v\n%s", err, msg)
+	}
+	sameTree(t, "without its cache", filepath.Join(dir, "blocked-out"), filepath.Join(dir, "nocache"))
 	// A build of another kind (here with the site's zip, which a theme
 	// may offer on any page) makes its own entries.
 	runBuild(t, "--content", content, "--out", filepath.Join(dir, "public"), "--site-zip")
