@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"time"
 
@@ -101,11 +100,7 @@ func printCached(ctx context.Context, cacheDir, chromium, tmp string, document [
 			return nil, err
 		}
 		h := sha256.New()
-		if path, err := exec.LookPath(chromium); err == nil {
-			if info, err := os.Stat(path); err == nil {
-				fmt.Fprintf(h, "%s\x00%d\x00%d\x00", path, info.Size(), info.ModTime().UnixNano())
-			}
-		}
+		fmt.Fprintf(h, "%s\x00", build.ExecutableStamp(chromium))
 		h.Write(document)
 		h.Sum(key[:0])
 		if data, ok := bucket.Get(key); ok {

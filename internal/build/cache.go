@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io/fs"
 	"maps"
+	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"sync"
@@ -60,6 +62,7 @@ type buildCache struct {
 	index    *cache.Bucket // the static index's segments and packed files
 	outlines *cache.Bucket // the letters' documents' outlines (see outlines)
 	pdfs     *cache.Bucket // nil unless the build prints PDFs
+	printer  string        // the browser that prints them (ExecutableStamp)
 	content  fs.FS
 	keys     map[string][32]byte // by letter folder
 	global   [32]byte            // the part of every key that is not a letter's
@@ -96,6 +99,7 @@ func openCache(opts Options, s *site.Site, r *render.Renderer, sources map[strin
 		if bc.pdfs, err = store.Bucket(bucketName("pdf", kind)); err != nil {
 			return nil, err
 		}
+		bc.printer = ExecutableStamp(opts.Chromium)
 	}
 	global := globalHash(s, r, opts)
 	h := sha256.New()
@@ -346,7 +350,22 @@ type pdfEntry struct {
 // pdfKey is the key of letter slug's PDF.
 func (bc *buildCache) pdfKey(slug string) [32]byte {
 	key := bc.keys[slug]
-	return sha256.Sum256(append([]byte("pdf\x00"), key[:]...))
+	return sha256.Sum256(append([]byte("pdf\x00"+bc.printer+"\x00"), key[:]...))
+}
+
+// ExecutableStamp tells one build of a program found by name from
+// another: its path, size and modification time ("" when it is not
+// found). A PDF is kept in the cache by the browser that printed it.
+func ExecutableStamp(name string) string {
+	path, err := exec.LookPath(name)
+	if err != nil {
+		return ""
+	}
+	info, err := os.Stat(path)
+	if err != nil {
+		return ""
+	}
+	return fmt.Sprintf("%s %d %d", path, info.Size(), info.ModTime().UnixNano())
 }
 
 // getPDF returns the PDF entry of letter slug, or nil.

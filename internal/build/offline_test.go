@@ -479,16 +479,28 @@ func TestBuildPrintsPDFs(t *testing.T) {
 		t.Errorf("the manifest does not list the PDF (%v)", err)
 	}
 
-	// With a build cache a letter is printed once: a second build, whose
-	// browser cannot start, takes the PDF and the page offering it from
-	// the cache and writes the same site.
-	cache := t.TempDir()
+	// With a build cache a letter is printed once: a second build with
+	// the same browser (a script that notes each start) takes the PDF and
+	// the page offering it from the cache, and writes the same site.
+	cache, bin := t.TempDir(), t.TempDir()
+	starts := filepath.Join(bin, "starts")
+	browser := filepath.Join(bin, "chromium")
+	script := fmt.Sprintf("#!/bin/sh\necho started >> %q\nexec %q \"$@\"\n", starts, chromium)
+	if err := os.WriteFile(browser, []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
 	cold, warm := filepath.Join(t.TempDir(), "cold"), filepath.Join(t.TempDir(), "warm")
-	for _, b := range []struct{ out, chromium string }{{cold, chromium}, {warm, filepath.Join(t.TempDir(), "no-chromium")}} {
-		res, err := build.Run(build.Options{Content: realContent, Out: b.out, PDF: true, Chromium: b.chromium, Cache: cache})
+	for _, out := range []string{cold, warm} {
+		res, err := build.Run(build.Options{Content: realContent, Out: out, PDF: true, Chromium: browser, Cache: cache})
 		if err != nil || res.Diags.Len() > 0 {
-			t.Fatalf("build with cache into %s: %v %v", b.out, err, res.Diags.Error())
+			t.Fatalf("build with cache into %s: %v %v", out, err, res.Diags.Error())
 		}
+		if out == cold {
+			os.Remove(starts)
+		}
+	}
+	if _, err := os.Stat(starts); err == nil {
+		t.Error("the build with a warm cache started the browser")
 	}
 	coldFiles, warmFiles := readTree(t, cold), readTree(t, warm)
 	for name, data := range coldFiles {
