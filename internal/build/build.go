@@ -122,7 +122,7 @@ type Options struct {
 	Cache string
 
 	rec     *recorder        // notes what the build made, for Incremental
-	sources *sourceHashes    // the letters' files, for the cache's keys
+	sources *sourceHashes    // the letters' files, for the cache's keys and Incremental
 	parses  *site.ParseCache // first-pass documents of earlier builds
 	letters *letterCache     // letters loaded by earlier builds
 }
@@ -166,8 +166,9 @@ func Run(opts Options) (*Result, error) {
 	started := time.Now()
 	res := &Result{Diags: &diag.List{}}
 	diags := res.Diags
-	if opts.Cache != "" && !opts.Check {
-		opts.sources = &sourceHashes{sums: map[string][32]byte{}}
+	cached := opts.Cache != "" && !opts.Check
+	if cached && opts.sources == nil {
+		opts.sources = newSourceHashes()
 	}
 	s, r, err := load(opts, res)
 	if err != nil {
@@ -179,7 +180,7 @@ func Run(opts Options) (*Result, error) {
 	}
 	defer out.Abandon()
 	var bc *buildCache
-	if opts.sources != nil && diags.Len() == 0 {
+	if cached && diags.Len() == 0 {
 		// A cache that cannot be opened (a read-only disk, a file in its
 		// place) costs this build its time, not its result.
 		if bc, res.CacheErr = openCache(opts, s, r, opts.sources.sums, started); res.CacheErr != nil {
@@ -417,7 +418,7 @@ func Index(opts Options, diags *diag.List) (*site.Site, error) {
 	s := site.New(c, opts.Drafts, diags)
 	s.Parses = opts.parses
 	var outlines *outlines
-	if opts.sources != nil && opts.parses == nil { // a build with a cache, not the preview's
+	if opts.Cache != "" && !opts.Check && opts.parses == nil { // a build with a cache, not the preview's
 		outlines = openOutlines(opts.Cache, s.Converter)
 	}
 	err := pool.Each(c.LetterSlugs, opts.Workers, func(i int, slug string) error {
@@ -428,9 +429,6 @@ func Index(opts Options, diags *diag.List) (*site.Site, error) {
 		l := load(slug, diags)
 		if l == nil {
 			return nil
-		}
-		if opts.rec != nil {
-			opts.rec.source(l, opts.letters)
 		}
 		var sources [32]byte
 		if opts.sources != nil {

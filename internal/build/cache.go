@@ -417,11 +417,14 @@ func (fr *fileRecorder) read(p string) {
 }
 
 // sourceHashes are the hashes of the letters' files (sourceHash), by
-// folder, as the first pass loads them.
+// folder, as the first pass loads them: what the cache's keys and the
+// incremental builder's fingerprints start from.
 type sourceHashes struct {
 	mu   sync.Mutex
 	sums map[string][32]byte
 }
+
+func newSourceHashes() *sourceHashes { return &sourceHashes{sums: map[string][32]byte{}} }
 
 // note notes the files of a loaded letter (their hash from loaded, when
 // it holds the letter).

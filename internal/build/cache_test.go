@@ -269,3 +269,35 @@ func TestCacheIsBesideTheContent(t *testing.T) {
 	runBuild(t, "--content", content, "--out", filepath.Join(dir, "ref"), "--site-zip", "--no-cache")
 	sameTree(t, "with --site-zip after a build without", filepath.Join(dir, "public"), filepath.Join(dir, "ref"))
 }
+
+// TestChangedMediaInvalidatesACopy builds the shipped letter, whose
+// annex links a file of its own that its zip holds, with a cache; then
+// writes other bytes into that file, under the same name and size: the
+// next build with the cache builds the letter again and publishes what a
+// build without cache does.
+func TestChangedMediaInvalidatesACopy(t *testing.T) {
+	content := attachTo(t, copyContent(t))
+	cache, out, ref := t.TempDir(), filepath.Join(t.TempDir(), "public"), filepath.Join(t.TempDir(), "ref")
+	build1 := func(dir, cache string) *build.Result {
+		t.Helper()
+		res, err := build.Run(build.Options{Content: content, Out: dir, Cache: cache})
+		if err != nil || res.Diags.Len() > 0 {
+			t.Fatalf("build into %s: %v %v", dir, err, res.Diags.Error())
+		}
+		return res
+	}
+	build1(out, cache)
+	pdf := filepath.Join(content, "brieven", "21-082", "bijlage", "modelverordening.pdf")
+	data, err := os.ReadFile(pdf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(pdf, bytes.ToUpper(data), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if res := build1(out, cache); res.Built != 1 {
+		t.Errorf("after its file changed, %d letters were built, %d reused; want the letter built", res.Built, res.Reused)
+	}
+	build1(ref, "")
+	sameTree(t, "after a file of the letter changed", out, ref)
+}

@@ -83,25 +83,13 @@ type recorder struct {
 	mu       sync.Mutex
 	site     *site.Site
 	renderer *render.Renderer
-	sources  map[string][32]byte // letter folder → hash of its files
+	sources  *sourceHashes // the hashes of the letters' files
 	units    map[string][]search.Unit
 	reuse    map[string]site.Reuse
 }
 
 func newRecorder() *recorder {
-	return &recorder{sources: map[string][32]byte{}, units: map[string][]search.Unit{}, reuse: map[string]site.Reuse{}}
-}
-
-// source notes the files of a loaded letter (their hash from cache,
-// when it holds the letter).
-func (r *recorder) source(l *content.Letter, cache *letterCache) {
-	sum, ok := cache.sum(l)
-	if !ok {
-		sum = sourceHash(l)
-	}
-	r.mu.Lock()
-	r.sources[l.Slug] = sum
-	r.mu.Unlock()
+	return &recorder{sources: newSourceHashes(), units: map[string][]search.Unit{}, reuse: map[string]site.Reuse{}}
 }
 
 // sourceHash is a hash of a letter's files.
@@ -218,6 +206,7 @@ func (b *Incremental) full(ctx context.Context) (*Result, error) {
 	b.parses, b.letters = site.NewParseCache(), newLetterCache()
 	opts := b.opts
 	opts.Context, opts.rec, opts.parses, opts.letters = ctx, newRecorder(), b.parses, b.letters
+	opts.sources = opts.rec.sources
 	// With a build cache the letters come from it, and the bleve index,
 	// which needs every unit analysed with term positions, is made in
 	// the background, as after every later build: the preview is there
@@ -250,7 +239,7 @@ func (b *Incremental) full(ctx context.Context) (*Result, error) {
 	for _, f := range m.Files {
 		last.files[f.Path] = f
 	}
-	fps := fingerprints(rec.site, rec.sources, last.global)
+	fps := fingerprints(rec.site, rec.sources.sums, last.global)
 	for _, li := range rec.site.Letters {
 		last.letters[li.Slug] = &letterSnapshot{fingerprint: fps[li.Slug], reuse: rec.reuse[li.Slug]}
 	}
@@ -272,6 +261,7 @@ func (b *Incremental) again(ctx context.Context) (res *Result, handled bool, err
 	diags := res.Diags
 	opts := b.opts
 	opts.Context, opts.rec, opts.parses, opts.letters = ctx, newRecorder(), b.parses, b.letters
+	opts.sources = opts.rec.sources
 	rec := opts.rec
 	defer b.parses.Prune()
 	defer b.letters.prune()
@@ -283,7 +273,7 @@ func (b *Incremental) again(ctx context.Context) (res *Result, handled bool, err
 	if global != b.last.global {
 		return nil, false, nil
 	}
-	fps := fingerprints(s, rec.sources, global)
+	fps := fingerprints(s, rec.sources.sums, global)
 	todo := b.changed(s, fps)
 	out := newOutput(publish.Memory())
 	pass := &letterPass{s: s, r: r, out: out, diags: diags, rec: rec}

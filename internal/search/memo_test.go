@@ -1,7 +1,6 @@
 package search_test
 
 import (
-	"context"
 	"maps"
 	"path/filepath"
 	"testing"
@@ -10,16 +9,10 @@ import (
 	"ledenbrief/internal/search"
 )
 
-// exportWith writes the static index of units with memo (nil for none)
-// and returns its files.
+// exportWith writes the static index of units, analysed and collected,
+// with memo (nil for none) and returns its files.
 func exportWith(t *testing.T, units []search.Unit, memo *search.PackMemo) map[string]string {
 	t.Helper()
-	files := map[string]string{}
-	w := search.NewStaticWriter(func(name string, data []byte) error {
-		files[name] = string(data)
-		return nil
-	})
-	w.Memo = memo
 	analysed, err := search.AnalyzeAll(units, false)
 	if err != nil {
 		t.Fatal(err)
@@ -28,17 +21,7 @@ func exportWith(t *testing.T, units []search.Unit, memo *search.PackMemo) map[st
 	if err := idx.Add(analysed); err != nil {
 		t.Fatal(err)
 	}
-	if err := w.WriteDocs(units); err != nil {
-		t.Fatal(err)
-	}
-	d, err := idx.Dictionary(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Finish(d); err != nil {
-		t.Fatal(err)
-	}
-	return files
+	return staticFiles(t, idx, units, memo)
 }
 
 // TestPackMemoChangesNothing exports a site's static index without a

@@ -12,14 +12,15 @@ import (
 )
 
 // staticFiles writes the static index of the units idx collected, and
-// of the text of units, and returns its files.
-func staticFiles(t *testing.T, idx *search.Index, units []search.Unit) map[string]string {
+// of the text of units, with memo (nil for none), and returns its files.
+func staticFiles(t *testing.T, idx *search.Index, units []search.Unit, memo *search.PackMemo) map[string]string {
 	t.Helper()
 	files := map[string]string{}
 	w := search.NewStaticWriter(func(name string, data []byte) error {
 		files[name] = string(data)
 		return nil
 	})
+	w.Memo = memo
 	if err := w.WriteDocs(units); err != nil {
 		t.Fatal(err)
 	}
@@ -53,7 +54,7 @@ func TestMergedCollectorsMakeTheSameIndex(t *testing.T) {
 	if err := whole.Add(analysed); err != nil {
 		t.Fatal(err)
 	}
-	want := staticFiles(t, whole, units)
+	want := staticFiles(t, whole, units, nil)
 	for _, groups := range []int{2, 7} {
 		merged := search.NewStaticIndex()
 		for g := range groups {
@@ -72,7 +73,7 @@ func TestMergedCollectorsMakeTheSameIndex(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		if got := staticFiles(t, merged, units); !maps.Equal(got, want) {
+		if got := staticFiles(t, merged, units, nil); !maps.Equal(got, want) {
 			for name := range want {
 				if got[name] != want[name] {
 					t.Errorf("%d groups: %s differs from the index of all units at once", groups, name)
