@@ -30,7 +30,7 @@ const realContent = "../../content"
 var querySets = []string{
 	"testdata/queries.txt", "testdata/queries-unseen.txt",
 	"testdata/queries-everyday.txt", "testdata/queries-terms.txt",
-	"testdata/queries-everyday2.txt",
+	"testdata/queries-everyday2.txt", "testdata/queries-everyday3.txt",
 }
 
 // querySpec is one line of a query file.
@@ -135,15 +135,17 @@ func TestQuerySetRecall(t *testing.T) {
 
 // recallFloor is, per query set, the recall at 1 and at 5 below which a
 // change has made search worse: the tuned set, the first unseen one and
-// the set of the letter's own terms must stay high; the two everyday
-// sets, written blind and hard, guard what synonyms, stemming, compounds
-// and phrases reach today.
+// the set of the letter's own terms must stay high; the everyday sets,
+// written blind and hard, guard what synonyms, stemming, compounds and
+// phrases reach today. The third everyday set was measured before
+// issue 23's changes at R@1 0.61, R@5 0.80 (submitted).
 var recallFloor = map[string][2]float64{
 	"testdata/queries.txt":           {0.95, 1},
 	"testdata/queries-unseen.txt":    {0.9, 1},
 	"testdata/queries-everyday.txt":  {0.45, 0.75},
 	"testdata/queries-terms.txt":     {0.9, 1},
 	"testdata/queries-everyday2.txt": {0.6, 0.9},
+	"testdata/queries-everyday3.txt": {0.6, 0.75},
 }
 
 func checkRecall(t *testing.T, ctx context.Context, specs []querySpec, typing bool, floor [2]float64) {
