@@ -794,7 +794,7 @@ func writeRest(s *site.Site, r *render.Renderer, out *output, workers int) error
 func exportSearch(ctx context.Context, s *site.Site, idx *search.Index, guides *guideUnits, static *search.StaticWriter) (*search.Dictionary, error) {
 	analysed := make([]*search.AnalyzedUnit, 0, len(s.Guides)+2*len(s.InfoPages))
 	for _, g := range s.Guides {
-		au, err := guides.unit(g)
+		au, err := guides.unit(g, g.AnchorTexts())
 		if err != nil {
 			return nil, err
 		}
@@ -802,7 +802,7 @@ func exportSearch(ctx context.Context, s *site.Site, idx *search.Index, guides *
 	}
 	var pages []search.Unit
 	for _, p := range s.InfoPages {
-		pages = append(pages, PageUnits(p, search.OtherBase+len(s.Guides)+len(pages))...)
+		pages = append(pages, PageUnits(p, search.OtherBase+len(s.Guides)+len(pages), s.PageAnchorTexts(p))...)
 	}
 	search.AddAbbreviations(pages, s.Content.Abbreviations)
 	search.AddSynonyms(pages, s.Content.Synonyms)
@@ -835,12 +835,20 @@ func unitsOf(analysed []*search.AnalyzedUnit) []search.Unit {
 }
 
 // guideUnits are the handreikingen's units, each analysed once, the
-// first time the site's index or a letter's copy asks for it.
+// first time the site's index or a letter's copy asks for it: as the
+// site indexes it, with what all letters' links say of it, and as a
+// letter's copy does, with what that letter's links say.
 type guideUnits struct {
 	s         *site.Site
 	positions bool
 	ordinal   map[*site.Guide]int
-	units     sync.Map // *site.Guide → *search.AnalyzedUnit
+	units     sync.Map // guideKey → *search.AnalyzedUnit
+}
+
+// guideKey is a handreiking with the anchor texts its unit has.
+type guideKey struct {
+	guide   *site.Guide
+	anchors string
 }
 
 // newGuideUnits returns the handreikingen's units of s, numbered after
@@ -853,19 +861,21 @@ func newGuideUnits(s *site.Site, positions bool) *guideUnits {
 	return g
 }
 
-// unit returns a handreiking's unit, analysed.
-func (g *guideUnits) unit(guide *site.Guide) (*search.AnalyzedUnit, error) {
-	if au, ok := g.units.Load(guide); ok {
+// unit returns a handreiking's unit, analysed, with anchors as the text
+// of the links to it.
+func (g *guideUnits) unit(guide *site.Guide, anchors []string) (*search.AnalyzedUnit, error) {
+	key := guideKey{guide, strings.Join(anchors, "\n")}
+	if au, ok := g.units.Load(key); ok {
 		return au.(*search.AnalyzedUnit), nil
 	}
-	units := []search.Unit{GuideUnit(guide, content.KindLabel(guide.Kind), g.ordinal[guide])}
+	units := []search.Unit{GuideUnit(guide, content.KindLabel(guide.Kind), g.ordinal[guide], anchors)}
 	search.AddAbbreviations(units, g.s.Content.Abbreviations)
 	search.AddSynonyms(units, g.s.Content.Synonyms)
 	au, err := search.Analyze(units[0], g.positions)
 	if err != nil {
 		return nil, err
 	}
-	au2, _ := g.units.LoadOrStore(guide, au)
+	au2, _ := g.units.LoadOrStore(key, au)
 	return au2.(*search.AnalyzedUnit), nil
 }
 

@@ -117,7 +117,7 @@ func (k *offlineKit) searchPage() *render.Page {
 func (k *offlineKit) copyIndex(units []*search.AnalyzedUnit, guides []*site.RefsPage) ([]byte, error) {
 	analyzed := slices.Clone(units)
 	for _, rp := range guides {
-		au, err := k.guides.unit(rp.Guide)
+		au, err := k.guides.unit(rp.Guide, site.AnchorTexts(rp.Refs))
 		if err != nil {
 			return nil, err
 		}

@@ -79,7 +79,7 @@ func attachTo(t *testing.T, content string) string {
 		t.Fatal(err)
 	}
 	replaceIn(t, filepath.Join(content, "brieven", "21-082", "bijlage", "01-rechtspositie.md"),
-		"### ICT-middelen\n", "### ICT-middelen\n\nZie de [modelverordening](modelverordening.pdf).\n")
+		"dus niet overnemen van de gemeente.", "dus niet overnemen van de gemeente. Zie de [modelverordening](modelverordening.pdf).")
 	return content
 }
 

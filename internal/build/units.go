@@ -2,11 +2,13 @@ package build
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
 	"ledenbrief/internal/content"
 	"ledenbrief/internal/letternumber"
+	"ledenbrief/internal/markdown"
 	"ledenbrief/internal/search"
 	"ledenbrief/internal/site"
 )
@@ -34,14 +36,18 @@ func LetterUnits(rl *site.Letter, base int) ([]search.Unit, error) {
 	meta := rl.Info.Meta
 	date := meta.Date.Format("2006-01-02")
 	var units []search.Unit
-	add := func(page, anchor, title, context, body string, expansions []string, kind string) {
+	add := func(page, anchor, title, context string, s markdown.Section, docWords []string, kind string) {
+		body, listed := ownText(s)
+		if s.ID != "" {
+			docWords = nil
+		}
 		ordinal := base + len(units)
 		if k := len(units) - search.UnitsPerLetter; k >= 0 {
 			ordinal = search.OverflowBase + base/search.UnitsPerLetter*search.OverflowPerLetter + k
 		}
 		units = append(units, search.Unit{
 			ID: page + "#" + anchor, Page: page, Anchor: anchor, URL: site.Rel("", page, anchor), Label: title, Title: title, Context: context,
-			Body: body, Extra: strings.Join(search.Unique(expansions), "\n"),
+			Body: body, Links: strings.Join(rl.AnchorTexts(anchor), "\n"), Extra: strings.Join(search.Unique(slices.Concat(s.Expansions, listed, s.SearchWords, docWords)), "\n"),
 			Letter: meta.Number, Date: date, Kind: kind, Ordinal: ordinal,
 		})
 	}
@@ -51,7 +57,7 @@ func LetterUnits(rl *site.Letter, base int) ([]search.Unit, error) {
 		if s.ID == "" {
 			title = meta.Subject
 		}
-		add(letterPage, s.ID, title, meta.Number+" › Brief", s.Text, s.Expansions, "brief")
+		add(letterPage, s.ID, title, meta.Number+" › Brief", s, rl.Src.Body.SearchWords, "brief")
 		if len(units) == 1 {
 			// The start of the letter is where its number finds it, as a
 			// title ("21/082", "Lbr. 21-082"), and its reference and date
@@ -66,10 +72,10 @@ func LetterUnits(rl *site.Letter, base int) ([]search.Unit, error) {
 	for _, sec := range rl.Sections {
 		for _, s := range sec.Doc.Sections(4) {
 			if s.ID == "" {
-				add(annexPage, sec.Src.ID, sec.Src.Title, meta.Number+" › Bijlage", s.Text, s.Expansions, "bijlage")
+				add(annexPage, sec.Src.ID, sec.Src.Title, meta.Number+" › Bijlage", s, sec.Src.SearchWords, "bijlage")
 				continue
 			}
-			add(annexPage, s.ID, s.Title, meta.Number+" › Bijlage › "+sec.Src.Title, s.Text, s.Expansions, "bijlage")
+			add(annexPage, s.ID, s.Title, meta.Number+" › Bijlage › "+sec.Src.Title, s, nil, "bijlage")
 		}
 	}
 	if max := search.UnitsPerLetter + search.OverflowPerLetter; len(units) > max {
@@ -79,6 +85,33 @@ func LetterUnits(rl *site.Letter, base int) ([]search.Unit, error) {
 		return nil, fmt.Errorf("%s: too many letters for the search index's numbering", meta.Number)
 	}
 	return units, nil
+}
+
+// ownText returns the text of section s that search indexes as its body,
+// and the titles it lists (markdown.Section.Listed) when they are most
+// of its words: a passage that is mostly a list of links to other
+// documents is not what a query naming one of them looks for, so the
+// titles count for it as extra text only, and the documents they name,
+// whose titles and links fields hold the same words, rank above it.
+func ownText(s markdown.Section) (body string, listed []string) {
+	listedWords := 0
+	for _, l := range s.Listed {
+		listedWords += len(strings.Fields(l))
+	}
+	if len(s.Listed) == 0 || 2*listedWords < len(strings.Fields(s.Text)) {
+		return s.Text, nil
+	}
+	lines := strings.Split(s.Text, "\n")
+	kept := lines[:0]
+	rest := slices.Clone(s.Listed)
+	for _, line := range lines {
+		if i := slices.Index(rest, line); i >= 0 {
+			rest = slices.Delete(rest, i, i+1)
+			continue
+		}
+		kept = append(kept, line)
+	}
+	return strings.Join(kept, "\n"), s.Listed
 }
 
 // letterNumbers is a letter's number as readers write it: with and
@@ -95,7 +128,9 @@ func letterNumbers(number string) []string {
 // indexed as body text and its description as extra text: a handreiking
 // page summarises what the letters say, so the letters' own passages
 // should rank above it when both match.
-func GuideUnit(g *site.Guide, kindLabel string, ordinal int) search.Unit {
+//
+// Its links field is anchors: what the links to it say of it.
+func GuideUnit(g *site.Guide, kindLabel string, ordinal int, anchors []string) search.Unit {
 	var body strings.Builder
 	var expansions []string
 	for _, s := range g.Doc.Sections(6) {
@@ -105,30 +140,33 @@ func GuideUnit(g *site.Guide, kindLabel string, ordinal int) search.Unit {
 		body.WriteString(s.Text + "\n")
 		expansions = append(expansions, s.Expansions...)
 	}
-	extra := append([]string{kindLabel, g.Topic, g.Publisher}, search.Unique(expansions)...)
+	extra := slices.Concat([]string{kindLabel, g.Topic, g.Publisher}, g.SearchWords, search.Unique(expansions))
 	extra = append([]string{g.Title}, append(extra, strings.TrimSpace(body.String()))...)
 	return search.Unit{
 		ID: g.Path() + "#", Page: g.Path(), URL: site.Rel("", g.Path(), ""), Label: g.Title, Context: "Handreiking · " + kindLabel,
-		Extra: strings.TrimSpace(strings.Join(extra, "\n")),
-		Kind:  "handreiking", Ordinal: ordinal,
+		Links: strings.Join(anchors, "\n"), Extra: strings.TrimSpace(strings.Join(extra, "\n")),
+		Kind: "handreiking", Ordinal: ordinal,
 	}
 }
 
 // PageUnits returns the searchable units of a site page: the text before
 // its first section, and each section (with its subsections), numbered
-// from base.
-func PageUnits(p *site.InfoPage, base int) []search.Unit {
+// from base. The first unit's links field is anchors: what the links to
+// the page say of it.
+func PageUnits(p *site.InfoPage, base int, anchors []string) []search.Unit {
 	var units []search.Unit
 	for _, s := range p.Doc.Sections(2) {
 		title := s.Title
+		words := s.SearchWords
 		if s.ID == "" {
-			title = p.Title
+			title, words = p.Title, slices.Concat(words, p.SearchWords)
 		}
 		units = append(units, search.Unit{
 			ID: p.Path() + "#" + s.ID, Page: p.Path(), Anchor: s.ID, URL: site.Rel("", p.Path(), s.ID), Label: title, Title: title,
-			Context: p.Title, Body: s.Text, Extra: strings.Join(search.Unique(s.Expansions), "\n"),
+			Context: p.Title, Body: s.Text, Links: strings.Join(anchors, "\n"), Extra: strings.Join(search.Unique(slices.Concat(words, s.Expansions)), "\n"),
 			Kind: "pagina", Ordinal: base + len(units),
 		})
+		anchors = nil
 	}
 	return units
 }

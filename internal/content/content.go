@@ -93,6 +93,10 @@ type Doc struct {
 	IDOffset   int    // byte offset of the id's value, for diagnostics
 	Title      string
 	Aliases    []Alias // ids the document had before, still published
+	// SearchWords (zoekwoorden in front matter) are words readers search
+	// with for the document that its text does not use; search indexes
+	// them with the document's first passage, never shown.
+	SearchWords []string
 }
 
 // Alias is an old id kept alive, with the offset of where it is declared.
@@ -486,6 +490,7 @@ func (s *Site) loadGuides(diags *diag.List) {
 			{name: "checked", set: text(&g.Checked)},
 			{name: "date", set: text(&g.Date)},
 			{name: "aliases", set: aliases(fm, &g.Aliases)},
+			{name: "zoekwoorden", set: searchWords(&g.SearchWords)},
 		}, diags)
 		g.IDOffset, g.URLOffset = fm.valueOffset("id"), fm.valueOffset("url")
 		decoded = checkAliases(src, g.ID, g.Aliases, ValidID, diag.M(diag.LikeGuideID), diags) && decoded
@@ -542,6 +547,7 @@ func (s *Site) loadPages(diags *diag.List) {
 			{name: "menu", set: boolean(&p.Menu)},
 			{name: "footer", set: boolean(&p.Footer)},
 			{name: "aliases", set: aliases(fm, &p.Aliases)},
+			{name: "zoekwoorden", set: searchWords(&p.SearchWords)},
 		}, diags)
 		p.IDOffset = fm.valueOffset("id")
 		decoded = checkAliases(src, p.ID, p.Aliases, ValidID, diag.M(diag.LikePageID), diags) && decoded
@@ -651,6 +657,7 @@ func (s *Site) LoadLetter(slug string, diags *diag.List) *Letter {
 	}
 	m := &l.Meta
 	var date string
+	var words []string
 	ok = fm.decode([]field{
 		{name: "number", required: true, set: text(&m.Number)},
 		{name: "reference", required: true, set: text(&m.Reference)},
@@ -664,8 +671,9 @@ func (s *Site) LoadLetter(slug string, diags *diag.List) *Letter {
 		{name: "draft", set: boolean(&m.Draft)},
 		{name: "aliases", set: aliases(fm, &l.Aliases)},
 		{name: "corrections", set: corrections(fm, src, &m.Corrections, diags)},
+		{name: "zoekwoorden", set: searchWords(&words)},
 	}, diags)
-	l.Body = &Doc{Src: src, BodyOffset: body, Title: m.Subject}
+	l.Body = &Doc{Src: src, BodyOffset: body, Title: m.Subject, SearchWords: words}
 	if !checkAliases(src, slug, l.Aliases, letternumber.IsFolder, diag.M(diag.LikeLetterFolder), diags) {
 		ok = false
 	}
@@ -793,6 +801,7 @@ func (s *Site) loadSection(name string, diags *diag.List) (*Doc, bool) {
 		{name: "id", required: true, set: text(&d.ID)},
 		{name: "title", required: true, set: text(&d.Title)},
 		{name: "aliases", set: aliases(fm, &d.Aliases)},
+		{name: "zoekwoorden", set: searchWords(&d.SearchWords)},
 	}, diags)
 	d.IDOffset = fm.valueOffset("id")
 	if d.ID != "" && !checkID(src, d.IDOffset, d.ID, diags) {

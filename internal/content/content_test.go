@@ -169,3 +169,35 @@ func FuzzLoad(f *testing.F) {
 		}
 	})
 }
+
+// TestSearchWords reads zoekwoorden, as a list or one value, for the
+// letter, its annex sections, handreikingen and site pages, and reports a
+// value that is not a list of words where it is.
+func TestSearchWords(t *testing.T) {
+	fsys := letterFS("---\nnumber: Lbr. 21/001\nreference: R\ndate: 2021-12-06\nsubject: S\nto: T\nzoekwoorden: wachtgeld\n---\nTekst.\n")
+	fsys["brieven/21-001/bijlage/01-a.md"] = &fstest.MapFile{Data: []byte("---\nid: a\ntitle: A\nzoekwoorden: [laptop, telefoon inleveren]\n---\nA.\n")}
+	fsys["handreikingen/g.md"] = &fstest.MapFile{Data: []byte("---\nid: g\ntitle: G\nkind: brochure\nzoekwoorden: [eigen regels]\n---\nG.\n")}
+	fsys["paginas/p.md"] = &fstest.MapFile{Data: []byte("---\nid: p\ntitle: P\nzoekwoorden:\n  - offline\n---\nP.\n")}
+	var diags diag.List
+	s := Load(fsys, "content", &diags)
+	l := s.LoadLetter("21-001", &diags)
+	if diags.Len() > 0 {
+		t.Fatal(diagnostics(&diags))
+	}
+	for what, got := range map[string][]string{
+		"letter": l.Body.SearchWords, "annex": l.Annex[0].SearchWords, "handreiking": s.Guides[0].SearchWords, "page": s.InfoPages[0].SearchWords,
+	} {
+		want := map[string]string{"letter": "wachtgeld", "annex": "laptop|telefoon inleveren", "handreiking": "eigen regels", "page": "offline"}[what]
+		if strings.Join(got, "|") != want {
+			t.Errorf("%s: zoekwoorden %q, want %q", what, got, want)
+		}
+	}
+
+	fsys["brieven/21-001/bijlage/01-a.md"] = &fstest.MapFile{Data: []byte("---\nid: a\ntitle: A\nzoekwoorden: [laptop, {a: b}]\n---\nA.\n")}
+	diags = diag.List{}
+	s = Load(fsys, "content", &diags)
+	s.LoadLetter("21-001", &diags)
+	if got := diagnostics(&diags); !strings.Contains(got, "content/brieven/21-001/bijlage/01-a.md:4:") || !strings.Contains(got, "list of words readers search with") {
+		t.Errorf("a malformed zoekwoorden gives %q", got)
+	}
+}

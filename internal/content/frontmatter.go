@@ -185,6 +185,25 @@ func aliases(fm *frontMatter, dst *[]Alias) func(*yaml.Node) error {
 	}
 }
 
+// searchWords returns a field setter for zoekwoorden: the words readers
+// search with for a document, as a YAML sequence ("[laptop, telefoon]")
+// or a single value.
+func searchWords(dst *[]string) func(*yaml.Node) error {
+	return func(n *yaml.Node) error {
+		items := []*yaml.Node{n}
+		if n.Kind == yaml.SequenceNode {
+			items = n.Content
+		}
+		for _, it := range items {
+			if it.Kind != yaml.ScalarNode || strings.TrimSpace(it.Value) == "" {
+				return diag.M(diag.ExpectedWords)
+			}
+			*dst = append(*dst, strings.TrimSpace(it.Value))
+		}
+		return nil
+	}
+}
+
 // corrections returns a field setter for a letter's corrections: a list
 // of {date: YYYY-MM-DD, description: one line}, kept sorted by date.
 func corrections(fm *frontMatter, src *diag.Source, dst *[]Correction, diags *diag.List) func(*yaml.Node) error {

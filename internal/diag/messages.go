@@ -65,6 +65,7 @@ var (
 	MustNotBeEmpty        = def("must-not-be-empty")
 	ExpectedNumber        = def("expected-number")
 	ExpectedIDs           = def("expected-ids")
+	ExpectedWords         = def("expected-words")
 	ExpectedBool          = def("expected-bool")
 	CorrectionsList       = def("corrections-list")
 	CorrectionField       = def("correction-field")

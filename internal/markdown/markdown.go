@@ -103,15 +103,29 @@ type Heading struct {
 
 // Link is a link or image of a document, in source order.
 type Link struct {
-	Dest    string // destination as written
-	Text    string // plain link text (alt text for images)
-	Offset  int    // byte offset of the link in the parsed source
-	Section string // id of the nearest heading above the link, "" before the first one
-	Image   bool
+	Dest string // destination as written
+	Text string // plain link text (alt text for images)
+	// Sentence is, for a link whose text is too short to say where it
+	// leads ("Hier"), the plain text of the sentence that holds it ("Hier
+	// leest u meer over integriteit."); "" for other links.
+	Sentence string
+	Offset   int    // byte offset of the link in the parsed source
+	Section  string // id of the nearest heading above the link, "" before the first one
+	Image    bool
 	// Target is where the link leads in the site, once SetTarget has
 	// resolved it; the zero Target for a link that leaves the site.
 	Target Target
 	node   ast.Node
+}
+
+// AnchorText is what the link says of where it leads, as search
+// indexes it for its target: its sentence when its own text is too short
+// to say it, else its text.
+func (l *Link) AnchorText() string {
+	if l.Sentence != "" {
+		return l.Sentence
+	}
+	return l.Text
 }
 
 // Target is a place in the site a link leads to: a page (its folder,
@@ -194,6 +208,7 @@ func (d *Doc) AppendOutline(w *record.Writer) {
 		for _, l := range links {
 			w.String(l.Dest)
 			w.String(l.Text)
+			w.String(l.Sentence)
 			w.Uint(uint64(l.Offset))
 			w.String(l.Section)
 			w.Uint(boolBit(l.Image))
@@ -229,7 +244,7 @@ func ReadOutline(r *record.Reader, src []byte) (*Doc, error) {
 	}
 	for _, links := range []*[]*Link{&d.Links, &d.AutoLinks} {
 		for range r.Len() {
-			*links = append(*links, &Link{Dest: r.String(), Text: r.String(), Offset: int(r.Uint()), Section: r.String(), Image: r.Uint() == 1})
+			*links = append(*links, &Link{Dest: r.String(), Text: r.String(), Sentence: r.String(), Offset: int(r.Uint()), Section: r.String(), Image: r.Uint() == 1})
 		}
 	}
 	return d, r.Err()
@@ -292,7 +307,11 @@ func (d *Doc) collect(allowHTML bool) {
 			})
 		case *ast.Link:
 			linkAt[n.Pos()] = true
-			d.Links = append(d.Links, &Link{Dest: string(n.Destination), Text: plainText(n, d.Source), Offset: n.Pos(), Section: section, node: n})
+			l := &Link{Dest: string(n.Destination), Text: plainText(n, d.Source), Offset: n.Pos(), Section: section, node: n}
+			if len(strings.Fields(l.Text)) < minNamingWords {
+				l.Sentence = linkSentence(n, d.Source)
+			}
+			d.Links = append(d.Links, l)
 		case *ast.Image:
 			linkAt[n.Pos()], linkAt[n.Pos()+1] = true, true // at ! or [
 			d.Links = append(d.Links, &Link{Dest: string(n.Destination), Text: plainText(n, d.Source), Offset: n.Pos(), Section: section, Image: true, node: n})
@@ -359,7 +378,7 @@ func (d *Doc) headingAttributes(h *ast.Heading) bool {
 			if v, _ := a.Value.([]byte); len(v) == 0 {
 				d.Problems = append(d.Problems, Problem{blockOffset(h, d.Source), diag.M(diag.EmptyHeadingID)})
 			}
-		case "alias":
+		case "alias", "zoekwoorden":
 		default:
 			d.Problems = append(d.Problems, Problem{blockOffset(h, d.Source), diag.M(diag.HeadingAttribute, attrText(a))})
 		}
@@ -439,6 +458,29 @@ func headingAliases(h *ast.Heading) []string {
 		return strings.Fields(v)
 	}
 	return nil
+}
+
+// headingSearchWords returns the words of a heading's zoekwoorden
+// attribute, split at commas.
+func headingSearchWords(h *ast.Heading) []string {
+	v, ok := h.AttributeString("zoekwoorden")
+	if !ok {
+		return nil
+	}
+	var s string
+	switch v := v.(type) {
+	case []byte:
+		s = string(v)
+	case string:
+		s = v
+	}
+	var out []string
+	for _, w := range strings.Split(s, ",") {
+		if w = strings.TrimSpace(w); w != "" {
+			out = append(out, w)
+		}
+	}
+	return out
 }
 
 // blockOffset is where a block's text starts. An empty heading after a

@@ -172,3 +172,34 @@ func TestHeadingAliasesKeepOldIDsAtTheSameSpot(t *testing.T) {
 		t.Errorf("got %s\nwant prefix %s", html, want)
 	}
 }
+
+// TestWhatSearchReadsOfASection: a one-word link carries its sentence, a
+// list item that is only a link is listed, and a heading's zoekwoorden
+// are read, never rendered and no problem.
+func TestWhatSearchReadsOfASection(t *testing.T) {
+	src := "Eerst iets anders. Meer over *integriteit* leest u [hier](#a), en verder niets. Daarna nog.\n\n" +
+		"### Lijst {#lijst zoekwoorden=\"laptop, telefoon inleveren\"}\n\nDocumenten:\n\n- [Statuut samenwerking](#s)\n- [Menukaart](#m)\n- Tekst met [een link](#l) erin\n"
+	html, d := render(t, New(Options{}), src)
+	if len(d.Problems) > 0 {
+		t.Errorf("problems: %v", d.Problems)
+	}
+	if strings.Contains(html, "zoekwoorden") || strings.Contains(html, "laptop") {
+		t.Errorf("zoekwoorden rendered: %s", html)
+	}
+	want := map[string]string{"#a": "Meer over integriteit leest u hier, en verder niets.", "#s": "", "#m": "Menukaart", "#l": ""}
+	for _, l := range d.Links {
+		if l.Sentence != want[l.Dest] {
+			t.Errorf("%s: sentence %q, want %q", l.Dest, l.Sentence, want[l.Dest])
+		}
+	}
+	secs := d.Sections(3)
+	if len(secs) != 2 {
+		t.Fatalf("%d sections", len(secs))
+	}
+	if got := strings.Join(secs[1].Listed, "|"); got != "Statuut samenwerking|Menukaart" {
+		t.Errorf("listed %q", got)
+	}
+	if got := strings.Join(secs[1].SearchWords, "|"); got != "laptop|telefoon inleveren" {
+		t.Errorf("search words %q", got)
+	}
+}

@@ -154,3 +154,41 @@ var tagRE = regexp.MustCompile(`<!--[\s\S]*?-->|<[^>]*>`)
 func htmlText(v []byte) string {
 	return html.UnescapeString(tagRE.ReplaceAllString(string(v), ""))
 }
+
+// minNamingWords is how many words a link text needs to name where the
+// link leads; a shorter one ("Hier", "deze") gets its sentence
+// (Link.Sentence).
+const minNamingWords = 2
+
+// linkSentence returns the plain text of the sentence of the block that
+// holds link n: from the end of the sentence before the link to the end
+// of the one the link is in.
+func linkSentence(n *ast.Link, src []byte) string {
+	block := n.Parent()
+	for block != nil && block.Type() != ast.TypeBlock {
+		block = block.Parent()
+	}
+	if block == nil {
+		return ""
+	}
+	var before, link, after strings.Builder
+	w := &before
+	_ = ast.Walk(block, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
+		if c == n {
+			if entering {
+				w = &link
+			} else {
+				w = &after
+			}
+		}
+		return writeInline(w, c, src, entering), nil
+	})
+	head, tail := cleanText(before.String()), cleanText(after.String())
+	if i := strings.LastIndexAny(head, ".!?;:"); i >= 0 {
+		head = head[i+1:]
+	}
+	if i := strings.IndexAny(tail, ".!?;:"); i >= 0 {
+		tail = tail[:i+1]
+	}
+	return strings.Join(strings.Fields(head+cleanText(link.String())+tail), " ")
+}

@@ -13,6 +13,12 @@ type Section struct {
 	Title      string   // that heading's text
 	Text       string   // the text, one line per paragraph, list item or sub-heading
 	Expansions []string // expansions of the abbreviations used in it, in order of first use
+	// Listed are the lines of Text that are a list item holding nothing
+	// but a link: the titles of what the section lists, in order.
+	Listed []string
+	// SearchWords are the words readers search with for the section, from
+	// its heading's zoekwoorden attribute ({zoekwoorden="laptop, telefoon"}).
+	SearchWords []string
 }
 
 // Sections splits d at every heading of level maxLevel or higher (a
@@ -32,13 +38,33 @@ func (d *Doc) Sections(maxLevel int) []Section {
 	for block := d.root.FirstChild(); block != nil; block = block.NextSibling() {
 		if h, ok := block.(*ast.Heading); ok && h.Level <= maxLevel {
 			flush()
-			cur = Section{ID: headingID(h), Title: plainText(h, d.Source)}
+			cur = Section{ID: headingID(h), Title: plainText(h, d.Source), SearchWords: headingSearchWords(h)}
 			continue
 		}
 		writeBlockText(&text, block, d.Source, &cur.Expansions)
+		cur.Listed = appendListed(cur.Listed, block, d.Source)
 	}
 	flush()
 	return out
+}
+
+// appendListed appends to listed the text of every list item of block
+// that holds nothing but a link.
+func appendListed(listed []string, block ast.Node, src []byte) []string {
+	_ = ast.Walk(block, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
+		item, ok := c.(*ast.ListItem)
+		if !entering || !ok || item.ChildCount() != 1 {
+			return ast.WalkContinue, nil
+		}
+		para := item.FirstChild()
+		if para.ChildCount() == 1 {
+			if _, ok := para.FirstChild().(*ast.Link); ok {
+				listed = append(listed, cleanText(plainText(para, src)))
+			}
+		}
+		return ast.WalkContinue, nil
+	})
+	return listed
 }
 
 // writeBlockText writes the plain text of a block (see plainText), each

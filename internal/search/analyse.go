@@ -66,7 +66,7 @@ func Analyze(u Unit, positions bool) (*AnalyzedUnit, error) {
 	au := &AnalyzedUnit{Unit: u}
 	seen := map[string]bool{}
 	var titleBody analysis.TokenStream
-	for fi, text := range []string{u.Title, u.Body, u.Extra} {
+	for fi, text := range []string{u.Title, u.Body, u.Links, u.Extra} {
 		words.Each(text, func(w string) {
 			if !seen[w] {
 				seen[w] = true
@@ -74,7 +74,7 @@ func Analyze(u Unit, positions bool) (*AnalyzedUnit, error) {
 			}
 		})
 		tokens := a.Analyze([]byte(text))
-		if Fields[fi] != FieldExtra {
+		if Fields[fi] == FieldTitle || Fields[fi] == FieldBody {
 			titleBody = append(titleBody, tokens...)
 		}
 		au.fields[fi] = countTerms(tokens, positions)
@@ -188,7 +188,7 @@ func (f *analysedField) Size() int {
 // reads them: the build cache keeps a letter's analysis with its pages.
 func (au *AnalyzedUnit) AppendRecord(w *record.Writer) {
 	u := &au.Unit
-	for _, s := range []string{u.ID, u.Page, u.Anchor, u.URL, u.Label, u.Title, u.Context, u.Body, u.Extra, u.Letter, u.Date, u.Kind} {
+	for _, s := range []string{u.ID, u.Page, u.Anchor, u.URL, u.Label, u.Title, u.Context, u.Body, u.Links, u.Extra, u.Letter, u.Date, u.Kind} {
 		w.String(s)
 	}
 	w.Int(int64(u.Ordinal))
@@ -223,7 +223,7 @@ func (au *AnalyzedUnit) AppendRecord(w *record.Writer) {
 func ReadAnalyzed(r *record.Reader) (*AnalyzedUnit, error) {
 	au := &AnalyzedUnit{}
 	u := &au.Unit
-	for _, s := range []*string{&u.ID, &u.Page, &u.Anchor, &u.URL, &u.Label, &u.Title, &u.Context, &u.Body, &u.Extra, &u.Letter, &u.Date, &u.Kind} {
+	for _, s := range []*string{&u.ID, &u.Page, &u.Anchor, &u.URL, &u.Label, &u.Title, &u.Context, &u.Body, &u.Links, &u.Extra, &u.Letter, &u.Date, &u.Kind} {
 		*s = r.String()
 	}
 	u.Ordinal = int(r.Int())

@@ -27,7 +27,7 @@ func siteUnits(t *testing.T, dir string) []search.Unit {
 	}
 	base := search.OtherBase
 	for i, g := range s.Guides {
-		units = append(units, build.GuideUnit(g, content.KindLabel(g.Kind), base+i))
+		units = append(units, build.GuideUnit(g, content.KindLabel(g.Kind), base+i, g.AnchorTexts()))
 	}
 	return units
 }

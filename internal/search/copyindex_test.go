@@ -123,13 +123,18 @@ func TestCopyIndexIsTheSiteIndexOfItsPassages(t *testing.T) {
 					t.Errorf("the copy has the page of %s, its index not the passage", u)
 				}
 			}
+			// A copy's handreiking is named by its own letter's links
+			// only (the links field), the site's by every letter's.
+			ownNames := func(f int, url string) bool {
+				return f == slices.Index(search.Fields, search.FieldLinks) && strings.HasPrefix(url, "handreikingen/")
+			}
 			compared := 0
 			for key, s := range site {
 				c, inCopy := copied[key]
 				for f := range s.Postings {
 					var want []posting
 					for _, p := range s.Postings[f] {
-						if urls[p.URL] {
+						if urls[p.URL] && !ownNames(f, p.URL) {
 							want = append(want, p)
 						}
 					}
@@ -138,7 +143,11 @@ func TestCopyIndexIsTheSiteIndexOfItsPassages(t *testing.T) {
 					}
 					var got []posting
 					if inCopy && f < len(c.Postings) {
-						got = c.Postings[f]
+						for _, p := range c.Postings[f] {
+							if !ownNames(f, p.URL) {
+								got = append(got, p)
+							}
+						}
 					}
 					if !slices.Equal(got, want) {
 						t.Errorf("%s, field %d: the copy holds %v, the site %v for the copy's passages", key, f, got, want)

@@ -30,28 +30,33 @@ import (
 	"ledenbrief/internal/search/words"
 )
 
-// The indexed fields. Title is boosted over body; extra holds the
-// expansions of abbreviations, so that "verklaring omtrent gedrag" finds
-// the passage that only says VOG. Pairs holds the pairs of neighbouring
-// words of title and body (words.PairsAnalyzerName), for phrases.
+// The indexed fields. Title is boosted over body; links holds the text of
+// the links elsewhere on the site that lead to the passage (what web
+// search calls anchor text: how others name it), below its own title;
+// extra holds the expansions of abbreviations, so that "verklaring
+// omtrent gedrag" finds the passage that only says VOG, synonyms and the
+// editors' zoekwoorden. Pairs holds the pairs of neighbouring words of
+// title and body (words.PairsAnalyzerName), for phrases.
 const (
 	FieldTitle = "title"
 	FieldBody  = "body"
+	FieldLinks = "links"
 	FieldExtra = "extra"
 	FieldPairs = "pairs"
 )
 
 // Fields lists the indexed fields in the order the static index uses.
-var Fields = []string{FieldTitle, FieldBody, FieldExtra, FieldPairs}
+var Fields = []string{FieldTitle, FieldBody, FieldLinks, FieldExtra, FieldPairs}
 
 // numFields is len(Fields).
-const numFields = 4
+const numFields = 5
 
-// WordFields are the fields a query word is searched in: the first of Fields.
-var WordFields = Fields[:3]
+// WordFields are the fields a query word is searched in: all of Fields
+// but the last, pairs.
+var WordFields = Fields[:4]
 
 // FieldBoost is the query-time weight of each field.
-var FieldBoost = map[string]float64{FieldTitle: 2, FieldBody: 1, FieldExtra: 0.5, FieldPairs: 1}
+var FieldBoost = map[string]float64{FieldTitle: 2, FieldBody: 1, FieldLinks: 1, FieldExtra: 0.5, FieldPairs: 1}
 
 // Stored-only fields, kept when the index is made for searching with
 // bleve itself (NewIndex with store).
@@ -216,7 +221,7 @@ func (x *Index) Add(units []*AnalyzedUnit) error {
 // shows.
 func (x *Index) document(u *AnalyzedUnit) (*document.Document, error) {
 	doc := document.NewDocument(u.ID)
-	texts := []string{u.Title, u.Body, u.Extra, ""}
+	texts := []string{u.Title, u.Body, u.Links, u.Extra, ""}
 	for fi, f := range Fields {
 		opts := x.options[f]
 		if opts.IncludeTermVectors() && u.fields[fi].length > 0 && u.fields[fi].locs == nil {

@@ -36,7 +36,7 @@ func BleveDictionary(units []Unit, analysed bool) (*Dictionary, error) {
 		b := x.Index.NewBatch()
 		for _, u := range units {
 			doc := document.NewDocument(u.ID)
-			data := map[string]any{FieldTitle: u.Title, FieldBody: u.Body, FieldExtra: u.Extra, FieldPairs: u.pairsText()}
+			data := map[string]any{FieldTitle: u.Title, FieldBody: u.Body, FieldLinks: u.Links, FieldExtra: u.Extra, FieldPairs: u.pairsText()}
 			if err := x.Index.Mapping().MapDocument(doc, data); err != nil {
 				return nil, err
 			}

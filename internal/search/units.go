@@ -20,7 +20,8 @@ type Unit struct {
 	Title   string // the text indexed as title (boosted): the heading of a passage
 	Context string // where the passage is, "Lbr. 21/082 › Bijlage › Ondermijning"
 	Body    string
-	Extra   string // expansions of the abbreviations used, a handreiking's kind and publisher
+	Links   string // the text of the links elsewhere on the site that lead here, one per line; never shown
+	Extra   string // expansions of the abbreviations used, synonyms, zoekwoorden, a handreiking's kind and publisher
 	Letter  string // "Lbr. 21/082"; "" for handreikingen
 	Date    string // YYYY-MM-DD; "" for handreikingen
 	Kind    string // "brief", "bijlage", "handreiking" or "pagina"

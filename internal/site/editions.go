@@ -79,9 +79,13 @@ func (s *Site) addInbound(x crossRef) {
 	}
 	if x.id == "" {
 		li.Inbound = append(li.Inbound, x.ref)
+		li.names[""] = append(li.names[""], x.ref.AnchorText)
 		return
 	}
 	t, ok := li.ids[x.id]
+	if ok {
+		li.names[t.live] = append(li.names[t.live], x.ref.AnchorText)
+	}
 	switch {
 	case !ok:
 	case t.page == anchors.AnnexPage:

@@ -38,11 +38,12 @@ type LetterInfo struct {
 	// it is the same, only the letter's own pages can change.
 	Public [32]byte
 
-	ids      map[string]idInfo // every id of the letter and its annex, aliases too
-	outgoing []crossRef        // links to other letters, resolved by Link
-	inbound  map[string][]Ref  // annex section id → links from other letters
-	order    int               // position among the letter folders
-	aliasSrc *diag.Source      // brief.md, kept only when the letter has aliases
+	ids      map[string]idInfo   // every id of the letter and its annex, aliases too
+	outgoing []crossRef          // links to other letters, resolved by Link
+	inbound  map[string][]Ref    // annex section id → links from other letters
+	names    map[string][]string // live id ("" the letter) → anchor texts of links from other letters
+	order    int                 // position among the letter folders
+	aliasSrc *diag.Source        // brief.md, kept only when the letter has aliases
 	aliasOff []int
 	metaSrc  *diag.Source   // brief.md, kept only for a published letter in a series
 	metaOff  map[string]int // where its reference, summary and date are
@@ -124,6 +125,10 @@ type Letter struct {
 	Topics   []*Topic
 	guideRef map[string][]Ref // guide id → references from this letter
 	media    []string         // content files the letter links to or shows
+	// names are the anchor texts of the letter's links to its own ids
+	// (live id → texts, in document order); pageNames those of its links
+	// to site pages (page id → texts).
+	names, pageNames map[string][]string
 }
 
 // Reuse is what resolving a letter added to the site besides its own
@@ -131,13 +136,14 @@ type Letter struct {
 // uses. A build that reuses the letter's pages from an earlier build
 // adds them again with Reused.
 type Reuse struct {
-	GuideRefs map[string][]Ref // handreiking id → places in the letter
+	GuideRefs map[string][]Ref    // handreiking id → places in the letter
+	PageNames map[string][]string // site page id → anchor texts of the letter's links to it
 	Media     []string
 }
 
 // Reuse returns what resolving the letter added to the site.
 func (rl *Letter) Reuse() Reuse {
-	return Reuse{GuideRefs: rl.guideRef, Media: rl.media}
+	return Reuse{GuideRefs: rl.guideRef, PageNames: rl.pageNames, Media: rl.media}
 }
 
 // Reused adds to the site what resolving letter slug added in an earlier
@@ -156,6 +162,9 @@ func (s *Site) Reused(slug string, r Reuse) {
 	}
 	for _, m := range r.Media {
 		s.media[m] = true
+	}
+	for id, names := range r.PageNames {
+		s.pageNames[id] = append(s.pageNames[id], names...)
 	}
 }
 
@@ -241,7 +250,7 @@ func (s *Site) parse(l *content.Letter, diags *diag.List, note bool) *Letter {
 // parseWith is parse with the Markdown parser given: the first pass,
 // which only reads the documents, may take them from a cache.
 func (s *Site) parseWith(l *content.Letter, diags *diag.List, note bool, parseDoc func([]byte) *markdown.Doc) *Letter {
-	rl := &Letter{Src: l, Anchors: anchors.NewRegistry(), guideRef: map[string][]Ref{}}
+	rl := &Letter{Src: l, Anchors: anchors.NewRegistry(), guideRef: map[string][]Ref{}, names: map[string][]string{}, pageNames: map[string][]string{}}
 	reg := func(a anchors.Anchor, aliases []string, frontMatter bool) {
 		page := LetterPath(l.Slug)
 		if a.Page == anchors.AnnexPage {
@@ -325,7 +334,7 @@ func (s *Site) IndexLetterWith(l *content.Letter, order int, diags *diag.List, f
 		parseDoc, textHash = fp.Parse, fp.TextHash
 	}
 	rl := s.parseWith(l, diags, !l.Meta.Draft, parseDoc)
-	info := &LetterInfo{Slug: l.Slug, Meta: l.Meta, ids: map[string]idInfo{}, inbound: map[string][]Ref{}, order: order}
+	info := &LetterInfo{Slug: l.Slug, Meta: l.Meta, ids: map[string]idInfo{}, inbound: map[string][]Ref{}, names: map[string][]string{}, order: order}
 	if l.Meta.Series != "" && !l.Meta.Draft {
 		info.metaSrc, info.metaOff = l.Body.Src, l.Offsets
 	}
@@ -393,7 +402,7 @@ func (rl *Letter) forEachLink(f func(*markdown.Link, *content.Doc, Ref)) {
 	visit := func(links []*markdown.Link, d *content.Doc, page anchors.Page, defID, defTitle string) {
 		for _, link := range links {
 			order++
-			ref := Ref{Letter: rl.Info, Page: page, SectionID: defID, SectionTitle: defTitle, LinkText: link.Text, order: order}
+			ref := Ref{Letter: rl.Info, Page: page, SectionID: defID, SectionTitle: defTitle, LinkText: link.Text, AnchorText: link.AnchorText(), order: order}
 			if link.Section != "" {
 				ref.SectionID = link.Section
 				if a := rl.Anchors.Lookup(link.Section); a != nil {
@@ -447,6 +456,7 @@ func (s *Site) ResolveLetter(l *content.Letter, diags *diag.List) *Letter {
 				topic.Guides = addTarget(topic.Guides, targetOf(t.Title, link))
 			}
 		case *anchors.Anchor:
+			rl.names[t.ID] = append(rl.names[t.ID], ref.AnchorText)
 			if t.Page == anchors.AnnexPage && ref.Page == anchors.LetterPage {
 				back[t.Section] = append(back[t.Section], ref)
 				if topic != nil {
@@ -470,8 +480,48 @@ func (s *Site) ResolveLetter(l *content.Letter, diags *diag.List) *Letter {
 		g := s.guideByID[id]
 		g.Refs = append(g.Refs, refs...)
 	}
+	for id, names := range rl.pageNames {
+		s.pageNames[id] = append(s.pageNames[id], names...)
+	}
 	s.mu.Unlock()
 	return rl
+}
+
+// AnchorTexts returns what the site's links to the letter's id say of
+// it (the id "" for the letter itself): the anchor texts of the links of
+// the letter and of other letters that lead there, sorted, each once.
+// Search indexes them as the passage's links field.
+func (rl *Letter) AnchorTexts(id string) []string {
+	return sortedTexts(append(slices.Clone(rl.names[id]), rl.Info.names[id]...))
+}
+
+// AnchorTexts returns what the letters' links to the handreiking say of
+// it, sorted, each once: as AnchorTexts of refs.
+func (g *Guide) AnchorTexts() []string { return AnchorTexts(g.Refs) }
+
+// AnchorTexts returns the anchor texts of refs, sorted, each once.
+func AnchorTexts(refs []Ref) []string {
+	texts := make([]string, len(refs))
+	for i, r := range refs {
+		texts[i] = r.AnchorText
+	}
+	return sortedTexts(texts)
+}
+
+// PageAnchorTexts returns what the letters' links to site page p say of
+// it, sorted, each once (after every letter is resolved or reused).
+func (s *Site) PageAnchorTexts(p *InfoPage) []string {
+	return sortedTexts(slices.Clone(s.pageNames[p.ID]))
+}
+
+// sortedTexts sorts texts and leaves out empty and repeated ones.
+func sortedTexts(texts []string) []string {
+	slices.Sort(texts)
+	texts = slices.Compact(texts)
+	if len(texts) > 0 && texts[0] == "" {
+		texts = texts[1:]
+	}
+	return texts
 }
 
 // resolveLetterLink resolves a link to another letter, "21-082" or
@@ -589,7 +639,7 @@ func publicHash(l *content.Letter, info *LetterInfo, rl *Letter) [32]byte {
 		line(sec.ID, sec.Title, strings.Join(sec.Aliases, " "))
 	}
 	rl.forEachLink(func(link *markdown.Link, d *content.Doc, ref Ref) {
-		line(link.Dest, strconv.Itoa(int(ref.Page)), ref.SectionID, ref.SectionTitle, ref.LinkText)
+		line(link.Dest, strconv.Itoa(int(ref.Page)), ref.SectionID, ref.SectionTitle, ref.LinkText, ref.AnchorText)
 	})
 	var sum [32]byte
 	h.Sum(sum[:0])
@@ -710,7 +760,17 @@ func (r Reuse) AppendRecord(w *record.Writer) {
 			w.String(ref.SectionID)
 			w.String(ref.SectionTitle)
 			w.String(ref.LinkText)
+			w.String(ref.AnchorText)
 			w.Int(int64(ref.order))
+		}
+	}
+	ids = slices.Sorted(maps.Keys(r.PageNames))
+	w.Uint(uint64(len(ids)))
+	for _, id := range ids {
+		w.String(id)
+		w.Uint(uint64(len(r.PageNames[id])))
+		for _, name := range r.PageNames[id] {
+			w.String(name)
 		}
 	}
 	w.Uint(uint64(len(r.Media)))
@@ -728,9 +788,20 @@ func ReadReuse(rd *record.Reader) (Reuse, error) {
 			id := rd.String()
 			refs := make([]Ref, rd.Len())
 			for i := range refs {
-				refs[i] = Ref{Page: anchors.Page(rd.Uint()), SectionID: rd.String(), SectionTitle: rd.String(), LinkText: rd.String(), order: int(rd.Int())}
+				refs[i] = Ref{Page: anchors.Page(rd.Uint()), SectionID: rd.String(), SectionTitle: rd.String(), LinkText: rd.String(), AnchorText: rd.String(), order: int(rd.Int())}
 			}
 			r.GuideRefs[id] = refs
+		}
+	}
+	if n := rd.Len(); n > 0 {
+		r.PageNames = make(map[string][]string, n)
+		for range n {
+			id := rd.String()
+			names := make([]string, rd.Len())
+			for i := range names {
+				names[i] = rd.String()
+			}
+			r.PageNames[id] = names
 		}
 	}
 	if n := rd.Len(); n > 0 {

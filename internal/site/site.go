@@ -49,7 +49,8 @@ type Site struct {
 	draftSlugs   map[string]bool // drafts left out of this build
 	mu           sync.Mutex
 	media        map[string]bool
-	fresh        []freshAnchor // anchors not in the lock yet, to explain a lost one
+	pageNames    map[string][]string // site page id → anchor texts of the letters' links to it
+	fresh        []freshAnchor       // anchors not in the lock yet, to explain a lost one
 }
 
 // Guide is a handreiking with its parsed body and everything that links to it.
@@ -81,7 +82,8 @@ type Ref struct {
 	SectionID    string // the anchor of the section holding the link
 	SectionTitle string
 	LinkText     string
-	order        int // position in the letter, for stable sorting
+	AnchorText   string // what the link says of its target (markdown.Link.AnchorText), for search
+	order        int    // position in the letter, for stable sorting
 }
 
 // Path is the folder of the page the reference is on.
@@ -122,6 +124,7 @@ func New(c *content.Site, drafts bool, diags *diag.List) *Site {
 		letterBySlug: map[string]*LetterInfo{},
 		draftSlugs:   map[string]bool{},
 		media:        map[string]bool{},
+		pageNames:    map[string][]string{},
 	}
 	for _, cg := range c.Guides {
 		g := &Guide{Guide: cg}
@@ -322,6 +325,9 @@ func (s *Site) resolveID(link *markdown.Link, d *content.Doc, from string, local
 	}
 	if p := s.pageByID[id]; p != nil && (a == nil || a.AliasOf != "") {
 		linkPage(link, from, p.Path(), "")
+		if local != nil {
+			local.pageNames[p.ID] = append(local.pageNames[p.ID], link.AnchorText())
+		}
 		return p
 	}
 	if a != nil {

@@ -149,10 +149,15 @@ func MaxEdits(n int) int {
 // QuestionWords are words that ask rather than tell: a reader types
 // "wanneer mag een raadslid niet meestemmen", the passage that answers
 // says "meestemmen". They are left out of a query that has other words.
+//
+// They include the scaffolding of longer questions ("hoe zit het met",
+// "wat moet ik doen als", "hoe ga ik om met", "waar vind ik"): what is
+// left of such a phrase once the stop words are out.
 var QuestionWords = []string{
-	"eigenlijk", "ergens", "graag", "hoelang", "hoeveel", "jij", "jullie", "krijg", "krijgen", "krijgt",
-	"kun", "kunt", "mag", "mogen", "moeten", "waar", "waaraan", "waarmee", "waarom", "waarover",
-	"waarvoor", "wanneer", "we", "welk", "welke", "wij", "word",
+	"doe", "doen", "eigenlijk", "ergens", "ga", "gaan", "gaat", "gebeurt", "graag", "hoelang", "hoeveel",
+	"iemand", "iets", "jij", "jullie", "krijg", "krijgen", "krijgt", "kun", "kunt", "mag", "mogen",
+	"moeten", "precies", "vind", "waar", "waaraan", "waarmee", "waarom", "waarover", "waarvoor",
+	"wanneer", "we", "welk", "welke", "weten", "wij", "word", "zit",
 }
 
 var questionWords = func() map[string]bool {
