@@ -577,17 +577,66 @@
     return sh && sh.x && Object.prototype.hasOwnProperty.call(sh.x, key) ? sh.x[key] : [];
   }
 
-  // analyze mirrors Dictionary.Analyze in internal/search/query.go.
+  // parseSyntax mirrors parseSyntax in internal/search/syntax.go: the
+  // phrases in double quotes, the words after a minus, and the rest.
+  function parseSyntax(q) {
+    var s = { text: "", phrases: [], excluded: [], open: false }, quoted = false, phrase = "";
+    function endPhrase() {
+      var ws = phrase.toLowerCase().match(WORD) || [];
+      if (ws.length) s.phrases.push(ws);
+      phrase = "";
+    }
+    q.split(/(["\u201c\u201d\u201e])/).forEach(function (part, i) {
+      if (i % 2 === 1) {
+        if (quoted) endPhrase();
+        quoted = !quoted;
+        s.text += " ";
+        return;
+      }
+      if (quoted) {
+        phrase += part;
+        s.text += part;
+        return;
+      }
+      part.split(/\s+/).forEach(function (tok) {
+        if (tok.length > 1 && tok.charAt(0) === "-") s.excluded = s.excluded.concat(tok.slice(1).toLowerCase().match(WORD) || []);
+        else if (tok) s.text += tok + " ";
+      });
+      s.text += " ";
+    });
+    if (quoted) {
+      var n = s.phrases.length;
+      endPhrase();
+      s.open = s.phrases.length > n;
+    }
+    return s;
+  }
+
+  // exactTerm mirrors Dictionary.exactTerm: the term a word stands for
+  // as typed or as its stem (their shards loaded), else null.
+  function exactTerm(w) {
+    if (meta.stop.indexOf(w) >= 0) return null;
+    var e = vocabEntry(fold(w)) || vocabEntry(fold(stem(w)));
+    return e ? e[0] : null;
+  }
+
+  // analyze mirrors Dictionary.Analyze in internal/search/query.go: the
+  // words with their expansions, the phrases and the excluded terms.
   function analyze(q, typing) {
     q = Array.from(q).slice(0, meta.expansion.maxRunes).join("");
+    var syn = parseSyntax(q);
+    if (typing && syn.open) syn.phrases.pop(); // the reader is still typing the phrase
+    var exact = [].concat.apply(syn.excluded, syn.phrases);
+    q = syn.text;
     var toks = (q.toLowerCase().match(WORD) || []).filter(function (t) { return meta.stop.indexOf(t) < 0; });
     // Question words go when there is anything else (dropQuestionWords).
     var told = toks.filter(function (t, i) { return meta.question.indexOf(t) < 0 || (typing && i === toks.length - 1); });
     if (told.length) toks = told;
     toks = toks.slice(0, meta.expansion.maxWords);
-    return Promise.all(toks.map(function (t) { return loadShard(fold(t)); })).then(function () {
+    var looked = toks.concat(exact);
+    return Promise.all(looked.map(function (t) { return loadShard(fold(t)); })).then(function () {
       // A word the site does not use is looked up by its stem.
-      return Promise.all(toks.map(function (t) { return vocabEntry(fold(t)) ? null : loadShard(fold(stem(t))); }));
+      return Promise.all(looked.map(function (t) { return vocabEntry(fold(t)) ? null : loadShard(fold(stem(t))); }));
     }).then(function () {
       var x = meta.expansion, found = [], unknown = [];
       toks.forEach(function (tok, i) {
@@ -625,7 +674,21 @@
           var terms = Object.keys(exp).sort(cmpStr).map(function (t) { return { term: t, boost: exp[t] }; });
           words.push({ text: tok, terms: terms });
         });
-        return words;
+        var phrases = [], exclude = [];
+        syn.phrases.forEach(function (p) {
+          var terms = [];
+          p.forEach(function (w) {
+            var t = exactTerm(w);
+            if (t) terms.push(t);
+            else if (meta.stop.indexOf(w) < 0) terms.push(fold(w));
+          });
+          if (terms.length) phrases.push(terms);
+        });
+        syn.excluded.forEach(function (w) {
+          var t = exactTerm(w);
+          if (t && exclude.indexOf(t) < 0) exclude.push(t);
+        });
+        return { words: words, phrases: phrases, exclude: exclude };
       });
     });
   }
@@ -722,11 +785,56 @@
     });
   }
 
+  // docsOf returns the documents of a postings record in fields (a set).
+  function docsOf(rec, fields) {
+    var set = {};
+    fields.forEach(function (fi) {
+      var f = field(rec, fi), p = f.postings, doc = 0;
+      for (var i = f.from; i < p.length; i += 3) {
+        doc += p[i];
+        set[doc] = true;
+      }
+    });
+    return set;
+  }
+
+  // admits mirrors the filter and the exclusions of Query.Bleve: it
+  // resolves to a test of whether a passage holds every phrase (their
+  // terms' pairs; a phrase of one term in any word field) and no
+  // excluded term in its title or text.
+  function admits(a) {
+    var loads = [], pairField = meta.fields.length - 1, wordFields = [], titleBody = [meta.fields.indexOf("title"), meta.fields.indexOf("body")];
+    for (var fi = 0; fi < meta.wordFields; fi++) wordFields.push(fi);
+    function pairs(p) {
+      var out = [];
+      for (var i = 1; i < p.length; i++) out.push(p[i - 1] + " " + p[i]);
+      return out;
+    }
+    a.phrases.forEach(function (p) {
+      if (p.length === 1) loads.push(loadPostings(p[0]));
+      else pairs(p).forEach(function (pr) { loads.push(loadPairs(pr)); });
+    });
+    a.exclude.forEach(function (t) { loads.push(loadPostings(t)); });
+    return Promise.all(loads).then(function () {
+      var need = [];
+      a.phrases.forEach(function (p) {
+        if (p.length === 1) need.push(docsOf(termRecord(p[0]), wordFields));
+        else pairs(p).forEach(function (pr) { need.push(docsOf(pairRecord(pr), [pairField])); });
+      });
+      var out = a.exclude.map(function (t) { return docsOf(termRecord(t), titleBody); });
+      return function (doc) {
+        return need.every(function (s) { return s[doc]; }) && !out.some(function (s) { return s[doc]; });
+      };
+    });
+  }
+
   // search runs a query and returns its best hits with their stored fields.
   function search(q, typing, limit) {
-    return loadMeta().then(function () { return analyze(q, typing); }).then(function (words) {
+    return loadMeta().then(function () { return analyze(q, typing); }).then(function (a) {
+      var words = a.words;
       if (!words.length) return { words: words, hits: [], total: 0 };
-      return score(words).then(function (ranked) {
+      return Promise.all([score(words), admits(a)]).then(function (r) {
+        var ranked = r[0].filter(function (h) { return r[1](h.doc); });
         var top = ranked.slice(0, limit);
         var per = meta.docsPerShard;
         return Promise.all(top.map(function (h) { return loadDocs(Math.floor(h.doc / per)); })).then(function () {

@@ -296,7 +296,9 @@ func agreementQueries(t *testing.T) []string {
 			qs = append(qs, s.q)
 		}
 	}
-	qs = append(qs, "ondermijning integriteit", "raadsleden", "gemeente", "hennep", "wethouders en burgemeesters", "xyzzy",
+	qs = append(qs, `"Raad van State"`, `“Raad van State”`, `integriteit -gemeentewet`, `"raad van state`, `-`, `""`, `"xyzzy integriteit"`,
+		`"ondermijnende criminaliteit" -drugs`, `wethouder -raadslid -wethouders`, `re-integratie -xyzzy`, `"integriteit"`, `"de het"`,
+		"ondermijning integriteit", "raadsleden", "gemeente", "hennep", "wethouders en burgemeesters", "xyzzy",
 		"Loopbaanoriëntatie", "RIEC's", "de het een", "integ", "burgemeestr", "ICT-middelen", "070 373",
 		"21/082", "Lbr. 21/082", "U202100853", "6 december 2021", "Wgr", "wgr raadsleden", "salaris", "laptop raadslid", "nepnieuws", "handicap",
 		"gedragscode", "complot", "complotdenkers", "integriteits", "gedragsregels", "weerbaarheidscan", "samenwerkingsverbanden",
@@ -327,14 +329,15 @@ func analysesAsBleve(t *testing.T, ctx context.Context, res *build.Result, qs []
 		if err != nil {
 			t.Fatal(err)
 		}
-		var browser [][]search.Word
+		var browser []search.Query
 		if err := json.Unmarshal([]byte(raw), &browser); err != nil {
 			t.Fatal(err)
 		}
 		for i, q := range qs {
-			goWords := res.Dict.Analyze(q, typing).Words
-			if !slices.EqualFunc(goWords, browser[i], func(a, b search.Word) bool { return a.Text == b.Text && slices.Equal(a.Terms, b.Terms) }) {
-				t.Errorf("%q (typing %t): Go analyses %+v, the browser %+v", q, typing, goWords, browser[i])
+			goq, js := res.Dict.Analyze(q, typing), browser[i]
+			if !slices.EqualFunc(goq.Words, js.Words, func(a, b search.Word) bool { return a.Text == b.Text && slices.Equal(a.Terms, b.Terms) }) ||
+				!slices.EqualFunc(goq.Phrases, js.Phrases, slices.Equal) || !slices.Equal(goq.Exclude, js.Exclude) {
+				t.Errorf("%q (typing %t): Go analyses %+v, the browser %+v", q, typing, goq, js)
 			}
 		}
 	}

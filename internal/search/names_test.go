@@ -1,6 +1,7 @@
 package search_test
 
 import (
+	"context"
 	"slices"
 	"strings"
 	"testing"
@@ -49,5 +50,55 @@ func TestPassagesAreNamedByTheLinksToThem(t *testing.T) {
 	}
 	if r := unit("21-082/bijlage/index.html#rechtspositie"); !strings.Contains(r.Extra, "arbeidsvoorwaarden") {
 		t.Errorf("front matter zoekwoorden not in the section's first passage: %q", r.Extra)
+	}
+}
+
+// TestPhrasesAndExclusions searches the shipped letter with the syntax
+// readers know: a phrase in quotes finds only passages that hold it, a
+// minus word leaves out those whose title or text has it, and neither
+// changes a score.
+func TestPhrasesAndExclusions(t *testing.T) {
+	res := realIndex(t)
+	text := map[string]string{}
+	for _, u := range siteUnits(t, realContent) {
+		text[u.URL] = strings.ToLower(strings.Join(strings.Fields(u.Title+" "+u.Body), " "))
+	}
+	search := func(q string) []search.Result {
+		hits, _, err := res.Index.Search(context.Background(), res.Dict, q, 100)
+		if err != nil {
+			t.Fatalf("%q: %v", q, err)
+		}
+		return hits
+	}
+	loose, phrase := search("raad van state"), search(`"Raad van State"`)
+	if len(phrase) == 0 || len(phrase) >= len(loose) {
+		t.Fatalf("the phrase finds %d passages, its words %d", len(phrase), len(loose))
+	}
+	scores := map[string]float64{}
+	for _, h := range loose {
+		scores[h.URL] = h.Score
+	}
+	for _, h := range phrase {
+		if !strings.Contains(text[h.URL], "raad van state") {
+			t.Errorf("%s does not hold the phrase", h.URL)
+		}
+		if h.Score != scores[h.URL] {
+			t.Errorf("%s scores %.4f with the phrase, %.4f with its words", h.URL, h.Score, scores[h.URL])
+		}
+	}
+	all, without := search("integriteit"), search("integriteit -gemeentewet")
+	if len(without) == 0 || len(without) >= len(all) {
+		t.Fatalf("leaving out gemeentewet keeps %d of %d passages", len(without), len(all))
+	}
+	for _, h := range without {
+		if strings.Contains(text[h.URL], "gemeentewet") {
+			t.Errorf("%s holds the excluded word", h.URL)
+		}
+	}
+	for _, q := range []string{`"raad van`, `-`, `""`, `"`, `-integriteit`, `"xyzzy integriteit"`, `"de het"`} {
+		search(q) // answered, never an error
+	}
+	if n := len(search(`"xyzzy integriteit"`)); n != 0 {
+		t.Errorf("a phrase with a word the site does not have finds %d passages", n)
 	}
 }

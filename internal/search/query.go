@@ -42,9 +42,17 @@ type Word struct {
 	Terms []Expansion `json:"terms"`
 }
 
-// Query is an analysed query.
+// Query is an analysed query: the words it scores with, and what its
+// syntax asks besides (parseSyntax).
 type Query struct {
 	Words []Word `json:"words"`
+	// Phrases are the query's phrases in double quotes, each as the
+	// terms a passage must hold side by side (one term: anywhere); a
+	// word the site does not know stays as typed, so that nothing matches.
+	Phrases [][]string `json:"phrases"`
+	// Exclude are the terms of the words after a minus: a passage whose
+	// title or text holds one is left out.
+	Exclude []string `json:"exclude"`
 }
 
 // vocabEntry is a folded word and the term it stands for.
@@ -101,6 +109,8 @@ func (d *Dictionary) Analyze(q string, typing bool) Query {
 	if r := []rune(q); len(r) > MaxQueryRunes {
 		q = string(r[:MaxQueryRunes])
 	}
+	syn := parseSyntax(q)
+	q = syn.text
 	var toks []string
 	for _, t := range words.WordRE.FindAllString(strings.ToLower(q), -1) {
 		if !d.Stop[t] {
@@ -109,7 +119,29 @@ func (d *Dictionary) Analyze(q string, typing bool) Query {
 	}
 	toks = words.DropQuestionWords(toks, typing)
 	toks = toks[:min(len(toks), MaxQueryWords)]
-	var out Query
+	out := Query{Phrases: [][]string{}, Exclude: []string{}}
+	if typing && syn.open {
+		// The reader is still typing the phrase.
+		syn.phrases = syn.phrases[:len(syn.phrases)-1]
+	}
+	for _, p := range syn.phrases {
+		var terms []string
+		for _, w := range p {
+			if t, ok := d.exactTerm(w); ok {
+				terms = append(terms, t)
+			} else if !d.Stop[w] {
+				terms = append(terms, words.Fold(w))
+			}
+		}
+		if len(terms) > 0 {
+			out.Phrases = append(out.Phrases, terms)
+		}
+	}
+	for _, w := range syn.excluded {
+		if t, ok := d.exactTerm(w); ok && !slices.Contains(out.Exclude, t) {
+			out.Exclude = append(out.Exclude, t)
+		}
+	}
 	for i, tok := range toks {
 		key := words.Fold(tok)
 		exp := map[string]float64{}
@@ -159,6 +191,19 @@ func (d *Dictionary) Analyze(q string, typing bool) Query {
 		out.Words = append(out.Words, w)
 	}
 	return out
+}
+
+// exactTerm returns the term a word of the query stands for exactly: the
+// word as the site uses it, or its stem; none for a stop word or a word
+// the site does not know.
+func (d *Dictionary) exactTerm(w string) (string, bool) {
+	if d.Stop[w] {
+		return "", false
+	}
+	if t, ok := d.lookupKey(words.Fold(w)); ok {
+		return t, true
+	}
+	return d.lookupKey(words.Fold(words.Stem(w)))
 }
 
 type candidate struct {
@@ -261,6 +306,57 @@ func (q Query) Bleve() query.Query {
 	if len(clauses) > 1 {
 		clauses = append(clauses, query.NewConjunctionQuery(slices.Clone(clauses)))
 	}
+	scored := q.scoring(clauses)
+	if len(q.Phrases) == 0 && len(q.Exclude) == 0 {
+		return scored
+	}
+	// Phrases are a must of no weight, exclusions a must not: neither
+	// changes a score. (bleve's Filter would say it best, but a filter of
+	// a disjunction over fields fails on its BM25 statistics.)
+	bq := query.NewBooleanQuery(nil, []query.Query{scored}, nil)
+	for _, p := range q.Phrases {
+		bq.AddMust(phraseQuery(p))
+	}
+	if len(q.Exclude) > 0 {
+		var not []query.Query
+		for _, t := range q.Exclude {
+			for _, f := range []string{FieldTitle, FieldBody} {
+				tq := query.NewTermQuery(t)
+				tq.SetField(f)
+				not = append(not, tq)
+			}
+		}
+		bq.AddMustNot(not...)
+	}
+	return bq
+}
+
+// phraseQuery matches, with no weight, the passages that hold a phrase's
+// terms side by side: each pair of neighbours in the pairs field; a
+// phrase of one term in any word field.
+func phraseQuery(terms []string) query.Query {
+	var leaves []query.Query
+	leaf := func(term, field string) {
+		tq := query.NewTermQuery(term)
+		tq.SetField(field)
+		tq.SetBoost(0)
+		leaves = append(leaves, tq)
+	}
+	if len(terms) == 1 {
+		for _, f := range WordFields {
+			leaf(terms[0], f)
+		}
+		return query.NewDisjunctionQuery(leaves)
+	}
+	for i := 1; i < len(terms); i++ {
+		leaf(words.PairTerm(terms[i-1], terms[i]), FieldPairs)
+	}
+	return query.NewConjunctionQuery(leaves)
+}
+
+// scoring returns the disjunction of clauses and, with neighbouring
+// words, of their pairs: what ranks the passages.
+func (q Query) scoring(clauses []query.Query) query.Query {
 	if pairs := q.Pairs(); len(pairs) > 0 {
 		leaves := make([]query.Query, len(pairs))
 		for i, p := range pairs {
