@@ -944,6 +944,7 @@
   LB.synonymsUsed = synonymsUsed;
   LB.analyze = function (q, typing) { return loadMeta().then(function () { return analyze(q, typing); }); };
   LB.snippet = function (body, words) { return snippet(body, markedKeys(words)); };
+  LB.markedKeys = markedKeys;
   LB.escapeHTML = escapeHTML;
   LB.unpack = unpack;
 })();
@@ -960,14 +961,45 @@
 
   function links() { return Array.prototype.slice.call(out.querySelectorAll("a")); }
 
-  // href is a result's link. In a single-file copy (LB_HERE maps each
-  // page to where it starts in the file) it is a place in the file.
-  function href(url) {
-    var here = window.LB_HERE;
-    if (!here) return LB.root + url;
-    var i = url.indexOf("#");
+  // href is a result's link, which passes the words to mark where it
+  // lands (keys, folded: site.js's LB_mark marks them). In a single-file
+  // copy (LB_HERE maps each page to where it starts in the file) it is a
+  // place in the file, and follow marks them.
+  function href(url, keys) {
+    var here = window.LB_HERE, i = url.indexOf("#");
+    if (!here) {
+      var mark = keys.length ? "?markeer=" + encodeURIComponent(keys.join(" ")) : "";
+      return i >= 0 ? LB.root + url.slice(0, i) + mark + url.slice(i) : LB.root + url + mark;
+    }
     return "#" + (i >= 0 ? url.slice(i + 1) : here[url] || "lb_title");
   }
+
+  // markKeys are the folded words a result's page marks: those that
+  // stand for a term the query matched, at most forty.
+  function markKeys(words) {
+    return Object.keys(LB.markedKeys(words)).sort().slice(0, 40);
+  }
+
+  // hitHTML is one result of a list.
+  function hitHTML(h, words, keys) {
+    return '<li><a href="' + LB.escapeHTML(href(h.url, keys)) + '" data-mark="' + LB.escapeHTML(keys.join(" ")) + '">' + LB.escapeHTML(h.title) + "</a>" +
+      '<span class="search-context">' + LB.escapeHTML(h.context) + "</span>" +
+      '<span class="search-snippet">' + LB.snippet(h.body, words) + "</span></li>";
+  }
+
+  // follow marks, in a single-file copy, the words of a result the reader
+  // follows, and closes the list under the field: the page does not load
+  // anew there.
+  function follow(e) {
+    var a = e.target.closest && e.target.closest("a[data-mark]");
+    if (!a || !window.LB_HERE || typeof window.LB_mark !== "function") return;
+    var id = decodeURIComponent(a.getAttribute("href").slice(1)), keys = a.getAttribute("data-mark").split(" ");
+    setTimeout(function () {
+      if (out.contains(a)) clear();
+      window.LB_mark(id, keys);
+    }, 0);
+  }
+  document.addEventListener("click", follow);
 
   function clear() { seq++; out.innerHTML = ""; }
 
@@ -980,11 +1012,8 @@
     }
     var html = '<p class="search-status">' + (res.total > n ? "De beste " + n + " van " + res.total : String(n)) +
       (n === 1 && res.total === 1 ? " resultaat" : " resultaten") + " voor “" + LB.escapeHTML(q) + "”</p><ol class=\"search-hits\">";
-    res.hits.forEach(function (h) {
-      html += '<li><a href="' + LB.escapeHTML(href(h.url)) + '">' + LB.escapeHTML(h.title) + "</a>" +
-        '<span class="search-context">' + LB.escapeHTML(h.context) + "</span>" +
-        '<span class="search-snippet">' + LB.snippet(h.body, res.words) + "</span></li>";
-    });
+    var keys = markKeys(res.words);
+    res.hits.forEach(function (h) { html += hitHTML(h, res.words, keys); });
     out.innerHTML = html + "</ol>";
   }
 
@@ -1055,11 +1084,8 @@
         return;
       }
       html += '<p class="search-status">' + res.total + (res.total === 1 ? " resultaat" : " resultaten") + " voor “" + LB.escapeHTML(q) + "”</p><ol class=\"search-hits\">";
-      res.hits.forEach(function (h) {
-        html += '<li><a href="' + LB.escapeHTML(href(h.url)) + '">' + LB.escapeHTML(h.title) + "</a>" +
-          '<span class="search-context">' + LB.escapeHTML(h.context) + "</span>" +
-          '<span class="search-snippet">' + LB.snippet(h.body, res.words) + "</span></li>";
-      });
+      var keys = markKeys(res.words);
+      res.hits.forEach(function (h) { html += hitHTML(h, res.words, keys); });
       html += "</ol>";
       if (res.total > res.hits.length) html += '<p><button type="button" class="more">Meer resultaten</button></p>';
       page.innerHTML = html;

@@ -55,7 +55,7 @@ func TestLetterWithManyHeadings(t *testing.T) {
 		t.Fatal(err)
 	}
 	hits := searchFor(t, ctx, word(599))
-	if len(hits) == 0 || hits[0][0] != "Paragraaf 599" || !strings.HasSuffix(hits[0][1], "bijlage/index.html#p599") {
+	if len(hits) == 0 || hits[0][0] != "Paragraaf 599" || !strings.HasSuffix(hits[0][1], "bijlage/index.html?markeer="+word(599)+"#p599") {
 		t.Errorf("searching %s finds %v, want Paragraaf 599 first", word(599), hits)
 	}
 }

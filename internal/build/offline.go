@@ -27,6 +27,7 @@ type offlineKit struct {
 	assets map[string][]byte // "assets/style.3f2a9c1e.css" → content
 	style  []byte            // the theme's style sheet, then the publisher's
 	engine []byte            // the search engine
+	marker []byte            // the page script (site.js), which marks a result's words
 	guides *guideUnits       // the handreikingen's units, analysed once for the site and every copy
 }
 
@@ -39,11 +40,15 @@ func newOfflineKit(s *site.Site, r *render.Renderer, guides *guideUnits) (*offli
 	if !ok {
 		return nil, fmt.Errorf("theme: offline copies need assets/search.js")
 	}
+	marker, ok := r.Asset("site.js")
+	if !ok {
+		return nil, fmt.Errorf("theme: offline copies need assets/site.js")
+	}
 	style, err := inlineStyle(s, r)
 	if err != nil {
 		return nil, err
 	}
-	k.style, k.engine = style, engine.Data
+	k.style, k.engine, k.marker = style, engine.Data, marker.Data
 	return k, nil
 }
 
@@ -183,7 +188,7 @@ func (k *offlineKit) single(c *offline.Copy, li *site.LetterInfo, pages []*rende
 	if err != nil {
 		return nil, nil, err
 	}
-	doc.Scripts = []template.JS{script(append(append([]byte("window.LB_HERE="), here...), ';')), script(k.engine), script(inline)}
+	doc.Scripts = []template.JS{script(append(append([]byte("window.LB_HERE="), here...), ';')), script(k.marker), script(k.engine), script(inline)}
 	var b bytes.Buffer
 	page := &render.Page{Kind: site.KindOffline, Path: li.Path(), Title: site.LetterTitle(li.Meta), Document: doc}
 	if err := k.r.Render(&b, page); err != nil {
