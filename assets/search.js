@@ -22,6 +22,7 @@
     postings: function (n, data) { arrive("p:" + n, data, function (v) { postings[n] = v; }); },
     pairs: function (n, data) { arrive("q:" + n, data, function (v) { pairPostings[n] = v; }); },
     docs: function (n, data) { arrive("d:" + n, data, function (rows) { docShards[n] = rows; }); },
+    facets: function (data) { arrive("f", data, keepFacets); },
     // A small index (one letter's, in its offline copy) comes whole in
     // place of meta.js.
     bundle: function (data) {
@@ -31,6 +32,7 @@
         postings = b.p;
         pairPostings = b.q || {};
         docShards = b.d;
+        if (b.f) keepFacets(b.f);
       });
     },
     keepShard: function (key, v) {
@@ -365,6 +367,35 @@
       if (a && b && out.indexOf(p) < 0) out.push(p);
     }
     return out;
+  }
+
+  // The facets of the passages (facetTable in internal/search/facets.go):
+  // runs of numbers, each with its kind, date and series.
+  var facetRuns = null; // [{start, end, kind, date, series}], by start
+
+  function keepFacets(t) {
+    var at = 0;
+    facetRuns = t.runs.map(function (r) {
+      var run = { start: at + r[0], end: at + r[0] + r[1], kind: t.kinds[r[2] - 1] || "", date: t.dates[r[3] - 1] || "", series: t.series[r[4] - 1] || "" };
+      at = run.end;
+      return run;
+    });
+  }
+
+  function loadFacets() {
+    if (facetRuns || !meta.facets) return Promise.resolve();
+    return load(shardURL(meta.facets), "f");
+  }
+
+  // facetOf returns the run of a passage's number (kind, date, series).
+  function facetOf(doc) {
+    var lo = 0, hi = facetRuns ? facetRuns.length : 0;
+    while (lo < hi) {
+      var mid = (lo + hi) >> 1;
+      if (facetRuns[mid].end <= doc) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < (facetRuns ? facetRuns.length : 0) && facetRuns[lo].start <= doc ? facetRuns[lo] : { kind: "", date: "", series: "" };
   }
 
   function loadDocs(n) {
@@ -828,13 +859,47 @@
     });
   }
 
-  // search runs a query and returns its best hits with their stored fields.
-  function search(q, typing, limit) {
+  // narrowed counts the passages of ranked by kind, year and series
+  // (each count with the other two of narrow's filters applied, as a
+  // reader would get by choosing it), keeps those that pass all three
+  // and sorts them by date (newest first) when narrow.sorteer asks.
+  function narrowed(ranked, narrow) {
+    var counts = { soort: {}, jaar: {}, reeks: {} };
+    function pass(f, skip) {
+      return (skip === "soort" || !narrow.soort || f.kind === narrow.soort) &&
+        (skip === "jaar" || !narrow.jaar || f.date.slice(0, 4) === narrow.jaar) &&
+        (skip === "reeks" || !narrow.reeks || f.series === narrow.reeks);
+    }
+    function count(dim, v) { if (v) counts[dim][v] = (counts[dim][v] || 0) + 1; }
+    ranked.forEach(function (h) {
+      var f = h.facet = facetOf(h.doc);
+      if (pass(f, "soort")) count("soort", f.kind);
+      if (pass(f, "jaar")) count("jaar", f.date.slice(0, 4));
+      if (pass(f, "reeks")) count("reeks", f.series);
+    });
+    var kept = ranked.filter(function (h) { return pass(h.facet); });
+    if (narrow.sorteer === "datum") {
+      kept.sort(function (x, y) {
+        return (y.facet.date > x.facet.date) - (y.facet.date < x.facet.date) || y.score - x.score || x.doc - y.doc;
+      });
+    }
+    return { hits: kept, counts: counts };
+  }
+
+  // search runs a query and returns its best hits with their stored
+  // fields. With narrow ({soort, jaar, reeks, sorteer}, the results
+  // page's), the hits are narrowed and sorted so, and counted by facet.
+  function search(q, typing, limit, narrow) {
     return loadMeta().then(function () { return analyze(q, typing); }).then(function (a) {
       var words = a.words;
       if (!words.length) return { words: words, hits: [], total: 0 };
-      return Promise.all([score(words), admits(a)]).then(function (r) {
-        var ranked = r[0].filter(function (h) { return r[1](h.doc); });
+      return Promise.all([score(words), admits(a), narrow ? loadFacets() : null]).then(function (r) {
+        var ranked = r[0].filter(function (h) { return r[1](h.doc); }), counts = null;
+        if (narrow) {
+          var n = narrowed(ranked, narrow);
+          ranked = n.hits;
+          counts = n.counts;
+        }
         var top = ranked.slice(0, limit);
         var per = meta.docsPerShard;
         return Promise.all(top.map(function (h) { return loadDocs(Math.floor(h.doc / per)); })).then(function () {
@@ -842,7 +907,7 @@
             var row = docShards[Math.floor(h.doc / per)][h.doc % per];
             h.url = row[0]; h.title = row[1]; h.context = row[2]; h.date = row[3]; h.kind = row[4]; h.body = row[5];
           });
-          return { words: words, hits: top, total: ranked.length };
+          return { words: words, hits: top, total: ranked.length, counts: counts };
         });
       });
     });
@@ -980,10 +1045,19 @@
     return Object.keys(LB.markedKeys(words)).sort().slice(0, 40);
   }
 
-  // hitHTML is one result of a list.
-  function hitHTML(h, words, keys) {
+  var MONTHS = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober", "november", "december"];
+
+  // dutchDate writes YYYY-MM-DD as "6 december 2021".
+  function dutchDate(d) {
+    var m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(d || "");
+    return m ? +m[3] + " " + MONTHS[+m[2] - 1] + " " + m[1] : "";
+  }
+
+  // hitHTML is one result of a list; withDate adds its letter's date.
+  function hitHTML(h, words, keys, withDate) {
+    var date = withDate && dutchDate(h.date);
     return '<li><a href="' + LB.escapeHTML(href(h.url, keys)) + '" data-mark="' + LB.escapeHTML(keys.join(" ")) + '">' + LB.escapeHTML(h.title) + "</a>" +
-      '<span class="search-context">' + LB.escapeHTML(h.context) + "</span>" +
+      '<span class="search-context">' + LB.escapeHTML(h.context) + (date ? " · " + date : "") + "</span>" +
       '<span class="search-snippet">' + LB.snippet(h.body, words) + "</span></li>";
   }
 
@@ -1033,11 +1107,10 @@
     var q = input.value.trim();
     if (page && q) {
       clear();
+      // A new question starts unfiltered, in the order chosen.
+      narrow = { soort: "", jaar: "", reeks: "", sorteer: narrow.sorteer };
       showPage(q, 10);
-      try {
-        history.replaceState(null, "", "?q=" + encodeURIComponent(q));
-      } catch (err) { // some browsers refuse it on file://: the list is shown all the same
-      }
+      remember(q);
       return;
     }
     run(false);
@@ -1061,9 +1134,82 @@
   // showPage shows the first limit results of q; the result numbered
   // focusAt, if given, takes the focus.
   var page = document.getElementById("lb_search_page");
-  function showPage(q, limit, focusAt) {
+  // narrow is what the results are narrowed by and sorted by, as the
+  // address says: soort (one of KINDS), jaar, reeks, sorteer (datum).
+  var DIMS = ["soort", "jaar", "reeks", "sorteer"];
+  var KINDS = { brief: "Brief", bijlage: "Bijlage", handreiking: "Handreiking", pagina: "Pagina" };
+  var narrow = {};
+  DIMS.forEach(function (d) { narrow[d] = param(d); });
+
+  // param reads a parameter of the address ("" when absent or malformed).
+  function param(name) {
+    var m = new RegExp("[?&]" + name + "=([^&#]*)").exec(location.search);
+    if (!m) return "";
+    try {
+      return decodeURIComponent(m[1].replace(/\+/g, " "));
+    } catch (err) { // a malformed %-escape: taken as written
+      return m[1];
+    }
+  }
+
+  // remember puts q and narrow in the address, to bookmark and share.
+  function remember(q) {
+    var s = "?q=" + encodeURIComponent(q);
+    DIMS.forEach(function (d) { if (narrow[d]) s += "&" + d + "=" + encodeURIComponent(narrow[d]); });
+    try {
+      history.replaceState(null, "", s);
+    } catch (err) { // some browsers refuse it on file://: the list is shown all the same
+    }
+  }
+
+  // seriesName is a series' id as words: "positie-raadsleden" → "Positie raadsleden".
+  function seriesName(id) {
+    var s = id.replace(/-/g, " ");
+    return s.charAt(0).toUpperCase() + s.slice(1);
+  }
+
+  // filtersHTML is the results page's narrowing: a list box per facet,
+  // each value with its count, and the order.
+  function filtersHTML(counts) {
+    function box(dim, label, all, values, name) {
+      var total = 0, html = "";
+      values.forEach(function (v) { total += counts[dim][v] || 0; });
+      if (narrow[dim] && values.indexOf(narrow[dim]) < 0) values = values.concat([narrow[dim]]);
+      html += '<p><label for="lb_f_' + dim + '">' + label + '</label><select id="lb_f_' + dim + '" data-dim="' + dim + '">' +
+        '<option value="">' + all + " (" + total + ")</option>";
+      values.forEach(function (v) {
+        html += '<option value="' + LB.escapeHTML(v) + '"' + (narrow[dim] === v ? " selected" : "") + ">" +
+          LB.escapeHTML(name(v)) + " (" + (counts[dim][v] || 0) + ")</option>";
+      });
+      return html + "</select></p>";
+    }
+    var kinds = Object.keys(KINDS).filter(function (k) { return counts.soort[k] || narrow.soort === k; });
+    var years = Object.keys(counts.jaar).sort().reverse();
+    var series = Object.keys(counts.reeks).sort(function (a, b) { return seriesName(a).localeCompare(seriesName(b), "nl") || (a < b ? -1 : a > b ? 1 : 0); });
+    var html = '<div class="search-filters" role="group" aria-label="Resultaten verfijnen">' +
+      box("soort", "Soort", "Alle soorten", kinds, function (k) { return KINDS[k] || k; }) +
+      box("jaar", "Jaar", "Alle jaren", years, function (y) { return y; });
+    if (series.length || narrow.reeks) html += box("reeks", "Reeks", "Alle reeksen", series, seriesName);
+    return html + '<p><label for="lb_f_sorteer">Volgorde</label><select id="lb_f_sorteer" data-dim="sorteer">' +
+      '<option value="">Best passend eerst</option><option value="datum"' + (narrow.sorteer === "datum" ? " selected" : "") + ">Nieuwste eerst</option></select></p></div>";
+  }
+
+  if (page) {
+    page.addEventListener("change", function (e) {
+      var dim = e.target.getAttribute && e.target.getAttribute("data-dim"), q = input.value.trim();
+      if (!dim || !q) return;
+      narrow[dim] = e.target.value;
+      remember(q);
+      showPage(q, 10, undefined, e.target.id);
+    });
+  }
+
+  // showPage shows the first limit results of q, narrowed as narrow says;
+  // the result numbered focusAt, or the element with id focusID, if
+  // given, takes the focus.
+  function showPage(q, limit, focusAt, focusID) {
     var my = ++seq;
-    LB.search(q, false, limit).then(function (res) {
+    LB.search(q, false, limit, narrow).then(function (res) {
       if (my !== seq) return;
       var html = "";
       var fixes = LB.corrected(res.words), syns = LB.synonymsUsed(res.words);
@@ -1075,6 +1221,13 @@
             s[1].map(function (w) { return "“" + LB.escapeHTML(w) + "”"; }).join(", ") + ".";
         })).join(" ") + "</p>";
       }
+      var narrowed = narrow.soort || narrow.jaar || narrow.reeks;
+      if (res.counts && (res.hits.length || narrowed)) html += filtersHTML(res.counts);
+      if (!res.hits.length && narrowed) {
+        page.innerHTML = html + '<p class="search-status">Geen resultaten voor “' + LB.escapeHTML(q) + "” met deze keuze. Kies hierboven een andere soort, een ander jaar of een andere reeks.</p>";
+        if (focusID && document.getElementById(focusID)) document.getElementById(focusID).focus();
+        return;
+      }
       if (!res.hits.length) {
         page.innerHTML = html + '<p class="search-status">Geen resultaten voor “' + LB.escapeHTML(q) + "”.</p>" +
           "<p>Probeer een ander of korter woord, of zoek op het nummer van een brief (zoals 21/082). U kunt ook bladeren: " +
@@ -1083,14 +1236,16 @@
           '<a href="' + LB.escapeHTML(LB.root) + 'afkortingen/index.html">de afkortingen</a>.</p>';
         return;
       }
-      html += '<p class="search-status">' + res.total + (res.total === 1 ? " resultaat" : " resultaten") + " voor “" + LB.escapeHTML(q) + "”</p><ol class=\"search-hits\">";
+      html += '<p class="search-status">' + res.total + (res.total === 1 ? " resultaat" : " resultaten") + " voor “" + LB.escapeHTML(q) + "”" +
+        (narrowed ? ", verfijnd" : "") + (narrow.sorteer === "datum" ? ", nieuwste eerst" : "") + "</p><ol class=\"search-hits\">";
       var keys = markKeys(res.words);
-      res.hits.forEach(function (h) { html += hitHTML(h, res.words, keys); });
+      res.hits.forEach(function (h) { html += hitHTML(h, res.words, keys, narrow.sorteer === "datum"); });
       html += "</ol>";
       if (res.total > res.hits.length) html += '<p><button type="button" class="more">Meer resultaten</button></p>';
       page.innerHTML = html;
       var items = page.querySelectorAll(".search-hits li a");
       if (focusAt !== undefined && items.length > focusAt) items[focusAt].focus();
+      if (focusID && document.getElementById(focusID)) document.getElementById(focusID).focus();
       var more = page.querySelector("button.more");
       if (more) more.addEventListener("click", function () {
         // The first new result takes the focus.

@@ -48,7 +48,7 @@ func LetterUnits(rl *site.Letter, base int) ([]search.Unit, error) {
 		units = append(units, search.Unit{
 			ID: page + "#" + anchor, Page: page, Anchor: anchor, URL: site.Rel("", page, anchor), Label: title, Title: title, Context: context,
 			Body: body, Links: strings.Join(rl.AnchorTexts(anchor), "\n"), Extra: strings.Join(search.Unique(slices.Concat(s.Expansions, listed, s.SearchWords, docWords)), "\n"),
-			Letter: meta.Number, Date: date, Kind: kind, Ordinal: ordinal,
+			Letter: meta.Number, Series: meta.Series, Date: date, Kind: kind, Ordinal: ordinal,
 		})
 	}
 	letterPage := site.LetterPath(rl.Info.Slug)

@@ -29,13 +29,13 @@ type Collector struct {
 	n        int
 	terms    map[string]*Postings
 	surfaces map[string]struct{}
-	docs     map[int32]string // ordinal → unit ID, to refuse a number given twice
+	docs     map[int32]docInfo // ordinal → unit ID (to refuse a number given twice) and facet
 	err      error
 }
 
 // NewCollector returns an empty collector.
 func NewCollector() *Collector {
-	return &Collector{terms: map[string]*Postings{}, surfaces: map[string]struct{}{}, docs: map[int32]string{}}
+	return &Collector{terms: map[string]*Postings{}, surfaces: map[string]struct{}{}, docs: map[int32]docInfo{}}
 }
 
 // Add collects the postings and surface words of units.
@@ -47,11 +47,11 @@ func (c *Collector) Add(units []*AnalyzedUnit) {
 		doc := int32(u.Ordinal)
 		if other, ok := c.docs[doc]; ok {
 			if c.err == nil {
-				c.err = fmt.Errorf("search: units %s and %s have the same number %d", other, u.ID, doc)
+				c.err = fmt.Errorf("search: units %s and %s have the same number %d", other.id, u.ID, doc)
 			}
 			continue
 		}
-		c.docs[doc] = u.ID
+		c.docs[doc] = docInfo{u.ID, facetOf(&u.Unit)}
 		c.n++
 		for _, w := range u.words {
 			if _, ok := c.surfaces[w]; !ok {
@@ -96,14 +96,14 @@ func (c *Collector) Merge(other *Collector) {
 	if c.err == nil {
 		c.err = other.err
 	}
-	for doc, id := range other.docs {
+	for doc, info := range other.docs {
 		if first, ok := c.docs[doc]; ok {
 			if c.err == nil {
-				c.err = fmt.Errorf("search: units %s and %s have the same number %d", first, id, doc)
+				c.err = fmt.Errorf("search: units %s and %s have the same number %d", first.id, info.id, doc)
 			}
 			continue
 		}
-		c.docs[doc] = id
+		c.docs[doc] = info
 	}
 	c.n += other.n
 	for w := range other.surfaces {
@@ -138,7 +138,8 @@ func (c *Collector) AppendRecord(w *record.Writer) {
 	w.Uint(uint64(len(docs)))
 	for _, doc := range docs {
 		w.Int(int64(doc))
-		w.String(c.docs[doc])
+		w.String(c.docs[doc].id)
+		c.docs[doc].appendRecord(w)
 	}
 	surfaces := slices.Sorted(maps.Keys(c.surfaces))
 	w.Uint(uint64(len(surfaces)))
@@ -170,7 +171,7 @@ func ReadCollector(r *record.Reader) (*Collector, error) {
 	c.n = int(r.Uint())
 	for range r.Len() {
 		doc := int32(r.Int())
-		c.docs[doc] = r.String()
+		c.docs[doc] = docInfo{id: r.String(), facet: readFacet(r)}
 	}
 	for range r.Len() {
 		c.surfaces[r.String()] = struct{}{}
@@ -211,7 +212,10 @@ func (c *Collector) Dictionary(ctx context.Context) (*Dictionary, error) {
 	if c.err != nil {
 		return nil, c.err
 	}
-	d := &Dictionary{N: c.n, Terms: c.terms, Surfaces: map[string]string{}, Stop: stopWords()}
+	d := &Dictionary{N: c.n, Terms: c.terms, Surfaces: map[string]string{}, Stop: stopWords(), docs: make(map[int32]facet, len(c.docs))}
+	for doc, info := range c.docs {
+		d.docs[doc] = info.facet
+	}
 	c.terms = nil
 	// Bleve's average field length is the field's number of distinct
 	// terms over the number of documents, rounded up (the field

@@ -35,6 +35,8 @@ type Dictionary struct {
 	// synonyms maps the term of a one-word synonym to the words it also
 	// finds (see NoteSynonyms).
 	synonyms map[string][]string
+	// docs is every unit's facet, by number (the results page's filters).
+	docs map[int32]facet
 }
 
 // bm25Stats are the statistics a bleve search of d's units scores with:

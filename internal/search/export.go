@@ -75,6 +75,10 @@ type meta struct {
 	Synonyms  map[string][]string `json:"synonyms,omitempty"`
 	Expansion map[string]float64  `json:"expansion"`
 	Fuzziness []int               `json:"fuzziness"` // bleve's auto fuzziness: low and high thresholds, maximum
+	// Facets is the file of the passages' facets (facetTable), named by
+	// its content, which the results page loads to narrow and sort; ""
+	// in a bundle, which holds them.
+	Facets string `json:"facets,omitempty"`
 }
 
 // StaticWriter writes the static index of a site through a write function
@@ -119,6 +123,7 @@ type bundle struct {
 	Postings map[string]records
 	Pairs    map[int]records
 	Docs     map[int]docRows
+	Facets   *facetTable
 }
 
 // pack is pack through w's memo.
@@ -237,9 +242,22 @@ func (w *StaticWriter) Finish(d *Dictionary) error {
 	if err != nil {
 		return err
 	}
+	facets, facetFile := d.facets(), ""
+	if w.bundle == nil {
+		data, err := w.pack("LB.facets", facets)
+		if err != nil {
+			return err
+		}
+		facetFile = facetFileName(data)
+		if err := w.file(facetFile, data); err != nil {
+			return err
+		}
+	}
 	m := d.meta(IndexDir, w.stamp(), pairFiles, roots)
+	m.Facets = facetFile
 	if w.bundle != nil {
 		m.Dir, m.Stamp = "", ""
+		w.bundle.Facets = facets
 		w.bundle.Meta = m
 		data, err := packWith(&fastWriters, "LB.bundle", w.bundle)
 		if err != nil {

@@ -81,6 +81,11 @@ func (bd *bundle) appendJSON(b []byte) []byte {
 	b = appendObject(b, byText(bd.Pairs), func(b []byte, r records) []byte { return r.appendJSON(b) })
 	b = append(b, `,"d":`...)
 	b = appendObject(b, byText(bd.Docs), func(b []byte, rows docRows) []byte { return rows.appendJSON(b) })
+	if bd.Facets != nil {
+		f, _ := json.Marshal(bd.Facets) // strings and numbers: it encodes
+		b = append(b, `,"f":`...)
+		b = append(b, f...)
+	}
 	return append(b, '}')
 }
 

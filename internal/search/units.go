@@ -23,6 +23,7 @@ type Unit struct {
 	Links   string // the text of the links elsewhere on the site that lead here, one per line; never shown
 	Extra   string // expansions of the abbreviations used, synonyms, zoekwoorden, a handreiking's kind and publisher
 	Letter  string // "Lbr. 21/082"; "" for handreikingen
+	Series  string // the letter's series id; "" outside a series
 	Date    string // YYYY-MM-DD; "" for handreikingen
 	Kind    string // "brief", "bijlage", "handreiking" or "pagina"
 	Ordinal int    // the unit's number in the static index, stable across builds

@@ -1,0 +1,96 @@
+package search
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"maps"
+	"slices"
+
+	"ledenbrief/internal/record"
+)
+
+// Kinds are the kinds of passage the results page narrows by (the
+// address's soort=), in the order it lists them.
+var Kinds = []string{"brief", "bijlage", "handreiking", "pagina"}
+
+// facet is what the results page narrows and sorts a passage by: its
+// kind, its letter's date and series.
+type facet struct {
+	kind   string // one of Kinds
+	date   string // YYYY-MM-DD; "" for handreikingen and site pages
+	series string // the series id; "" for a letter outside a series and the rest
+}
+
+// docInfo is what a Collector keeps of each unit besides its terms.
+type docInfo struct {
+	id string
+	facet
+}
+
+func facetOf(u *Unit) facet { return facet{kind: u.Kind, date: u.Date, series: u.Series} }
+
+func (f facet) appendRecord(w *record.Writer) {
+	w.String(f.kind)
+	w.String(f.date)
+	w.String(f.series)
+}
+
+func readFacet(r *record.Reader) facet {
+	return facet{kind: r.String(), date: r.String(), series: r.String()}
+}
+
+// facetTable is the facets of every passage of an index, as the browser
+// reads them (LB.facets): runs of consecutive numbers that share a
+// facet, each [numbers since the previous run's end, length, kind,
+// date, series], the last three as places in Kinds, Dates and Series,
+// counted from 1 (0: none).
+type facetTable struct {
+	Kinds  []string   `json:"kinds"`
+	Dates  []string   `json:"dates"`
+	Series []string   `json:"series"`
+	Runs   [][5]int64 `json:"runs"`
+}
+
+// facets returns the facet table of d's units.
+func (d *Dictionary) facets() *facetTable {
+	t := &facetTable{Kinds: Kinds, Dates: []string{}, Series: []string{}, Runs: [][5]int64{}}
+	docs := slices.Sorted(maps.Keys(d.docs))
+	for _, doc := range docs {
+		f := d.docs[doc]
+		if f.date != "" {
+			t.Dates = append(t.Dates, f.date)
+		}
+		if f.series != "" {
+			t.Series = append(t.Series, f.series)
+		}
+	}
+	slices.Sort(t.Dates)
+	t.Dates = slices.Compact(t.Dates)
+	slices.Sort(t.Series)
+	t.Series = slices.Compact(t.Series)
+	place := func(list []string, v string) int64 {
+		if v == "" {
+			return 0
+		}
+		i, _ := slices.BinarySearch(list, v)
+		return int64(i + 1)
+	}
+	end := int64(0)
+	for _, doc := range docs {
+		f := d.docs[doc]
+		run := [5]int64{int64(doc) - end, 1, int64(slices.Index(Kinds, f.kind) + 1), place(t.Dates, f.date), place(t.Series, f.series)}
+		if n := len(t.Runs); n > 0 && run[0] == 0 && run[2] == t.Runs[n-1][2] && run[3] == t.Runs[n-1][3] && run[4] == t.Runs[n-1][4] {
+			t.Runs[n-1][1]++
+		} else {
+			t.Runs = append(t.Runs, run)
+		}
+		end = int64(doc) + 1
+	}
+	return t
+}
+
+// facetFileName names the facet file by its content.
+func facetFileName(data []byte) string {
+	sum := sha256.Sum256(data)
+	return "f-" + hex.EncodeToString(sum[:6]) + ".js"
+}
