@@ -643,6 +643,12 @@
     return s;
   }
 
+  // verbBase mirrors verbBase in internal/search/query.go: a word without
+  // the -t or -d of a verb form, or "" for a word too short to tell.
+  function verbBase(w) {
+    return Array.from(w).length >= 6 && /[td]$/.test(w) ? w.slice(0, -1) : "";
+  }
+
   // exactTerm mirrors Dictionary.exactTerm: the term a word stands for
   // as typed or as its stem (their shards loaded), else null.
   function exactTerm(w) {
@@ -666,13 +672,23 @@
     toks = toks.slice(0, meta.expansion.maxWords);
     var looked = toks.concat(exact);
     return Promise.all(looked.map(function (t) { return loadShard(fold(t)); })).then(function () {
-      // A word the site does not use is looked up by its stem.
-      return Promise.all(looked.map(function (t) { return vocabEntry(fold(t)) ? null : loadShard(fold(stem(t))); }));
+      // A word the site does not use is looked up by its stem, and a verb
+      // form by the stem without its ending (verbBase).
+      return Promise.all(looked.map(function (t) {
+        if (vocabEntry(fold(t))) return null;
+        var base = verbBase(t);
+        return Promise.all([loadShard(fold(stem(t))), base ? loadShard(fold(stem(base))) : null]);
+      }));
     }).then(function () {
       var x = meta.expansion, found = [], unknown = [];
       toks.forEach(function (tok, i) {
         var key = fold(tok), exp = {}, e = vocabEntry(key), from = key;
         if (!e) e = vocabEntry(from = fold(stem(tok)));
+        var base = verbBase(tok), be = !e && base && vocabEntry(fold(stem(base)));
+        if (be) {
+          e = be;
+          from = fold(stem(base));
+        }
         if (e) {
           exp[e[0]] = 1;
           compoundsOf(from).forEach(function (c) { if (!Object.prototype.hasOwnProperty.call(exp, c)) exp[c] = x.compound; });

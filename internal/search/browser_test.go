@@ -297,7 +297,7 @@ func agreementQueries(t *testing.T) []string {
 		}
 	}
 	qs = append(qs, `"Raad van State"`, `“Raad van State”`, `integriteit -gemeentewet`, `"raad van state`, `-`, `""`, `"xyzzy integriteit"`,
-		`"ondermijnende criminaliteit" -drugs`, `wethouder -raadslid -wethouders`, `re-integratie -xyzzy`, `"integriteit"`, `"de het"`,
+		`"ondermijnende criminaliteit" -drugs`, `wethouder -raadslid -wethouders`, `re-integratie -xyzzy`, `"integriteit"`, `"de het"`, "verdient", "bedreigd", "beveiligd", "bedreigd -intimidatie",
 		"ondermijning integriteit", "raadsleden", "gemeente", "hennep", "wethouders en burgemeesters", "xyzzy",
 		"Loopbaanoriëntatie", "RIEC's", "de het een", "integ", "burgemeestr", "ICT-middelen", "070 373",
 		"21/082", "Lbr. 21/082", "U202100853", "6 december 2021", "Wgr", "wgr raadsleden", "salaris", "laptop raadslid", "nepnieuws", "handicap",

@@ -153,6 +153,13 @@ func (d *Dictionary) Analyze(q string, typing bool) Query {
 			stemKey = words.Fold(words.Stem(tok))
 			t, ok = d.lookupKey(stemKey)
 		}
+		if base, verb := verbBase(tok); !ok && verb {
+			// A verb form the stemmer leaves ("verdient", "bedreigd"):
+			// its stem without the ending, if the site has it.
+			if vt, vok := d.lookupKey(words.Fold(words.Stem(base))); vok {
+				t, ok, stemKey = vt, true, words.Fold(words.Stem(base))
+			}
+		}
 		if ok {
 			exp[t] = 1
 			d.addCompounds(exp, t)
@@ -191,6 +198,16 @@ func (d *Dictionary) Analyze(q string, typing bool) Query {
 		out.Words = append(out.Words, w)
 	}
 	return out
+}
+
+// verbBase returns a word without the -t or -d of a Dutch verb form
+// ("verdient", "bedreigd"), which the stemmer keeps; false for a word too
+// short to tell.
+func verbBase(w string) (string, bool) {
+	if utf8.RuneCountInString(w) < 6 || !(strings.HasSuffix(w, "t") || strings.HasSuffix(w, "d")) {
+		return "", false
+	}
+	return w[:len(w)-1], true
 }
 
 // exactTerm returns the term a word of the query stands for exactly: the
