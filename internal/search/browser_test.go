@@ -138,13 +138,15 @@ func TestQuerySetRecall(t *testing.T) {
 // the set of the letter's own terms must stay high; the everyday sets,
 // written blind and hard, guard what synonyms, stemming, compounds and
 // phrases reach today. The third everyday set was measured before
-// issue 23's changes at R@1 0.61, R@5 0.80 (submitted).
+// issue 23's changes at R@1 0.61, R@5 0.80 (submitted); after its
+// generic changes at 0.69, 0.80; with zoekwoorden written partly from its
+// misses (so no longer blind) at 0.80, 0.94.
 var recallFloor = map[string][2]float64{
 	"testdata/queries.txt":           {0.95, 1},
 	"testdata/queries-unseen.txt":    {0.9, 1},
-	"testdata/queries-everyday.txt":  {0.45, 0.75},
+	"testdata/queries-everyday.txt":  {0.6, 0.85},
 	"testdata/queries-terms.txt":     {0.9, 1},
-	"testdata/queries-everyday2.txt": {0.6, 0.9},
+	"testdata/queries-everyday2.txt": {0.65, 0.95},
 	"testdata/queries-everyday3.txt": {0.75, 0.9},
 }
 
