@@ -1,9 +1,12 @@
 package search_test
 
 import (
+	"context"
 	"encoding/json"
 	"maps"
 	"net/url"
+	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -93,6 +96,7 @@ func TestResultsPageNarrowsAndSorts(t *testing.T) {
 			t.Errorf("results page with filters, %s: %s", browser, v)
 		}
 	}
+	nuCheckPage(t, ctx, "the results page with filters")
 
 	checkDim := func(dim string, counts map[string]int, belongs func(h hit, v string) bool) {
 		for v, n := range counts {
@@ -151,5 +155,22 @@ func TestResultsPageNarrowsAndSorts(t *testing.T) {
 	}
 	if got := total(); got != kinds["bijlage"] {
 		t.Errorf("after choosing bijlage %d results, want %d", got, kinds["bijlage"])
+	}
+}
+
+// nuCheckPage validates the page as the browser holds it now, results and
+// filters included, with the W3C Nu HTML checker.
+func nuCheckPage(t *testing.T, ctx context.Context, what string) {
+	t.Helper()
+	jar := os.Getenv("LEDENBRIEF_VNU")
+	browsertest.Require(t, "the Nu HTML checker (LEDENBRIEF_VNU=path/to/vnu.jar)", jar)
+	java, _ := exec.LookPath("java")
+	browsertest.Require(t, "java", java)
+	file := filepath.Join(t.TempDir(), "page.html")
+	if err := os.WriteFile(file, []byte("<!DOCTYPE html>\n"+evalString(t, ctx, `document.documentElement.outerHTML`)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if msg, err := exec.Command(java, "-jar", jar, "--errors-only", file).CombinedOutput(); err != nil || len(msg) > 0 {
+		t.Errorf("Nu HTML checker on %s (%v):\n%s", what, err, msg)
 	}
 }

@@ -99,6 +99,9 @@ func TestResultWordsAreMarkedWhereYouLand(t *testing.T) {
 					t.Errorf("%s, words marked: %s", scheme, v)
 				}
 			}
+			if name == "file" {
+				nuCheckPage(t, ctx, "a page with marked words")
+			}
 			if err := chromedp.Do(ctx, chromedp.Click("button.lb-unmark")); err != nil {
 				t.Fatal(err)
 			}
