@@ -3,6 +3,7 @@ package build_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"html"
 	"io/fs"
 	"os"
@@ -205,7 +206,7 @@ func TestHierLinksLandOnTheirTopic(t *testing.T) {
 		{"brief-weerbaarheid", "Weerbaar bestuur"},
 		{"brief-sterke-lokale-democratie", "Sterke lokale democratie"},
 	}
-	hier := regexp.MustCompile(`<a href="?bijlage/index\.html#([a-z0-9-]+)"?>Hier</a>`).FindAllStringSubmatch(letter, -1)
+	hier := regexp.MustCompile(`<a href="?bijlage/index\.html#([a-z0-9-]+)"?(?: aria-label="([^"]*)")?>Hier</a>`).FindAllStringSubmatch(letter, -1)
 	if len(hier) != len(want) {
 		t.Fatalf("found %d Hier links to the annex, want %d", len(hier), len(want))
 	}
@@ -217,6 +218,17 @@ func TestHierLinksLandOnTheirTopic(t *testing.T) {
 		}
 		if got := strings.TrimSpace(h2[1]); got != want[i].section {
 			t.Errorf("Hier link in %s lands on %q, want %q", want[i].topic, got, want[i].section)
+		}
+		// Its accessible name says where it leads (issue 24).
+		if name := fmt.Sprintf("Hier leest u meer over %s, bijlage paragraaf %d", want[i].section, i+1); m[2] != name {
+			t.Errorf("Hier link in %s is named %q, want %q", want[i].topic, m[2], name)
+		}
+	}
+	copies, _ := filepath.Glob(filepath.Join(out, "21-082", "lbr-*.html"))
+	for _, c := range copies {
+		data, _ := os.ReadFile(c)
+		if n := bytes.Count(data, []byte(`aria-label="Hier leest u meer over `)); n < len(want) {
+			t.Errorf("%s names %d Hier links, want %d", filepath.Base(c), n, len(want))
 		}
 	}
 	for name, data := range files {

@@ -66,10 +66,44 @@ func renderLinkedLink(w util.BufWriter, src []byte, node ast.Node, entering bool
 	w.WriteString(`<a href="`)
 	w.Write(util.EscapeHTML(util.URLEscape(w.(*linkedWriter).destination(n, n.Destination, false), true)))
 	w.WriteByte('"')
-	writeTitleAndAttributes(w, n, n.Title, ghtml.LinkAttributeFilter)
+	writeTitleAndAttributes(w, n, n.Title, linkAttributeFilter)
 	w.WriteByte('>')
 	return ast.WalkContinue, nil
 }
+
+// namedLinkRenderer writes links as goldmark's HTML renderer does, with
+// the accessible name SetName gives them.
+type namedLinkRenderer struct{ unsafe bool }
+
+func (r namedLinkRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
+	reg.Register(ast.KindLink, r.link)
+}
+
+func (r namedLinkRenderer) link(w util.BufWriter, src []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
+	n := node.(*ast.Link)
+	if !entering {
+		w.WriteString("</a>")
+		return ast.WalkContinue, nil
+	}
+	w.WriteString(`<a href="`)
+	if dest := util.URLEscape(n.Destination, true); r.unsafe || !ghtml.IsDangerousURL(dest) {
+		w.Write(util.EscapeHTML(dest))
+	}
+	w.WriteByte('"')
+	if n.Title != nil {
+		w.WriteString(` title="`)
+		ghtml.DefaultWriter.Write(w, n.Title) // as goldmark's: escapes and entities resolved
+		w.WriteByte('"')
+	}
+	if n.Attributes() != nil {
+		ghtml.RenderAttributes(w, n, linkAttributeFilter)
+	}
+	w.WriteByte('>')
+	return ast.WalkContinue, nil
+}
+
+// linkAttributeFilter is goldmark's, with the accessible name SetName gives.
+var linkAttributeFilter = ghtml.LinkAttributeFilter.ExtendString("aria-label")
 
 func renderLinkedImage(w util.BufWriter, src []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
 	if !entering {

@@ -68,7 +68,7 @@ func New(opts Options) *Converter {
 		rendererOpts = append(rendererOpts, ghtml.WithUnsafe())
 	}
 	rendererOpts = append(rendererOpts, renderer.WithNodeRenderers(util.Prioritized(extension.NewStrikethroughHTMLRenderer(), 500)))
-	c.md = c.goldmark(opts, rendererOpts)
+	c.md = c.goldmark(opts, append(rendererOpts, renderer.WithNodeRenderers(util.Prioritized(namedLinkRenderer{unsafe: opts.AllowHTML}, 50))))
 	c.linked = c.goldmark(opts, append(rendererOpts, renderer.WithNodeRenderers(util.Prioritized(linkedRenderer{}, 50)))).Renderer()
 	return c
 }
@@ -160,6 +160,15 @@ func (l *Link) SetTarget(t Target, href string) {
 		n.Destination = []byte(href)
 	case *ast.Image:
 		n.Destination = []byte(href)
+	}
+}
+
+// SetName gives the link an accessible name (aria-label) that says
+// where it leads, for a link whose text does not ("Hier"); the name
+// starts with the text, so what sighted readers see is in it.
+func (l *Link) SetName(name string) {
+	if n, ok := l.node.(*ast.Link); ok {
+		n.SetAttributeString("aria-label", []byte(name))
 	}
 }
 

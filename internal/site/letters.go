@@ -449,6 +449,9 @@ func (s *Site) ResolveLetter(l *content.Letter, diags *diag.List) *Letter {
 		switch t := s.resolveLink(link, d, from, rl, diags).(type) {
 		case *Guide:
 			rl.guideRef[t.ID] = append(rl.guideRef[t.ID], ref)
+			if link.Sentence != "" {
+				link.SetName(hierName(link, t.Title, "handreiking"))
+			}
 			if ref.Page == anchors.AnnexPage && !slices.Contains(sectionGuides[d.ID], t) {
 				sectionGuides[d.ID] = append(sectionGuides[d.ID], t)
 			}
@@ -457,6 +460,9 @@ func (s *Site) ResolveLetter(l *content.Letter, diags *diag.List) *Letter {
 			}
 		case *anchors.Anchor:
 			rl.names[t.ID] = append(rl.names[t.ID], ref.AnchorText)
+			if link.Sentence != "" && t.Page == anchors.AnnexPage {
+				link.SetName(hierName(link, t.Title, "bijlage paragraaf "+rl.sectionNumber(t.Section, t.ID)))
+			}
 			if t.Page == anchors.AnnexPage && ref.Page == anchors.LetterPage {
 				back[t.Section] = append(back[t.Section], ref)
 				if topic != nil {
@@ -485,6 +491,54 @@ func (s *Site) ResolveLetter(l *content.Letter, diags *diag.List) *Letter {
 	}
 	s.mu.Unlock()
 	return rl
+}
+
+// hierName is the accessible name of a link whose text does not say
+// where it leads ("Hier"): "Hier leest u meer over Integriteit, bijlage
+// paragraaf 2" for the letters' formula, else "Hier: Integriteit,
+// bijlage paragraaf 2".
+func hierName(link *markdown.Link, title, where string) string {
+	if rest, ok := strings.CutPrefix(link.Sentence, link.Text+" leest u meer"); ok && (rest == "" || strings.HasPrefix(rest, " ")) {
+		return link.Text + " leest u meer over " + title + ", " + where
+	}
+	return link.Text + ": " + title + ", " + where
+}
+
+// sectionNumber is the number of an annex section or subsection as the
+// annex numbers them: "2" for its second section, "2.3" for the third
+// subsection of that, "2.3.1" deeper.
+func (rl *Letter) sectionNumber(section, id string) string {
+	for i, sec := range rl.Sections {
+		if sec.Src.ID != section {
+			continue
+		}
+		number := []int{i + 1}
+		if id == section {
+			return strconv.Itoa(i + 1)
+		}
+		for _, h := range sec.Doc.Headings {
+			depth := h.Level - 2 // the section's own title is level 2
+			if depth < 1 {
+				continue
+			}
+			for len(number) > depth+1 {
+				number = number[:len(number)-1]
+			}
+			for len(number) < depth+1 {
+				number = append(number, 0)
+			}
+			number[depth]++
+			if h.ID == id || slices.Contains(h.Aliases, id) {
+				parts := make([]string, len(number))
+				for k, n := range number {
+					parts[k] = strconv.Itoa(n)
+				}
+				return strings.Join(parts, ".")
+			}
+		}
+		return strconv.Itoa(i + 1)
+	}
+	return ""
 }
 
 // AnchorTexts returns what the site's links to the letter's id say of

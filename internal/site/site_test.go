@@ -1,6 +1,7 @@
 package site
 
 import (
+	"os"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -73,6 +74,34 @@ func TestIsLetterLink(t *testing.T) {
 	} {
 		if got := isLetterLink(dest); got != want {
 			t.Errorf("isLetterLink(%q) = %v, want %v", dest, got, want)
+		}
+	}
+}
+
+// TestSectionNumbers numbers the shipped annex's sections and
+// subsections as its headings stand (what a "Hier" link's name says).
+func TestSectionNumbers(t *testing.T) {
+	var diags diag.List
+	c := content.Load(os.DirFS("../../content"), "content", &diags)
+	s := New(c, false, &diags)
+	for i, slug := range c.LetterSlugs {
+		s.IndexLetter(c.LoadLetter(slug, &diags), i, &diags)
+	}
+	s.Link(&diags)
+	rl := s.ResolveLetter(c.LoadLetter("21-082", &diags), &diags)
+	if diags.Len() > 0 {
+		t.Fatal(diags.Error())
+	}
+	for id, want := range map[[2]string]string{
+		{"rechtspositie", "rechtspositie"}:                        "1",
+		{"rechtspositie", "ict-middelen"}:                         "1.3",
+		{"desinformatie", "doel-programma"}:                       "4.3",
+		{"desinformatie", "inzet-en-positionering-vng-gemeenten"}: "4.3.1",
+		{"weerbaar-bestuur", "woningscan"}:                        "5.4",
+		{"weerbaar-bestuur", "persoonlijke-weerbaarheidsscan"}:    "5.2", // an alias
+	} {
+		if got := rl.sectionNumber(id[0], id[1]); got != want {
+			t.Errorf("%s in %s is numbered %q, want %q", id[1], id[0], got, want)
 		}
 	}
 }
