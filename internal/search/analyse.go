@@ -66,6 +66,9 @@ func Analyze(u Unit, positions bool) (*AnalyzedUnit, error) {
 	au := &AnalyzedUnit{Unit: u}
 	seen := map[string]bool{}
 	var titleBody analysis.TokenStream
+	if u.Title == "" {
+		titleBody = a.Analyze([]byte(u.Label)) // as pairsText
+	}
 	for fi, text := range []string{u.Title, u.Body, u.Links, u.Extra} {
 		words.Each(text, func(w string) {
 			if !seen[w] {

@@ -50,8 +50,15 @@ const (
 	OverflowPerLetter = 1 << 13
 )
 
-// pairsText is the text of the pairs field: title and body.
-func (u *Unit) pairsText() string { return u.Title + "\n" + u.Body }
+// pairsText is the text of the pairs field: title and body; for a unit
+// whose title is not indexed as one (a handreiking, whose title is extra
+// text) the title it shows, so that a query that names it has its pairs.
+func (u *Unit) pairsText() string {
+	if u.Title == "" {
+		return u.Label + "\n" + u.Body
+	}
+	return u.Title + "\n" + u.Body
+}
 
 // Unique returns the non-empty strings of in, each once, in order.
 func Unique(in []string) []string {
