@@ -33,11 +33,11 @@ serve:
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/ledenbrief
 	$(BIN) serve
 
-## test: run every test, printing each package as it finishes and every skipped test with its reason (browser tests skip without Chromium unless CI=true)
+## test: run every test, printing each package as it finishes and every skipped test with its reason (browser tests skip without Chromium unless CI=true); a package may take longer than go test's ten minutes on a loaded 2-core machine
 test:
 	$(GO) vet ./...
 	$(GO) build -o bin/testreport ./tools/testreport
-	$(GO) test -count=1 -json ./... | bin/testreport
+	$(GO) test -count=1 -timeout 30m -json ./... | bin/testreport
 
 ## bench: run the benchmarks on 1,000 letters of ../shared/bench/gencorpus.py when it is there (LEDENBRIEF_BENCH_LETTERS=5000 for more, LEDENBRIEF_BENCH_CORPUS=synthetic for internal/corpus)
 bench:

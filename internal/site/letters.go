@@ -450,7 +450,7 @@ func (s *Site) ResolveLetter(l *content.Letter, diags *diag.List) *Letter {
 		case *Guide:
 			rl.guideRef[t.ID] = append(rl.guideRef[t.ID], ref)
 			if link.Sentence != "" {
-				link.SetName(hierName(link, t.Title, "handreiking"))
+				link.SetName(hierName(link, t.Title, ""))
 			}
 			if ref.Page == anchors.AnnexPage && !slices.Contains(sectionGuides[d.ID], t) {
 				sectionGuides[d.ID] = append(sectionGuides[d.ID], t)
@@ -496,12 +496,15 @@ func (s *Site) ResolveLetter(l *content.Letter, diags *diag.List) *Letter {
 // hierName is the accessible name of a link whose text does not say
 // where it leads ("Hier"): "Hier leest u meer over Integriteit, bijlage
 // paragraaf 2" for the letters' formula, else "Hier: Integriteit,
-// bijlage paragraaf 2".
+// bijlage paragraaf 2"; where ("bijlage paragraaf 2") may be "".
 func hierName(link *markdown.Link, title, where string) string {
-	if rest, ok := strings.CutPrefix(link.Sentence, link.Text+" leest u meer"); ok && (rest == "" || strings.HasPrefix(rest, " ")) {
-		return link.Text + " leest u meer over " + title + ", " + where
+	if where != "" {
+		title += ", " + where
 	}
-	return link.Text + ": " + title + ", " + where
+	if rest, ok := strings.CutPrefix(link.Sentence, link.Text+" leest u meer"); ok && (rest == "" || strings.HasPrefix(rest, " ")) {
+		return link.Text + " leest u meer over " + title
+	}
+	return link.Text + ": " + title
 }
 
 // sectionNumber is the number of an annex section or subsection as the
