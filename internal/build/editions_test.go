@@ -221,3 +221,26 @@ func TestOldEditionsStayByteIdentical(t *testing.T) {
 		}
 	}
 }
+
+// TestEachEditionSaysWhenItWasCurrent reads, on every letter page of
+// the example series, from when until when that edition was the current
+// one: until the next edition's date, the newest since its own.
+func TestEachEditionSaysWhenItWasCurrent(t *testing.T) {
+	out := builtExample(t)
+	for page, want := range map[string]string{
+		"24-901/index.html": `<dt>Geldend</dt><dd>van <time datetime="2024-01-15">15 januari 2024</time> tot <time datetime="2024-06-03">3 juni 2024</time></dd>`,
+		"24-907/index.html": `<dt>Geldend</dt><dd>van <time datetime="2024-06-03">3 juni 2024</time> tot <time datetime="2025-02-10">10 februari 2025</time></dd>`,
+		"25-903/index.html": `<dt>Geldend</dt><dd>sinds <time datetime="2025-02-10">10 februari 2025</time></dd>`,
+	} {
+		data, err := os.ReadFile(filepath.Join(out, page))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(data), want) {
+			t.Errorf("%s does not say %s", page, want)
+		}
+	}
+	if data, _ := os.ReadFile(filepath.Join(out, "25-930", "index.html")); strings.Contains(string(data), "<dt>Geldend</dt>") {
+		t.Error("a letter outside a series says when it was current")
+	}
+}

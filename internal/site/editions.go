@@ -213,6 +213,16 @@ func (li *LetterInfo) Previous() *LetterInfo {
 	return li.Series.Editions[li.Edition-1]
 }
 
+// Next is the edition that followed the letter in its series: the one it
+// was the current edition until; nil for the newest and for a letter
+// outside a series.
+func (li *LetterInfo) Next() *LetterInfo {
+	if li.Series == nil || li.Edition+1 >= len(li.Series.Editions) {
+		return nil
+	}
+	return li.Series.Editions[li.Edition+1]
+}
+
 // Newer is the newest edition of the letter's series when that is not the
 // letter itself: the reader of a superseded edition is told about it.
 func (li *LetterInfo) Newer() *LetterInfo {
