@@ -303,6 +303,8 @@ func abs(x int) int {
 // of all words, so that passages with every word rank higher still, and
 // one more, the disjunction of the words' pairs in the pairs field
 // (Pairs), so that passages with them side by side rank higher again.
+// Its phrases and exclusions then keep only the passages that hold every
+// phrase and none of the excluded words, without changing a score.
 func (q Query) Bleve() query.Query {
 	clauses := make([]query.Query, 0, len(q.Words))
 	for _, w := range q.Words {
