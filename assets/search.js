@@ -1024,7 +1024,7 @@
   LB.corrected = corrected;
   LB.synonymsUsed = synonymsUsed;
   LB.analyze = function (q, typing) { return loadMeta().then(function () { return analyze(q, typing); }); };
-  LB.snippet = function (body, words) { return snippet(body, markedKeys(words)); };
+  LB.snippet = snippet;
   LB.markedKeys = markedKeys;
   LB.escapeHTML = escapeHTML;
   LB.unpack = unpack;
@@ -1055,10 +1055,13 @@
     return "#" + (i >= 0 ? url.slice(i + 1) : here[url] || "lb_title");
   }
 
-  // markKeys are the folded words a result's page marks: those that
-  // stand for a term the query matched, at most forty.
-  function markKeys(words) {
-    return Object.keys(LB.markedKeys(words)).sort().slice(0, 40);
+  // marking is what a list of results marks, worked out once for all
+  // its hits: the folded words that stand for a term the query matched
+  // (keys, for the snippets), and at most forty of them for the page a
+  // result leads to (list).
+  function marking(words) {
+    var keys = LB.markedKeys(words);
+    return { keys: keys, list: Object.keys(keys).sort().slice(0, 40) };
   }
 
   var MONTHS = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober", "november", "december"];
@@ -1070,11 +1073,11 @@
   }
 
   // hitHTML is one result of a list; withDate adds its letter's date.
-  function hitHTML(h, words, keys, withDate) {
+  function hitHTML(h, mark, withDate) {
     var date = withDate && dutchDate(h.date);
-    return '<li><a href="' + LB.escapeHTML(href(h.url, keys)) + '" data-mark="' + LB.escapeHTML(keys.join(" ")) + '">' + LB.escapeHTML(h.title) + "</a>" +
+    return '<li><a href="' + LB.escapeHTML(href(h.url, mark.list)) + '" data-mark="' + LB.escapeHTML(mark.list.join(" ")) + '">' + LB.escapeHTML(h.title) + "</a>" +
       '<span class="search-context">' + LB.escapeHTML(h.context) + (date ? " · " + date : "") + "</span>" +
-      '<span class="search-snippet">' + LB.snippet(h.body, words) + "</span></li>";
+      '<span class="search-snippet">' + LB.snippet(h.body, mark.keys) + "</span></li>";
   }
 
   // follow marks, in a single-file copy, the words of a result the reader
@@ -1102,8 +1105,8 @@
     }
     var html = '<p class="search-status">' + (res.total > n ? "De beste " + n + " van " + res.total : String(n)) +
       (n === 1 && res.total === 1 ? " resultaat" : " resultaten") + " voor “" + LB.escapeHTML(q) + "”</p><ol class=\"search-hits\">";
-    var keys = markKeys(res.words);
-    res.hits.forEach(function (h) { html += hitHTML(h, res.words, keys); });
+    var mark = marking(res.words);
+    res.hits.forEach(function (h) { html += hitHTML(h, mark); });
     out.innerHTML = html + "</ol>";
   }
 
@@ -1254,8 +1257,8 @@
       }
       html += '<p class="search-status">' + res.total + (res.total === 1 ? " resultaat" : " resultaten") + " voor “" + LB.escapeHTML(q) + "”" +
         (narrowed ? ", verfijnd" : "") + (narrow.sorteer === "datum" ? ", nieuwste eerst" : "") + "</p><ol class=\"search-hits\">";
-      var keys = markKeys(res.words);
-      res.hits.forEach(function (h) { html += hitHTML(h, res.words, keys, narrow.sorteer === "datum"); });
+      var mark = marking(res.words);
+      res.hits.forEach(function (h) { html += hitHTML(h, mark, narrow.sorteer === "datum"); });
       html += "</ol>";
       if (res.total > res.hits.length) html += '<p><button type="button" class="more">Meer resultaten</button></p>';
       page.innerHTML = html;

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -133,6 +134,23 @@ func serve(t testing.TB, prefix string, files http.Handler) string {
 	srv.Start()
 	t.Cleanup(srv.Close)
 	return srv.URL + prefix
+}
+
+// NuErrors runs the W3C Nu HTML checker (LEDENBRIEF_VNU, the path of
+// vnu.jar, with java) with --errors-only and args (flags, then files or
+// folders) and returns what it reports; see Require for when it is
+// missing.
+func NuErrors(t testing.TB, args ...string) string {
+	t.Helper()
+	jar := os.Getenv("LEDENBRIEF_VNU")
+	Require(t, "the Nu HTML checker (LEDENBRIEF_VNU=path/to/vnu.jar)", jar)
+	java, _ := exec.LookPath("java")
+	Require(t, "java", java)
+	msg, err := exec.Command(java, append([]string{"-jar", jar, "--errors-only"}, args...)...).CombinedOutput()
+	if err != nil && len(msg) == 0 {
+		return err.Error()
+	}
+	return string(msg)
 }
 
 // AxeViolations runs axe-core's WCAG 2.1 A and AA rules on the page open

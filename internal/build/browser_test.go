@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -241,14 +240,9 @@ func TestAccessibility(t *testing.T) {
 
 // TestNuHTMLChecker validates every page with the W3C Nu HTML checker.
 func TestNuHTMLChecker(t *testing.T) {
-	jar := os.Getenv("LEDENBRIEF_VNU")
-	browsertest.Require(t, "the Nu HTML checker (LEDENBRIEF_VNU=path/to/vnu.jar)", jar)
-	java, _ := exec.LookPath("java")
-	browsertest.Require(t, "java", java)
 	out := builtReal(t)
-	cmd := exec.Command(java, "-jar", jar, "--errors-only", "--skip-non-html", "--also-check-css", out)
-	if msg, err := cmd.CombinedOutput(); err != nil || len(msg) > 0 {
-		t.Errorf("Nu HTML checker (%v):\n%s", err, msg)
+	if msg := browsertest.NuErrors(t, "--skip-non-html", "--also-check-css", out); msg != "" {
+		t.Errorf("Nu HTML checker:\n%s", msg)
 	}
 }
 
@@ -390,13 +384,8 @@ func TestExampleSeriesAccessibleAndValid(t *testing.T) {
 			}
 		}
 	}
-	jar := os.Getenv("LEDENBRIEF_VNU")
-	browsertest.Require(t, "the Nu HTML checker (LEDENBRIEF_VNU=path/to/vnu.jar)", jar)
-	java, _ := exec.LookPath("java")
-	browsertest.Require(t, "java", java)
-	cmd := exec.Command(java, "-jar", jar, "--errors-only", "--skip-non-html", "--also-check-css", out)
-	if msg, err := cmd.CombinedOutput(); err != nil || len(msg) > 0 {
-		t.Errorf("Nu HTML checker (%v):\n%s", err, msg)
+	if msg := browsertest.NuErrors(t, "--skip-non-html", "--also-check-css", out); msg != "" {
+		t.Errorf("Nu HTML checker:\n%s", msg)
 	}
 }
 

@@ -14,10 +14,10 @@ import (
 func TestOutlineRoundTrip(t *testing.T) {
 	src := []byte("Inleiding met [een link](#doel \"titel\") en <https://vng.nl>.\n\n" +
 		"## Doel {#doel alias=\"oud-doel ouder\"}\n\nZie [Lbr. 21/082](21-082#rechtspositie) en ![kaart](kaart.png).\n\n" +
-		"### Onder *nadruk*\n\nMail <info@vng.nl>.\n")
+		"### Onder *nadruk*\n\nMail <info@vng.nl>. [Hier](#doel) leest u meer.\n")
 	c := New(Options{})
 	d := c.Parse(src)
-	if !d.HasOutline() || len(d.Headings) != 2 || len(d.Links) != 3 || len(d.AutoLinks) != 2 {
+	if !d.HasOutline() || len(d.Headings) != 2 || len(d.Links) != 4 || d.Links[3].Sentence == "" || len(d.AutoLinks) != 2 {
 		t.Fatalf("the test document parsed as %d headings, %d links, %d autolinks, problems %v", len(d.Headings), len(d.Links), len(d.AutoLinks), d.Problems)
 	}
 	w := &record.Writer{}

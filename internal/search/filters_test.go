@@ -6,7 +6,6 @@ import (
 	"maps"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -162,15 +161,11 @@ func TestResultsPageNarrowsAndSorts(t *testing.T) {
 // filters included, with the W3C Nu HTML checker.
 func nuCheckPage(t *testing.T, ctx context.Context, what string) {
 	t.Helper()
-	jar := os.Getenv("LEDENBRIEF_VNU")
-	browsertest.Require(t, "the Nu HTML checker (LEDENBRIEF_VNU=path/to/vnu.jar)", jar)
-	java, _ := exec.LookPath("java")
-	browsertest.Require(t, "java", java)
 	file := filepath.Join(t.TempDir(), "page.html")
 	if err := os.WriteFile(file, []byte("<!DOCTYPE html>\n"+evalString(t, ctx, `document.documentElement.outerHTML`)), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if msg, err := exec.Command(java, "-jar", jar, "--errors-only", file).CombinedOutput(); err != nil || len(msg) > 0 {
-		t.Errorf("Nu HTML checker on %s (%v):\n%s", what, err, msg)
+	if msg := browsertest.NuErrors(t, file); msg != "" {
+		t.Errorf("Nu HTML checker on %s:\n%s", what, msg)
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/chromedp/chromedp/kb"
 
 	"ledenbrief/internal/browsertest"
+	"ledenbrief/internal/markdown"
 )
 
 // layoutOf is where every block of the page's main text is, from the top
@@ -58,6 +59,16 @@ func TestResultWordsAreMarkedWhereYouLand(t *testing.T) {
 	plain := evalString(t, ctx, layoutOf)
 	if n := evalString(t, ctx, `String(document.querySelectorAll("mark, button.lb-unmark").length)`); n != "0" {
 		t.Errorf("a page opened without a query has %s marks or buttons", n)
+	}
+	// The field's hint names the query syntax, and the field points to it.
+	if hint := evalString(t, ctx, `document.getElementById(document.getElementById("lb_q").getAttribute("aria-describedby")).textContent`); !strings.Contains(hint, `"Raad van State"`) || !strings.Contains(hint, "-woord") {
+		t.Errorf("the hint under the search field says %q", hint)
+	}
+	// site.js folds a word to mark as the index folded it.
+	for _, w := range []string{"Loopbaanoriëntatie RIEC’s re\u00adintegratie", "àáâãäåæçèéêëìíîïĳñòóôõöøœùúûüýÿßšžčł", "ÀÉÏÕÜÆŒØŁ"} {
+		if got, want := evalString(t, ctx, `LB_fold("`+w+`")`), markdown.Fold(strings.ReplaceAll(w, `\u00ad`, "\u00ad")); got != want {
+			t.Errorf("LB_fold(%q) = %q, Go folds %q", w, got, want)
+		}
 	}
 
 	for name, root := range map[string]string{"file": fileRoot, "http": browsertest.ServeSubpath(t, out, "/griffie/brieven/")} {

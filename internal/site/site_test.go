@@ -2,12 +2,14 @@ package site
 
 import (
 	"os"
+	"reflect"
 	"strings"
 	"testing"
 	"testing/fstest"
 
 	"ledenbrief/internal/content"
 	"ledenbrief/internal/diag"
+	"ledenbrief/internal/record"
 )
 
 func TestRel(t *testing.T) {
@@ -103,5 +105,41 @@ func TestSectionNumbers(t *testing.T) {
 		if got := rl.sectionNumber(id[0], id[1]); got != want {
 			t.Errorf("%s in %s is numbered %q, want %q", id[1], id[0], got, want)
 		}
+	}
+}
+
+// TestReuseRoundTrip reads back what resolving the shipped letter added
+// to the site, as the build cache keeps it: the places it links to
+// handreikingen from with their anchor texts, its links to site pages,
+// its media.
+func TestReuseRoundTrip(t *testing.T) {
+	var diags diag.List
+	c := content.Load(os.DirFS("../../content"), "content", &diags)
+	s := New(c, false, &diags)
+	for i, slug := range c.LetterSlugs {
+		s.IndexLetter(c.LoadLetter(slug, &diags), i, &diags)
+	}
+	s.Link(&diags)
+	want := s.ResolveLetter(c.LoadLetter("21-082", &diags), &diags).Reuse()
+	if diags.Len() > 0 || len(want.GuideRefs) == 0 {
+		t.Fatalf("%d handreikingen linked; %v", len(want.GuideRefs), diags.Error())
+	}
+	want.PageNames = map[string][]string{"over-deze-site": {"Hier staat hoe de site werkt."}}
+	w := &record.Writer{}
+	want.AppendRecord(w)
+	got, err := ReadReuse(record.NewReader(w.B))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for id, refs := range want.GuideRefs {
+		for i := range refs {
+			refs[i].Letter = nil // the build that reuses them sets it
+		}
+		if !reflect.DeepEqual(got.GuideRefs[id], refs) {
+			t.Errorf("%s: read back %+v, want %+v", id, got.GuideRefs[id], refs)
+		}
+	}
+	if !reflect.DeepEqual(got.PageNames, want.PageNames) || !reflect.DeepEqual(got.Media, want.Media) {
+		t.Errorf("read back pages %v, media %v; want %v, %v", got.PageNames, got.Media, want.PageNames, want.Media)
 	}
 }
