@@ -57,6 +57,7 @@ func init() {
 		{"keygen", "NAME", "write an Ed25519 key pair for signing sites: NAME (private) and NAME.pub", runKeygen},
 		{"verify", "DIR|ZIP|URL [--pubkey KEYFILE] [--json]", "check a copy of a site against its manifest and signature", runVerify},
 		{"mirror", "SOURCE DIR [--pubkey KEYFILE] [--allow-drafts] [--force] [--wait D] [--timeout D] [--json] | --status DIR", "make or update a verified copy of a site (URL, folder or zip), fetching only what changed and repairing what differs; one run at a time, never an older or expired publication", runMirror},
+		{"diff", "NUMBER NUMBER [--content DIR] [--format text|json] [--color auto|always|never] [--drafts=false] [--lang nl|en]", "print what differs between two editions of a series, word by word, as the site's comparison page shows it", runDiff},
 		{"pdf", "NUMBER [--content DIR] [--out FILE] [--cache DIR | --no-cache] [--lang nl|en]", "print a letter and its annex to one PDF with working links and bookmarks (needs Chromium)", runPDF},
 		{"links", "[--content DIR] [--timeout D] [--concurrency N] [--offline] [--json] [--lang nl|en]", "list every external link of the content with where it is, and check that it still leads somewhere", runLinks},
 		{"version", "", "print the version and the commit ledenbrief was built from", runVersion},

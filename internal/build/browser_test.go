@@ -363,7 +363,8 @@ func settledURL(ctx context.Context, want string) string {
 }
 
 // TestExampleSeriesAccessibleAndValid runs axe-core on the pages that
-// only editions have (notices, version switchers, what changed) and the
+// only editions have (notices, version switchers, what changed, any two
+// compared), in the light and the dark colour scheme, and the
 // Nu HTML checker on the whole example site, its series and redirect
 // pages included, and crawls it: every link and fragment must land.
 func TestExampleSeriesAccessibleAndValid(t *testing.T) {
@@ -375,12 +376,19 @@ func TestExampleSeriesAccessibleAndValid(t *testing.T) {
 	}
 	if os.Getenv("LEDENBRIEF_AXE") != "" || os.Getenv("CI") == "true" {
 		browsertest.Require(t, "axe-core (LEDENBRIEF_AXE=path/to/axe.min.js)", os.Getenv("LEDENBRIEF_AXE"))
-		for _, page := range []string{"index.html", "24-901/index.html", "24-901/bijlage/index.html", "25-903/wijzigingen/index.html", "24-907/wijzigingen/index.html"} {
-			if err := chromedp.Do(ctx, chromedp.Navigate(fileURL(out, page))); err != nil {
+		pages := []string{"index.html", "24-901/index.html", "24-901/bijlage/index.html", "25-903/wijzigingen/index.html", "24-907/wijzigingen/index.html",
+			"25-903/wijzigingen/24-901/index.html", "24-901/wijzigingen/25-903/index.html"}
+		for _, scheme := range []string{"light", "dark"} {
+			if err := browsertest.ColorScheme(ctx, scheme); err != nil {
 				t.Fatal(err)
 			}
-			for _, v := range browsertest.AxeViolations(t, ctx) {
-				t.Errorf("%s: %s", page, v)
+			for _, page := range pages {
+				if err := chromedp.Do(ctx, chromedp.Navigate(fileURL(out, page))); err != nil {
+					t.Fatal(err)
+				}
+				for _, v := range browsertest.AxeViolations(t, ctx) {
+					t.Errorf("%s (%s): %s", page, scheme, v)
+				}
 			}
 		}
 	}

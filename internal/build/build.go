@@ -638,7 +638,8 @@ func (p *letterPass) make(li *site.LetterInfo, buf *bytes.Buffer, out *output) (
 	if p.rec != nil {
 		p.rec.letter(li.Slug, units, e.reuse)
 	}
-	var letterPage, annexPage, changesPage *render.Page
+	var letterPage, annexPage *render.Page
+	var compared []*site.Page
 	for _, sp := range s.LetterPages(li) {
 		v := view(s, sp)
 		switch sp.Kind {
@@ -647,7 +648,7 @@ func (p *letterPass) make(li *site.LetterInfo, buf *bytes.Buffer, out *output) (
 		case site.KindAnnex:
 			v.Letter, annexPage = rl, v
 		case site.KindChanges:
-			changesPage = v
+			compared = append(compared, sp)
 		}
 	}
 	if p.offline != nil && !li.Meta.Draft && p.diags.Len() == 0 {
@@ -658,15 +659,35 @@ func (p *letterPass) make(li *site.LetterInfo, buf *bytes.Buffer, out *output) (
 			err = out.page(r, buf, annexPage)
 		}
 	}
-	if err != nil || changesPage == nil {
+	if err != nil {
 		return e, err
 	}
-	pl, err := reload(s, li.Previous().Slug)
-	if err != nil {
-		return nil, err
+	return e, p.comparisons(out, rl, compared, buf)
+}
+
+// comparisons renders the changes pages of letter rl: each compares it
+// with another edition of its series, parsed once however many pages
+// show it.
+func (p *letterPass) comparisons(out *output, rl *site.Letter, pages []*site.Page, buf *bytes.Buffer) error {
+	parsed := map[*site.LetterInfo]*site.Letter{}
+	for _, sp := range pages {
+		other := parsed[sp.Other]
+		if other == nil {
+			l, err := reload(p.s, sp.Other.Slug)
+			if err != nil {
+				return err
+			}
+			other = p.s.Parse(l)
+			parsed[sp.Other] = other
+		}
+		v := view(p.s, sp)
+		v.Changes = p.s.Compare(rl, other)
+		v.Changes.Pair = sp.Path != rl.Info.ChangesPath()
+		if err := out.page(p.r, buf, v); err != nil {
+			return err
+		}
 	}
-	changesPage.Changes = s.Changes(rl, s.Parse(pl))
-	return e, out.page(r, buf, changesPage)
+	return nil
 }
 
 // index makes the searchable units of a published letter, with the

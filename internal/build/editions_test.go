@@ -244,3 +244,50 @@ func TestEachEditionSaysWhenItWasCurrent(t *testing.T) {
 		t.Error("a letter outside a series says when it was current")
 	}
 }
+
+// TestAnyTwoEditionsCompare reads the comparison pages of the example
+// series: every edition has one with every other, in its own folder, that
+// compares older to newer with the statuses between exactly those two,
+// offers the other editions, and is offered where the editions are listed.
+func TestAnyTwoEditionsCompare(t *testing.T) {
+	out := builtExample(t)
+	editions := []string{"24-901", "24-907", "25-903"}
+	for _, a := range editions {
+		for _, b := range editions {
+			if a == b {
+				continue
+			}
+			page := readFile(t, filepath.Join(out, a, "wijzigingen", b, "index.html"))
+			older, newer := min(a, b), max(a, b)
+			title := "Verschillen tussen Lbr. " + strings.Replace(older, "-", "/", 1) + " en Lbr. " + strings.Replace(newer, "-", "/", 1)
+			if !strings.Contains(page, "<h1>"+title+"</h1>") {
+				t.Errorf("%s/wijzigingen/%s/ is not headed %q", a, b, title)
+			}
+			for _, c := range editions {
+				link := `<a href="../` + c + `/index.html">`
+				if c != a && c != b && !strings.Contains(page, link) {
+					t.Errorf("%s/wijzigingen/%s/ does not offer the comparison with %s", a, b, c)
+				}
+			}
+		}
+	}
+	// From the first edition to the newest, skipping the one in between:
+	// the raise of 24/907 and of 25/903 in one step, the removed section
+	// as removed, the new one as new.
+	page := readFile(t, filepath.Join(out, "25-903", "wijzigingen", "24-901", "index.html"))
+	for _, want := range []string{
+		`1.200<span class="vh">]</span></del><ins><span class="vh">[toegevoegd: </span>1.310`,
+		`<h2 id="ondersteuning">Ondersteuning van fracties <span class="status status-vervallen">vervallen</span></h2>`,
+		`<h2 id="veiligheid">Veiligheid van raadsleden <span class="status status-nieuw">nieuw</span></h2>`,
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("25-903/wijzigingen/24-901/ lacks %s", want)
+		}
+	}
+	if first := readFile(t, filepath.Join(out, "24-901", "index.html")); !strings.Contains(first, `<a href="wijzigingen/25-903/index.html">vergelijk met Lbr. 24/901</a>`) {
+		t.Error("the first edition's list of editions does not offer the comparison with the newest")
+	}
+	if annex := readFile(t, filepath.Join(out, "24-901", "bijlage", "index.html")); !strings.Contains(annex, `href="../wijzigingen/25-903/index.html#`) {
+		t.Error("the first edition's section switcher does not offer the comparison with the newest")
+	}
+}

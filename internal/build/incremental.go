@@ -375,13 +375,21 @@ func fileOwner(name string, letters map[string]*letterSnapshot) string {
 		return ownerSearch
 	}
 	first, rest, _ := strings.Cut(name, "/")
-	switch rest {
-	case "index.html", "bijlage/index.html", "wijzigingen/index.html":
-		if letters[first] != nil {
-			return first
-		}
+	if letters[first] != nil && (rest == "index.html" || rest == "bijlage/index.html" || isChangesPage(rest)) {
+		return first
 	}
 	return ownerRest
+}
+
+// isChangesPage reports whether a path inside a letter's folder is one of
+// its changes pages: wijzigingen/index.html or wijzigingen/<other>/index.html.
+func isChangesPage(rest string) bool {
+	after, ok := strings.CutPrefix(rest, "wijzigingen/")
+	if !ok {
+		return false
+	}
+	other, _ := strings.CutSuffix(after, "index.html")
+	return after == "index.html" || (other != after && strings.Count(other, "/") == 1 && strings.HasSuffix(other, "/"))
 }
 
 // publish makes the folder hold files (written: their new contents): see

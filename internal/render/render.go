@@ -452,7 +452,7 @@ func (p *Page) letterInfo() *site.LetterInfo {
 	if p.Letter != nil {
 		return p.Letter.Info
 	}
-	return p.Changes.Letter
+	return p.Changes.Owner
 }
 
 // Version is the version of ledenbrief that builds the site.

@@ -299,11 +299,27 @@ func (li *LetterInfo) Versions(id string) []Version {
 	return out
 }
 
-// Changes is what changed in an edition against the previous one.
+// Changes compares two editions of a series: what changed from the older
+// one to the newer one. It is shown on a page in the folder of Owner,
+// which is one of the two.
 type Changes struct {
-	Letter, Previous *LetterInfo
+	Letter, Previous *LetterInfo // the newer edition and the older one
+	Owner            *LetterInfo // the letter whose folder holds the page
+	Pair             bool        // a page of one pair (wijzigingen/<other>/), not the changes since the previous edition; set by its caller
 	Sections         []SectionChange
 }
+
+// Other is the edition the page's owner is compared with.
+func (c *Changes) Other() *LetterInfo {
+	if c.Owner == c.Letter {
+		return c.Previous
+	}
+	return c.Letter
+}
+
+// Consecutive reports whether the older edition is the one just before
+// the newer.
+func (c *Changes) Consecutive() bool { return c.Letter.Previous() == c.Previous }
 
 // SectionChange is one section of a Changes page.
 type SectionChange struct {
@@ -323,50 +339,137 @@ const ChangeContext = 1
 // Renamed reports whether the section has another id than before.
 func (c SectionChange) Renamed() bool { return c.PrevID != "" && c.ID != "" && c.PrevID != c.ID }
 
-// Changes compares letter l with the previous edition prev, both parsed:
-// the letter itself, every annex section by thread, and the sections
-// that were removed.
-func (s *Site) Changes(l, prev *Letter) *Changes {
-	c := &Changes{Letter: l.Info, Previous: prev.Info}
-	prevByThread := map[string]*Section{}
-	prevPos := map[string]int{}
-	for i, sec := range prev.Sections {
-		prevByThread[prev.Info.Sections[i].Thread] = sec
-		prevPos[prev.Info.Sections[i].Thread] = i
+// Anchor is the id of the section's part of a changes page.
+func (c SectionChange) Anchor() string {
+	switch {
+	case c.OnLetterPage:
+		return LetterChangeAnchor
+	case c.ID != "":
+		return c.ID
 	}
-	var kept []int // previous positions of the sections kept, in their new order
-	for _, info := range l.Info.Sections {
-		if p, ok := prevPos[info.Thread]; ok {
+	return c.PrevID
+}
+
+// LetterChangeAnchor is the id of the letter's own part of a changes page.
+const LetterChangeAnchor = "lb_brief"
+
+// MaxCompared bounds the comparison pages of one edition. A series of
+// up to MaxCompared+1 editions compares every edition with every other;
+// in a longer one, an edition is compared with the first and the newest
+// and with the editions nearest to it, MaxCompared in all, so that the
+// pages grow linearly with the series rather than with its square.
+const MaxCompared = 12
+
+// Compared lists the editions that letter li has a comparison page with,
+// oldest first: every other edition of its series, bounded by MaxCompared.
+func (li *LetterInfo) Compared() []*LetterInfo {
+	if li.Series == nil || len(li.Series.Editions) < 2 {
+		return nil
+	}
+	eds := li.Series.Editions
+	if len(eds)-1 <= MaxCompared {
+		return slices.DeleteFunc(slices.Clone(eds), func(e *LetterInfo) bool { return e == li })
+	}
+	pick := map[int]bool{0: true, len(eds) - 1: true}
+	delete(pick, li.Edition)
+	for d := 1; len(pick) < MaxCompared; d++ {
+		for _, k := range []int{li.Edition - d, li.Edition + d} { // the older first
+			if k >= 0 && k < len(eds) && len(pick) < MaxCompared {
+				pick[k] = true
+			}
+		}
+	}
+	var out []*LetterInfo
+	for k, e := range eds {
+		if pick[k] {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// ComparePath is the folder of the page that compares letter li with
+// another edition of its series.
+func (li *LetterInfo) ComparePath(other *LetterInfo) string { return ComparePath(li.Slug, other.Slug) }
+
+// Compares reports whether letter li has a comparison page with other.
+func (li *LetterInfo) Compares(other *LetterInfo) bool { return slices.Contains(li.Compared(), other) }
+
+// CompareSection is where a comparison of li with another edition shows
+// section id of li: the section's anchor on that page, "" when the other
+// edition is not compared with li.
+func (li *LetterInfo) CompareSection(other *LetterInfo, id string) string {
+	sec := li.sectionByID(id)
+	if sec == nil || !li.Compares(other) {
+		return ""
+	}
+	newer := other
+	if li.Edition > other.Edition {
+		newer = li
+	}
+	if s := newer.section(sec.Thread); s != nil {
+		return s.ID
+	}
+	return id
+}
+
+// Compare compares two parsed editions of one series, owner the letter
+// whose folder holds the page: the letter itself, every annex section by
+// thread, with its status between the two, and the sections the newer
+// no longer has. It reads the older edition's text as it was written and
+// the newer's, whichever of the two is the owner.
+func (s *Site) Compare(owner, other *Letter) *Changes {
+	newer, older := owner, other
+	if other.Info.Edition > owner.Info.Edition {
+		newer, older = other, owner
+	}
+	c := &Changes{Letter: newer.Info, Previous: older.Info, Owner: owner.Info}
+	olderByThread := map[string]*Section{}
+	olderInfo := map[string]*SectionInfo{}
+	olderPos := map[string]int{}
+	for i, sec := range older.Sections {
+		t := older.Info.Sections[i].Thread
+		olderByThread[t], olderInfo[t], olderPos[t] = sec, older.Info.Sections[i], i
+	}
+	var kept []int // older positions of the sections kept, in their new order
+	inNewer := map[string]bool{}
+	for _, info := range newer.Info.Sections {
+		inNewer[info.Thread] = true
+		if p, ok := olderPos[info.Thread]; ok {
 			kept = append(kept, p)
 		}
 	}
 	inPlace := increasing(kept)
-	body := diff.Words(sectionText(prev.Body), sectionText(l.Body))
+	body := diff.Words(sectionText(older.Body), sectionText(newer.Body))
 	status := StatusUnchanged
 	if diff.Changed(body) {
 		status = StatusChanged
 	}
 	c.Sections = append(c.Sections, SectionChange{Title: "De brief", PrevTitle: "De brief", Status: status, OnLetterPage: true, Excerpts: excerpts(body)})
-	for i, sec := range l.Sections {
-		info := l.Info.Sections[i]
-		ch := SectionChange{ID: info.ID, Title: info.Title, Status: info.Status}
+	for i, sec := range newer.Sections {
+		info := newer.Info.Sections[i]
+		ch := SectionChange{ID: info.ID, Title: info.Title, Status: StatusNew}
 		old := ""
-		if p := prevByThread[info.Thread]; p != nil {
+		if p := olderByThread[info.Thread]; p != nil {
 			ch.PrevID, ch.PrevTitle = p.Src.ID, p.Src.Title
-			ch.Moved = !inPlace[prevPos[info.Thread]]
+			ch.Moved = !inPlace[olderPos[info.Thread]]
+			ch.Status = StatusChanged
+			if olderInfo[info.Thread].hash == info.hash {
+				ch.Status = StatusUnchanged
+			}
 			old = withTitle(p.Src.Title, p.Doc)
 		}
 		ch.Excerpts = excerpts(diff.Words(old, withTitle(info.Title, sec.Doc)))
 		c.Sections = append(c.Sections, ch)
 	}
-	for _, r := range l.Info.Removed {
-		for i, p := range prev.Sections {
-			if prev.Info.Sections[i] == r {
-				ch := SectionChange{PrevID: r.ID, PrevTitle: r.Title, Title: r.Title, Status: StatusRemoved}
-				ch.Excerpts = excerpts(diff.Words(withTitle(r.Title, p.Doc), ""))
-				c.Sections = append(c.Sections, ch)
-			}
+	for i, p := range older.Sections {
+		r := older.Info.Sections[i]
+		if inNewer[r.Thread] {
+			continue
 		}
+		ch := SectionChange{PrevID: r.ID, PrevTitle: r.Title, Title: r.Title, Status: StatusRemoved}
+		ch.Excerpts = excerpts(diff.Words(withTitle(r.Title, p.Doc), ""))
+		c.Sections = append(c.Sections, ch)
 	}
 	return c
 }

@@ -46,6 +46,7 @@ type Page struct {
 	Refresh     string // the folder this page leads on to at once, if any
 
 	Letter   *LetterInfo  // a letter's page, its annex or its changes
+	Other    *LetterInfo  // the edition a changes page compares Letter with
 	Guide    *Guide       // a handreiking's page
 	Refs     *RefsPage    // a handreiking's page or a further page of its places
 	Archive  *ArchivePage // a page of the archive
@@ -72,8 +73,9 @@ func (p *Page) InSitemap() bool {
 func LetterTitle(m content.LetterMeta) string { return m.Number + ": " + m.Subject }
 
 // LetterPages returns the pages of one letter: its own, its annex's when
-// it has sections, and what changed since the previous edition when there
-// is one. Call it after Link.
+// it has sections, what changed since the previous edition when there is
+// one, and its comparison with every other edition it is compared with
+// (see LetterInfo.Compared). Call it after Link.
 func (s *Site) LetterPages(li *LetterInfo) []*Page {
 	title, date := LetterTitle(li.Meta), li.Meta.Updated().Format(time.DateOnly)
 	pages := []*Page{{Kind: KindLetter, Path: li.Path(), Title: title, Description: li.Meta.Summary, LastMod: date, Draft: li.Meta.Draft, Letter: li}}
@@ -81,7 +83,14 @@ func (s *Site) LetterPages(li *LetterInfo) []*Page {
 		pages = append(pages, &Page{Kind: KindAnnex, Path: li.AnnexPath(), Title: "Bijlage bij " + title, LastMod: date, Draft: li.Meta.Draft, Letter: li})
 	}
 	if li.Previous() != nil {
-		pages = append(pages, &Page{Kind: KindChanges, Path: li.ChangesPath(), Title: "Wijzigingen in " + li.Meta.Number, LastMod: date, Draft: li.Meta.Draft, Letter: li})
+		pages = append(pages, &Page{Kind: KindChanges, Path: li.ChangesPath(), Title: "Wijzigingen in " + li.Meta.Number, LastMod: date, Draft: li.Meta.Draft, Letter: li, Other: li.Previous()})
+	}
+	for _, e := range li.Compared() {
+		older, newer := e, li
+		if e.Edition > li.Edition {
+			older, newer = li, e
+		}
+		pages = append(pages, &Page{Kind: KindChanges, Path: li.ComparePath(e), Title: "Verschillen tussen " + older.Meta.Number + " en " + newer.Meta.Number, LastMod: date, Draft: li.Meta.Draft || e.Meta.Draft, Letter: li, Other: e})
 	}
 	return pages
 }

@@ -1,7 +1,9 @@
 package site
 
 import (
+	"fmt"
 	"os"
+	"slices"
 	"reflect"
 	"strings"
 	"testing"
@@ -141,5 +143,51 @@ func TestReuseRoundTrip(t *testing.T) {
 	}
 	if !reflect.DeepEqual(got.PageNames, want.PageNames) || !reflect.DeepEqual(got.Media, want.Media) {
 		t.Errorf("read back pages %v, media %v; want %v, %v", got.PageNames, got.Media, want.PageNames, want.Media)
+	}
+}
+
+// TestComparedEditions lists what an edition is compared with: every
+// other edition of a short series; in a long one the first, the newest
+// and the nearest, MaxCompared in all, the previous one always included.
+func TestComparedEditions(t *testing.T) {
+	series := func(n int) *Series {
+		sr := &Series{ID: "s"}
+		for k := range n {
+			li := &LetterInfo{Slug: fmt.Sprintf("%02d-001", k), Series: sr, Edition: k}
+			sr.Editions = append(sr.Editions, li)
+		}
+		return sr
+	}
+	short := series(4)
+	if got := short.Editions[1].Compared(); len(got) != 3 || got[0] != short.Editions[0] || got[2] != short.Editions[3] {
+		t.Errorf("in a series of 4 edition 2 is compared with %d editions, want the 3 others oldest first", len(got))
+	}
+	long := series(40)
+	for _, k := range []int{0, 1, 20, 38, 39} {
+		li := long.Editions[k]
+		got := li.Compared()
+		if len(got) != MaxCompared {
+			t.Errorf("edition %d of 40 is compared with %d editions, want %d", k, len(got), MaxCompared)
+		}
+		want := []*LetterInfo{long.Editions[0], long.Editions[39]}
+		if k > 0 {
+			want = append(want, li.Previous())
+		}
+		for _, w := range want {
+			if w != li && !li.Compares(w) {
+				t.Errorf("edition %d of 40 is not compared with edition %d", k, w.Edition)
+			}
+		}
+		if li.Compares(li) {
+			t.Errorf("edition %d is compared with itself", k)
+		}
+		for i := 1; i < len(got); i++ {
+			if got[i-1].Edition >= got[i].Edition {
+				t.Errorf("edition %d: compared editions not oldest first", k)
+			}
+		}
+	}
+	if got := long.Editions[20].Compared(); !slices.Contains(got, long.Editions[25]) || slices.Contains(got, long.Editions[30]) {
+		t.Error("edition 21 of 40 is not compared with the editions nearest to it")
 	}
 }

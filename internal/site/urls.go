@@ -39,6 +39,10 @@ func AnnexPath(slug string) string { return slug + "/bijlage/" }
 // letter against the previous edition of its series.
 func ChangesPath(slug string) string { return slug + "/wijzigingen/" }
 
+// ComparePath is the folder of the page that compares letter slug with
+// another edition of its series, other: 25-903/wijzigingen/24-901/.
+func ComparePath(slug, other string) string { return ChangesPath(slug) + other + "/" }
+
 // SeriesPath is the folder of a series' page, which leads to its newest edition.
 func SeriesPath(id string) string { return "reeks/" + id + "/" }
 
