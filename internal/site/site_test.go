@@ -3,8 +3,8 @@ package site
 import (
 	"fmt"
 	"os"
-	"slices"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
