@@ -640,6 +640,7 @@ func (p *letterPass) make(li *site.LetterInfo, buf *bytes.Buffer, out *output) (
 	}
 	var letterPage, annexPage *render.Page
 	var compared []*site.Page
+	editions := parsedEditions{}
 	for _, sp := range s.LetterPages(li) {
 		v := view(s, sp)
 		switch sp.Kind {
@@ -650,6 +651,13 @@ func (p *letterPass) make(li *site.LetterInfo, buf *bytes.Buffer, out *output) (
 		case site.KindChanges:
 			compared = append(compared, sp)
 		}
+	}
+	if n := li.Newer(); n != nil && annexPage != nil {
+		newest, err := editions.parse(s, n)
+		if err != nil {
+			return nil, err
+		}
+		annexPage.Fates = s.SubsectionFates(rl, newest)
 	}
 	if p.offline != nil && !li.Meta.Draft && p.diags.Len() == 0 {
 		e.downloads, err = p.withCopies(out, rl, analysed, letterPage, annexPage, buf)
@@ -662,23 +670,33 @@ func (p *letterPass) make(li *site.LetterInfo, buf *bytes.Buffer, out *output) (
 	if err != nil {
 		return e, err
 	}
-	return e, p.comparisons(out, rl, compared, buf)
+	return e, p.comparisons(out, rl, compared, editions, buf)
+}
+
+// parsedEditions are the other editions of a letter's series that its
+// pages show, each parsed once however many pages show it.
+type parsedEditions map[*site.LetterInfo]*site.Letter
+
+// parse returns edition li parsed.
+func (pe parsedEditions) parse(s *site.Site, li *site.LetterInfo) (*site.Letter, error) {
+	if l := pe[li]; l != nil {
+		return l, nil
+	}
+	l, err := reload(s, li.Slug)
+	if err != nil {
+		return nil, err
+	}
+	pe[li] = s.Parse(l)
+	return pe[li], nil
 }
 
 // comparisons renders the changes pages of letter rl: each compares it
-// with another edition of its series, parsed once however many pages
-// show it.
-func (p *letterPass) comparisons(out *output, rl *site.Letter, pages []*site.Page, buf *bytes.Buffer) error {
-	parsed := map[*site.LetterInfo]*site.Letter{}
+// with another edition of its series.
+func (p *letterPass) comparisons(out *output, rl *site.Letter, pages []*site.Page, editions parsedEditions, buf *bytes.Buffer) error {
 	for _, sp := range pages {
-		other := parsed[sp.Other]
-		if other == nil {
-			l, err := reload(p.s, sp.Other.Slug)
-			if err != nil {
-				return err
-			}
-			other = p.s.Parse(l)
-			parsed[sp.Other] = other
+		other, err := editions.parse(p.s, sp.Other)
+		if err != nil {
+			return err
 		}
 		v := view(p.s, sp)
 		v.Changes = p.s.Compare(rl, other)

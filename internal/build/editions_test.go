@@ -41,10 +41,20 @@ func replaceIn(t *testing.T, file, old, new string) {
 	}
 }
 
-// review does what an editor does before publishing a new edition: drop
-// the review markers of every file of the letter in dir, and give the
-// letter its own kenmerk and summary.
+// review does what an editor does before publishing a new edition of the
+// real letter: drop the review markers of every file of the letter in
+// dir, and give the letter its own kenmerk and summary.
 func review(t *testing.T, dir string) {
+	t.Helper()
+	dropReviewMarkers(t, dir)
+	brief := filepath.Join(dir, "brief.md")
+	replaceIn(t, brief, "reference: TRE/U202100853", "reference: TRE/U202200110")
+	replaceIn(t, brief, "summary: Voor zittende", "summary: Bijgewerkt, voor zittende")
+}
+
+// dropReviewMarkers removes the lines "ledenbrief new" marked for review
+// from every file of the letter in dir.
+func dropReviewMarkers(t *testing.T, dir string) {
 	t.Helper()
 	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || filepath.Ext(p) != ".md" {
@@ -65,9 +75,6 @@ func review(t *testing.T, dir string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	brief := filepath.Join(dir, "brief.md")
-	replaceIn(t, brief, "reference: TRE/U202100853", "reference: TRE/U202200110")
-	replaceIn(t, brief, "summary: Voor zittende", "summary: Bijgewerkt, voor zittende")
 }
 
 func buildOK(t *testing.T, opts build.Options) {
@@ -122,7 +129,8 @@ func TestNextEditionOfTheRealLetter(t *testing.T) {
 	}
 	for _, want := range []string{
 		`Er is een nieuwere editie van deze bijlage:`,
-		`In de nieuwste editie: <a href="../../22-010/bijlage/index.html#rechtspositie">`,
+		`Vervangen in <a href="../../22-010/bijlage/index.html#rechtspositie">Lbr. 22/010: Rechtspositie politieke ambtsdragers</a> · <a href="../wijzigingen/22-010/index.html#rechtspositie">vergelijk met Lbr. 22/010</a>`,
+		`Ongewijzigd in <a href="../../22-010/bijlage/index.html#integriteit">`,
 		`<a href="../../22-010/bijlage/index.html#weerbaar-bestuur">Lbr. 22/010</a>`,
 	} {
 		if !strings.Contains(oldAnnex, want) {
@@ -289,5 +297,72 @@ func TestAnyTwoEditionsCompare(t *testing.T) {
 	}
 	if annex := readFile(t, filepath.Join(out, "24-901", "bijlage", "index.html")); !strings.Contains(annex, `href="../wijzigingen/25-903/index.html#`) {
 		t.Error("the first edition's section switcher does not offer the comparison with the newest")
+	}
+}
+
+// TestOldSubsectionsSayWhereTheyWent makes a three-edition series from
+// the real letter, renaming a subsection (keeping its old id as an
+// alias), editing one and dropping one in the second edition, and reads
+// the first edition's annex: under every subsection's heading, what became
+// of it in the newest edition, with the comparison.
+func TestOldSubsectionsSayWhereTheyWent(t *testing.T) {
+	dir := copyContent(t)
+	edition := func(from, to string, date time.Time) string {
+		if _, err := scaffold.NewEdition(dir, from, to, date); err != nil {
+			t.Fatal(err)
+		}
+		next := filepath.Join(dir, "brieven", to)
+		replaceIn(t, filepath.Join(next, "brief.md"), "draft: true", "draft: false")
+		return next
+	}
+	second := edition("21-082", "22-010", time.Date(2022, 3, 1, 0, 0, 0, 0, time.UTC))
+	review(t, second)
+	weerbaar := filepath.Join(second, "bijlage", "05-weerbaar-bestuur.md")
+	replaceIn(t, weerbaar, "### Woningscan {", `### Woningscan en beveiliging {#woningscan-en-beveiliging alias="woningscan" `)
+	text := readFile(t, weerbaar)
+	if err := os.WriteFile(weerbaar, []byte(text[:strings.Index(text, "### Ondersteuningsteam")]), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	replaceIn(t, filepath.Join(second, "bijlage", "01-rechtspositie.md"), "### ICT-middelen", "### ICT-middelen\n\nDit is nieuw.")
+	third := edition("22-010", "23-001", time.Date(2023, 1, 9, 0, 0, 0, 0, time.UTC))
+	dropReviewMarkers(t, third)
+	replaceIn(t, filepath.Join(third, "brief.md"), "reference: TRE/U202200110", "reference: TRE/U202300001")
+	replaceIn(t, filepath.Join(third, "brief.md"), "summary: Bijgewerkt,", "summary: Opnieuw bijgewerkt,")
+	out := filepath.Join(t.TempDir(), "public")
+	buildOK(t, build.Options{Content: dir, Out: out})
+
+	first := readFile(t, filepath.Join(out, "21-082", "bijlage", "index.html"))
+	under := func(id string) string { // the notice right after the heading with that id
+		i := strings.Index(first, `<h3 id="`+id+`">`)
+		if i < 0 {
+			t.Fatalf("21-082/bijlage has no heading %s", id)
+		}
+		rest := first[i:]
+		rest = rest[strings.Index(rest, "</h3>")+len("</h3>"):]
+		if !strings.HasPrefix(rest, `<p class="notice newer fate">`) {
+			return ""
+		}
+		return rest[:strings.Index(rest, "</p>")]
+	}
+	for id, want := range map[string]string{
+		"woningscan":               `Vervangen in <a href="../../23-001/bijlage/index.html#woningscan-en-beveiliging">Lbr. 23/001: Woningscan en beveiliging</a> · <a href="../wijzigingen/23-001/index.html#weerbaar-bestuur">vergelijk met Lbr. 23/001</a>`,
+		"ict-middelen":             `Vervangen in <a href="../../23-001/bijlage/index.html#ict-middelen">Lbr. 23/001: ICT-middelen</a>`,
+		"netwerk-weerbaar-bestuur": `Ongewijzigd in <a href="../../23-001/bijlage/index.html#netwerk-weerbaar-bestuur">Lbr. 23/001: Netwerk weerbaar bestuur</a>`,
+		"ondersteuningsteam":       `Vervallen sinds <a href="../../22-010/wijzigingen/index.html">Lbr. 22/010</a> · <a href="../wijzigingen/23-001/index.html#weerbaar-bestuur">vergelijk met Lbr. 23/001</a>`,
+	} {
+		if got := under(id); !strings.Contains(got, want) {
+			t.Errorf("under 21-082's %s: %q, want %s", id, got, want)
+		}
+	}
+	if !strings.Contains(first, `Vervangen in <a href="../../23-001/bijlage/index.html#weerbaar-bestuur">Lbr. 23/001: Weerbaar bestuur</a>`) {
+		t.Error("21-082's changed section Weerbaar bestuur does not say it was replaced in 23/001")
+	}
+	second2 := readFile(t, filepath.Join(out, "22-010", "bijlage", "index.html"))
+	if !strings.Contains(second2, `<h3 id="woningscan-en-beveiliging"><span class="alias" id="woningscan"></span>`) ||
+		!strings.Contains(second2, `Ongewijzigd in <a href="../../23-001/bijlage/index.html#woningscan-en-beveiliging">`) {
+		t.Error("22-010's renamed subsection does not say it is unchanged in 23/001")
+	}
+	if newest := readFile(t, filepath.Join(out, "23-001", "bijlage", "index.html")); strings.Contains(newest, "notice newer fate") {
+		t.Error("the newest edition says where its sections went")
 	}
 }

@@ -223,6 +223,7 @@ type Page struct {
 	Refs          *site.RefsPage         // a handreiking's page, or a further page of its places
 	Letter        *site.Letter           // letter and annex
 	Changes       *site.Changes          // what changed in an edition
+	Fates         map[string]*site.Fate  // the annex of an old edition: what became of its subsections, by id
 	Series        *site.Series           // a series page
 	Redirect      *site.Redirect         // an old address
 	Guide         *site.Guide            // a handreiking
@@ -458,7 +459,9 @@ func (p *Page) letterInfo() *site.LetterInfo {
 // Version is the version of ledenbrief that builds the site.
 func (p *Page) Version() string { return manifest.Version() }
 
-// Markdown renders a parsed document, its links placed as the page's.
+// Markdown renders a parsed document, its links placed as the page's;
+// on the annex of an old edition, each subsection's heading is followed
+// by what became of it (Fates).
 func (p *Page) Markdown(d *markdown.Doc) (template.HTML, error) {
 	var b bytes.Buffer
 	var err error
@@ -475,8 +478,48 @@ func (p *Page) Markdown(d *markdown.Doc) (template.HTML, error) {
 	if err != nil {
 		return "", err
 	}
+	if p.Kind == site.KindAnnex && p.Fates != nil {
+		return p.withFates(b.String(), d)
+	}
 	return template.HTML(b.String()), nil
 }
+
+// withFates puts the notice of each subsection's fate right after its
+// heading in html, a rendering of d.
+func (p *Page) withFates(html string, d *markdown.Doc) (template.HTML, error) {
+	var out strings.Builder
+	for _, h := range d.Headings {
+		f := p.Fates[h.ID]
+		open := fmt.Sprintf(`<h%d id="%s">`, h.Level, template.HTMLEscapeString(h.ID))
+		start := strings.Index(html, open)
+		if f == nil || start < 0 {
+			continue
+		}
+		end := strings.Index(html[start:], fmt.Sprintf("</h%d>", h.Level))
+		if end < 0 {
+			continue
+		}
+		end += start + len("</hN>")
+		out.WriteString(html[:end])
+		if err := p.r.templates[p.Kind].ExecuteTemplate(&out, "fate", p.Fate(f)); err != nil {
+			return "", err
+		}
+		html = html[end:]
+	}
+	out.WriteString(html)
+	return template.HTML(out.String()), nil
+}
+
+// FateNote is what the theme's "fate" template shows: what became of a
+// section of an old edition, with the page that shows it.
+type FateNote struct {
+	*site.Fate
+	Page *Page
+}
+
+// Fate pairs what became of a section with this page, for the theme's
+// "fate" template.
+func (p *Page) Fate(f *site.Fate) FateNote { return FateNote{Fate: f, Page: p} }
 
 // prepare binds page p to the renderer and the site's settings.
 func (r *Renderer) prepare(p *Page) {

@@ -232,30 +232,112 @@ func (li *LetterInfo) Newer() *LetterInfo {
 	return li.Series.Newest()
 }
 
-// InNewest returns the section of the newest edition that continues
-// section id of this letter, or nil when it was removed.
-func (li *LetterInfo) InNewest(id string) *SectionInfo {
-	n := li.Newer()
-	sec := li.sectionByID(id)
+// Fate says what became of a section or subsection of an edition that
+// is not the newest: the newest edition has it unchanged or with another
+// text, or an edition after this one no longer has it.
+type Fate struct {
+	Status    string      // StatusUnchanged, StatusChanged (replaced) or StatusRemoved
+	Edition   *LetterInfo // the newest edition; for StatusRemoved the one that removed it
+	ID, Title string      // its id and title in the newest edition; "" when removed
+	// Compare is the folder of the page that compares the letter with the
+	// newest edition, and Fragment the part of it that shows the text.
+	Compare, Fragment string
+	// Removal is the part of the removing edition's changes page that
+	// shows the removal; "" when that page shows it only as part of a
+	// section that stayed.
+	Removal string
+}
+
+// SectionFate returns what became of annex section id of the letter in
+// the newest edition of its series: nil for the newest and for a letter
+// outside a series.
+func (li *LetterInfo) SectionFate(id string) *Fate {
+	n, sec := li.Newer(), li.sectionByID(id)
 	if n == nil || sec == nil {
 		return nil
 	}
-	return n.section(sec.Thread)
-}
-
-// RemovedIn returns the edition after this one that no longer has
-// section id of this letter, or nil when the newest edition still has it.
-func (li *LetterInfo) RemovedIn(id string) *LetterInfo {
-	sec := li.sectionByID(id)
-	if li.Series == nil || sec == nil {
-		return nil
+	f := li.fate(n, id)
+	if ns := n.section(sec.Thread); ns != nil {
+		f.ID, f.Title, f.Status = ns.ID, ns.Title, StatusChanged
+		if ns.hash == sec.hash {
+			f.Status = StatusUnchanged
+		}
+		return f
 	}
+	f.Status = StatusRemoved
 	for _, e := range li.Series.Editions[li.Edition+1:] {
 		if e.section(sec.Thread) == nil {
-			return e
+			f.Edition = e
+			f.Removal = e.Previous().section(sec.Thread).ID
+			break
 		}
 	}
-	return nil
+	return f
+}
+
+// fate is a Fate with the comparison of li with the newest edition n,
+// at the part that shows li's annex section id.
+func (li *LetterInfo) fate(n *LetterInfo, id string) *Fate {
+	f := &Fate{Edition: n}
+	if frag := li.CompareSection(n, id); frag != "" {
+		f.Compare, f.Fragment = li.ComparePath(n), frag
+	}
+	return f
+}
+
+// SubsectionFates returns what became of every subsection of letter old
+// (an annex heading below a section's own) in newest, the newest edition
+// of its series, by the subsection's id: its id is followed from edition
+// to edition through ids and aliases, and its text, heading included,
+// compared with the newest's. Both letters are parsed; nil when old is
+// the newest edition.
+func (s *Site) SubsectionFates(old, newest *Letter) map[string]*Fate {
+	li := old.Info
+	if li.Newer() != newest.Info {
+		return nil
+	}
+	newText := map[string]string{}
+	for _, sec := range newest.Sections {
+		for _, h := range sec.Doc.Headings {
+			newText[h.ID] = subsectionText(sec.Doc, h)
+		}
+	}
+	out := map[string]*Fate{}
+	for _, sec := range old.Sections {
+		for _, h := range sec.Doc.Headings {
+			f := li.fate(newest.Info, sec.Src.ID)
+			id, removed := h.ID, (*LetterInfo)(nil)
+			for _, e := range li.Series.Editions[li.Edition+1:] {
+				t, ok := e.ids[id]
+				if !ok || t.page != anchors.AnnexPage {
+					removed = e
+					break
+				}
+				id = t.live
+			}
+			switch {
+			case removed != nil:
+				f.Status, f.Edition = StatusRemoved, removed
+			case newText[id] == subsectionText(sec.Doc, h):
+				f.Status, f.ID, f.Title = StatusUnchanged, id, newest.Info.ids[id].title
+			default:
+				f.Status, f.ID, f.Title = StatusChanged, id, newest.Info.ids[id].title
+			}
+			out[h.ID] = f
+		}
+	}
+	return out
+}
+
+// subsectionText is the text under heading h of d, up to the next
+// heading of its level or higher, headed by its title.
+func subsectionText(d *markdown.Doc, h markdown.Heading) string {
+	for _, part := range d.Sections(h.Level) {
+		if part.ID == h.ID {
+			return part.Title + "\n" + part.Text
+		}
+	}
+	return h.Text
 }
 
 func (li *LetterInfo) sectionByID(id string) *SectionInfo {
