@@ -23,6 +23,7 @@
     pairs: function (n, data) { arrive("q:" + n, data, function (v) { pairPostings[n] = v; }); },
     docs: function (n, data) { arrive("d:" + n, data, function (rows) { docShards[n] = rows; }); },
     facets: function (data) { arrive("f", data, keepFacets); },
+    threads: function (data) { arrive("t", data, keepThreads); },
     // A small index (one letter's, in its offline copy) comes whole in
     // place of meta.js.
     bundle: function (data) {
@@ -33,6 +34,7 @@
         pairPostings = b.q || {};
         docShards = b.d;
         if (b.f) keepFacets(b.f);
+        if (b.t) keepThreads(b.t);
       });
     },
     keepShard: function (key, v) {
@@ -385,6 +387,49 @@
   function loadFacets() {
     if (facetRuns || !meta.facets) return Promise.resolve();
     return load(shardURL(meta.facets), "f");
+  }
+
+  // The copies of a passage in the editions of a series (threadTable in
+  // internal/search/threads.go): groups of [number, letter, link], oldest
+  // edition first; threadOf maps a number to its group and place.
+  var threadGroups = [], threadOf = null;
+
+  function keepThreads(t) {
+    threadGroups = t.groups;
+    threadOf = {};
+    t.groups.forEach(function (g, gi) { g.forEach(function (m, i) { threadOf[m[0]] = [gi, i]; }); });
+  }
+
+  function loadThreads() {
+    if (threadOf || !meta.threads) return Promise.resolve();
+    return load(shardURL(meta.threads), "t");
+  }
+
+  // groupOf is what a passage counts as among results: its group of
+  // copies, or itself.
+  function groupOf(doc) {
+    var at = threadOf && threadOf[doc];
+    return at ? "g" + at[0] : "d" + doc;
+  }
+
+  // collapse mirrors threadTable.collapse: one hit per group of copies,
+  // the newest edition's of those that matched, where the best-ranked
+  // copy is, with the other matching editions as also, oldest first.
+  function collapse(ranked) {
+    if (!threadOf) return ranked;
+    var out = [], seen = {}, matched = {};
+    ranked.forEach(function (h) { matched[h.doc] = true; });
+    ranked.forEach(function (h) {
+      var at = threadOf[h.doc];
+      if (!at) { out.push(h); return; }
+      if (seen[at[0]]) return;
+      seen[at[0]] = true;
+      var members = threadGroups[at[0]], newest = -1, also = [];
+      members.forEach(function (m, k) { if (matched[m[0]]) newest = k; });
+      members.forEach(function (m, k) { if (matched[m[0]] && k !== newest) also.push({ letter: m[1], url: m[2] }); });
+      out.push({ doc: members[newest][0], score: h.score, facet: h.facet, also: also });
+    });
+    return out;
   }
 
   // facetOf returns the run of a passage's number (kind, date, series).
@@ -886,12 +931,19 @@
         (skip === "jaar" || !narrow.jaar || f.date.slice(0, 4) === narrow.jaar) &&
         (skip === "reeks" || !narrow.reeks || f.series === narrow.reeks);
     }
-    function count(dim, v) { if (v) counts[dim][v] = (counts[dim][v] || 0) + 1; }
+    var counted = {}; // a group of copies counts once per value
+    function count(dim, v, group) {
+      var key = dim + "\u0000" + v + "\u0000" + group;
+      if (v && !counted[key]) {
+        counted[key] = true;
+        counts[dim][v] = (counts[dim][v] || 0) + 1;
+      }
+    }
     ranked.forEach(function (h) {
-      var f = h.facet = facetOf(h.doc);
-      if (pass(f, "soort")) count("soort", f.kind);
-      if (pass(f, "jaar")) count("jaar", f.date.slice(0, 4));
-      if (pass(f, "reeks")) count("reeks", f.series);
+      var f = h.facet = facetOf(h.doc), g = groupOf(h.doc);
+      if (pass(f, "soort")) count("soort", f.kind, g);
+      if (pass(f, "jaar")) count("jaar", f.date.slice(0, 4), g);
+      if (pass(f, "reeks")) count("reeks", f.series, g);
     });
     var kept = ranked.filter(function (h) { return pass(h.facet); });
     if (narrow.sorteer === "datum") {
@@ -909,13 +961,14 @@
     return loadMeta().then(function () { return analyze(q, typing); }).then(function (a) {
       var words = a.words;
       if (!words.length) return { words: words, hits: [], total: 0 };
-      return Promise.all([score(words), admits(a), narrow ? loadFacets() : null]).then(function (r) {
+      return Promise.all([score(words), admits(a), narrow ? loadFacets() : null, loadThreads()]).then(function (r) {
         var ranked = r[0].filter(function (h) { return r[1](h.doc); }), counts = null;
         if (narrow) {
           var n = narrowed(ranked, narrow);
           ranked = n.hits;
           counts = n.counts;
         }
+        ranked = collapse(ranked);
         var top = ranked.slice(0, limit);
         var per = meta.docsPerShard;
         return Promise.all(top.map(function (h) { return loadDocs(Math.floor(h.doc / per)); })).then(function () {
@@ -1075,9 +1128,14 @@
   // hitHTML is one result of a list; withDate adds its letter's date.
   function hitHTML(h, mark, withDate) {
     var date = withDate && dutchDate(h.date);
-    return '<li><a href="' + LB.escapeHTML(href(h.url, mark.list)) + '" data-mark="' + LB.escapeHTML(mark.list.join(" ")) + '">' + LB.escapeHTML(h.title) + "</a>" +
+    var link = function (url, text) {
+      return '<a href="' + LB.escapeHTML(href(url, mark.list)) + '" data-mark="' + LB.escapeHTML(mark.list.join(" ")) + '">' + LB.escapeHTML(text) + "</a>";
+    };
+    var also = (h.also || []).map(function (e) { return link(e.url, e.letter); }).join(", ");
+    return "<li>" + link(h.url, h.title) +
       '<span class="search-context">' + LB.escapeHTML(h.context) + (date ? " · " + date : "") + "</span>" +
-      '<span class="search-snippet">' + LB.snippet(h.body, mark.keys) + "</span></li>";
+      '<span class="search-snippet">' + LB.snippet(h.body, mark.keys) + "</span>" +
+      (also ? '<span class="search-also">ook in ' + also + "</span>" : "") + "</li>";
   }
 
   // follow marks, in a single-file copy, the words of a result the reader

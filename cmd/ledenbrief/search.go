@@ -72,6 +72,13 @@ func runSearch(args []string, stderr io.Writer) int {
 		for _, f := range h.Fragments {
 			fmt.Printf("    %s\n", plainFragment(f))
 		}
+		if len(h.Also) > 0 {
+			var also []string
+			for _, a := range h.Also {
+				also = append(also, a.Letter)
+			}
+			fmt.Printf("    ook in %s\n", strings.Join(also, ", "))
+		}
 	}
 	return 0
 }

@@ -7,7 +7,9 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -437,5 +439,101 @@ func TestPrintReadsLikeThePaperLetter(t *testing.T) {
 	}
 	if got.H3 != "avoid" {
 		t.Errorf("a subsection heading may end a printed page (break-after: %s)", got.H3)
+	}
+}
+
+// TestSearchShowsTheCurrentEditionFirst searches the example series, in
+// bleve and in the browser from file://: a section of the series is one
+// result, the newest edition's (the € 1.310 of 25/903 for "vergoeding"),
+// with the other editions that match named after it, the same in both;
+// a word only an old edition has finds that edition; and the offline copy
+// of an old edition finds its own text.
+func TestSearchShowsTheCurrentEditionFirst(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "public")
+	res, err := build.Run(build.Options{Content: exampleContent, Out: out, KeepIndex: true})
+	if err != nil || res.Diags.Len() > 0 {
+		t.Fatalf("build: %v %v", err, res.Diags.Error())
+	}
+	defer res.Index.Close()
+	type hit struct {
+		URL  string
+		Also []string
+	}
+	bleveHits := func(q string) []hit {
+		results, _, err := res.Index.Search(context.Background(), res.Dict, q, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var hits []hit
+		for _, r := range results {
+			h := hit{URL: r.URL}
+			for _, a := range r.Also {
+				h.Also = append(h.Also, a.Letter+" "+a.URL)
+			}
+			hits = append(hits, h)
+		}
+		return hits
+	}
+	ctx := browsertest.New(t)
+	if err := chromedp.Do(ctx, chromedp.Navigate(fileURL(out, "index.html")), chromedp.Click("#lb_q"), chromedp.Poll[chromedp.Void]("!!(window.LB && LB.search)")); err != nil {
+		t.Fatal(err)
+	}
+	browserHits := func(q string) []hit {
+		raw, err := chromedp.Run(ctx, chromedp.Evaluate[string](`LB.search(`+strconv.Quote(q)+`, false, 10).then(r => JSON.stringify(r.hits.map(h => ({URL: h.url, Also: (h.also || []).map(a => a.letter + " " + a.url)}))))`, chromedp.EvalAwaitPromise))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var hits []hit
+		if err := json.Unmarshal([]byte(raw), &hits); err != nil {
+			t.Fatal(err)
+		}
+		for i := range hits {
+			if len(hits[i].Also) == 0 {
+				hits[i].Also = nil
+			}
+		}
+		return hits
+	}
+	for _, q := range []string{"vergoeding", "onkostenvergoeding", "opleiding raadsleden", "ondersteuning fracties", "1.200", "raadsleden"} {
+		b, w := bleveHits(q), browserHits(q)
+		if !reflect.DeepEqual(b, w) {
+			t.Errorf("%q: bleve %v, browser %v", q, b, w)
+		}
+		seen := map[string]bool{}
+		for _, h := range b {
+			if seen[h.URL] {
+				t.Errorf("%q: %s twice", q, h.URL)
+			}
+			seen[h.URL] = true
+		}
+	}
+	first := bleveHits("vergoeding")
+	if len(first) == 0 || !strings.HasPrefix(first[0].URL, "25-903/") {
+		t.Errorf("vergoeding: first %v, want the newest edition's", first)
+	}
+	i := slices.IndexFunc(first, func(h hit) bool { return strings.HasSuffix(h.URL, "#vergoeding") })
+	if i < 0 || first[i].URL != "25-903/bijlage/index.html#vergoeding" ||
+		!reflect.DeepEqual(first[i].Also, []string{"Lbr. 24/901 24-901/bijlage/index.html#vergoeding", "Lbr. 24/907 24-907/bijlage/index.html#vergoeding"}) {
+		t.Errorf("vergoeding: %v, want 25/903's Vergoeding, also in 24/901 and 24/907", first)
+	}
+	for _, h := range first {
+		if strings.HasPrefix(h.URL, "24-90") && !strings.Contains(h.URL, "#ondersteuning") {
+			t.Errorf("vergoeding: the old edition's %s is a result of its own", h.URL)
+		}
+	}
+	if old := bleveHits("1.200"); len(old) == 0 || !strings.HasPrefix(old[0].URL, "24-90") {
+		t.Errorf("1.200, only in the old editions: %v", old)
+	}
+	if err := chromedp.Do(ctx, chromedp.SendKeys("#lb_q", "vergoeding"), chromedp.Poll[chromedp.Void](`!!document.querySelector("#lb_results .search-also")`)); err != nil {
+		t.Fatal(err)
+	}
+	if also, err := chromedp.Run(ctx, chromedp.Evaluate[string](`[...document.querySelectorAll("#lb_results .search-also")].map(e => e.textContent).join("|")`)); err != nil || !strings.Contains(also, "ook in Lbr. 24/901, Lbr. 24/907") {
+		t.Errorf("the results under the field say %q, want ook in Lbr. 24/901, Lbr. 24/907", also)
+	}
+	if err := chromedp.Do(ctx, chromedp.Navigate(fileURL(out, "24-901/lbr-24-901.html")), chromedp.Click("#lb_q"), chromedp.Poll[chromedp.Void]("!!(window.LB && LB.search)")); err != nil {
+		t.Fatal(err)
+	}
+	if own := browserHits("vergoeding"); len(own) == 0 || own[0].Also != nil || !strings.Contains(own[0].URL, "vergoeding") {
+		t.Errorf("the offline copy of 24/901 finds %v for vergoeding, want its own section", own)
 	}
 }

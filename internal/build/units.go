@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"ledenbrief/internal/anchors"
 	"ledenbrief/internal/content"
 	"ledenbrief/internal/letternumber"
 	"ledenbrief/internal/markdown"
@@ -37,6 +38,10 @@ func LetterUnits(rl *site.Letter, base int) ([]search.Unit, error) {
 	date := meta.Date.Format("2006-01-02")
 	var units []search.Unit
 	add := func(page, anchor, title, context string, s markdown.Section, docWords []string, kind string) {
+		onPage := anchors.AnnexPage
+		if kind == "brief" {
+			onPage = anchors.LetterPage
+		}
 		body, listed := ownText(s)
 		if s.ID != "" {
 			docWords = nil
@@ -48,7 +53,7 @@ func LetterUnits(rl *site.Letter, base int) ([]search.Unit, error) {
 		units = append(units, search.Unit{
 			ID: page + "#" + anchor, Page: page, Anchor: anchor, URL: site.Rel("", page, anchor), Label: title, Title: title, Context: context,
 			Body: body, Links: strings.Join(rl.AnchorTexts(anchor), "\n"), Extra: strings.Join(search.Unique(slices.Concat(s.Expansions, listed, s.SearchWords, docWords)), "\n"),
-			Letter: meta.Number, Series: meta.Series, Date: date, Kind: kind, Ordinal: ordinal,
+			Letter: meta.Number, Series: meta.Series, Thread: rl.Info.Thread(onPage, anchor), Date: date, Kind: kind, Ordinal: ordinal,
 		})
 	}
 	letterPage := site.LetterPath(rl.Info.Slug)

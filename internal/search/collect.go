@@ -212,10 +212,8 @@ func (c *Collector) Dictionary(ctx context.Context) (*Dictionary, error) {
 	if c.err != nil {
 		return nil, c.err
 	}
-	d := &Dictionary{N: c.n, Terms: c.terms, Surfaces: map[string]string{}, Stop: stopWords(), docs: make(map[int32]facet, len(c.docs))}
-	for doc, info := range c.docs {
-		d.docs[doc] = info.facet
-	}
+	d := &Dictionary{N: c.n, Terms: c.terms, Surfaces: map[string]string{}, Stop: stopWords(), docs: maps.Clone(c.docs)}
+	d.threads = threadsOf(d.docs)
 	c.terms = nil
 	// Bleve's average field length is the field's number of distinct
 	// terms over the number of documents, rounded up (the field

@@ -35,8 +35,12 @@ type Dictionary struct {
 	// synonyms maps the term of a one-word synonym to the words it also
 	// finds (see NoteSynonyms).
 	synonyms map[string][]string
-	// docs is every unit's facet, by number (the results page's filters).
-	docs map[int32]facet
+	// docs is every unit's id and facet, by number (the results page's
+	// filters, the copies of a passage in a series' editions).
+	docs map[int32]docInfo
+	// threads are the passages that are copies of one another in the
+	// editions of a series (see threadsOf).
+	threads *threadTable
 }
 
 // bm25Stats are the statistics a bleve search of d's units scores with:

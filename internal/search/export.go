@@ -79,6 +79,10 @@ type meta struct {
 	// its content, which the results page loads to narrow and sort; ""
 	// in a bundle, which holds them.
 	Facets string `json:"facets,omitempty"`
+	// Threads is the file of the passages that are copies of one another
+	// in the editions of a series (threadTable), named by its content,
+	// which every search loads; "" when there are none, and in a bundle.
+	Threads string `json:"threads,omitempty"`
 }
 
 // StaticWriter writes the static index of a site through a write function
@@ -124,6 +128,7 @@ type bundle struct {
 	Pairs    map[int]records
 	Docs     map[int]docRows
 	Facets   *facetTable
+	Threads  *threadTable // nil when there are none
 }
 
 // pack is pack through w's memo.
@@ -253,11 +258,25 @@ func (w *StaticWriter) Finish(d *Dictionary) error {
 			return err
 		}
 	}
+	threadFile := ""
+	if len(d.threads.Groups) > 0 && w.bundle == nil {
+		data, err := w.pack("LB.threads", d.threads)
+		if err != nil {
+			return err
+		}
+		threadFile = threadFileName(data)
+		if err := w.file(threadFile, data); err != nil {
+			return err
+		}
+	}
 	m := d.meta(IndexDir, w.stamp(), pairFiles, roots)
-	m.Facets = facetFile
+	m.Facets, m.Threads = facetFile, threadFile
 	if w.bundle != nil {
 		m.Dir, m.Stamp = "", ""
 		w.bundle.Facets = facets
+		if len(d.threads.Groups) > 0 {
+			w.bundle.Threads = d.threads
+		}
 		w.bundle.Meta = m
 		data, err := packWith(&fastWriters, "LB.bundle", w.bundle)
 		if err != nil {

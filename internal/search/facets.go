@@ -14,11 +14,15 @@ import (
 var Kinds = []string{"brief", "bijlage", "handreiking", "pagina"}
 
 // facet is what the results page narrows and sorts a passage by: its
-// kind, its letter's date and series.
+// kind, its letter's date and series; and, for a passage of a letter in
+// a series of editions, what names it among its copies in the others.
 type facet struct {
 	kind   string // one of Kinds
 	date   string // YYYY-MM-DD; "" for handreikingen and site pages
 	series string // the series id; "" for a letter outside a series and the rest
+	thread string // Unit.Thread
+	letter string // with a thread: the letter's number and the passage's link
+	url    string
 }
 
 // docInfo is what a Collector keeps of each unit besides its terms.
@@ -27,16 +31,31 @@ type docInfo struct {
 	facet
 }
 
-func facetOf(u *Unit) facet { return facet{kind: u.Kind, date: u.Date, series: u.Series} }
+func facetOf(u *Unit) facet {
+	f := facet{kind: u.Kind, date: u.Date, series: u.Series, thread: u.Thread}
+	if f.thread != "" {
+		f.letter, f.url = u.Letter, u.URL
+	}
+	return f
+}
 
 func (f facet) appendRecord(w *record.Writer) {
 	w.String(f.kind)
 	w.String(f.date)
 	w.String(f.series)
+	w.String(f.thread)
+	if f.thread != "" {
+		w.String(f.letter)
+		w.String(f.url)
+	}
 }
 
 func readFacet(r *record.Reader) facet {
-	return facet{kind: r.String(), date: r.String(), series: r.String()}
+	f := facet{kind: r.String(), date: r.String(), series: r.String(), thread: r.String()}
+	if f.thread != "" {
+		f.letter, f.url = r.String(), r.String()
+	}
+	return f
 }
 
 // facetTable is the facets of every passage of an index, as the browser
@@ -56,7 +75,7 @@ func (d *Dictionary) facets() *facetTable {
 	t := &facetTable{Kinds: Kinds, Dates: []string{}, Series: []string{}, Runs: [][5]int64{}}
 	docs := slices.Sorted(maps.Keys(d.docs))
 	for _, doc := range docs {
-		f := d.docs[doc]
+		f := d.docs[doc].facet
 		if f.date != "" {
 			t.Dates = append(t.Dates, f.date)
 		}
@@ -77,7 +96,7 @@ func (d *Dictionary) facets() *facetTable {
 	}
 	end := int64(0)
 	for _, doc := range docs {
-		f := d.docs[doc]
+		f := d.docs[doc].facet
 		run := [5]int64{int64(doc) - end, 1, int64(slices.Index(Kinds, f.kind) + 1), place(t.Dates, f.date), place(t.Series, f.series)}
 		if n := len(t.Runs); n > 0 && run[0] == 0 && run[2] == t.Runs[n-1][2] && run[3] == t.Runs[n-1][3] && run[4] == t.Runs[n-1][4] {
 			t.Runs[n-1][1]++

@@ -86,6 +86,11 @@ func (bd *bundle) appendJSON(b []byte) []byte {
 		b = append(b, `,"f":`...)
 		b = append(b, f...)
 	}
+	if bd.Threads != nil {
+		t, _ := json.Marshal(bd.Threads) // numbers and strings: it encodes
+		b = append(b, `,"t":`...)
+		b = append(b, t...)
+	}
 	return append(b, '}')
 }
 

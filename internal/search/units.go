@@ -24,6 +24,9 @@ type Unit struct {
 	Extra   string // expansions of the abbreviations used, synonyms, zoekwoorden, a handreiking's kind and publisher
 	Letter  string // "Lbr. 21/082"; "" for handreikingen
 	Series  string // the letter's series id; "" outside a series
+	// Thread is the same for the passage's copies in every edition of its
+	// series, and "" outside a series of editions: search shows one of them.
+	Thread string
 	Date    string // YYYY-MM-DD; "" for handreikingen
 	Kind    string // "brief", "bijlage", "handreiking" or "pagina"
 	Ordinal int    // the unit's number in the static index, stable across builds

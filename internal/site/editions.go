@@ -1,6 +1,7 @@
 package site
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 
@@ -306,15 +307,7 @@ func (s *Site) SubsectionFates(old, newest *Letter) map[string]*Fate {
 	for _, sec := range old.Sections {
 		for _, h := range sec.Doc.Headings {
 			f := li.fate(newest.Info, sec.Src.ID)
-			id, removed := h.ID, (*LetterInfo)(nil)
-			for _, e := range li.Series.Editions[li.Edition+1:] {
-				t, ok := e.ids[id]
-				if !ok || t.page != anchors.AnnexPage {
-					removed = e
-					break
-				}
-				id = t.live
-			}
+			id, removed := li.follow(anchors.AnnexPage, h.ID)
 			switch {
 			case removed != nil:
 				f.Status, f.Edition = StatusRemoved, removed
@@ -327,6 +320,41 @@ func (s *Site) SubsectionFates(old, newest *Letter) map[string]*Fate {
 		}
 	}
 	return out
+}
+
+// follow follows id on page of the letter through the later editions of
+// its series, by their ids and aliases: its id in the newest edition, or
+// its id in the last edition that has it and the edition that removed it.
+func (li *LetterInfo) follow(page anchors.Page, id string) (string, *LetterInfo) {
+	for _, e := range li.Series.Editions[li.Edition+1:] {
+		t, ok := e.ids[id]
+		if !ok || t.page != page {
+			return id, e
+		}
+		id = t.live
+	}
+	return id, nil
+}
+
+// Thread names the passage at id on page of the letter ("" the top of
+// the page) so that its copies in every edition of the series share the
+// name, for search to show one of them: the series, and the id the
+// passage has in the newest edition (or in the last one that has it,
+// with the edition that removed it). It is "" for a letter outside a
+// series of two or more editions.
+func (li *LetterInfo) Thread(page anchors.Page, id string) string {
+	if li.Series == nil || len(li.Series.Editions) < 2 {
+		return ""
+	}
+	if id == "" {
+		return fmt.Sprintf("%s\x00%d\x00", li.Series.ID, page)
+	}
+	final, removed := li.follow(page, id)
+	key := fmt.Sprintf("%s\x00%d\x00%s", li.Series.ID, page, final)
+	if removed != nil {
+		key += "\x00" + removed.Slug
+	}
+	return key
 }
 
 // subsectionText is the text under heading h of d, up to the next
