@@ -26,7 +26,7 @@ type Unit struct {
 	Series  string // the letter's series id; "" outside a series
 	// Thread is the same for the passage's copies in every edition of its
 	// series, and "" outside a series of editions: search shows one of them.
-	Thread string
+	Thread  string
 	Date    string // YYYY-MM-DD; "" for handreikingen
 	Kind    string // "brief", "bijlage", "handreiking" or "pagina"
 	Ordinal int    // the unit's number in the static index, stable across builds
