@@ -7,6 +7,7 @@ import (
 	"html/template"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sync"
 
 	"ledenbrief/internal/diag"
@@ -54,11 +55,25 @@ func printDocument(s *site.Site, r *render.Renderer, rl *site.Letter, fr *fileRe
 		return nil, err
 	}
 	doc.Style = template.CSS(append(bytes.ReplaceAll(style, []byte("</style"), []byte(`<\/style`)), "\n@media print{.annex{break-before:page}}"...))
+	placeholder := ExampleHost(s.Content.Config.BaseURL)
+	if placeholder {
+		doc.Online = "" // not "printed from" an address that is not the site's
+	}
 	var b bytes.Buffer
 	if err := r.Render(&b, &render.Page{Kind: site.KindPrint, Path: li.Path(), Title: site.LetterTitle(li.Meta), Document: doc}); err != nil {
 		return nil, err
 	}
+	if placeholder {
+		return unlinkSite(b.Bytes(), s.Content.Config.BaseURL), nil
+	}
 	return b.Bytes(), nil
+}
+
+// unlinkSite leaves the text of every link of document to the site at
+// base and drops the address: a PDF printed before the site has its real
+// address must not send readers to a placeholder one.
+func unlinkSite(document []byte, base string) []byte {
+	return regexp.MustCompile(` href="`+regexp.QuoteMeta(base)+`[^"]*"`).ReplaceAll(document, nil)
 }
 
 // offerPDF renders resolved letter rl's page again, now that its PDF is

@@ -3,7 +3,10 @@ package pdf_test
 import (
 	"context"
 	"encoding/hex"
+	"encoding/json"
+	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -66,6 +69,7 @@ func TestLetterPDF(t *testing.T) {
 			t.Errorf("no link in the PDF jumps to %s", id)
 		}
 	}
+	readBack(t, filepath.Join(dir, "21-082.pdf"))
 	// In the annex (at or after its start), in the annex's order.
 	prev := dests["bijlage"]
 	for _, id := range hierTargets {
@@ -153,4 +157,130 @@ func outlineTitles(data []byte) []string {
 		out = append(out, string(utf16.Decode(u)))
 	}
 	return out
+}
+
+// annexTitles are the titles of the real letter's annex sections, in order.
+var annexTitles = []string{"Rechtspositie politieke ambtsdragers", "Bestuurlijke integriteit", "Ondermijning", "Desinformatie", "Weerbaar bestuur", "Sterke lokale democratie"}
+
+// readBack reads the PDF of the real letter as a council's document
+// system and a screen reader would, with qpdf and pdftotext: bookmarks
+// with their headings' words as written, PDF/UA-1 identification and the
+// catalog entries it asks, no link to the placeholder address, a page
+// number on every page, the contents with the pages the sections are on,
+// and every "Hier" followed by its section's number and page.
+func readBack(t *testing.T, file string) {
+	t.Helper()
+	qpdf, _ := exec.LookPath("qpdf")
+	pdftotext, _ := exec.LookPath("pdftotext")
+	browsertest.Require(t, "qpdf (Debian: apt-get install qpdf)", qpdf)
+	browsertest.Require(t, "pdftotext (Debian: apt-get install poppler-utils)", pdftotext)
+	run := func(name string, args ...string) string {
+		out, err := exec.Command(name, args...).Output()
+		if err != nil {
+			t.Fatalf("%s %v: %v", name, args, err)
+		}
+		return string(out)
+	}
+	if out, err := exec.Command(qpdf, "--check", file).CombinedOutput(); err != nil {
+		t.Fatalf("qpdf --check: %v\n%s", err, out)
+	}
+	raw := run(qpdf, "--json", file)
+	var doc struct {
+		Outlines []outline `json:"outlines"`
+		QPDF     []json.RawMessage
+	}
+	if err := json.Unmarshal([]byte(raw), &doc); err != nil || len(doc.QPDF) < 2 {
+		t.Fatalf("qpdf --json: %v", err)
+	}
+	var titles []string
+	var walk func([]outline)
+	walk = func(os []outline) {
+		for _, o := range os {
+			titles = append(titles, o.Title)
+			walk(o.Kids)
+		}
+	}
+	walk(doc.Outlines)
+	for _, want := range []string{"Belangrijke ontwikkelingen positie raadsleden en wethouders", "Handreikingen Gemeentewet en Wet gemeenschappelijke regelingen", "Inzet kabinetsformatie: betere bestuurlijke en financiële verhoudingen"} {
+		if !slices.Contains(titles, want) {
+			t.Errorf("no bookmark %q: %q", want, titles)
+		}
+	}
+	for _, joined := range []string{"positieraadsleden", "gemeenschappelijkeregelingen", "financiëleverhoudingen"} {
+		for _, title := range titles {
+			if strings.Contains(title, joined) {
+				t.Errorf("bookmark %q joins the lines of its heading", title)
+			}
+		}
+	}
+	var objs map[string]struct {
+		Value json.RawMessage `json:"value"`
+	}
+	if err := json.Unmarshal(doc.QPDF[1], &objs); err != nil {
+		t.Fatal(err)
+	}
+	dict := func(key string) map[string]any {
+		var m map[string]any
+		if err := json.Unmarshal(objs[key].Value, &m); err != nil {
+			t.Fatalf("%s: %v", key, err)
+		}
+		return m
+	}
+	root, _ := dict("trailer")["/Root"].(string)
+	catalog := dict("obj:" + root)
+	prefs, _ := catalog["/ViewerPreferences"].(map[string]any)
+	if catalog["/Lang"] != "u:nl" || prefs["/DisplayDocTitle"] != true || catalog["/Version"] != "/1.7" || catalog["/MarkInfo"] == nil || catalog["/StructTreeRoot"] == nil {
+		t.Errorf("catalog %v: want language nl, the title shown, version 1.7, marked and tagged", catalog)
+	}
+	meta, _ := catalog["/Metadata"].(string)
+	xmp := run(qpdf, "--show-object="+strings.TrimSuffix(meta, " 0 R"), "--filtered-stream-data", file)
+	for _, want := range []string{"<pdfuaid:part>1</pdfuaid:part>", "<rdf:li>nl</rdf:li>", `<rdf:li xml:lang="x-default">Lbr. 21/082: Belangrijke ontwikkelingen positie raadsleden en wethouders`} {
+		if !strings.Contains(xmp, want) {
+			t.Errorf("the XMP metadata lacks %s", want)
+		}
+	}
+	if strings.Contains(raw, "example.org") {
+		t.Error("the PDF links to the placeholder base address")
+	}
+	if text := run(pdftotext, file, "-"); strings.Contains(text, "example.org") {
+		t.Error("the PDF's text names the placeholder base address")
+	}
+
+	pages := strings.Split(strings.TrimRight(run(pdftotext, "-layout", file, "-"), "\f"), "\f")
+	for i, p := range pages {
+		lines := strings.Fields(p)
+		if len(lines) == 0 || lines[len(lines)-1] != strconv.Itoa(i+1) {
+			t.Errorf("page %d does not end with its number", i+1)
+		}
+	}
+	all := strings.Join(pages, "\f")
+	tocPage := map[string]int{}
+	for n, title := range annexTitles {
+		m := regexp.MustCompile(fmt.Sprintf(`\n%d\. %s +(\d+)\n`, n+1, regexp.QuoteMeta(title))).FindStringSubmatch(all)
+		if m == nil {
+			t.Errorf("the contents do not give %s a page", title)
+			continue
+		}
+		p, _ := strconv.Atoi(m[1])
+		tocPage[title] = p
+		if p < 1 || p > len(pages) || !regexp.MustCompile(`(?m)^`+regexp.QuoteMeta(title)+`\s*$`).MatchString(pages[p-1]) {
+			t.Errorf("the contents put %s on page %d, where its heading is not", title, p)
+		}
+	}
+	words := strings.Join(strings.Fields(all), " ")
+	hier := regexp.MustCompile(`Hier \(bijlage § (\d+), blz\. (\d+)\) leest u meer`).FindAllStringSubmatch(words, -1)
+	if len(hier) != len(annexTitles) {
+		t.Fatalf("%d of the %d Hier links say where they lead on paper", len(hier), len(annexTitles))
+	}
+	for i, m := range hier {
+		if m[1] != strconv.Itoa(i+1) || m[2] != strconv.Itoa(tocPage[annexTitles[i]]) {
+			t.Errorf("Hier link %d says § %s, blz. %s; the contents say § %d, blz. %d", i+1, m[1], m[2], i+1, tocPage[annexTitles[i]])
+		}
+	}
+}
+
+// outline is an entry of qpdf --json's outlines.
+type outline struct {
+	Title string    `json:"title"`
+	Kids  []outline `json:"kids"`
 }

@@ -191,7 +191,7 @@ func (f *analysedField) Size() int {
 // reads them: the build cache keeps a letter's analysis with its pages.
 func (au *AnalyzedUnit) AppendRecord(w *record.Writer) {
 	u := &au.Unit
-	for _, s := range []string{u.ID, u.Page, u.Anchor, u.URL, u.Label, u.Title, u.Context, u.Body, u.Links, u.Extra, u.Letter, u.Series, u.Date, u.Kind} {
+	for _, s := range []string{u.ID, u.Page, u.Anchor, u.URL, u.Label, u.Title, u.Context, u.Body, u.Links, u.Extra, u.Letter, u.Series, u.Thread, u.Date, u.Kind} {
 		w.String(s)
 	}
 	w.Int(int64(u.Ordinal))
@@ -226,7 +226,7 @@ func (au *AnalyzedUnit) AppendRecord(w *record.Writer) {
 func ReadAnalyzed(r *record.Reader) (*AnalyzedUnit, error) {
 	au := &AnalyzedUnit{}
 	u := &au.Unit
-	for _, s := range []*string{&u.ID, &u.Page, &u.Anchor, &u.URL, &u.Label, &u.Title, &u.Context, &u.Body, &u.Links, &u.Extra, &u.Letter, &u.Series, &u.Date, &u.Kind} {
+	for _, s := range []*string{&u.ID, &u.Page, &u.Anchor, &u.URL, &u.Label, &u.Title, &u.Context, &u.Body, &u.Links, &u.Extra, &u.Letter, &u.Series, &u.Thread, &u.Date, &u.Kind} {
 		*s = r.String()
 	}
 	u.Ordinal = int(r.Int())
