@@ -106,7 +106,7 @@ func (p *Printer) Print(doc string) ([]byte, error) {
 			return nil, err
 		}
 		pages, _ := json.Marshal(DestinationPages(data))
-		changed, err := chromedp.Run(p.ctx, chromedp.Evaluate[int]("(" + numberJS + ")(" + string(pages) + ")"))
+		changed, err := chromedp.Run(p.ctx, chromedp.Evaluate[int]("("+numberJS+")("+string(pages)+")"))
 		if err != nil {
 			return nil, fmt.Errorf("number the pages of %s: %w", doc, err)
 		}
