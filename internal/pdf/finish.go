@@ -2,7 +2,9 @@ package pdf
 
 import (
 	"bytes"
+	"compress/zlib"
 	"fmt"
+	"io"
 	"regexp"
 	"slices"
 	"strconv"
@@ -38,6 +40,8 @@ var (
 	kidsRE       = regexp.MustCompile(`/Kids \[([^\]]*)\]`)
 	refRE        = regexp.MustCompile(`(\d+) 0 R`)
 	catalogKeyRE = regexp.MustCompile(`/(Metadata|Version) [^/>]*`)
+	contentsRE   = regexp.MustCompile(`/Contents (\d+) 0 R`)
+	streamRE     = regexp.MustCompile(`^<</Filter /FlateDecode\s*/Length (\d+)>>\s*stream\r?\n`)
 	creationRE   = regexp.MustCompile(`/CreationDate \(D:(\d{14})`)
 )
 
@@ -104,7 +108,8 @@ func DestinationPages(data []byte) map[string]int {
 
 // finish adds to a PDF Chromium printed what PDF/UA-1 asks and Chromium
 // does not write: XMP metadata identifying it as PDF/UA-1 (pdfuaid:part),
-// with its title and language, and version 1.7; and it gives the outline
+// with its title and language, version 1.7, and the page numbers at the
+// foot of the pages marked as artefacts; and it gives the outline
 // entries their headings' words as written, where Chromium joined the
 // lines of a wrapped heading without a space ("positieraadsleden").
 func finish(data []byte, doc Document) ([]byte, error) {
@@ -158,7 +163,62 @@ func finish(data []byte, doc Document) ([]byte, error) {
 		nb := append(bytes.Clone(body[:m[2]]), encodeString(want)...)
 		updated[n] = append(nb, body[m[3]:]...)
 	}
+	for _, body := range objs {
+		if c := contentsRE.FindSubmatch(body); c != nil && bytes.HasPrefix(body, []byte("<</Type /Page\n")) {
+			num, _ := strconv.Atoi(string(c[1]))
+			if marked, ok := markFooter(objs[num]); ok {
+				updated[num] = marked
+			}
+		}
+	}
 	return appendUpdate(data, updated, nextNum, start[1]), nil
+}
+
+// markFooter returns a page's content stream (an object's body) with its
+// footer, the page number Chromium draws after everything else, marked
+// as a pagination artefact: not part of the text a screen reader reads
+// in order. It returns false, and the page is left as it is, unless the
+// stream is one Flate-compressed stream whose last text object follows
+// every marked-content sequence, as Chromium writes a page with a footer.
+func markFooter(stream []byte) ([]byte, bool) {
+	m := streamRE.FindSubmatchIndex(stream)
+	if m == nil {
+		return nil, false
+	}
+	length, _ := strconv.Atoi(string(stream[m[2]:m[3]]))
+	if m[1]+length > len(stream) {
+		return nil, false
+	}
+	zr, err := zlib.NewReader(bytes.NewReader(stream[m[1] : m[1]+length]))
+	if err != nil {
+		return nil, false
+	}
+	content, err := io.ReadAll(zr)
+	if err != nil {
+		return nil, false
+	}
+	bt := bytes.LastIndex(content, []byte("\nBT\n"))
+	if bt < 0 || bt < bytes.LastIndex(content, []byte("\nEMC\n")) || bytes.Contains(content[bt:], []byte("BDC")) {
+		return nil, false
+	}
+	et := bytes.Index(content[bt:], []byte("\nET\n"))
+	if et < 0 {
+		return nil, false
+	}
+	et += bt + len("\nET")
+	var marked bytes.Buffer
+	marked.Write(content[:bt])
+	marked.WriteString("\n/Artifact <</Type /Pagination /Subtype /Footer>> BDC")
+	marked.Write(content[bt:et])
+	marked.WriteString("\nEMC")
+	marked.Write(content[et:])
+	var packed bytes.Buffer
+	zw := zlib.NewWriter(&packed)
+	zw.Write(marked.Bytes())
+	if zw.Close() != nil {
+		return nil, false
+	}
+	return fmt.Appendf(nil, "<</Filter /FlateDecode\n/Length %d>>\nstream\n%s\nendstream", packed.Len(), packed.Bytes()), true
 }
 
 // lastTrailer is the trailer dictionary of the last update of data.

@@ -1,6 +1,7 @@
 package pdf_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/hex"
 	"encoding/json"
@@ -166,7 +167,8 @@ var annexTitles = []string{"Rechtspositie politieke ambtsdragers", "Bestuurlijke
 // system and a screen reader would, with qpdf and pdftotext: bookmarks
 // with their headings' words as written, PDF/UA-1 identification and the
 // catalog entries it asks, no link to the placeholder address, a page
-// number on every page, the contents with the pages the sections are on,
+// number on every page, marked as an artefact, the contents with the
+// pages the sections are on,
 // and every "Hier" followed by its section's number and page.
 func readBack(t *testing.T, file string) {
 	t.Helper()
@@ -252,6 +254,11 @@ func readBack(t *testing.T, file string) {
 		if len(lines) == 0 || lines[len(lines)-1] != strconv.Itoa(i+1) {
 			t.Errorf("page %d does not end with its number", i+1)
 		}
+	}
+	plain := filepath.Join(t.TempDir(), "plain.pdf")
+	run(qpdf, "--qdf", "--object-streams=disable", file, plain)
+	if data, err := os.ReadFile(plain); err != nil || bytes.Count(data, []byte("/Artifact <</Type /Pagination /Subtype /Footer>> BDC")) != len(pages) {
+		t.Errorf("the page numbers of the %d pages are not all marked as artefacts (%v)", len(pages), err)
 	}
 	all := strings.Join(pages, "\f")
 	tocPage := map[string]int{}
