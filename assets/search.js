@@ -1073,6 +1073,10 @@
   }
 
   LB.search = search;
+  // live is how many results the field shows while the reader types: each
+  // is a text file to load, and most readers look at the first few; Enter
+  // and the results page show ten at a time.
+  LB.live = 5;
   LB.stem = stem;
   LB.corrected = corrected;
   LB.synonymsUsed = synonymsUsed;
@@ -1165,13 +1169,19 @@
       (n === 1 && res.total === 1 ? " resultaat" : " resultaten") + " voor “" + LB.escapeHTML(q) + "”</p><ol class=\"search-hits\">";
     var mark = marking(res.words);
     res.hits.forEach(function (h) { html += hitHTML(h, mark); });
-    out.innerHTML = html + "</ol>";
+    html += "</ol>";
+    // More than the field shows: the results page has them all (a
+    // single-file copy has no results page; Enter shows ten there).
+    if (res.total > n && !window.LB_HERE) {
+      html += '<p class="search-all"><a href="' + LB.escapeHTML(form.getAttribute("action") + "?q=" + encodeURIComponent(q)) + '">Alle ' + res.total + " resultaten</a></p>";
+    }
+    out.innerHTML = html;
   }
 
   function run(typing) {
     var q = input.value, my = ++seq;
     if (!q.trim()) { clear(); return; }
-    LB.search(q, typing, 10).then(function (res) {
+    LB.search(q, typing, typing ? LB.live : 10).then(function (res) {
       if (my === seq) render(res, q.trim());
     }, function (err) {
       if (my === seq) out.innerHTML = '<p class="search-status">Zoeken lukt niet: ' + LB.escapeHTML(err.message) + "</p>";

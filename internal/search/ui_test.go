@@ -223,3 +223,30 @@ func TestSearchResultsPage(t *testing.T) {
 		t.Errorf("nothing found: %q", text)
 	}
 }
+
+// TestFieldShowsTheFirstFewAndLeadsToAll types a question with many
+// results: the list under the field shows the first few (LB.live, each a
+// file to load while typing) and a link to all of them, which opens the
+// results page with the same question and count.
+func TestFieldShowsTheFirstFewAndLeadsToAll(t *testing.T) {
+	ctx := browsertest.New(t)
+	out := builtSite(t)
+	page := (&url.URL{Scheme: "file", Path: filepath.ToSlash(filepath.Join(out, "21-082", "index.html"))}).String()
+	if err := chromedp.Do(ctx, chromedp.Navigate(page), chromedp.Click("#lb_q"), chromedp.SendKeys("#lb_q", "raadsleden"),
+		chromedp.Poll[chromedp.Void](`!!document.querySelector("#lb_results .search-all a")`)); err != nil {
+		t.Fatalf("no link to all results: %v", err)
+	}
+	live := evalString(t, ctx, `String(LB.live)`)
+	if n := evalString(t, ctx, `String(document.querySelectorAll("#lb_results .search-hits > li").length)`); n != live || live != "5" {
+		t.Errorf("the field shows %s results while typing, LB.live is %s; want 5", n, live)
+	}
+	all := evalString(t, ctx, `document.querySelector("#lb_results .search-all a").textContent`)
+	if err := chromedp.Do(ctx, chromedp.Click("#lb_results .search-all a"), chromedp.WaitVisible("#lb_search_page .search-status")); err != nil {
+		t.Fatal(err)
+	}
+	status := evalString(t, ctx, `document.querySelector("#lb_search_page .search-status").textContent`)
+	total := strings.Fields(strings.TrimPrefix(all, "Alle "))[0]
+	if !strings.HasPrefix(status, total+" resultaten voor “raadsleden”") {
+		t.Errorf("the link says %q; the results page says %q", all, status)
+	}
+}
