@@ -390,14 +390,14 @@
   }
 
   // The copies of a passage in the editions of a series (threadTable in
-  // internal/search/threads.go): groups of [number, letter, link], oldest
+  // internal/search/threads.go): groups of passage numbers, oldest
   // edition first; threadOf maps a number to its group and place.
   var threadGroups = [], threadOf = null;
 
   function keepThreads(t) {
     threadGroups = t.groups;
     threadOf = {};
-    t.groups.forEach(function (g, gi) { g.forEach(function (m, i) { threadOf[m[0]] = [gi, i]; }); });
+    t.groups.forEach(function (g, gi) { g.forEach(function (doc, i) { threadOf[doc] = [gi, i]; }); });
   }
 
   function loadThreads() {
@@ -424,12 +424,19 @@
       if (!at) { out.push(h); return; }
       if (seen[at[0]]) return;
       seen[at[0]] = true;
-      var members = threadGroups[at[0]], newest = -1, also = [];
-      members.forEach(function (m, k) { if (matched[m[0]]) newest = k; });
-      members.forEach(function (m, k) { if (matched[m[0]] && k !== newest) also.push({ letter: m[1], url: m[2] }); });
-      out.push({ doc: members[newest][0], score: h.score, facet: h.facet, also: also });
+      var members = threadGroups[at[0]], newest = -1;
+      members.forEach(function (doc, k) { if (matched[doc]) newest = k; });
+      out.push({ doc: members[newest], score: h.score, facet: h.facet, also: members.filter(function (doc, k) { return matched[doc] && k !== newest; }) });
     });
     return out;
+  }
+
+  // letterOfDoc is the number of the letter whose passage has number doc,
+  // by the numbering of internal/search/units.go (meta.numbering: units
+  // per letter, the first overflow number, overflow units per letter).
+  function letterOfDoc(doc) {
+    var n = meta.numbering, i = doc >= n[1] ? Math.floor((doc - n[1]) / n[2]) : Math.floor(doc / n[0]);
+    return "Lbr. " + ("0" + Math.floor(i / 1000)).slice(-2) + "/" + ("00" + (i % 1000)).slice(-3);
   }
 
   // facetOf returns the run of a passage's number (kind, date, series).
@@ -970,11 +977,14 @@
         }
         ranked = collapse(ranked);
         var top = ranked.slice(0, limit);
-        var per = meta.docsPerShard;
-        return Promise.all(top.map(function (h) { return loadDocs(Math.floor(h.doc / per)); })).then(function () {
+        var per = meta.docsPerShard, docs = [];
+        top.forEach(function (h) { docs.push(h.doc); docs.push.apply(docs, h.also || []); });
+        var row = function (doc) { return docShards[Math.floor(doc / per)][doc % per]; };
+        return Promise.all(docs.map(function (doc) { return loadDocs(Math.floor(doc / per)); })).then(function () {
           top.forEach(function (h) {
-            var row = docShards[Math.floor(h.doc / per)][h.doc % per];
-            h.url = row[0]; h.title = row[1]; h.context = row[2]; h.date = row[3]; h.kind = row[4]; h.body = row[5];
+            var r = row(h.doc);
+            h.url = r[0]; h.title = r[1]; h.context = r[2]; h.date = r[3]; h.kind = r[4]; h.body = r[5];
+            if (h.also) h.also = h.also.map(function (doc) { return { letter: letterOfDoc(doc), url: row(doc)[0] }; });
           });
           return { words: words, hits: top, total: ranked.length, counts: counts };
         });

@@ -75,6 +75,9 @@ type meta struct {
 	Synonyms  map[string][]string `json:"synonyms,omitempty"`
 	Expansion map[string]float64  `json:"expansion"`
 	Fuzziness []int               `json:"fuzziness"` // bleve's auto fuzziness: low and high thresholds, maximum
+	// Numbering is how a passage's number tells its letter: UnitsPerLetter,
+	// OverflowBase and OverflowPerLetter (see units.go).
+	Numbering []int `json:"numbering"`
 	// Facets is the file of the passages' facets (facetTable), named by
 	// its content, which the results page loads to narrow and sort; ""
 	// in a bundle, which holds them.
@@ -455,6 +458,7 @@ func (d *Dictionary) meta(dir, stamp string, pairFiles int, roots []string) meta
 		Version: 4, Dir: dir, Stamp: stamp, N: d.N, Fields: Fields, WordFields: len(WordFields), PairFiles: pairFiles, Avg: d.Avg,
 		K1: search.BM25_k1, B: search.BM25_b, Shards: roots, DocsPerShard: DocsPerShard, Stop: append([]string{}, slices.Sorted(maps.Keys(d.Stop))...), Question: words.QuestionWords, Synonyms: d.synonyms,
 		Fuzziness: []int{searcher.AutoFuzzinessLowThreshold, searcher.AutoFuzzinessHighThreshold, searcher.MaxFuzziness},
+		Numbering: []int{UnitsPerLetter, OverflowBase, OverflowPerLetter},
 		Expansion: map[string]float64{"prefix": prefixBoost, "prefixExact": prefixAfterExact, "compound": compoundBoost, "minPart": words.MinPart, "fuzzy": fuzzyBoost, "maxPrefix": maxPrefix, "maxFuzzy": maxFuzzy, "minPrefixLen": minPrefixLen, "maxRunes": MaxQueryRunes, "maxWords": MaxQueryWords},
 	}
 	for _, f := range Fields {

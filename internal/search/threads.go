@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"maps"
 	"slices"
-	"strconv"
 )
 
 // A section of a letter that has several editions is a passage in each
@@ -18,31 +17,25 @@ import (
 
 // threadTable is the groups of passages that are copies of one another
 // (the same Unit.Thread), as the browser reads them (LB.threads): each
-// group its passages' [number, letter, link], oldest edition first (by
-// date, then number); groups in the order of their first number. Only
-// groups of two or more are listed.
+// group its passages' numbers, oldest edition first (by date, then
+// number); groups in the order of their first number. Only groups of two
+// or more are listed. A number tells the browser its letter (see
+// letterOfDoc in search.js, the inverse of the numbering in units.go);
+// the link it reads from the passage's text shard, for the few it shows.
 type threadTable struct {
-	Groups [][]threadMember `json:"groups"`
-	// of maps a unit's id to its group and its place in it.
-	of map[string][2]int
+	Groups [][]int32 `json:"groups"`
+	// members are the groups as Search needs them, and of maps a unit's
+	// id to its group and its place in it.
+	members [][]threadMember
+	of      map[string][2]int
 }
 
 // threadMember is one edition's passage in a group.
 type threadMember struct {
 	Doc    int32
-	ID     string // the unit's id, for bleve's hits; not exported
+	ID     string // the unit's id, as bleve's hits name it
 	Letter string
 	URL    string
-}
-
-// MarshalJSON writes the member as the browser reads it: [number, letter, link].
-func (m threadMember) MarshalJSON() ([]byte, error) {
-	b := strconv.AppendInt([]byte{'['}, int64(m.Doc), 10)
-	b = append(b, ',')
-	b = strconv.AppendQuote(b, m.Letter)
-	b = append(b, ',')
-	b = strconv.AppendQuote(b, m.URL)
-	return append(b, ']'), nil
 }
 
 // threadsOf groups the units of docs by thread.
@@ -53,7 +46,7 @@ func threadsOf(docs map[int32]docInfo) *threadTable {
 			byThread[info.thread] = append(byThread[info.thread], threadMember{Doc: doc, ID: info.id, Letter: info.letter, URL: info.url})
 		}
 	}
-	t := &threadTable{Groups: [][]threadMember{}, of: map[string][2]int{}}
+	t := &threadTable{Groups: [][]int32{}, of: map[string][2]int{}}
 	for _, members := range byThread {
 		if len(members) < 2 {
 			continue
@@ -61,13 +54,16 @@ func threadsOf(docs map[int32]docInfo) *threadTable {
 		slices.SortFunc(members, func(a, b threadMember) int {
 			return cmp.Or(cmp.Compare(docs[a.Doc].date, docs[b.Doc].date), cmp.Compare(a.Doc, b.Doc))
 		})
-		t.Groups = append(t.Groups, members)
+		t.members = append(t.members, members)
 	}
-	slices.SortFunc(t.Groups, func(a, b []threadMember) int { return cmp.Compare(a[0].Doc, b[0].Doc) })
-	for g, members := range t.Groups {
+	slices.SortFunc(t.members, func(a, b []threadMember) int { return cmp.Compare(a[0].Doc, b[0].Doc) })
+	for g, members := range t.members {
+		docs := make([]int32, len(members))
 		for i, m := range members {
 			t.of[m.ID] = [2]int{g, i}
+			docs[i] = m.Doc
 		}
+		t.Groups = append(t.Groups, docs)
 	}
 	return t
 }
@@ -126,7 +122,7 @@ func (t *threadTable) collapse(ranked []Result, size int, matched func(ids []str
 		if group[g] >= len(out) {
 			continue
 		}
-		for _, m := range t.Groups[g] {
+		for _, m := range t.members[g] {
 			ask = append(ask, m.ID)
 		}
 	}
@@ -143,7 +139,7 @@ func (t *threadTable) collapse(ranked []Result, size int, matched func(ids []str
 		if i >= len(out) {
 			continue
 		}
-		members := t.Groups[g]
+		members := t.members[g]
 		newest := -1
 		for k, m := range members {
 			if _, ok := hits[m.ID]; ok {
