@@ -146,6 +146,9 @@ func (t *threadTable) collapse(ranked []Result, size int, matched func(ids []str
 				newest = k
 			}
 		}
+		if newest < 0 {
+			continue // the best copy matched a moment ago: the index changed in between
+		}
 		best := out[i]
 		shown := hits[members[newest].ID]
 		shown.Score = best.Score // the group ranks where its best copy does
