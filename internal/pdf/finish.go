@@ -18,7 +18,7 @@ import (
 // objects that change follow them, with a cross-reference section of
 // their own. Chromium writes every object uncompressed and a classic
 // cross-reference table, which is what this reads; a PDF it cannot read
-// is returned unchanged by the caller's choice (see finish).
+// is an error, and Printer.Print keeps Chromium's PDF as it is.
 
 // Document is what finish needs to know of the printed document.
 type Document struct {
