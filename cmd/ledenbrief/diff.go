@@ -60,9 +60,10 @@ func runDiff(args []string, stderr io.Writer) int {
 	var diags diag.List
 	c, err := build.Compare(build.Options{Content: *contentDir, Drafts: *drafts, Check: true}, slugs[0], slugs[1], &diags)
 	diags.Print(stderr, lang)
+	var missing *build.NoLetterError
 	switch {
-	case errors.Is(err, build.ErrNoLetter):
-		fmt.Fprintln(stderr, "ledenbrief diff: "+noLetter(lang, err))
+	case errors.As(err, &missing):
+		fmt.Fprintln(stderr, "ledenbrief diff: "+noLetter(lang, missing.Slug))
 		return 1
 	case errors.Is(err, build.ErrNotComparable):
 		fmt.Fprintln(stderr, "ledenbrief diff: "+notComparable(lang, slugs))
@@ -91,9 +92,7 @@ func isTerminal(f *os.File) bool {
 	return err == nil && info.Mode()&os.ModeCharDevice != 0
 }
 
-func noLetter(lang diag.Lang, err error) string {
-	_, detail, _ := strings.Cut(err.Error(), ": ")
-	slug, _, _ := strings.Cut(strings.TrimPrefix(detail, "no letter "), " ")
+func noLetter(lang diag.Lang, slug string) string {
 	if lang == diag.English {
 		return "there is no letter " + letternumber.Number(slug) + " in the content folder"
 	}

@@ -16,7 +16,7 @@ var ErrNotComparable = errors.New("not two editions of one series")
 // two editions of one series, given by folder, exactly as the site's
 // comparison page of a with b shows them: older to newer, whichever is
 // given first. The problems of the content are added to diags; a letter
-// that is not there is reported as an error.
+// that is not there is a *NoLetterError.
 func Compare(opts Options, a, b string, diags *diag.List) (*site.Changes, error) {
 	s, err := Index(opts, diags)
 	if err != nil {
@@ -25,7 +25,7 @@ func Compare(opts Options, a, b string, diags *diag.List) (*site.Changes, error)
 	var infos [2]*site.LetterInfo
 	for i, slug := range []string{a, b} {
 		if infos[i] = s.Info(slug); infos[i] == nil {
-			return nil, fmt.Errorf("%w: no letter %s in %s", ErrNoLetter, slug, opts.Content)
+			return nil, &NoLetterError{Slug: slug}
 		}
 	}
 	if infos[0] == infos[1] || infos[0].Series == nil || infos[0].Series != infos[1].Series {
@@ -42,5 +42,9 @@ func Compare(opts Options, a, b string, diags *diag.List) (*site.Changes, error)
 	return s.Compare(parsed[0], parsed[1]), nil
 }
 
-// ErrNoLetter is returned by Compare for a letter the content does not have.
-var ErrNoLetter = errors.New("letter not found")
+// NoLetterError is Compare's error for a letter the content does not have.
+type NoLetterError struct {
+	Slug string // the letter's folder
+}
+
+func (e *NoLetterError) Error() string { return "no letter " + e.Slug }

@@ -2,6 +2,7 @@ package site
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -299,19 +300,18 @@ func (s *Site) SubsectionFates(old, newest *Letter) map[string]*Fate {
 	}
 	newText := map[string]string{}
 	for _, sec := range newest.Sections {
-		for _, h := range sec.Doc.Headings {
-			newText[h.ID] = subsectionText(sec.Doc, h)
-		}
+		maps.Copy(newText, subsectionTexts(sec.Doc))
 	}
 	out := map[string]*Fate{}
 	for _, sec := range old.Sections {
+		oldText := subsectionTexts(sec.Doc)
 		for _, h := range sec.Doc.Headings {
 			f := li.fate(newest.Info, sec.Src.ID)
 			id, removed := li.follow(anchors.AnnexPage, h.ID)
 			switch {
 			case removed != nil:
 				f.Status, f.Edition = StatusRemoved, removed
-			case newText[id] == subsectionText(sec.Doc, h):
+			case newText[id] == oldText[h.ID]:
 				f.Status, f.ID, f.Title = StatusUnchanged, id, newest.Info.ids[id].title
 			default:
 				f.Status, f.ID, f.Title = StatusChanged, id, newest.Info.ids[id].title
@@ -357,15 +357,23 @@ func (li *LetterInfo) Thread(page anchors.Page, id string) string {
 	return key
 }
 
-// subsectionText is the text under heading h of d, up to the next
-// heading of its level or higher, headed by its title.
-func subsectionText(d *markdown.Doc, h markdown.Heading) string {
-	for _, part := range d.Sections(h.Level) {
-		if part.ID == h.ID {
-			return part.Title + "\n" + part.Text
+// subsectionTexts maps each heading of d to the text under it, up to the
+// next heading of its level or higher, headed by its title: d is split
+// once for each level its headings have.
+func subsectionTexts(d *markdown.Doc) map[string]string {
+	level := map[string]int{}
+	for _, h := range d.Headings {
+		level[h.ID] = h.Level
+	}
+	out := map[string]string{}
+	for _, l := range slices.Compact(slices.Sorted(maps.Values(level))) {
+		for _, part := range d.Sections(l) {
+			if level[part.ID] == l {
+				out[part.ID] = part.Title + "\n" + part.Text
+			}
 		}
 	}
-	return h.Text
+	return out
 }
 
 func (li *LetterInfo) sectionByID(id string) *SectionInfo {

@@ -82,17 +82,24 @@ func TestIsLetterLink(t *testing.T) {
 	}
 }
 
+// shippedSite indexes and links the shipped content, as a build's first
+// pass does; its problems are in the list it returns.
+func shippedSite() (*Site, *content.Site, *diag.List) {
+	diags := &diag.List{}
+	c := content.Load(os.DirFS("../../content"), "content", diags)
+	s := New(c, false, diags)
+	for i, slug := range c.LetterSlugs {
+		s.IndexLetter(c.LoadLetter(slug, diags), i, diags)
+	}
+	s.Link(diags)
+	return s, c, diags
+}
+
 // TestSectionNumbers numbers the shipped annex's sections and
 // subsections as its headings stand (what a "Hier" link's name says).
 func TestSectionNumbers(t *testing.T) {
-	var diags diag.List
-	c := content.Load(os.DirFS("../../content"), "content", &diags)
-	s := New(c, false, &diags)
-	for i, slug := range c.LetterSlugs {
-		s.IndexLetter(c.LoadLetter(slug, &diags), i, &diags)
-	}
-	s.Link(&diags)
-	rl := s.ResolveLetter(c.LoadLetter("21-082", &diags), &diags)
+	s, c, diags := shippedSite()
+	rl := s.ResolveLetter(c.LoadLetter("21-082", diags), diags)
 	if diags.Len() > 0 {
 		t.Fatal(diags.Error())
 	}
@@ -115,14 +122,8 @@ func TestSectionNumbers(t *testing.T) {
 // handreikingen from with their anchor texts, its links to site pages,
 // its media.
 func TestReuseRoundTrip(t *testing.T) {
-	var diags diag.List
-	c := content.Load(os.DirFS("../../content"), "content", &diags)
-	s := New(c, false, &diags)
-	for i, slug := range c.LetterSlugs {
-		s.IndexLetter(c.LoadLetter(slug, &diags), i, &diags)
-	}
-	s.Link(&diags)
-	want := s.ResolveLetter(c.LoadLetter("21-082", &diags), &diags).Reuse()
+	s, c, diags := shippedSite()
+	want := s.ResolveLetter(c.LoadLetter("21-082", diags), diags).Reuse()
 	if diags.Len() > 0 || len(want.GuideRefs) == 0 {
 		t.Fatalf("%d handreikingen linked; %v", len(want.GuideRefs), diags.Error())
 	}
