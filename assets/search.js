@@ -965,6 +965,10 @@
   // fields. With narrow ({soort, jaar, reeks, sorteer}, the results
   // page's), the hits are narrowed and sorted so, and counted by facet.
   function search(q, typing, limit, narrow) {
+    // One or two letters while typing find little worth reading and
+    // would load the index of every word they start: the live results
+    // wait for a third (Enter searches at once).
+    if (typing && Array.from(q.trim()).length < LB.minLive) return Promise.resolve({ words: [], hits: [], total: 0, short: true });
     return loadMeta().then(function () { return analyze(q, typing); }).then(function (a) {
       var words = a.words;
       if (!words.length) return { words: words, hits: [], total: 0 };
@@ -1087,9 +1091,12 @@
   // is a text file to load, and most readers look at the first few; Enter
   // and the results page show ten at a time.
   LB.live = 5;
+  // minLive is the least number of characters the live results search.
+  LB.minLive = 3;
   LB.stem = stem;
   LB.corrected = corrected;
   LB.synonymsUsed = synonymsUsed;
+  LB.loadMeta = loadMeta;
   LB.analyze = function (q, typing) { return loadMeta().then(function () { return analyze(q, typing); }); };
   LB.snippet = snippet;
   LB.markedKeys = markedKeys;
@@ -1105,6 +1112,10 @@
   var input = form.querySelector("input[type=search]");
   var out = document.getElementById(input.getAttribute("aria-controls"));
   LB.root = form.getAttribute("data-root") || "";
+  // The engine loads when the field gets the focus; the statistics every
+  // search needs come with it, so that the first search waits for less
+  // (a failure shows when the reader searches).
+  LB.loadMeta().catch(function () {});
   var seq = 0;
 
   function links() { return Array.prototype.slice.call(out.querySelectorAll("a")); }
@@ -1192,7 +1203,9 @@
     var q = input.value, my = ++seq;
     if (!q.trim()) { clear(); return; }
     LB.search(q, typing, typing ? LB.live : 10).then(function (res) {
-      if (my === seq) render(res, q.trim());
+      if (my !== seq) return;
+      if (res.short) out.innerHTML = "";
+      else render(res, q.trim());
     }, function (err) {
       if (my === seq) out.innerHTML = '<p class="search-status">Zoeken lukt niet: ' + LB.escapeHTML(err.message) + "</p>";
     });

@@ -8,7 +8,6 @@ import (
 	"maps"
 	"math"
 	"slices"
-	"sort"
 	"strings"
 	"sync"
 
@@ -322,8 +321,15 @@ func (p *Postings) thin() {
 func (p *Postings) thinWhen(full func(fi int) bool) {
 	for fi := len(WordFields); fi < numFields; fi++ {
 		if full(fi) {
-			gone := outranked(p.List[fi])
-			p.List[fi] = slices.DeleteFunc(p.List[fi], func(po Posting) bool { return gone[po.Doc] })
+			list := p.List[fi]
+			gone := outranked(list)
+			kept := list[:0]
+			for i, po := range list {
+				if !gone[i] {
+					kept = append(kept, po)
+				}
+			}
+			p.List[fi] = kept
 		}
 	}
 	for fi := range WordFields {
@@ -337,55 +343,76 @@ func (p *Postings) thinWhen(full func(fi int) bool) {
 // thinWordFields keeps, in every word field, the postings of the units
 // that are not outranked (see outranked) in some word field they are in.
 func (p *Postings) thinWordFields() {
-	keep := map[int32]bool{}
+	var keep []int32 // documents, sorted
 	for fi := range WordFields {
-		out := outranked(p.List[fi])
-		for _, po := range p.List[fi] {
-			if !out[po.Doc] {
-				keep[po.Doc] = true
+		gone := outranked(p.List[fi])
+		for i, po := range p.List[fi] {
+			if !gone[i] {
+				keep = append(keep, po.Doc)
 			}
 		}
 	}
+	slices.Sort(keep)
+	keep = slices.Compact(keep)
 	for fi := range WordFields {
-		p.List[fi] = slices.DeleteFunc(p.List[fi], func(po Posting) bool { return !keep[po.Doc] })
+		p.List[fi] = slices.DeleteFunc(p.List[fi], func(po Posting) bool {
+			_, found := slices.BinarySearch(keep, po.Doc)
+			return !found
+		})
 	}
 }
 
-// outranked returns the units of a field's postings that MaxPostings
-// others outrank under every average length, whatever postings come
-// after: those can never be among the MaxPostings of highest BM25 weight.
-// A posting outranks another under every average when its frequency is
-// at least the other's and its length at most, and one of these is
-// strictly so or it has the lower document number (see
-// postingHeap.lower): its weight is then the higher, or equal with the
-// tie broken its way. Outranking so is transitive, so a posting thinned
-// out always keeps MaxPostings others above it among those left: topOf
-// of what is left is topOf of every posting. The list is reordered.
-func outranked(list []Posting) map[int32]bool {
+// outranked reorders a field's postings and reports, for each in the new
+// order, whether MaxPostings others outrank it under every average
+// length, whatever postings come after: such a unit can never be among
+// the MaxPostings of highest BM25 weight. A posting outranks another
+// under every average when its frequency is at least the other's and its
+// length at most, and one of these is strictly so or it has the lower
+// document number (see postingHeap.lower): its weight is then the
+// higher, or equal with the tie broken its way. Outranking so is
+// transitive, so a posting thinned out always keeps MaxPostings others
+// above it among those left: topOf of what is left is topOf of every
+// posting.
+//
+// The postings are ordered by frequency (highest first), then length,
+// then document: those before a posting in its own frequency outrank it,
+// and of the higher frequencies those no longer than it, which a count
+// per length (a Fenwick tree over the lengths' ranks) gives as each
+// frequency's postings are added.
+func outranked(list []Posting) []bool {
+	gone := make([]bool, len(list))
+	if len(list) <= MaxPostings {
+		return gone
+	}
 	slices.SortFunc(list, func(a, b Posting) int {
 		return cmp.Or(cmp.Compare(b.Freq, a.Freq), cmp.Compare(a.Len, b.Len), cmp.Compare(a.Doc, b.Doc))
 	})
-	// The postings by frequency, highest first, each group by length.
-	var groups [][]Posting
+	lens := make([]int32, len(list))
+	for i, po := range list {
+		lens[i] = po.Len
+	}
+	slices.Sort(lens)
+	lens = slices.Compact(lens)
+	rank := func(l int32) int { r, _ := slices.BinarySearch(lens, l); return r + 1 }
+	counts := make([]int, len(lens)+1) // Fenwick tree: postings of higher frequencies by length rank
 	for start := 0; start < len(list); {
 		end := start + 1
 		for end < len(list) && list[end].Freq == list[start].Freq {
 			end++
 		}
-		groups = append(groups, list[start:end])
-		start = end
-	}
-	gone := map[int32]bool{}
-	for g, group := range groups {
-		for i, p := range group {
-			above := i // in its own group, those before it
-			for _, higher := range groups[:g] {
-				above += sort.Search(len(higher), func(j int) bool { return higher[j].Len > p.Len })
+		for i := start; i < end; i++ {
+			above := i - start
+			for r := rank(list[i].Len); r > 0; r -= r & -r {
+				above += counts[r]
 			}
-			if above >= MaxPostings {
-				gone[p.Doc] = true
+			gone[i] = above >= MaxPostings
+		}
+		for i := start; i < end; i++ {
+			for r := rank(list[i].Len); r < len(counts); r += r & -r {
+				counts[r]++
 			}
 		}
+		start = end
 	}
 	return gone
 }

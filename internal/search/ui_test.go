@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
@@ -248,5 +249,32 @@ func TestFieldShowsTheFirstFewAndLeadsToAll(t *testing.T) {
 	total := strings.Fields(strings.TrimPrefix(all, "Alle "))[0]
 	if !strings.HasPrefix(status, total+" resultaten voor “raadsleden”") {
 		t.Errorf("the link says %q; the results page says %q", all, status)
+	}
+}
+
+// TestFieldWaitsForAThirdLetter types two letters: the list under the
+// field stays empty and no file of the index is loaded (one or two
+// letters would load the index of every word they start); the third
+// letter shows results, and Enter searches two letters at once.
+func TestFieldWaitsForAThirdLetter(t *testing.T) {
+	ctx := browsertest.New(t)
+	out := builtSite(t)
+	page := (&url.URL{Scheme: "file", Path: filepath.ToSlash(filepath.Join(out, "21-082", "index.html"))}).String()
+	index := `String([...document.querySelectorAll("script[src]")].filter(s => s.src.includes("/search/index/")).length)`
+	if err := chromedp.Do(ctx, chromedp.Navigate(page), chromedp.Click("#lb_q"), chromedp.Poll[chromedp.Void]("!!(window.LB && LB.search)"),
+		chromedp.SendKeys("#lb_q", "ra"), chromedp.Sleep(300*time.Millisecond)); err != nil { // time for what they would load
+		t.Fatal(err)
+	}
+	if n := evalString(t, ctx, `String(document.getElementById("lb_results").children.length)`); n != "0" {
+		t.Errorf("two letters show %s elements under the field; want none", n)
+	}
+	if n := evalString(t, ctx, index); n != "0" {
+		t.Errorf("two letters loaded %s files of the index; want none", n)
+	}
+	if err := chromedp.Do(ctx, chromedp.SendKeys("#lb_q", "a"), chromedp.Poll[chromedp.Void](`!!document.querySelector("#lb_results .search-hits li")`)); err != nil {
+		t.Fatalf("three letters show no results: %v", err)
+	}
+	if err := chromedp.Do(ctx, chromedp.SetValue("#lb_q", "ra"), chromedp.SendKeys("#lb_q", "\r"), chromedp.Poll[chromedp.Void](`!!document.querySelector("#lb_results .search-status")`)); err != nil {
+		t.Fatalf("Enter after two letters shows nothing: %v", err)
 	}
 }
