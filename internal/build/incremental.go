@@ -567,9 +567,11 @@ func structureHash(s *site.Site) [32]byte {
 }
 
 // fingerprints gives every letter a hash of everything its pages show:
-// its files and place, and what it shows of the letters it links to, that
-// link to it, and the editions of its series (their files too, for what
-// changed between editions).
+// its files, and what it shows of the letters it links to, that link to
+// it, and the editions of its series (their files too, for what changed
+// between editions). A letter's place among the others is not in it: no
+// page of a letter shows it, and a letter added before it must not make
+// it build again.
 func fingerprints(s *site.Site, sources map[string][32]byte, global [32]byte) map[string][32]byte {
 	out := make(map[string][32]byte, len(s.Letters))
 	for _, li := range s.Letters {
@@ -596,9 +598,8 @@ func fingerprints(s *site.Site, sources map[string][32]byte, global [32]byte) ma
 		h.Write(global[:])
 		src := sources[li.Slug]
 		h.Write(src[:])
-		fmt.Fprintf(h, "%d\x00", li.Order())
 		for _, d := range list {
-			fmt.Fprintf(h, "%s\x00%d\x00", d.Slug, d.Order())
+			fmt.Fprintf(h, "%s\x00", d.Slug)
 			h.Write(d.Public[:])
 			if series[d] {
 				src := sources[d.Slug]
