@@ -519,11 +519,17 @@ func (p *letterPass) letter(li *site.LetterInfo, buf *bytes.Buffer) error {
 		return err
 	}
 	if e := p.cache.get(li.Slug); e != nil {
-		p.cache.reused.Add(1)
-		if err := p.reuse(li, e); err != nil {
+		placed, err := p.cache.placeFiles(p.out, li.Slug, e.files)
+		if err != nil {
 			return err
 		}
-		return p.segmentIn(li)
+		if placed {
+			p.cache.reused.Add(1)
+			if err := p.reuse(li, e); err != nil {
+				return err
+			}
+			return p.segmentIn(li)
+		}
 	}
 	p.cache.built.Add(1)
 	fr := &fileRecorder{}
@@ -548,12 +554,10 @@ func (p *letterPass) segmentIn(li *site.LetterInfo) error {
 	return p.cache.letterIn(p.segments[segmentOf(li.Slug)], p.idx, p.diags.Len() == 0)
 }
 
-// reuse writes a letter's files from its cache entry, indexes its
-// units and adds to the site what resolving it added.
+// reuse takes a letter from its cache entry, whose files are in place
+// (placeFiles): it indexes its units and adds to the site what resolving
+// it added.
 func (p *letterPass) reuse(li *site.LetterInfo, e *letterEntry) error {
-	if err := writeCached(p.out, e.files); err != nil {
-		return err
-	}
 	p.out.pages.Add(int64(e.pages))
 	for _, f := range e.docs {
 		if err := p.static.AddFile(f.Name, f.Data); err != nil {

@@ -175,7 +175,8 @@ type letterEntry struct {
 type cachedFile struct {
 	name string
 	sum  [32]byte
-	data []byte
+	size int64
+	data []byte // nil in a letter entry read from the cache (see placeFiles)
 }
 
 // mediaStamp is a content file, as found when an entry was made.
@@ -230,13 +231,75 @@ func (bc *buildCache) get(slug string) *letterEntry {
 // costs the next build time, not this one its result: the error is
 // dropped.
 func (bc *buildCache) put(slug string, e *letterEntry) {
-	bc.letters.Put(bc.keys[slug], e.appendRecord(nil))
+	// The bytes first: an entry is never there without them, unless they
+	// were removed since (see placeFiles).
+	data := &record.Writer{}
+	data.Uint(uint64(len(e.files)))
+	for _, f := range e.files {
+		data.Bytes(f.data)
+	}
+	if bc.letters.Put(dataKey(bc.keys[slug]), data.B) == nil {
+		bc.letters.Put(bc.keys[slug], e.appendRecord(nil))
+	}
+}
+
+// dataKey is the key of the bytes of the files of the letter entry of
+// key: kept apart from the entry, so that a build whose previous output
+// still holds the files (see placeFiles) never reads them.
+func dataKey(key [32]byte) [32]byte {
+	return sha256.Sum256(append([]byte("files\x00"), key[:]...))
+}
+
+// placeFiles puts the files of letter slug's entry e into out: lent from
+// the previous build where it left them as they are (see
+// publish.Folder.Lend), written from the cache's copy of their bytes
+// otherwise. It reports false when a file could be neither (the cache no
+// longer holds its bytes whole): the letter is then built again, which
+// replaces what was lent.
+func (bc *buildCache) placeFiles(out *output, slug string, files []cachedFile) (bool, error) {
+	var rest []int // files not lent
+	for i, f := range files {
+		if !out.Folder.Lend(f.name, f.sum, f.size) {
+			rest = append(rest, i)
+		}
+	}
+	key := dataKey(bc.keys[slug])
+	if len(rest) == 0 {
+		return bc.letters.Touch(key), nil // used: kept by Prune, for a build without the output
+	}
+	payload, ok := bc.letters.Get(key)
+	if !ok {
+		return false, nil
+	}
+	r := record.NewReader(payload)
+	data := make([][]byte, r.Len())
+	for i := range data {
+		data[i] = r.Bytes()
+	}
+	if r.Done() != nil || len(data) != len(files) {
+		return false, nil
+	}
+	for _, i := range rest {
+		f := files[i]
+		if int64(len(data[i])) != f.size {
+			return false, nil
+		}
+		if err := out.Folder.WriteFileSum(f.name, data[i], f.sum); err != nil {
+			return false, err
+		}
+	}
+	return true, nil
 }
 
 func (e *letterEntry) appendRecord(b []byte) []byte {
 	w := &record.Writer{B: b}
 	w.Uint(uint64(e.pages))
-	appendFiles(w, e.files)
+	w.Uint(uint64(len(e.files))) // their bytes are apart (see put)
+	for _, f := range e.files {
+		w.String(f.name)
+		w.Bytes(f.sum[:])
+		w.Uint(uint64(f.size))
+	}
 	w.Uint(uint64(len(e.docs)))
 	for _, f := range e.docs {
 		w.String(f.Name)
@@ -267,7 +330,13 @@ func (e *letterEntry) appendRecord(b []byte) []byte {
 func readLetterEntry(b []byte) (*letterEntry, error) {
 	r := record.NewReader(b)
 	e := &letterEntry{pages: int(r.Uint())}
-	e.files = readFiles(r)
+	e.files = make([]cachedFile, r.Len())
+	for i := range e.files {
+		f := &e.files[i]
+		f.name = r.String()
+		copy(f.sum[:], r.Bytes())
+		f.size = int64(r.Uint())
+	}
 	e.docs = make([]search.StaticFile, r.Len())
 	for i := range e.docs {
 		e.docs[i] = search.StaticFile{Name: r.String(), Data: r.Bytes()}
@@ -320,6 +389,7 @@ func readFiles(r *record.Reader) []cachedFile {
 		files[i].name = r.String()
 		copy(files[i].sum[:], r.Bytes())
 		files[i].data = r.Bytes()
+		files[i].size = int64(len(files[i].data))
 	}
 	return files
 }
@@ -400,7 +470,7 @@ type fileRecorder struct {
 }
 
 func (fr *fileRecorder) file(name string, data []byte, page bool) cachedFile {
-	f := cachedFile{name: name, sum: sha256.Sum256(data), data: append([]byte(nil), data...)}
+	f := cachedFile{name: name, sum: sha256.Sum256(data), size: int64(len(data)), data: append([]byte(nil), data...)}
 	fr.mu.Lock()
 	fr.files = append(fr.files, f)
 	if page {

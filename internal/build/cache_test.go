@@ -2,6 +2,8 @@ package build_test
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"io/fs"
 	"os"
@@ -135,9 +137,23 @@ func TestDamagedCacheEntriesAreBuiltAgain(t *testing.T) {
 		t.Fatalf("cold cache: %d letters reused, %d built; want 0 and 12", reused, built)
 	}
 	runBuild(t, "--content", content, "--out", ref, "--no-cache")
-	entries := cacheEntries(t, cache, "letters")
-	if len(entries) != 12 {
-		t.Fatalf("%d cache entries for 12 letters: %v", len(entries), entries)
+	// A letter has two entries: what it made, and apart from it the bytes
+	// of its files, under sha256("files\x00" + the first's key).
+	var entries, bytesOf []string
+	all := cacheEntries(t, cache, "letters")
+	for _, e := range all {
+		key, err := hex.DecodeString(filepath.Base(filepath.Dir(e)) + filepath.Base(e))
+		if err != nil {
+			t.Fatal(err)
+		}
+		sum := sha256.Sum256(append([]byte("files\x00"), key...))
+		name := fmt.Sprintf("%x", sum)
+		if data := filepath.Join(filepath.Dir(filepath.Dir(e)), name[:2], name[2:]); slices.Contains(all, data) {
+			entries, bytesOf = append(entries, e), append(bytesOf, data)
+		}
+	}
+	if len(entries) != 12 || len(all) != 24 {
+		t.Fatalf("%d cache entries for 12 letters, %d with their files' bytes: %v", len(all), len(entries), all)
 	}
 	damage := []func(data []byte) []byte{
 		func(data []byte) []byte { return data[:len(data)/2] },                               // cut short
@@ -146,13 +162,16 @@ func TestDamagedCacheEntriesAreBuiltAgain(t *testing.T) {
 		func([]byte) []byte { return []byte("not an entry") },                                // something else
 		func(data []byte) []byte { return append(data, "and a tail written by someone"...) }, // grown
 	}
+	// The entries of five letters, and the files' bytes of five others.
 	for i, f := range damage {
-		data, err := os.ReadFile(entries[i])
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(entries[i], f(data), 0o644); err != nil {
-			t.Fatal(err)
+		for _, file := range []string{entries[i], bytesOf[len(damage)+i]} {
+			data, err := os.ReadFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(file, f(data), 0o644); err != nil {
+				t.Fatal(err)
+			}
 		}
 	}
 	// The static index's entries (its segments, its packed files) too.
@@ -169,6 +188,14 @@ func TestDamagedCacheEntriesAreBuiltAgain(t *testing.T) {
 		t.Errorf("after damaging %d entries: %d letters reused, %d built", len(damage), reused, built)
 	}
 	sameTree(t, "after damaged entries", out, ref)
+	// The bytes are read only for a file the output no longer holds as it
+	// was built: into a new folder, the five letters whose bytes were
+	// damaged are built again.
+	fresh := filepath.Join(dir, "fresh")
+	if reused, built := runBuild(t, "--content", content, "--out", fresh, "--cache", cache); reused != 12-len(damage) || built != len(damage) {
+		t.Errorf("into a new folder after damaging the bytes of %d letters' files: %d letters reused, %d built", len(damage), reused, built)
+	}
+	sameTree(t, "into a new folder after damaged bytes", fresh, ref)
 	if reused, built := runBuild(t, "--content", content, "--out", out, "--cache", cache); reused != 12 || built != 0 {
 		t.Errorf("once repaired: %d letters reused, %d built; want 12 and 0", reused, built)
 	}

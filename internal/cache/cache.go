@@ -139,6 +139,13 @@ func (b *Bucket) Get(key [32]byte) ([]byte, bool) {
 	return nil, false
 }
 
+// Touch notes the entry of key used, as Get does, without reading it; it
+// reports whether the bucket holds one.
+func (b *Bucket) Touch(key [32]byte) bool {
+	now := time.Now()
+	return os.Chtimes(b.path(key), now, now) == nil
+}
+
 // check returns the payload of entry data if it is whole, of this
 // version and stored under key.
 func (c *Cache) check(key [32]byte, data []byte) ([]byte, bool) {

@@ -31,6 +31,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"ledenbrief/internal/manifest"
 )
@@ -46,9 +47,16 @@ type Folder struct {
 	into   bool            // the target is a mount point: publish into it
 	mirror bool            // a copy of a site made by package mirror, never with --clean
 
+	// lendable is what the previous build wrote, by its manifest, and
+	// lendTime when that manifest was written: a file of it that is still
+	// as that build left it goes into the new site linked (see Lend).
+	lendable map[string]manifest.File
+	lendTime time.Time
+
 	mu      sync.Mutex
 	written map[string]manifest.File
 	kept    map[string][]byte // the files' contents, for a Folder made by Memory
+	lent    map[string]bool   // the files Lend linked: never written through
 	files   atomic.Int64
 	bytes   atomic.Int64
 	done    bool
@@ -185,7 +193,67 @@ func (f *Folder) readOld(target string) error {
 	for _, file := range m.Files {
 		f.old[file.Path] = true
 	}
+	if info, err := os.Stat(filepath.Join(target, manifest.Name)); err == nil && !f.clean {
+		f.lendable = make(map[string]manifest.File, len(m.Files))
+		for _, file := range m.Files {
+			f.lendable[file.Path] = file
+		}
+		f.lendTime = info.ModTime()
+	}
 	return nil
+}
+
+// Lend puts the previous build's file at the slash path name into the
+// new site, as a hard link, when that build wrote the same bytes there
+// (size and SHA-256 by its manifest) and the file is still as it left
+// it: a regular file of that size, not changed after the manifest was
+// written (the quick check of make and rsync: a file edited by hand is
+// newer). It reports whether it did; the caller then writes the file
+// itself. An unchanged file so costs the build no bytes, keeps its time
+// (a server's Last-Modified stays true), and the old site is never
+// written through: a file written again after it was lent is replaced,
+// not changed in place.
+func (f *Folder) Lend(name string, sum [32]byte, size int64) bool {
+	if f.dir == "" || f.kept != nil || f.mirror || f.lendable == nil {
+		return false
+	}
+	file := manifest.File{Path: name, Size: size, SHA256: hex.EncodeToString(sum[:])}
+	if old, ok := f.lendable[name]; !ok || old != file {
+		return false
+	}
+	from := join(f.target, name)
+	info, err := os.Lstat(from)
+	if err != nil || !info.Mode().IsRegular() || info.Size() != size || info.ModTime().After(f.lendTime) {
+		return false
+	}
+	to := join(f.dir, name)
+	if err := os.MkdirAll(filepath.Dir(to), 0o755); err != nil {
+		return false
+	}
+	_ = os.Remove(to) // written before in this build
+	if os.Link(from, to) != nil {
+		return false
+	}
+	f.mu.Lock()
+	if f.lent == nil {
+		f.lent = map[string]bool{}
+	}
+	f.lent[name] = true
+	f.mu.Unlock()
+	f.record(file)
+	return true
+}
+
+// unlend removes the link Lend made at name, at p in the new site, so
+// that writing the file there does not change the previous site's.
+func (f *Folder) unlend(name, p string) {
+	f.mu.Lock()
+	lent := f.lent[name]
+	delete(f.lent, name)
+	f.mu.Unlock()
+	if lent {
+		_ = os.Remove(p)
+	}
 }
 
 // WriteFile writes one output file at a slash-separated path.
@@ -195,8 +263,12 @@ func (f *Folder) WriteFile(name string, data []byte) error {
 }
 
 // WriteFileSum is WriteFile of data whose SHA-256 is known to be sum (a
-// file of the build cache, which checked it).
+// file of the build cache, which checked it). A file the previous build
+// wrote with the same bytes is lent (see Lend) instead.
 func (f *Folder) WriteFileSum(name string, data []byte, sum [32]byte) error {
+	if f.Lend(name, sum, int64(len(data))) {
+		return nil
+	}
 	f.record(manifest.File{Path: name, Size: int64(len(data)), SHA256: hex.EncodeToString(sum[:])})
 	if f.kept != nil {
 		f.mu.Lock()
@@ -211,6 +283,7 @@ func (f *Folder) WriteFileSum(name string, data []byte, sum [32]byte) error {
 	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 		return err
 	}
+	f.unlend(name, p)
 	return os.WriteFile(p, data, 0o644)
 }
 
@@ -237,6 +310,7 @@ func (f *Folder) Create(name string) (io.WriteCloser, error) {
 	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 		return nil, err
 	}
+	f.unlend(name, p)
 	file, err := os.Create(p)
 	if err != nil {
 		return nil, err

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"ledenbrief/internal/manifest"
 )
@@ -219,5 +220,88 @@ func TestOutputOfAnOlderVersion(t *testing.T) {
 		if _, err := os.Stat(filepath.Join(target, name)); (err == nil) != kept {
 			t.Errorf("%s: kept %v, want %v", name, err == nil, kept)
 		}
+	}
+}
+
+// TestUnchangedFilesAreLent publishes a site twice with the same bytes:
+// the second build links the first's files instead of writing them, but
+// not a file edited by hand since, and writing a lent file again in the
+// same build leaves the first site's copy as it was.
+func TestUnchangedFilesAreLent(t *testing.T) {
+	target := filepath.Join(t.TempDir(), "html")
+	files := map[string]string{"a.html": "same", "b/c.html": "same too", "edited.html": "as built", "again.html": "first"}
+	build := func(write func(f *Folder)) *Folder {
+		f, err := Open(target, filepath.Join(filepath.Dir(target), "content"), false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		write(f)
+		return f
+	}
+	first := build(func(f *Folder) {
+		for name, text := range files {
+			if err := f.WriteFile(name, []byte(text)); err != nil {
+				t.Fatal(err)
+			}
+		}
+	})
+	if err := first.Commit(manifest.Manifest{}, nil); err != nil {
+		t.Fatal(err)
+	}
+	inode := func(dir, name string) uint64 {
+		info, err := os.Stat(filepath.Join(dir, filepath.FromSlash(name)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return info.Sys().(*syscall.Stat_t).Ino
+	}
+	before := map[string]uint64{}
+	for name := range files {
+		before[name] = inode(target, name)
+	}
+	later := time.Now().Add(time.Minute)
+	os.Chtimes(filepath.Join(target, "edited.html"), later, later) // edited by hand, to the same length
+
+	second := build(func(f *Folder) {
+		for name, text := range files {
+			if err := f.WriteFile(name, []byte(text)); err != nil {
+				t.Fatal(err)
+			}
+		}
+	})
+	staged := second.dir
+	for _, name := range []string{"a.html", "b/c.html", "again.html"} {
+		if inode(staged, name) != before[name] {
+			t.Errorf("%s, unchanged, was written again instead of lent", name)
+		}
+	}
+	if inode(staged, "edited.html") == before["edited.html"] {
+		t.Error("a file changed after the build was lent")
+	}
+	if err := second.WriteFile("again.html", []byte("second")); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := os.ReadFile(filepath.Join(target, "again.html")); string(got) != "first" {
+		t.Fatalf("writing a lent file again changed the published site's copy: %q", got)
+	}
+	if err := second.Commit(manifest.Manifest{}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := os.ReadFile(filepath.Join(target, "again.html")); string(got) != "second" {
+		t.Errorf("again.html is %q after the second build", got)
+	}
+	if got, _ := os.ReadFile(filepath.Join(target, "b", "c.html")); string(got) != "same too" {
+		t.Errorf("b/c.html is %q after the second build", got)
+	}
+	data, err := os.ReadFile(filepath.Join(target, manifest.Name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := manifest.Parse(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(m.Files) != len(files) {
+		t.Errorf("the manifest lists %d files, want %d", len(m.Files), len(files))
 	}
 }
