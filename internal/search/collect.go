@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"maps"
 	"math"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -108,23 +109,48 @@ func (c *Collector) Merge(other *Collector) {
 	for w := range other.surfaces {
 		c.surfaces[w] = struct{}{}
 	}
-	for term, op := range other.terms {
-		p := c.terms[term]
-		if p == nil {
-			p = &Postings{}
-			c.terms[term] = p
-		}
-		var grew [numFields]bool
-		for fi := range op.List {
-			p.DF[fi] += op.DF[fi]
-			before := cap(p.List[fi])
-			p.List[fi] = append(p.List[fi], op.List[fi]...) // a copy: p's thinning must not change other's
-			grew[fi] = cap(p.List[fi]) != before
-		}
-		// As Add thins a list when it is full, once for each time it
-		// grows: here when appending other's made it grow.
-		p.thinWhen(func(fi int) bool { return grew[fi] && len(p.List[fi]) >= compactAt })
+	// The terms are merged on every CPU, each term by one goroutine: c's
+	// map is only read meanwhile, and the terms new to it are added after.
+	type termPostings struct {
+		term string
+		p    *Postings
 	}
+	theirs := make([]termPostings, 0, len(other.terms))
+	for term, op := range other.terms {
+		theirs = append(theirs, termPostings{term, op})
+	}
+	parts := runtime.GOMAXPROCS(0)
+	fresh := make([][]termPostings, parts)
+	pool.Each(make([]struct{}, parts), parts, func(k int, _ struct{}) error {
+		for _, tp := range theirs[k*len(theirs)/parts : (k+1)*len(theirs)/parts] {
+			p := c.terms[tp.term]
+			if p == nil {
+				p = &Postings{}
+				fresh[k] = append(fresh[k], termPostings{tp.term, p})
+			}
+			p.merge(tp.p)
+		}
+		return nil
+	})
+	for _, part := range fresh {
+		for _, tp := range part {
+			c.terms[tp.term] = tp.p
+		}
+	}
+}
+
+// merge adds other's postings to p (a copy: p's thinning must not change
+// other's), thinning a list as Add does, once for each time it grows:
+// here when appending other's made it grow.
+func (p *Postings) merge(other *Postings) {
+	var grew [numFields]bool
+	for fi := range other.List {
+		p.DF[fi] += other.DF[fi]
+		before := cap(p.List[fi])
+		p.List[fi] = append(p.List[fi], other.List[fi]...)
+		grew[fi] = cap(p.List[fi]) != before
+	}
+	p.thinWhen(func(fi int) bool { return grew[fi] && len(p.List[fi]) >= compactAt })
 }
 
 // AppendRecord appends what c collected to w, as ReadCollector reads it:

@@ -97,13 +97,14 @@ type meta struct {
 type StaticWriter struct {
 	// Memo, when set, holds files packed by an earlier build: those whose
 	// content is the same are not compressed again.
-	Memo   *PackMemo
-	write  func(name string, data []byte) error
-	bundle *bundle // set: everything goes into one file, see NewBundleWriter
-	mu     sync.Mutex
-	hashes map[string][32]byte // file name → content hash, for the folder name
-	Files  int                 // files written
-	Bytes  int                 // bytes written
+	Memo    *PackMemo
+	write   func(name string, data []byte) error
+	bundle  *bundle // set: everything goes into one file, see NewBundleWriter
+	mu      sync.Mutex
+	writeMu sync.Mutex          // held while write runs
+	hashes  map[string][32]byte // file name → content hash, for the folder name
+	Files   int                 // files written
+	Bytes   int                 // bytes written
 }
 
 // NewStaticWriter returns a writer that writes through write.
@@ -140,11 +141,14 @@ func (w *StaticWriter) pack(fn string, v any, keys ...any) ([]byte, error) {
 }
 
 func (w *StaticWriter) file(name string, data []byte) error {
+	sum := sha256.Sum256(data)
 	w.mu.Lock()
-	w.hashes[name] = sha256.Sum256(data)
+	w.hashes[name] = sum
 	w.Files++
 	w.Bytes += len(data)
 	w.mu.Unlock()
+	w.writeMu.Lock() // Finish packs on two goroutines; write need not be safe for that
+	defer w.writeMu.Unlock()
 	return w.write(IndexDir+name, data)
 }
 
@@ -237,12 +241,21 @@ func (w *StaticWriter) Finish(d *Dictionary) error {
 	// A shard names the postings file of every term its words (and its
 	// listed completions) stand for, so that a query loads the shards of
 	// its own words and then straight away the postings.
+	// The pairs' files are written meanwhile: they share nothing with
+	// the words' but the dictionary, which both only read.
+	type pairsDone struct {
+		files int
+		err   error
+	}
+	pairs := make(chan pairsDone, 1)
+	go func() {
+		n, err := w.writePairs(d)
+		pairs <- pairsDone{n, err}
+	}()
+	waitPairs := sync.OnceValue(func() pairsDone { return <-pairs })
+	defer waitPairs() // no file is written after Finish returns
 	fileOf := map[string]string{}
 	if err := w.writePostings(d, func(term, file string) { fileOf[term] = file }); err != nil {
-		return err
-	}
-	pairFiles, err := w.writePairs(d)
-	if err != nil {
 		return err
 	}
 	shards.addTerms(d, fileOf)
@@ -250,6 +263,11 @@ func (w *StaticWriter) Finish(d *Dictionary) error {
 	if err != nil {
 		return err
 	}
+	pd := waitPairs()
+	if pd.err != nil {
+		return pd.err
+	}
+	pairFiles := pd.files
 	facets, facetFile := d.facets(), ""
 	if w.bundle == nil {
 		data, err := w.pack("LB.facets", facets)
