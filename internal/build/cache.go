@@ -2,6 +2,7 @@ package build
 
 import (
 	"crypto/sha256"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -233,7 +234,11 @@ func (bc *buildCache) get(slug string) *letterEntry {
 func (bc *buildCache) put(slug string, e *letterEntry) {
 	// The bytes first: an entry is never there without them, unless they
 	// were removed since (see placeFiles).
-	data := &record.Writer{}
+	size := 0
+	for _, f := range e.files {
+		size += len(f.data) + binary.MaxVarintLen64
+	}
+	data := &record.Writer{B: make([]byte, 0, size+binary.MaxVarintLen64)}
 	data.Uint(uint64(len(e.files)))
 	for _, f := range e.files {
 		data.Bytes(f.data)

@@ -164,30 +164,36 @@ func (c *Cache) check(key [32]byte, data []byte) ([]byte, bool) {
 // Put stores payload as the entry of key, replacing one there.
 func (b *Bucket) Put(key [32]byte, payload []byte) error {
 	sum := sha256.Sum256(payload)
-	data := make([]byte, 0, headerSize+len(payload))
-	data = append(data, magic...)
-	data = append(data, b.c.version[:]...)
-	data = append(data, key[:]...)
-	data = append(data, sum[:]...)
-	data = append(data, payload...)
+	header := make([]byte, 0, headerSize)
+	header = append(header, magic...)
+	header = append(header, b.c.version[:]...)
+	header = append(header, key[:]...)
+	header = append(header, sum[:]...)
 	file := b.path(key)
 	if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
 		return fmt.Errorf("cache: %w", err)
 	}
-	if err := writeAtomic(filepath.Dir(file), file, data); err != nil {
+	// Header and payload written one after the other, not copied into
+	// one slice: the letters' entries are most of what a build writes.
+	if err := writeAtomic(filepath.Dir(file), file, header, payload); err != nil {
 		return fmt.Errorf("cache: %w", err)
 	}
 	return nil
 }
 
-// writeAtomic writes data to file through a temporary file in dir, so
-// that a reader sees the old file or the whole new one.
-func writeAtomic(dir, file string, data []byte) error {
+// writeAtomic writes the parts of data, one after the other, to file
+// through a temporary file in dir, so that a reader sees the old file or
+// the whole new one.
+func writeAtomic(dir, file string, data ...[]byte) error {
 	tmp, err := os.CreateTemp(dir, ".tmp-*")
 	if err != nil {
 		return err
 	}
-	_, err = tmp.Write(data)
+	for _, part := range data {
+		if err == nil {
+			_, err = tmp.Write(part)
+		}
+	}
 	if cerr := tmp.Close(); err == nil {
 		err = cerr
 	}
