@@ -328,3 +328,44 @@ func TestChangedMediaInvalidatesACopy(t *testing.T) {
 	build1(ref, "")
 	sameTree(t, "after a file of the letter changed", out, ref)
 }
+
+// TestALetterAddedBeforeTheOthersBuildsOnlyItself adds a letter whose
+// folder sorts before every other: no page of the others shows their
+// place among the letters, so the next build with the cache builds the
+// new letter only, and publishes what a build without cache does.
+func TestALetterAddedBeforeTheOthersBuildsOnlyItself(t *testing.T) {
+	dir := t.TempDir()
+	content, cache := filepath.Join(dir, "content"), filepath.Join(dir, "cache")
+	if err := corpus.Write(content, 12); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "public")
+	runBuild(t, "--content", content, "--out", out, "--cache", cache)
+	letters, err := os.ReadDir(filepath.Join(content, "brieven"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := letters[0].Name()
+	added := filepath.Join(content, "brieven", "09-001")
+	if err := os.CopyFS(added, os.DirFS(filepath.Join(content, "brieven", first))); err != nil {
+		t.Fatal(err)
+	}
+	brief := filepath.Join(added, "brief.md")
+	data, err := os.ReadFile(brief)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A letter of its own: its number, kenmerk and date, in no series.
+	for pattern, repl := range map[string]string{`(?m)^number: .*$`: "number: Lbr. 09/001", `(?m)^reference: .*$`: "reference: TRE/U09001", `(?m)^date: .*$`: "date: 2009-06-01", `(?m)^(series|aliases): .*\n`: ""} {
+		data = regexp.MustCompile(pattern).ReplaceAll(data, []byte(repl))
+	}
+	if err := os.WriteFile(brief, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if reused, built := runBuild(t, "--content", content, "--out", out, "--cache", cache); reused != 12 || built != 1 {
+		t.Errorf("after adding %s before %s: %d letters reused, %d built; want 12 and 1", filepath.Base(added), first, reused, built)
+	}
+	ref := filepath.Join(dir, "ref")
+	runBuild(t, "--content", content, "--out", ref, "--no-cache")
+	sameTree(t, "after a letter added first", out, ref)
+}
