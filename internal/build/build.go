@@ -518,7 +518,7 @@ func (p *letterPass) letter(li *site.LetterInfo, buf *bytes.Buffer) error {
 		_, err := p.make(li, buf, p.out)
 		return err
 	}
-	if e := p.cache.get(li.Slug); e != nil {
+	if e := p.cache.get(li.Slug); e != nil && p.readUnits(li, e) {
 		placed, err := p.cache.placeFiles(p.out, li.Slug, e.files)
 		if err != nil {
 			return err
@@ -568,22 +568,23 @@ func (p *letterPass) reuse(li *site.LetterInfo, e *letterEntry) error {
 	if e.downloads != nil {
 		p.offered.keep(li.Slug, e.downloads)
 	}
-	// The analysis is read only when its units are collected again (see
-	// segment) or noted for the incremental builder.
-	if p.rec == nil && !p.collects(li) {
-		return nil
-	}
-	analysed, err := e.units()
-	if err != nil {
-		return fmt.Errorf("the build cache's entry of %s: %w", li.Slug, err)
-	}
 	if p.rec != nil {
-		p.rec.letter(li.Slug, unitsOf(analysed), e.reuse)
+		p.rec.letter(li.Slug, unitsOf(e.analysed), e.reuse)
 	}
-	if p.collects(li) {
-		return p.collect(li, analysed)
+	return p.collect(li, e.analysed)
+}
+
+// readUnits reads the analysed units of letter li's cache entry e when
+// this build needs them: when its segment is collected again (see
+// segment) or the incremental builder notes them. It reports false when
+// the cache no longer holds them whole.
+func (p *letterPass) readUnits(li *site.LetterInfo, e *letterEntry) bool {
+	if p.rec == nil && !p.collects(li) {
+		p.cache.keepUnits(li.Slug)
+		return true
 	}
-	return nil
+	_, ok := p.cache.units(li.Slug, e)
+	return ok
 }
 
 // collects reports whether the units of letter li are collected in this

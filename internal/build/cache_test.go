@@ -137,23 +137,27 @@ func TestDamagedCacheEntriesAreBuiltAgain(t *testing.T) {
 		t.Fatalf("cold cache: %d letters reused, %d built; want 0 and 12", reused, built)
 	}
 	runBuild(t, "--content", content, "--out", ref, "--no-cache")
-	// A letter has two entries: what it made, and apart from it the bytes
-	// of its files, under sha256("files\x00" + the first's key).
-	var entries, bytesOf []string
+	// A letter has three entries: what it made, and apart from it the
+	// bytes of its files and its analysed units, under sha256("files\x00"
+	// + the first's key) and sha256("analysis\x00" + it).
+	var entries, bytesOf, analysisOf []string
 	all := cacheEntries(t, cache, "letters")
-	for _, e := range all {
+	beside := func(e string, kind string) string {
 		key, err := hex.DecodeString(filepath.Base(filepath.Dir(e)) + filepath.Base(e))
 		if err != nil {
 			t.Fatal(err)
 		}
-		sum := sha256.Sum256(append([]byte("files\x00"), key...))
+		sum := sha256.Sum256(append([]byte(kind+"\x00"), key...))
 		name := fmt.Sprintf("%x", sum)
-		if data := filepath.Join(filepath.Dir(filepath.Dir(e)), name[:2], name[2:]); slices.Contains(all, data) {
-			entries, bytesOf = append(entries, e), append(bytesOf, data)
+		return filepath.Join(filepath.Dir(filepath.Dir(e)), name[:2], name[2:])
+	}
+	for _, e := range all {
+		if data, analysis := beside(e, "files"), beside(e, "analysis"); slices.Contains(all, data) && slices.Contains(all, analysis) {
+			entries, bytesOf, analysisOf = append(entries, e), append(bytesOf, data), append(analysisOf, analysis)
 		}
 	}
-	if len(entries) != 12 || len(all) != 24 {
-		t.Fatalf("%d cache entries for 12 letters, %d with their files' bytes: %v", len(all), len(entries), all)
+	if len(entries) != 12 || len(all) != 36 {
+		t.Fatalf("%d cache entries for 12 letters, %d with their files' bytes and analysis: %v", len(all), len(entries), all)
 	}
 	damage := []func(data []byte) []byte{
 		func(data []byte) []byte { return data[:len(data)/2] },                               // cut short
@@ -162,30 +166,33 @@ func TestDamagedCacheEntriesAreBuiltAgain(t *testing.T) {
 		func([]byte) []byte { return []byte("not an entry") },                                // something else
 		func(data []byte) []byte { return append(data, "and a tail written by someone"...) }, // grown
 	}
-	// The entries of five letters, and the files' bytes of five others.
-	for i, f := range damage {
-		for _, file := range []string{entries[i], bytesOf[len(damage)+i]} {
-			data, err := os.ReadFile(file)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := os.WriteFile(file, f(data), 0o644); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
-	// The static index's entries (its segments, its packed files) too.
-	for i, file := range cacheEntries(t, cache, "search") {
+	spoil := func(file string, f func([]byte) []byte) {
 		data, err := os.ReadFile(file)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := os.WriteFile(file, damage[i%len(damage)](data), 0o644); err != nil {
+		if err := os.WriteFile(file, f(data), 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if reused, built := runBuild(t, "--content", content, "--out", out, "--cache", cache); reused != 12-len(damage) || built != len(damage) {
-		t.Errorf("after damaging %d entries: %d letters reused, %d built", len(damage), reused, built)
+	// The entries of five letters, the files' bytes of five others, and
+	// the analysis of the last two.
+	for i, f := range damage {
+		spoil(entries[i], f)
+		spoil(bytesOf[len(damage)+i], f)
+	}
+	const spoiltAnalyses = 2
+	for i := range spoiltAnalyses {
+		spoil(analysisOf[2*len(damage)+i], damage[i])
+	}
+	// The static index's entries (its segments, its packed files) too.
+	for i, file := range cacheEntries(t, cache, "search") {
+		spoil(file, damage[i%len(damage)])
+	}
+	// The segments are damaged, so the letters' units are collected
+	// again, and read: the two whose analysis is damaged are built again.
+	if reused, built := runBuild(t, "--content", content, "--out", out, "--cache", cache); reused != 12-len(damage)-spoiltAnalyses || built != len(damage)+spoiltAnalyses {
+		t.Errorf("after damaging %d entries and %d analyses: %d letters reused, %d built", len(damage), spoiltAnalyses, reused, built)
 	}
 	sameTree(t, "after damaged entries", out, ref)
 	// The bytes are read only for a file the output no longer holds as it
@@ -368,4 +375,56 @@ func TestALetterAddedBeforeTheOthersBuildsOnlyItself(t *testing.T) {
 	ref := filepath.Join(dir, "ref")
 	runBuild(t, "--content", content, "--out", ref, "--no-cache")
 	sameTree(t, "after a letter added first", out, ref)
+}
+
+// TestGroupedSegmentsFollowTheChange builds a site of more segments than
+// a group holds, so that the cache keeps groups of segments as well:
+// after a letter is edited, and after another is removed, a warm build
+// builds only what changed and makes what a build without cache makes.
+func TestGroupedSegmentsFollowTheChange(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a site of 300 letters four times")
+	}
+	dir := t.TempDir()
+	content, cache := filepath.Join(dir, "content"), filepath.Join(dir, "cache")
+	const letters = 300 // ten segments of 32
+	if err := corpus.Write(content, letters); err != nil {
+		t.Fatal(err)
+	}
+	out, ref := filepath.Join(dir, "public"), filepath.Join(dir, "ref")
+	build := func(what string, wantReused, wantBuilt int) {
+		t.Helper()
+		if reused, built := runBuild(t, "--content", content, "--out", out, "--cache", cache, "--no-offline"); reused != wantReused || built != wantBuilt {
+			t.Errorf("%s: %d letters reused, %d built; want %d and %d", what, reused, built, wantReused, wantBuilt)
+		}
+		if err := os.RemoveAll(ref); err != nil {
+			t.Fatal(err)
+		}
+		runBuild(t, "--content", content, "--out", ref, "--no-cache", "--no-offline")
+		sameTree(t, what, out, ref)
+	}
+	build("cold", 0, letters)
+	if n := len(cacheEntries(t, cache, "search")); n < letters/32+3 {
+		t.Errorf("%d entries of the static index in the cache: want ten segments, their groups and the packed files", n)
+	}
+	brief := filepath.Join(content, "brieven", "10-150", "brief.md")
+	data, err := os.ReadFile(brief)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(brief, append(data, "\nEen zin over de waterschapsverkiezingen.\n"...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// The letter is built again, and the two other editions of its
+	// series, whose pages compare with it.
+	build("after an edit", letters-3, 3)
+	// A letter removed, its anchors released from the lock: the two
+	// other editions of its series are built again.
+	if err := os.RemoveAll(filepath.Join(content, "brieven", "10-290")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(filepath.Join(content, "anchors.lock")); err != nil {
+		t.Fatal(err)
+	}
+	build("after a letter was removed", letters-3, 2)
 }

@@ -1,6 +1,7 @@
 package search
 
 import (
+	"bytes"
 	"cmp"
 	"container/heap"
 	"context"
@@ -83,16 +84,24 @@ func (c *Collector) Add(units []*AnalyzedUnit) {
 }
 
 // Merge adds to c what other collected, as if other's units were added
-// to c (none of them may have been); other is left as it was. A term's
-// postings are thinned once all of other's are in: a unit thinned out of
-// one collector is outranked by MaxPostings others of it, so by as many
-// of both, and what Dictionary keeps is the same whichever way the units
-// came in.
+// to c (none of them may have been). Other is c's afterwards: it must not
+// be used again; the smaller of the two is merged into the larger. A term's postings are thinned once all of other's are
+// in: a unit thinned out of one collector is outranked by MaxPostings
+// others of it, so by as many of both, and what Dictionary keeps is the
+// same whichever way the units came in, and however they were grouped.
 func (c *Collector) Merge(other *Collector) {
 	other.mu.Lock()
 	defer other.mu.Unlock()
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if len(other.terms) > len(c.terms) {
+		// The smaller is merged into the larger, whose maps become c's.
+		c.n, other.n = other.n, c.n
+		c.terms, other.terms = other.terms, c.terms
+		c.surfaces, other.surfaces = other.surfaces, c.surfaces
+		c.docs, other.docs = other.docs, c.docs
+		c.err, other.err = other.err, c.err
+	}
 	if c.err == nil {
 		c.err = other.err
 	}
@@ -110,11 +119,8 @@ func (c *Collector) Merge(other *Collector) {
 		c.surfaces[w] = struct{}{}
 	}
 	// The terms are merged on every CPU, each term by one goroutine: c's
-	// map is only read meanwhile, and the terms new to it are added after.
-	type termPostings struct {
-		term string
-		p    *Postings
-	}
+	// map is only read meanwhile, and the terms new to it (other's
+	// postings, taken over) are added after.
 	theirs := make([]termPostings, 0, len(other.terms))
 	for term, op := range other.terms {
 		theirs = append(theirs, termPostings{term, op})
@@ -123,12 +129,11 @@ func (c *Collector) Merge(other *Collector) {
 	fresh := make([][]termPostings, parts)
 	pool.Each(make([]struct{}, parts), parts, func(k int, _ struct{}) error {
 		for _, tp := range theirs[k*len(theirs)/parts : (k+1)*len(theirs)/parts] {
-			p := c.terms[tp.term]
-			if p == nil {
-				p = &Postings{}
-				fresh[k] = append(fresh[k], termPostings{tp.term, p})
+			if p := c.terms[tp.term]; p != nil {
+				p.merge(tp.p)
+			} else {
+				fresh[k] = append(fresh[k], tp)
 			}
-			p.merge(tp.p)
 		}
 		return nil
 	})
@@ -137,11 +142,17 @@ func (c *Collector) Merge(other *Collector) {
 			c.terms[tp.term] = tp.p
 		}
 	}
+	other.forget()
 }
 
-// merge adds other's postings to p (a copy: p's thinning must not change
-// other's), thinning a list as Add does, once for each time it grows:
-// here when appending other's made it grow.
+// forget empties a collector merged into another, which now holds what
+// it held. Call it with its lock held.
+func (c *Collector) forget() {
+	c.n, c.terms, c.surfaces, c.docs, c.err = 0, nil, nil, nil, nil
+}
+
+// merge adds other's postings to p, thinning a list as Add does, once
+// for each time it grows: here when appending other's made it grow.
 func (p *Postings) merge(other *Postings) {
 	var grew [numFields]bool
 	for fi := range other.List {
@@ -171,56 +182,282 @@ func (c *Collector) AppendRecord(w *record.Writer) {
 	for _, s := range surfaces {
 		w.String(s)
 	}
+	// The terms, in order, with their postings, in a section of their own
+	// after marks of where every termMarkEvery-th term starts in it: a
+	// reader can start at any term (see MergeRecords).
 	terms := slices.Sorted(maps.Keys(c.terms))
-	w.Uint(uint64(len(terms)))
-	for _, term := range terms {
+	section := &record.Writer{}
+	var marks []termMark
+	for i, term := range terms {
+		if i%termMarkEvery == 0 {
+			marks = append(marks, termMark{term: term, ordinal: i, offset: len(section.B)})
+		}
+		section.String(term)
 		p := c.terms[term]
-		w.String(term)
 		for fi := range p.List {
-			w.Uint(uint64(p.DF[fi]))
-			w.Uint(uint64(len(p.List[fi])))
+			section.Uint(uint64(p.DF[fi]))
+			section.Uint(uint64(len(p.List[fi])))
 			prev := int32(0)
 			for _, po := range p.List[fi] {
-				w.Int(int64(po.Doc - prev)) // mostly ascending: small deltas
-				w.Uint(uint64(po.Freq))
-				w.Uint(uint64(po.Len))
+				section.Int(int64(po.Doc - prev)) // mostly ascending: small deltas
+				section.Uint(uint64(po.Freq))
+				section.Uint(uint64(po.Len))
 				prev = po.Doc
 			}
 		}
 	}
+	w.Uint(uint64(len(terms)))
+	w.Uint(uint64(len(marks)))
+	for _, m := range marks {
+		w.String(m.term)
+		w.Uint(uint64(m.ordinal))
+		w.Uint(uint64(m.offset))
+	}
+	w.Bytes(section.B)
+}
+
+// termMarkEvery is how many terms of a collector's record are between two
+// marks of where a term starts (see AppendRecord).
+const termMarkEvery = 256
+
+// termMark is where a term starts in the terms section of a collector's
+// record: its place among the terms, and its offset in bytes.
+type termMark struct {
+	term            string
+	ordinal, offset int
+}
+
+// collectorRecord is a collector's record as far as its terms section.
+type collectorRecord struct {
+	terms   int
+	marks   []termMark
+	section []byte
+}
+
+// readRecord reads a collector's record up to its terms into c: its
+// units, added to c's, and its surface words; and returns the rest.
+func (c *Collector) readRecord(r *record.Reader) collectorRecord {
+	c.n += int(r.Uint())
+	for range r.Len() {
+		doc := int32(r.Int())
+		info := docInfo{id: r.String(), facet: readFacet(r)}
+		if first, ok := c.docs[doc]; ok {
+			if c.err == nil {
+				c.err = fmt.Errorf("search: units %s and %s have the same number %d", first.id, info.id, doc)
+			}
+			continue
+		}
+		c.docs[doc] = info
+	}
+	for range r.Len() {
+		if w := r.Bytes(); r.Err() == nil {
+			if _, ok := c.surfaces[string(w)]; !ok {
+				c.surfaces[string(w)] = struct{}{}
+			}
+		}
+	}
+	rec := collectorRecord{terms: r.Len()}
+	rec.marks = make([]termMark, r.Len())
+	for i := range rec.marks {
+		rec.marks[i] = termMark{term: r.String(), ordinal: r.Len(), offset: r.Len()}
+	}
+	rec.section = r.Bytes()
+	return rec
+}
+
+// from returns a stream of the record's terms from the first that is not
+// before lo.
+func (rec collectorRecord) from(lo string) *termStream {
+	// The last mark not after lo: its term and those after it up to lo
+	// are read and passed over.
+	k, found := slices.BinarySearchFunc(rec.marks, lo, func(m termMark, lo string) int { return strings.Compare(m.term, lo) })
+	if found {
+		k++ // lo itself is marked
+	}
+	ts := &termStream{r: record.NewReader(rec.section), left: rec.terms}
+	if k > 0 {
+		m := rec.marks[k-1]
+		if m.offset > len(rec.section) || m.ordinal > rec.terms {
+			ts.r = record.NewReader(nil)
+			ts.left = 0
+			ts.damaged = true
+			return ts
+		}
+		ts.r, ts.left = record.NewReader(rec.section[m.offset:]), rec.terms-m.ordinal
+	}
+	for ts.next() {
+		if string(ts.term) >= lo {
+			ts.ready = true
+			return ts
+		}
+		ts.postingsInto(nil)
+	}
+	return ts
 }
 
 // ReadCollector reads a collector AppendRecord wrote.
 func ReadCollector(r *record.Reader) (*Collector, error) {
 	c := NewCollector()
-	c.n = int(r.Uint())
-	for range r.Len() {
-		doc := int32(r.Int())
-		c.docs[doc] = docInfo{id: r.String(), facet: readFacet(r)}
+	rec := c.readRecord(r)
+	if err := r.Done(); err != nil {
+		return nil, err
 	}
-	for range r.Len() {
-		c.surfaces[r.String()] = struct{}{}
-	}
-	n := r.Len()
-	c.terms = make(map[string]*Postings, n)
-	for range n {
-		term := r.String()
+	c.terms = make(map[string]*Postings, rec.terms)
+	ts := rec.from("")
+	for ts.ready {
 		p := &Postings{}
-		for fi := range p.List {
-			p.DF[fi] = int(r.Uint())
-			if k := r.Len(); k > 0 {
-				list := make([]Posting, k)
-				prev := int32(0)
-				for i := range list {
-					prev += int32(r.Int())
-					list[i] = Posting{Doc: prev, Freq: int32(r.Uint()), Len: int32(r.Uint())}
-				}
-				p.List[fi] = list
+		ts.postingsInto(p)
+		c.terms[string(ts.term)] = p
+		ts.ready = ts.next()
+	}
+	if ts.damaged {
+		return nil, record.ErrDamaged
+	}
+	return c, ts.r.Done()
+}
+
+// MergeRecords returns the collector of what the collectors recorded in
+// recs (AppendRecord) collected: the same as theirs read (ReadCollector)
+// and merged into one (Merge), but made without a map of each one's
+// terms: in order, each term's postings read from all of them and
+// thinned once. The terms are cut into as many ranges as there are
+// CPUs, merged each on its own.
+func MergeRecords(recs [][]byte) (*Collector, error) {
+	c := NewCollector()
+	heads := make([]collectorRecord, len(recs))
+	var marked []string
+	for i, b := range recs {
+		r := record.NewReader(b)
+		heads[i] = c.readRecord(r)
+		if err := r.Done(); err != nil {
+			return nil, err
+		}
+		for _, m := range heads[i].marks {
+			marked = append(marked, m.term)
+		}
+	}
+	slices.Sort(marked)
+	parts := runtime.GOMAXPROCS(0)
+	if len(marked) < 2*parts {
+		parts = 1
+	}
+	bounds := make([]string, parts+1) // range k is [bounds[k], bounds[k+1]); "" after the last
+	for k := 1; k < parts; k++ {
+		bounds[k] = marked[k*len(marked)/parts]
+	}
+	merged := make([][]termPostings, parts)
+	err := pool.Each(make([]struct{}, parts), parts, func(k int, _ struct{}) error {
+		lo, hi := bounds[k], bounds[k+1]
+		var streams termStreams
+		var all []*termStream
+		for _, rec := range heads {
+			ts := rec.from(lo)
+			all = append(all, ts)
+			if ts.ready && (hi == "" || string(ts.term) < hi) {
+				streams = append(streams, ts)
 			}
 		}
-		c.terms[term] = p
+		heap.Init(&streams)
+		for len(streams) > 0 {
+			term := string(streams[0].term)
+			p := &Postings{}
+			for len(streams) > 0 && string(streams[0].term) == term {
+				ts := streams[0]
+				ts.postingsInto(p)
+				if ts.ready = ts.next(); ts.ready && (hi == "" || string(ts.term) < hi) {
+					heap.Fix(&streams, 0)
+				} else {
+					heap.Pop(&streams)
+				}
+			}
+			p.thinWhen(func(fi int) bool { return len(p.List[fi]) >= compactAt })
+			merged[k] = append(merged[k], termPostings{term, p})
+		}
+		for _, ts := range all {
+			if ts.damaged || ts.r.Err() != nil || (hi == "" && ts.r.Done() != nil) {
+				return record.ErrDamaged
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
-	return c, r.Done()
+	total := 0
+	for _, part := range merged {
+		total += len(part)
+	}
+	c.terms = make(map[string]*Postings, total)
+	for _, part := range merged {
+		for _, tp := range part {
+			c.terms[tp.term] = tp.p
+		}
+	}
+	return c, nil
+}
+
+// termPostings is a term with its postings.
+type termPostings struct {
+	term string
+	p    *Postings
+}
+
+// termStream reads the terms of a collector's record in order.
+type termStream struct {
+	r       *record.Reader
+	left    int    // terms after term
+	term    []byte // the term read last; its postings are next
+	ready   bool   // term is the stream's current term
+	damaged bool   // a mark pointed outside the record
+}
+
+// next reads the next term; false at the end, or when the record is
+// damaged (its reader's error tells).
+func (ts *termStream) next() bool {
+	if ts.left == 0 {
+		return false
+	}
+	ts.left--
+	ts.term = ts.r.Bytes()
+	return ts.r.Err() == nil
+}
+
+// postingsInto adds the current term's postings to p; with p nil, it
+// passes over them.
+func (ts *termStream) postingsInto(p *Postings) {
+	r := ts.r
+	for fi := range numFields {
+		df := int(r.Uint())
+		k := r.Len()
+		if p == nil {
+			for range 3 * k {
+				r.Uint()
+			}
+			continue
+		}
+		p.DF[fi] += df
+		list := slices.Grow(p.List[fi], k)
+		prev := int32(0)
+		for range k {
+			prev += int32(r.Int())
+			list = append(list, Posting{Doc: prev, Freq: int32(r.Uint()), Len: int32(r.Uint())})
+		}
+		p.List[fi] = list
+	}
+}
+
+// termStreams is a heap of streams by their current term.
+type termStreams []*termStream
+
+func (h termStreams) Len() int           { return len(h) }
+func (h termStreams) Less(i, j int) bool { return bytes.Compare(h[i].term, h[j].term) < 0 }
+func (h termStreams) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *termStreams) Push(x any)        { *h = append(*h, x.(*termStream)) }
+func (h *termStreams) Pop() any {
+	old := *h
+	last := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return last
 }
 
 // Dictionary returns the dictionary of every unit added: bleve's

@@ -55,28 +55,65 @@ func TestMergedCollectorsMakeTheSameIndex(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := staticFiles(t, whole, units, nil)
-	for _, groups := range []int{2, 7} {
+	roundTrip := func(c *search.Collector) *search.Collector {
+		w := &record.Writer{}
+		c.AppendRecord(w)
+		back, err := search.ReadCollector(record.NewReader(w.B))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return back
+	}
+	// Groups of groups, as the build cache's tree of segments: with
+	// nested 3, the groups are merged three at a time into collectors,
+	// kept and read back, before these are merged into the index. With
+	// nested 0, the groups' records are merged in one pass
+	// (MergeRecords).
+	for _, grouping := range []struct{ groups, nested int }{{2, 1}, {7, 1}, {7, 3}, {12, 4}, {7, 0}, {1, 0}} {
 		merged := search.NewStaticIndex()
-		for g := range groups {
+		var upper *search.Collector
+		var recs [][]byte
+		for g := range grouping.groups {
 			c := search.NewCollector()
-			for i := g; i < len(analysed); i += groups {
+			for i := g; i < len(analysed); i += grouping.groups {
 				c.Add(analysed[i : i+1])
 			}
-			w := &record.Writer{}
-			c.AppendRecord(w)
-			r := record.NewReader(w.B)
-			back, err := search.ReadCollector(r)
+			if grouping.nested == 0 {
+				w := &record.Writer{}
+				c.AppendRecord(w)
+				recs = append(recs, w.B)
+				continue
+			}
+			if grouping.nested == 1 {
+				if err := merged.Merge(roundTrip(c)); err != nil {
+					t.Fatal(err)
+				}
+				continue
+			}
+			if upper == nil {
+				upper = search.NewCollector()
+			}
+			upper.Merge(roundTrip(c))
+			if g%grouping.nested == grouping.nested-1 || g == grouping.groups-1 {
+				if err := merged.Merge(roundTrip(upper)); err != nil {
+					t.Fatal(err)
+				}
+				upper = nil
+			}
+		}
+		if recs != nil {
+			c, err := search.MergeRecords(recs)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if err := merged.Merge(back); err != nil {
+			if err := merged.Merge(c); err != nil {
 				t.Fatal(err)
 			}
 		}
 		if got := staticFiles(t, merged, units, nil); !maps.Equal(got, want) {
 			for name := range want {
 				if got[name] != want[name] {
-					t.Errorf("%d groups: %s differs from the index of all units at once", groups, name)
+					t.Errorf("%d groups merged %d at a time: %s differs from the index of all units at once", grouping.groups, grouping.nested, name)
 				}
 			}
 		}
