@@ -78,3 +78,27 @@ func TestCollectorRefusesANumberTwice(t *testing.T) {
 		}
 	}
 }
+
+// TestPostingsRecordLen: the size the pairs files are counted by is that
+// of the records written, thinned lists (a document frequency written)
+// and empty fields included.
+func TestPostingsRecordLen(t *testing.T) {
+	rng := rand.New(rand.NewPCG(21, 82))
+	for range 500 {
+		var p Postings
+		for fi := range numFields {
+			if rng.IntN(3) == 0 {
+				continue
+			}
+			doc := int32(0)
+			for range rng.IntN(40) {
+				doc += int32(1 + rng.IntN(100000))
+				p.List[fi] = append(p.List[fi], Posting{Doc: doc, Freq: int32(1 + rng.IntN(300)), Len: int32(rng.IntN(20000))})
+			}
+			p.DF[fi] = len(p.List[fi]) + rng.IntN(2)*rng.IntN(5000)
+		}
+		if got, want := postingsRecordLen(&p), len(postingsRecord(&p)); got != want {
+			t.Fatalf("postingsRecordLen %d, record %d bytes: %s", got, want, postingsRecord(&p))
+		}
+	}
+}

@@ -566,6 +566,48 @@ func postingsFileID(term string, used map[string]bool) string {
 	return id
 }
 
+// postingsRecordLen is len(postingsRecord(p)), without encoding it.
+func postingsRecordLen(p *Postings) int {
+	last := len(p.List) - 1
+	for last >= 0 && len(p.List[last]) == 0 {
+		last--
+	}
+	n := 2 // [ ]
+	for f, list := range p.List[:last+1] {
+		if f > 0 {
+			n++ // ,
+		}
+		n += 2 // [ ]
+		if p.DF[f] != len(list) {
+			n += decimalLen(int64(-p.DF[f]))
+			if len(list) > 0 {
+				n++
+			}
+		}
+		prev := int32(0)
+		for i, po := range list {
+			if i > 0 {
+				n++
+			}
+			n += decimalLen(int64(po.Doc-prev)) + decimalLen(int64(po.Freq)) + decimalLen(int64(po.Len)) + 2
+			prev = po.Doc
+		}
+	}
+	return n
+}
+
+// decimalLen is the length of strconv.FormatInt(v, 10).
+func decimalLen(v int64) int {
+	n := 1
+	if v < 0 {
+		n, v = 2, -v
+	}
+	for ; v >= 10; v /= 10 {
+		n++
+	}
+	return n
+}
+
 // postingsRecord encodes a term's postings for the browser, as JSON: per
 // field, up to the last that has any, its postings as (document delta,
 // frequency, length) triples, preceded by its document frequency as a
@@ -619,14 +661,16 @@ const PairsFileBytes = 8 << 10
 // PairsFileBytes on average, and returns their number: the browser finds a
 // pair's file without a table, and a phrase loads one file per pair.
 // Every file is written, an empty one too, so that no pair leads to a
-// missing file.
+// missing file. A file whose pairs and postings are those of a file the
+// memo holds is taken from it without being encoded (see pairsInput):
+// an edit changes a few of the thousands.
 func (w *StaticWriter) writePairs(d *Dictionary) (int, error) {
 	size := 0
-	recs := records{}
+	var pairs []string
 	for t, p := range d.Terms {
 		if isPair(t) {
-			recs[t] = postingsRecord(p)
-			size += minPairKey + len(recs[t]) + 4
+			pairs = append(pairs, t)
+			size += minPairKey + postingsRecordLen(p) + 4
 		}
 	}
 	// A power of two, so that the pairs are dealt out again only when
@@ -635,39 +679,77 @@ func (w *StaticWriter) writePairs(d *Dictionary) (int, error) {
 	for n*PairsFileBytes < size {
 		n *= 2
 	}
-	files := make([]records, n)
-	for f := range files {
-		files[f] = records{}
-	}
 	byFile := make([][]string, n)
-	for t := range recs {
+	for _, t := range pairs {
 		f := pairFile(t, n)
 		byFile[f] = append(byFile[f], t)
 	}
+	var input []byte
 	for f, pairs := range byFile {
 		slices.Sort(pairs)
+		var key [32]byte
+		if w.Memo != nil {
+			input = pairsInput(input[:0], f, pairs, d)
+			key = sha256.Sum256(input)
+			if data, ok := w.Memo.get(key); ok {
+				if err := w.pairsFile(f, data); err != nil {
+					return 0, err
+				}
+				continue
+			}
+		}
 		keys, err := pairKeys(pairs, minPairKey)
 		if err != nil {
 			return 0, err
 		}
+		batch := make(records, len(pairs))
 		for _, t := range pairs {
-			files[f][keys[t]] = recs[t]
+			batch[keys[t]] = postingsRecord(d.Terms[t])
 		}
-	}
-	for f, batch := range files {
 		if w.bundle != nil {
 			w.bundle.Pairs[f] = batch
 			continue
 		}
-		data, err := w.pack("LB.pairs", batch, f)
+		data, err := packWith(&zlibWriters, "LB.pairs", batch, f)
 		if err != nil {
 			return 0, err
 		}
-		if err := w.file(fmt.Sprintf("q-%d.js", f), data); err != nil {
+		if w.Memo != nil {
+			w.Memo.put(key, data)
+		}
+		if err := w.pairsFile(f, data); err != nil {
 			return 0, err
 		}
 	}
 	return n, nil
+}
+
+// pairsFile writes pairs file f.
+func (w *StaticWriter) pairsFile(f int, data []byte) error {
+	return w.file(fmt.Sprintf("q-%d.js", f), data)
+}
+
+// pairsInput appends to b what pairs file f is made of, for the memo's
+// key: its number, and each pair (sorted) with its document frequencies
+// and postings, as varints. The packed file is a function of these.
+func pairsInput(b []byte, f int, pairs []string, d *Dictionary) []byte {
+	b = append(b, "LB.pairs\x00"...)
+	b = binary.AppendUvarint(b, uint64(f))
+	for _, t := range pairs {
+		b = binary.AppendUvarint(b, uint64(len(t)))
+		b = append(b, t...)
+		p := d.Terms[t]
+		for fi, list := range p.List {
+			b = binary.AppendUvarint(b, uint64(p.DF[fi]))
+			b = binary.AppendUvarint(b, uint64(len(list)))
+			for _, po := range list {
+				b = binary.AppendVarint(b, int64(po.Doc))
+				b = binary.AppendVarint(b, int64(po.Freq))
+				b = binary.AppendVarint(b, int64(po.Len))
+			}
+		}
+	}
+	return b
 }
 
 // pairFile is the file of n that holds a pair: FNV-1a of its UTF-8 bytes.
