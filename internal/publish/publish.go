@@ -57,6 +57,7 @@ type Folder struct {
 	written map[string]manifest.File
 	kept    map[string][]byte // the files' contents, for a Folder made by Memory
 	lent    map[string]bool   // the files Lend linked: never written through
+	made    sync.Map          // the folders made in dir so far: path → true
 	files   atomic.Int64
 	bytes   atomic.Int64
 	done    bool
@@ -138,7 +139,7 @@ func (f *Folder) Adopt(name, from string, file manifest.File) error {
 		return fmt.Errorf("publish: %s: nothing is written when checking", name)
 	}
 	to := join(f.dir, name)
-	if err := os.MkdirAll(filepath.Dir(to), 0o755); err != nil {
+	if err := f.folderOf(to); err != nil {
 		return err
 	}
 	_ = os.Remove(to)
@@ -227,10 +228,12 @@ func (f *Folder) Lend(name string, sum [32]byte, size int64) bool {
 		return false
 	}
 	to := join(f.dir, name)
-	if err := os.MkdirAll(filepath.Dir(to), 0o755); err != nil {
+	if err := f.folderOf(to); err != nil {
 		return false
 	}
-	_ = os.Remove(to) // written before in this build
+	if f.recorded(name) {
+		_ = os.Remove(to) // written before in this build
+	}
 	if os.Link(from, to) != nil {
 		return false
 	}
@@ -280,7 +283,7 @@ func (f *Folder) WriteFileSum(name string, data []byte, sum [32]byte) error {
 		return nil
 	}
 	p := filepath.Join(f.dir, filepath.FromSlash(name))
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+	if err := f.folderOf(p); err != nil {
 		return err
 	}
 	f.unlend(name, p)
@@ -307,7 +310,7 @@ func (f *Folder) Create(name string) (io.WriteCloser, error) {
 		return &hashingFile{f: f, name: name, h: sha256.New()}, nil
 	}
 	p := join(f.dir, name)
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+	if err := f.folderOf(p); err != nil {
 		return nil, err
 	}
 	f.unlend(name, p)
@@ -358,6 +361,29 @@ func (f *Folder) record(file manifest.File) {
 	}
 	f.files.Add(1)
 	f.bytes.Add(file.Size)
+}
+
+// recorded reports whether a file was written (or lent) at name in this
+// build.
+func (f *Folder) recorded(name string) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	_, ok := f.written[name]
+	return ok
+}
+
+// folderOf makes the folder of the file at p, once per build: a site's
+// tens of thousands of files are in a few thousand folders.
+func (f *Folder) folderOf(p string) error {
+	dir := filepath.Dir(p)
+	if _, ok := f.made.Load(dir); ok {
+		return nil
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	f.made.Store(dir, true)
+	return nil
 }
 
 // Files and Bytes count what was written.
