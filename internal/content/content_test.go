@@ -7,6 +7,9 @@ import (
 	"testing"
 	"testing/fstest"
 
+	"github.com/adrg/frontmatter"
+	"go.yaml.in/yaml/v3"
+
 	"ledenbrief/internal/diag"
 )
 
@@ -199,5 +202,43 @@ func TestSearchWords(t *testing.T) {
 	s.LoadLetter("21-001", &diags)
 	if got := diagnostics(&diags); !strings.Contains(got, "content/brieven/21-001/bijlage/01-a.md:4:") || !strings.Contains(got, "list of words readers search with") {
 		t.Errorf("a malformed zoekwoorden gives %q", got)
+	}
+}
+
+// TestFrontMatterSplitsAsTheWholeTextDoes: the front matter parser is
+// given the text up to where the front matter seems to end; the body
+// must start where a parse of the whole text says, and the problems be
+// the same, whatever the text's shape.
+func TestFrontMatterSplitsAsTheWholeTextDoes(t *testing.T) {
+	for _, text := range []string{
+		"---\ntitle: Een\n---\nTekst\n",
+		"---\ntitle: Een\n---\n",
+		"---\n---\nLeeg\n",
+		"\n\n---\ntitle: Een\n---\nNa lege regels\n",
+		"---\r\ntitle: Een\r\n---\r\nWindows\r\n",
+		"---\ntitle: Een\n--- \n---\nSpatie na het streepje\n",
+		"---\ntitle: Een\ntekst: |\n  ---\n  regel\n---\nStreepjes in een blok\n",
+		"---\ntitle: [Een\n---\nKapot\n",
+		"---\ntitle: Een\nNiet gesloten\n",
+		"Geen front matter\n",
+		"---\ntitle: Een\n---",
+	} {
+		var root yaml.Node
+		rest, wantErr := frontmatter.MustParse(strings.NewReader(text), &root, yamlFormat)
+		var diags diag.List
+		fm, body, ok := splitFrontMatter(&diag.Source{Path: "brief.md", Text: []byte(text)}, &diags)
+		if ok != (wantErr == nil) {
+			t.Errorf("%q: ok %v, the parser's error %v", text, ok, wantErr)
+			continue
+		}
+		if !ok {
+			continue
+		}
+		if want := len(text) - len(rest); body != want {
+			t.Errorf("%q: body at %d, want %d", text, body, want)
+		}
+		if (fm.root == nil) != (len(root.Content) == 0) {
+			t.Errorf("%q: front matter %v, the parser's %v", text, fm.root, root.Content)
+		}
 	}
 }

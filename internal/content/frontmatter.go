@@ -48,7 +48,20 @@ func (fm *frontMatter) nodeOffset(n *yaml.Node) int {
 // is false when the file cannot be used at all.
 func splitFrontMatter(src *diag.Source, diags *diag.List) (fm *frontMatter, bodyOffset int, ok bool) {
 	var root yaml.Node
-	rest, err := frontmatter.MustParse(bytes.NewReader(src.Text), &root, yamlFormat)
+	var rest []byte
+	var err error
+	// The parser copies all it reads: it is given the text up to where
+	// the front matter seems to end, and all of it only when it does not
+	// end there. A parse that read all it was given and found the end
+	// found the one it finds in the whole text.
+	given := src.Text[:frontMatterEnd(src.Text)]
+	if len(given) > 0 {
+		rest, err = frontmatter.MustParse(bytes.NewReader(given), &root, yamlFormat)
+	}
+	if len(given) == 0 || err != nil || len(rest) > 0 {
+		root, given = yaml.Node{}, src.Text
+		rest, err = frontmatter.MustParse(bytes.NewReader(given), &root, yamlFormat)
+	}
 	yamlStart := yamlStartOffset(src.Text)
 	switch {
 	case errors.Is(err, frontmatter.ErrNotFound):
@@ -71,7 +84,21 @@ func splitFrontMatter(src *diag.Source, diags *diag.List) (fm *frontMatter, body
 		}
 		fm.root = m
 	}
-	return fm, len(src.Text) - len(rest), true
+	return fm, len(given) - len(rest), true
+}
+
+// frontMatterEnd is where the front matter of a file that starts with a
+// "---" line seems to end: after the next "---" line; 0 for none.
+func frontMatterEnd(text []byte) int {
+	const delim = "---\n"
+	if !bytes.HasPrefix(text, []byte(delim)) {
+		return 0
+	}
+	i := bytes.Index(text[len(delim)-1:], []byte("\n"+delim))
+	if i < 0 {
+		return 0
+	}
+	return len(delim) - 1 + i + 1 + len(delim)
 }
 
 // decode assigns the front matter keys to fields, reporting unknown keys,
