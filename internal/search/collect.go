@@ -358,9 +358,12 @@ func MergeRecords(recs [][]byte) (*Collector, error) {
 			}
 		}
 		heap.Init(&streams)
+		// A term's postings are gathered and thinned in scratch lists,
+		// then copied to lists of their own size.
+		var scratch [numFields][]Posting
 		for len(streams) > 0 {
 			term := string(streams[0].term)
-			p := &Postings{}
+			p := &Postings{List: scratch}
 			for len(streams) > 0 && string(streams[0].term) == term {
 				ts := streams[0]
 				ts.postingsInto(p)
@@ -371,6 +374,12 @@ func MergeRecords(recs [][]byte) (*Collector, error) {
 				}
 			}
 			p.thinWhen(func(fi int) bool { return len(p.List[fi]) >= compactAt })
+			for fi, list := range p.List {
+				scratch[fi], p.List[fi] = list[:0], nil
+				if len(list) > 0 {
+					p.List[fi] = slices.Clone(list)
+				}
+			}
 			merged[k] = append(merged[k], termPostings{term, p})
 		}
 		for _, ts := range all {
