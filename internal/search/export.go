@@ -491,7 +491,9 @@ func (d *Dictionary) meta(dir, stamp string, pairFiles int, roots []string) meta
 // files of about PostingsFileBytes, and tells where each term went. Where
 // a file ends is decided by the terms themselves (startsFile), and a file
 // is named by its first term (postingsFileID): a term added or removed
-// changes its own file, seldom a neighbour, never the rest.
+// changes its own file, seldom a neighbour, never the rest. A file whose
+// terms and postings are those of a file the memo holds is taken from it
+// without being encoded (see termsInput).
 func (w *StaticWriter) writePostings(d *Dictionary, put func(term, file string)) error {
 	terms := make([]string, 0, len(d.Terms))
 	for t := range d.Terms {
@@ -500,41 +502,58 @@ func (w *StaticWriter) writePostings(d *Dictionary, put func(term, file string))
 		}
 	}
 	slices.Sort(terms)
-	var file string
+	type run struct {
+		file  string
+		terms []string
+	}
+	var runs []run
 	size := 0
-	batch := records{}
 	used := map[string]bool{}
-	flush := func() error {
-		if len(batch) == 0 {
-			return nil
+	for _, term := range terms {
+		next := len(term) + postingsRecordLen(d.Terms[term]) + 4
+		if len(runs) == 0 || startsFile(term, size, next, PostingsFileBytes) {
+			runs = append(runs, run{file: postingsFileID(term, used)})
+			size = 0
 		}
-		defer func() { size, batch = 0, records{} }()
+		r := &runs[len(runs)-1]
+		r.terms = append(r.terms, term)
+		size += next
+		put(term, r.file)
+	}
+	var input []byte
+	for _, r := range runs {
+		name := "p-" + r.file + ".js"
+		var key [32]byte
+		if w.Memo != nil {
+			input = termsInput(input[:0], "LB.postings", r.file, r.terms, d)
+			key = sha256.Sum256(input)
+			if data, ok := w.Memo.get(key); ok {
+				if err := w.file(name, data); err != nil {
+					return err
+				}
+				continue
+			}
+		}
+		batch := make(records, len(r.terms))
+		for _, t := range r.terms {
+			batch[t] = postingsRecord(d.Terms[t])
+		}
 		if w.bundle != nil {
-			w.bundle.Postings[file] = batch
-			return nil
+			w.bundle.Postings[r.file] = batch
+			continue
 		}
-		data, err := w.pack("LB.postings", batch, file)
+		data, err := packWith(&zlibWriters, "LB.postings", batch, r.file)
 		if err != nil {
 			return err
 		}
-		return w.file("p-"+file+".js", data)
-	}
-	for _, term := range terms {
-		enc := postingsRecord(d.Terms[term])
-		next := len(term) + len(enc) + 4
-		if startsFile(term, size, next, PostingsFileBytes) {
-			if err := flush(); err != nil {
-				return err
-			}
+		if w.Memo != nil {
+			w.Memo.put(key, data)
 		}
-		if size == 0 {
-			file = postingsFileID(term, used)
+		if err := w.file(name, data); err != nil {
+			return err
 		}
-		batch[term] = enc
-		size += next
-		put(term, file)
 	}
-	return flush()
+	return nil
 }
 
 // startsFile reports whether key starts a new file (of postings, or of
@@ -662,7 +681,7 @@ const PairsFileBytes = 8 << 10
 // pair's file without a table, and a phrase loads one file per pair.
 // Every file is written, an empty one too, so that no pair leads to a
 // missing file. A file whose pairs and postings are those of a file the
-// memo holds is taken from it without being encoded (see pairsInput):
+// memo holds is taken from it without being encoded (see termsInput):
 // an edit changes a few of the thousands.
 func (w *StaticWriter) writePairs(d *Dictionary) (int, error) {
 	size := 0
@@ -689,7 +708,7 @@ func (w *StaticWriter) writePairs(d *Dictionary) (int, error) {
 		slices.Sort(pairs)
 		var key [32]byte
 		if w.Memo != nil {
-			input = pairsInput(input[:0], f, pairs, d)
+			input = termsInput(input[:0], "LB.pairs", strconv.Itoa(f), pairs, d)
 			key = sha256.Sum256(input)
 			if data, ok := w.Memo.get(key); ok {
 				if err := w.pairsFile(f, data); err != nil {
@@ -729,13 +748,17 @@ func (w *StaticWriter) pairsFile(f int, data []byte) error {
 	return w.file(fmt.Sprintf("q-%d.js", f), data)
 }
 
-// pairsInput appends to b what pairs file f is made of, for the memo's
-// key: its number, and each pair (sorted) with its document frequencies
-// and postings, as varints. The packed file is a function of these.
-func pairsInput(b []byte, f int, pairs []string, d *Dictionary) []byte {
-	b = append(b, "LB.pairs\x00"...)
-	b = binary.AppendUvarint(b, uint64(f))
-	for _, t := range pairs {
+// termsInput appends to b what a file of the static index that holds
+// the postings of terms is made of, for the memo's key: the script's
+// function fn, the file's name or number, and each term (sorted) with
+// its document frequencies and postings, as varints. The packed file is
+// a function of these.
+func termsInput(b []byte, fn, file string, terms []string, d *Dictionary) []byte {
+	b = append(b, fn...)
+	b = append(b, 0)
+	b = append(b, file...)
+	b = append(b, 0)
+	for _, t := range terms {
 		b = binary.AppendUvarint(b, uint64(len(t)))
 		b = append(b, t...)
 		p := d.Terms[t]
