@@ -143,27 +143,39 @@ func (f *Folder) keepForeign() error {
 	if f.clean {
 		return nil // everything in the target is to be replaced
 	}
-	names, err := relPaths(f.target)
-	if err != nil {
-		return err
-	}
 	tmpPrefix := "." + filepath.Base(f.target) + ".tmp-"
-	// Empty folders are kept too: a folder someone made is theirs.
-	err = filepath.WalkDir(f.target, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || !d.IsDir() || p == f.target {
+	// One walk finds the files and the empty folders, which are kept
+	// too: a folder someone made is theirs.
+	var names []string
+	var folders []string       // in the order walked
+	holds := map[string]bool{} // folders with something in them
+	err := filepath.WalkDir(f.target, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || p == f.target {
 			return err
 		}
+		holds[filepath.Dir(p)] = true
 		rel, _ := filepath.Rel(f.target, p)
-		if top, _, _ := strings.Cut(filepath.ToSlash(rel), "/"); strings.HasPrefix(top, tmpPrefix) {
+		rel = filepath.ToSlash(rel)
+		if !d.IsDir() {
+			names = append(names, rel)
+			return nil
+		}
+		if top, _, _ := strings.Cut(rel, "/"); strings.HasPrefix(top, tmpPrefix) {
 			return filepath.SkipDir
 		}
-		if entries, err := os.ReadDir(p); err == nil && len(entries) == 0 {
-			return os.MkdirAll(filepath.Join(f.dir, rel), 0o755)
-		}
+		folders = append(folders, p)
 		return nil
 	})
 	if err != nil {
 		return err
+	}
+	for _, p := range folders {
+		if !holds[p] {
+			rel, _ := filepath.Rel(f.target, p)
+			if err := os.MkdirAll(filepath.Join(f.dir, rel), 0o755); err != nil {
+				return err
+			}
+		}
 	}
 	for _, name := range names {
 		top, _, _ := strings.Cut(name, "/")

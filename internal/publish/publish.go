@@ -442,19 +442,5 @@ func removeLeftovers(parent, base string) {
 	}
 }
 
-// relPaths lists every file under dir by slash path, folders left out.
-func relPaths(dir string) ([]string, error) {
-	var out []string
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		rel, _ := filepath.Rel(dir, p)
-		out = append(out, filepath.ToSlash(rel))
-		return nil
-	})
-	return out, err
-}
-
 // join makes a slash path into a path under dir.
 func join(dir, name string) string { return filepath.Join(dir, filepath.FromSlash(path.Clean(name))) }

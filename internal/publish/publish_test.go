@@ -84,6 +84,7 @@ func leftovers(t *testing.T, target string) []string {
 func TestForeignFilesAreKeptAndOurOldOnesGo(t *testing.T) {
 	target := filepath.Join(t.TempDir(), "html")
 	os.MkdirAll(filepath.Join(target, ".well-known"), 0o755)
+	os.MkdirAll(filepath.Join(target, "uploads", "2026"), 0o755) // empty folders someone made
 	os.WriteFile(filepath.Join(target, "robots.txt"), []byte("User-agent: *"), 0o644)
 	os.WriteFile(filepath.Join(target, ".well-known", "security.txt"), []byte("Contact: x"), 0o644)
 	for gen := 1; gen <= 2; gen++ {
@@ -94,7 +95,7 @@ func TestForeignFilesAreKeptAndOurOldOnesGo(t *testing.T) {
 	if generation(t, target) != 2 {
 		t.Fatal("the second generation is not in place")
 	}
-	for _, keep := range []string{"robots.txt", ".well-known/security.txt", manifest.Name} {
+	for _, keep := range []string{"robots.txt", ".well-known/security.txt", "uploads/2026", manifest.Name} {
 		if _, err := os.Stat(filepath.Join(target, filepath.FromSlash(keep))); err != nil {
 			t.Errorf("%s is gone: %v", keep, err)
 		}
