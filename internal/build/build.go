@@ -811,7 +811,7 @@ func buildRest(s *site.Site, r *render.Renderer, idx *search.Index, guides *guid
 	if bc != nil {
 		written = bc.writeRest(s, r, out, workers, diags)
 	} else {
-		written = writeRest(s, r, out, workers)
+		written = writeRest(s, r, out, workers, nil)
 	}
 	err := errors.Join(written, <-exported)
 	return dict, err
@@ -819,8 +819,10 @@ func buildRest(s *site.Site, r *render.Renderer, idx *search.Index, guides *guid
 
 // writeRest renders the pages that list letters and handreikingen, the
 // site pages and the pages kept for aliases, and writes the files that
-// are not pages; call it after ResolveGuides.
-func writeRest(s *site.Site, r *render.Renderer, out *output, workers int) error {
+// are not pages; call it after ResolveGuides. A page that own (nil for
+// none) reports it wrote itself is left to it: the build cache writes the
+// handreikingen's pages (see buildCache.guidePage).
+func writeRest(s *site.Site, r *render.Renderer, out *output, workers int, own func(p *render.Page, out *output) (bool, error)) error {
 	var pages []*render.Page
 	var notFound *render.Page
 	for _, p := range s.OtherPages() {
@@ -830,7 +832,16 @@ func writeRest(s *site.Site, r *render.Renderer, out *output, workers int) error
 		}
 		pages = append(pages, view(s, p))
 	}
-	return errors.Join(renderPages(r, out, pages, workers), writeFiles(s, r, out, notFound))
+	rendered := pool.Each(pages, workers, func(_ int, p *render.Page) error {
+		if own != nil {
+			if done, err := own(p, out); done || err != nil {
+				return err
+			}
+		}
+		var buf bytes.Buffer
+		return out.page(r, &buf, p)
+	})
+	return errors.Join(rendered, writeFiles(s, r, out, notFound))
 }
 
 // exportSearch indexes the handreikingen and site pages and writes the
@@ -921,14 +932,6 @@ func (g *guideUnits) unit(guide *site.Guide, anchors []string) (*search.Analyzed
 	}
 	au2, _ := g.units.LoadOrStore(key, au)
 	return au2.(*search.AnalyzedUnit), nil
-}
-
-// renderPages renders pages with a pool of workers.
-func renderPages(r *render.Renderer, out *output, pages []*render.Page, workers int) error {
-	return pool.Each(pages, workers, func(_ int, p *render.Page) error {
-		var buf bytes.Buffer
-		return out.page(r, &buf, p)
-	})
 }
 
 // writeFiles writes the theme's assets, the media the content links to,

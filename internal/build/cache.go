@@ -1,6 +1,7 @@
 package build
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/binary"
 	"errors"
@@ -508,6 +509,14 @@ func (fr *fileRecorder) file(name string, data []byte, page bool) cachedFile {
 	return f
 }
 
+// add notes files written from elsewhere, pages of them pages.
+func (fr *fileRecorder) add(files []cachedFile, pages int) {
+	fr.mu.Lock()
+	fr.files = append(fr.files, files...)
+	fr.pages += pages
+	fr.mu.Unlock()
+}
+
 func (fr *fileRecorder) read(p string) {
 	fr.mu.Lock()
 	fr.media = append(fr.media, p)
@@ -884,26 +893,36 @@ func (lo *letterOutlines) keep() {
 // are the cache's. It puts what it writes in the cache unless the build
 // found problems.
 func (bc *buildCache) writeRest(s *site.Site, r *render.Renderer, out *output, workers int, diags *diag.List) error {
+	// What every page of the rest shows of the site but the letters: the
+	// build's kind, the global hash and the media's stamps.
 	h := sha256.New()
-	structure := structureHash(s)
 	fmt.Fprintf(h, "rest\x00%s\x00", bc.kind)
 	h.Write(bc.global[:])
-	h.Write(structure[:])
 	for _, m := range s.Media() {
 		fmt.Fprintf(h, "%s\x00%s\x00", m, stampOf(bc.content, m))
 	}
-	var key [32]byte
-	h.Sum(key[:0])
+	var base, key [32]byte
+	h.Sum(base[:0])
+	structure := structureHash(s)
+	key = sha256.Sum256(append(base[:], structure[:]...))
 	if payload, ok := bc.index.Get(key); ok {
 		r := record.NewReader(payload)
 		pages, files := int(r.Uint()), readFiles(r)
 		if r.Done() == nil {
 			out.pages.Add(int64(pages))
+			// The handreikingen's pages are kept on their own too, for
+			// a build that makes the rest again: used, for Prune.
+			for _, p := range s.OtherPages() {
+				if p.Refs != nil {
+					bc.index.Touch(guidePageKey(base, p.Kind, p.Path, p.Title, p.Refs))
+				}
+			}
 			return writeCached(out, files)
 		}
 	}
 	fr := &fileRecorder{}
-	if err := writeRest(s, r, out.recording(fr), workers); err != nil {
+	own := func(p *render.Page, out *output) (bool, error) { return bc.guidePage(r, base, p, out, fr, diags) }
+	if err := writeRest(s, r, out.recording(fr), workers, own); err != nil {
 		return err
 	}
 	if diags.Len() == 0 {
@@ -913,4 +932,61 @@ func (bc *buildCache) writeRest(s *site.Site, r *render.Renderer, out *output, w
 		bc.index.Put(key, w.B) // see put
 	}
 	return nil
+}
+
+// guidePage writes p, when it is a page of a handreiking (its own, or a
+// further page of the places that link to it), from the cache where it
+// holds it under guidePageKey (from base, see writeRest), or renders it and keeps it there (unless
+// the build found problems), and notes it in fr, the recorder of the
+// rest of the site: adding a letter that links one handreiking renders
+// that one's pages again, not a thousand. It reports false for any other
+// page.
+func (bc *buildCache) guidePage(r *render.Renderer, base [32]byte, p *render.Page, out *output, fr *fileRecorder, diags *diag.List) (bool, error) {
+	if p.Refs == nil {
+		return false, nil
+	}
+	key := guidePageKey(base, p.Kind, p.Path, p.Title, p.Refs)
+	if payload, ok := bc.index.Get(key); ok {
+		rr := record.NewReader(payload)
+		if files := readFiles(rr); rr.Done() == nil && len(files) > 0 {
+			out.pages.Add(1)
+			fr.add(files, 1)
+			return true, writeCached(out, files)
+		}
+	}
+	own := &fileRecorder{}
+	var buf bytes.Buffer
+	if err := out.recording(own).page(r, &buf, p); err != nil {
+		return true, err
+	}
+	fr.add(own.files, own.pages)
+	if diags.Len() == 0 {
+		w := &record.Writer{}
+		appendFiles(w, own.files)
+		bc.index.Put(key, w.B) // see put
+	}
+	return true, nil
+}
+
+// guidePageKey is the key of a page of a handreiking, of kind and at
+// path with title, which shows the places refs (the handreiking's or
+// some of them): base (what every page of the rest shows of the site but
+// the letters: see writeRest), the page, and for each place, in the
+// order shown, what the page shows of it and of its letter (its public
+// part). Not the letter's place among the others, which the page shows
+// only by that order: a letter added renders again the pages of the
+// handreikingen it links to alone.
+func guidePageKey(base [32]byte, kind, path, title string, refs *site.RefsPage) [32]byte {
+	h := sha256.New()
+	h.Write([]byte("guidepage\x00"))
+	h.Write(base[:])
+	fmt.Fprintf(h, "%s\x00%s\x00%s\x00%s\x00%d\x00%d\x00", kind, path, title, refs.Guide.ID, refs.N, refs.Pages)
+	for _, ref := range refs.Refs {
+		li := ref.Letter
+		fmt.Fprintf(h, "%s\x00%d\x00%s\x00%s\x00%s\x00%s\x00", li.Slug, ref.Page, ref.SectionID, ref.SectionTitle, ref.LinkText, ref.AnchorText)
+		h.Write(li.Public[:])
+	}
+	var key [32]byte
+	h.Sum(key[:0])
+	return key
 }

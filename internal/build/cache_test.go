@@ -428,3 +428,48 @@ func TestGroupedSegmentsFollowTheChange(t *testing.T) {
 	}
 	build("after a letter was removed", letters-3, 2)
 }
+
+// TestAHandreikingsPagesFollowTheLettersThatCiteIt changes the date of a
+// letter that links a handreiking, which the handreiking's page shows
+// beside the place, by a day (its places keep their order): its page,
+// kept in the cache on its own, is made again, as a build without cache
+// makes it.
+func TestAHandreikingsPagesFollowTheLettersThatCiteIt(t *testing.T) {
+	dir := t.TempDir()
+	content, cache := filepath.Join(dir, "content"), filepath.Join(dir, "cache")
+	if err := corpus.Write(content, 12); err != nil {
+		t.Fatal(err)
+	}
+	out, ref := filepath.Join(dir, "public"), filepath.Join(dir, "ref")
+	runBuild(t, "--content", content, "--out", out, "--cache", cache, "--no-offline")
+	brief := filepath.Join(content, "brieven", "10-005", "brief.md")
+	data, err := os.ReadFile(brief)
+	if err != nil {
+		t.Fatal(err)
+	}
+	changed := regexp.MustCompile(`(?m)^date: .*$`).ReplaceAll(data, []byte("date: 2010-05-06"))
+	if bytes.Equal(changed, data) {
+		t.Fatal("the letter has no date to change")
+	}
+	if err := os.WriteFile(brief, changed, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	runBuild(t, "--content", content, "--out", out, "--cache", cache, "--no-offline")
+	runBuild(t, "--content", content, "--out", ref, "--no-cache", "--no-offline")
+	sameTree(t, "after a date changed", out, ref)
+	guides, err := filepath.Glob(filepath.Join(ref, "handreikingen", "*", "index.html"))
+	if err != nil || len(guides) == 0 {
+		t.Fatalf("no handreiking's page in %s: %v", ref, err)
+	}
+	cites := false
+	for _, g := range guides {
+		page, err := os.ReadFile(g)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cites = cites || bytes.Contains(page, []byte("2010-05-06"))
+	}
+	if !cites {
+		t.Error("no handreiking's page shows the letter's new date: the test changes nothing a page shows")
+	}
+}

@@ -291,7 +291,7 @@ func (b *Incremental) again(ctx context.Context) (res *Result, handled bool, err
 	structure, media := structureHash(s), mediaHash(s)
 	rest := structure != b.last.structure || media != b.last.media
 	if rest {
-		if err := writeRest(s, r, out, opts.Workers); err != nil {
+		if err := writeRest(s, r, out, opts.Workers, nil); err != nil {
 			return res, true, err
 		}
 	}
