@@ -577,8 +577,8 @@ func segmentOf(slug string) int {
 // startsGroup), each group kept too under a key of its members' keys,
 // and the groups are merged into the index. A build with one letter
 // changed so reads a few dozen collectors, each thinned (see
-// search.Collector.Merge), instead of every segment's. Merged collectors make the same index as one
-// collector of all units, however grouped
+// search.Collector.Merge), instead of every segment's. Merged collectors
+// make the same index as one collector of all units, however grouped
 // (TestMergedCollectorsMakeTheSameIndex).
 type segment struct {
 	key [32]byte

@@ -85,10 +85,11 @@ func (c *Collector) Add(units []*AnalyzedUnit) {
 
 // Merge adds to c what other collected, as if other's units were added
 // to c (none of them may have been). Other is c's afterwards: it must not
-// be used again; the smaller of the two is merged into the larger. A term's postings are thinned once all of other's are
-// in: a unit thinned out of one collector is outranked by MaxPostings
-// others of it, so by as many of both, and what Dictionary keeps is the
-// same whichever way the units came in, and however they were grouped.
+// be used again; the smaller of the two is merged into the larger. A
+// term's postings are thinned once all of other's are in: a unit thinned
+// out of one collector is outranked by MaxPostings others of it, so by as
+// many of both, and what Dictionary keeps is the same whichever way the
+// units came in, and however they were grouped.
 func (c *Collector) Merge(other *Collector) {
 	other.mu.Lock()
 	defer other.mu.Unlock()
