@@ -714,24 +714,27 @@ type heldSegment struct {
 }
 
 // decode delivers seg from its record in the cache, payload; a damaged
-// one is made again (see take).
+// one is made again (see remake).
 func (bc *buildCache) decode(seg *segment, payload []byte, idx *search.Index) error {
 	c, err := search.ReadCollector(record.NewReader(payload))
 	if err != nil {
-		return bc.take(seg, idx)
+		return bc.remake(seg, idx)
 	}
 	return bc.deliver(seg, c, idx, true)
 }
 
-// take takes seg from the cache when it holds it, and otherwise readies
-// it to be made again: a segment's letters to be collected, a group's
-// members to be taken likewise.
+// take takes seg from the cache when it holds it, and otherwise makes it
+// again (see remake).
 func (bc *buildCache) take(seg *segment, idx *search.Index) error {
 	if payload, ok := bc.index.Get(seg.key); ok {
-		if c, err := search.ReadCollector(record.NewReader(payload)); err == nil {
-			return bc.deliver(seg, c, idx, true)
-		}
+		return bc.decode(seg, payload, idx)
 	}
+	return bc.remake(seg, idx)
+}
+
+// remake readies seg to be made again: a segment's letters to be
+// collected, a group's members to be taken (see take).
+func (bc *buildCache) remake(seg *segment, idx *search.Index) error {
 	seg.collector = search.NewCollector()
 	for _, m := range seg.members {
 		if err := bc.take(m, idx); err != nil {

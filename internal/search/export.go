@@ -522,34 +522,15 @@ func (w *StaticWriter) writePostings(d *Dictionary, put func(term, file string))
 	}
 	var input []byte
 	for _, r := range runs {
-		name := "p-" + r.file + ".js"
-		var key [32]byte
-		if w.Memo != nil {
-			input = termsInput(input[:0], "LB.postings", r.file, r.terms, d)
-			key = sha256.Sum256(input)
-			if data, ok := w.Memo.get(key); ok {
-				if err := w.file(name, data); err != nil {
-					return err
-				}
-				continue
+		var err error
+		input, err = w.writeTerms(input, "p-"+r.file+".js", "LB.postings", r.file, r.terms, d, func() (records, error) {
+			batch := make(records, len(r.terms))
+			for _, t := range r.terms {
+				batch[t] = postingsRecord(d.Terms[t])
 			}
-		}
-		batch := make(records, len(r.terms))
-		for _, t := range r.terms {
-			batch[t] = postingsRecord(d.Terms[t])
-		}
-		if w.bundle != nil {
-			w.bundle.Postings[r.file] = batch
-			continue
-		}
-		data, err := packWith(&zlibWriters, "LB.postings", batch, r.file)
+			return batch, nil
+		}, func(batch records) { w.bundle.Postings[r.file] = batch })
 		if err != nil {
-			return err
-		}
-		if w.Memo != nil {
-			w.Memo.put(key, data)
-		}
-		if err := w.file(name, data); err != nil {
 			return err
 		}
 	}
@@ -706,46 +687,56 @@ func (w *StaticWriter) writePairs(d *Dictionary) (int, error) {
 	var input []byte
 	for f, pairs := range byFile {
 		slices.Sort(pairs)
-		var key [32]byte
-		if w.Memo != nil {
-			input = termsInput(input[:0], "LB.pairs", strconv.Itoa(f), pairs, d)
-			key = sha256.Sum256(input)
-			if data, ok := w.Memo.get(key); ok {
-				if err := w.pairsFile(f, data); err != nil {
-					return 0, err
-				}
-				continue
+		var err error
+		input, err = w.writeTerms(input, fmt.Sprintf("q-%d.js", f), "LB.pairs", f, pairs, d, func() (records, error) {
+			keys, err := pairKeys(pairs, minPairKey)
+			if err != nil {
+				return nil, err
 			}
-		}
-		keys, err := pairKeys(pairs, minPairKey)
+			batch := make(records, len(pairs))
+			for _, t := range pairs {
+				batch[keys[t]] = postingsRecord(d.Terms[t])
+			}
+			return batch, nil
+		}, func(batch records) { w.bundle.Pairs[f] = batch })
 		if err != nil {
-			return 0, err
-		}
-		batch := make(records, len(pairs))
-		for _, t := range pairs {
-			batch[keys[t]] = postingsRecord(d.Terms[t])
-		}
-		if w.bundle != nil {
-			w.bundle.Pairs[f] = batch
-			continue
-		}
-		data, err := packWith(&zlibWriters, "LB.pairs", batch, f)
-		if err != nil {
-			return 0, err
-		}
-		if w.Memo != nil {
-			w.Memo.put(key, data)
-		}
-		if err := w.pairsFile(f, data); err != nil {
 			return 0, err
 		}
 	}
 	return n, nil
 }
 
-// pairsFile writes pairs file f.
-func (w *StaticWriter) pairsFile(f int, data []byte) error {
-	return w.file(fmt.Sprintf("q-%d.js", f), data)
+// writeTerms writes name, a file of the static index that holds the
+// postings of terms (sorted): a call of fn with the file's key (its
+// name's id, or its number) and the records batch makes. A file the memo
+// holds under a hash of what it is made of (termsInput) is taken from it
+// without being encoded; in a bundle, the records go to bundle instead.
+// buf is a buffer to reuse, returned.
+func (w *StaticWriter) writeTerms(buf []byte, name, fn string, key any, terms []string, d *Dictionary, batch func() (records, error), bundle func(records)) ([]byte, error) {
+	var sum [32]byte
+	if w.Memo != nil {
+		buf = termsInput(buf[:0], fn, fmt.Sprint(key), terms, d)
+		sum = sha256.Sum256(buf)
+		if data, ok := w.Memo.get(sum); ok {
+			return buf, w.file(name, data)
+		}
+	}
+	recs, err := batch()
+	if err != nil {
+		return buf, err
+	}
+	if w.bundle != nil {
+		bundle(recs)
+		return buf, nil
+	}
+	data, err := packWith(&zlibWriters, fn, recs, key)
+	if err != nil {
+		return buf, err
+	}
+	if w.Memo != nil {
+		w.Memo.put(sum, data)
+	}
+	return buf, w.file(name, data)
 }
 
 // termsInput appends to b what a file of the static index that holds
