@@ -14,8 +14,8 @@ import (
 // "Code layout" lists them: a package imports only from layers below its
 // own. Test-only packages (corpus, browsertest) are left out.
 var layers = [][]string{
-	{"diag", "editdist", "diff", "letternumber", "pool", "pdf", "record", "cache"},
-	{"manifest", "markdown"},
+	{"diag", "editdist", "diff", "letternumber", "pool", "pdf", "record", "filelock"},
+	{"manifest", "markdown", "cache"},
 	{"content", "anchors", "publish"},
 	{"site", "scaffold", "links", "search/words"},
 	{"render", "search"},

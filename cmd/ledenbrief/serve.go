@@ -3,12 +3,15 @@ package main
 import (
 	"fmt"
 	"io"
+	"math"
 	"net"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strconv"
 	"strings"
 
+	"ledenbrief/internal/build"
 	"ledenbrief/internal/serve"
 )
 
@@ -41,27 +44,17 @@ func runServe(args []string, stderr io.Writer) int {
 	var bf buildFlags
 	fs := newFlagSet("serve", stderr, &bf, false)
 	addr := fs.String("addr", "127.0.0.1:1313", "`address` to listen on; anything but loopback makes the preview reachable by others")
-	out := fs.String("out", "", "output `folder` to build into (default: a temporary folder, removed at the end)")
+	out := fs.String("out", "", "output `folder` to build into (default: a folder in the build cache, kept for the next run; with --no-cache, a temporary folder removed at the end)")
 	if code, ok := parsePipelineFlags(fs, &bf, "serve", args, stderr); !ok {
 		return code
 	}
-	host, _, err := net.SplitHostPort(*addr)
+	host, port, err := net.SplitHostPort(*addr)
 	if err != nil {
 		fmt.Fprintf(stderr, "ledenbrief serve: --addr: %v\n", err)
 		return 2
 	}
 	if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
 		fmt.Fprintf(stderr, "ledenbrief serve: warning: listening on %s, not only on this computer: others on the network can see the preview\n", *addr)
-	}
-	bf.opts.Out = *out
-	if bf.opts.Out == "" {
-		tmp, err := os.MkdirTemp("", "ledenbrief-serve-")
-		if err != nil {
-			fmt.Fprintf(stderr, "ledenbrief serve: %v\n", err)
-			return 1
-		}
-		defer os.RemoveAll(tmp)
-		bf.opts.Out = filepath.Join(tmp, "public")
 	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
@@ -73,6 +66,26 @@ func runServe(args []string, stderr io.Writer) int {
 		// (404.html, with absolute links) leads back into the preview.
 		bf.opts.BaseURL = "http://" + ln.Addr().String() + "/"
 	}
+	bf.opts.Out = *out
+	// In the build cache, the next run lends what did not change; but a
+	// port the system picks is another one every run, and so is the
+	// preview's address, which every page shows.
+	if bf.opts.Out == "" && bf.opts.Cache != "" && port != "0" {
+		if folder, release, err := build.PreviewFolder(bf.opts.Cache, bf.opts.Content, bf.opts.BaseURL); err == nil {
+			defer release()
+			bf.opts.Out = folder
+		}
+	}
+	if bf.opts.Out == "" {
+		tmp, err := os.MkdirTemp("", "ledenbrief-serve-")
+		if err != nil {
+			fmt.Fprintf(stderr, "ledenbrief serve: %v\n", err)
+			return 1
+		}
+		defer os.RemoveAll(tmp)
+		bf.opts.Out = filepath.Join(tmp, "public")
+	}
+	previewGC()
 	ctx, interrupted := onInterrupt()
 	s := serve.New(bf.opts, func(format string, args ...any) { fmt.Fprintf(stderr, format+"\n", args...) })
 	defer s.Close()
@@ -95,4 +108,19 @@ func runServe(args []string, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "ledenbrief: preview stopped")
 	}
 	return 0
+}
+
+// previewGC sets the garbage collector for the preview, unless GOGC or
+// GOMEMLIMIT say otherwise. The preview holds the site it serves for as
+// long as it runs (its letters, their outlines and searchable units, the
+// search index), more than a build's soft memory limit at a few thousand
+// letters: under that limit the collector would run without end. It
+// collects when the heap doubled instead.
+func previewGC() {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(100)
+	}
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(math.MaxInt64)
+	}
 }

@@ -418,7 +418,7 @@ func Index(opts Options, diags *diag.List) (*site.Site, error) {
 	s := site.New(c, opts.Drafts, diags)
 	s.Parses = opts.parses
 	var outlines *outlines
-	if opts.Cache != "" && !opts.Check && opts.parses == nil { // a build with a cache, not the preview's
+	if opts.Cache != "" && !opts.Check {
 		outlines = openOutlines(opts.Cache, s.Converter)
 	}
 	err := pool.Each(c.LetterSlugs, opts.Workers, func(i int, slug string) error {
@@ -439,7 +439,11 @@ func Index(opts Options, diags *diag.List) (*site.Site, error) {
 			return nil
 		}
 		docs := outlines.letter(sources)
-		s.IndexLetterWith(l, i, diags, docs)
+		var fp site.FirstPass = docs
+		if s.Parses != nil { // the preview's: it holds the outlines of the last build
+			fp = s.Parses.Through(docs)
+		}
+		s.IndexLetterWith(l, i, diags, fp)
 		docs.keep()
 		return nil
 	})

@@ -39,6 +39,30 @@ func DefaultCacheDir(contentDir string) string {
 	return filepath.Join(filepath.Dir(filepath.Clean(contentDir)), CacheDirName)
 }
 
+// PreviewFolder claims the folder of the build cache in cacheDir that
+// the preview of the content folder content at address baseURL is built
+// into, and returns its output folder and the function that lets it go.
+// Kept between runs, it lets a preview that starts again lend the files
+// that did not change from the last one's output (publish.Folder.Lend)
+// instead of writing them all; a preview of the same content at the same
+// address that runs already holds it (cache.ErrBusy).
+func PreviewFolder(cacheDir, content, baseURL string) (out string, release func(), err error) {
+	abs, err := filepath.Abs(content)
+	if err != nil {
+		return "", nil, err
+	}
+	store, err := cache.Open(cacheDir)
+	if err != nil {
+		return "", nil, err
+	}
+	sum := sha256.Sum256([]byte(abs + "\x00" + baseURL))
+	dir, release, err := store.Claim(fmt.Sprintf("preview-%x", sum[:8]))
+	if err != nil {
+		return "", nil, err
+	}
+	return filepath.Join(dir, "public"), release, nil
+}
+
 // IdleCache is how long the cache keeps what a kind of build (see
 // buildCache) made when no build of that kind ran.
 const IdleCache = 30 * 24 * time.Hour
@@ -806,14 +830,23 @@ func openOutlines(dir string, conv *markdown.Converter) *outlines {
 }
 
 // letter returns the first pass's documents of the letter whose files
-// hash to sources (sourceHash).
+// hash to sources (sourceHash). Their outlines are read when the first
+// pass asks for a document.
 func (o *outlines) letter(sources [32]byte) *letterOutlines {
 	fp := o.conv.Fingerprint()
-	lo := &letterOutlines{o: o, key: sha256.Sum256(append(append([]byte("outlines\x00"), fp[:]...), sources[:]...)),
-		cached: map[[32]byte]*markdown.Doc{}, texts: map[*markdown.Doc][32]byte{}}
-	payload, ok := o.bucket.Get(lo.key)
+	return &letterOutlines{o: o, key: sha256.Sum256(append(append([]byte("outlines\x00"), fp[:]...), sources[:]...)),
+		texts: map[*markdown.Doc][32]byte{}}
+}
+
+// read reads the letter's outlines from the cache, once.
+func (lo *letterOutlines) read() {
+	if lo.cached != nil {
+		return
+	}
+	lo.cached = map[[32]byte]*markdown.Doc{}
+	payload, ok := lo.o.bucket.Get(lo.key)
 	if !ok {
-		return lo
+		return
 	}
 	r := record.NewReader(payload)
 	cached := map[[32]byte]*markdown.Doc{}
@@ -824,14 +857,13 @@ func (o *outlines) letter(sources [32]byte) *letterOutlines {
 		copy(text[:], r.Bytes())
 		d, err := markdown.ReadOutline(r, nil)
 		if err != nil {
-			return lo
+			return
 		}
 		cached[src], texts[d] = d, text
 	}
 	if r.Done() == nil {
 		lo.cached, lo.texts = cached, texts
 	}
-	return lo
 }
 
 // letterOutlines are one letter's documents for the first pass
@@ -839,7 +871,7 @@ func (o *outlines) letter(sources [32]byte) *letterOutlines {
 type letterOutlines struct {
 	o      *outlines
 	key    [32]byte
-	cached map[[32]byte]*markdown.Doc // by the hash of their source
+	cached map[[32]byte]*markdown.Doc // by the hash of their source; nil until read
 	texts  map[*markdown.Doc][32]byte // site.SectionTextHash of each
 	docs   []outlinedDoc              // every document asked for, in order
 	parsed bool                       // some were not in the cache
@@ -853,6 +885,7 @@ type outlinedDoc struct {
 // Parse returns the document of source src: its outline from the cache,
 // or parsed.
 func (lo *letterOutlines) Parse(src []byte) *markdown.Doc {
+	lo.read()
 	sum := sha256.Sum256(src)
 	d := lo.cached[sum]
 	if d == nil {

@@ -3,6 +3,7 @@ package cache
 import (
 	"bytes"
 	"crypto/sha256"
+	"errors"
 	"os"
 	"path/filepath"
 	"testing"
@@ -80,5 +81,44 @@ func TestPruneKeepsWhatABuildUsed(t *testing.T) {
 	}
 	if _, err := os.Stat(b.dir); err != nil {
 		t.Error("PruneIdle removed a bucket in use")
+	}
+}
+
+// TestClaimedFolders holds a claimed folder to one holder at a time, and
+// lets PruneIdle remove it only when no one claimed it for a while.
+func TestClaimedFolders(t *testing.T) {
+	c, err := OpenVersion(t.TempDir(), sha256.Sum256([]byte("one")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir, release, err := c.Claim("preview-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "page.html"), []byte("<p>kept</p>"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := c.Claim("preview-1"); !errors.Is(err, ErrBusy) {
+		t.Errorf("a second claim while the first holds the folder: %v, want ErrBusy", err)
+	}
+	release()
+	again, release, err := c.Claim("preview-1")
+	if err != nil || again != dir {
+		t.Fatalf("claimed again after the release: %q, %v", again, err)
+	}
+	release()
+	if err := c.PruneIdle(time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "page.html")); err != nil {
+		t.Errorf("a folder claimed a moment ago was pruned: %v", err)
+	}
+	old := time.Now().Add(-2 * time.Hour)
+	os.Chtimes(filepath.Join(dir, usedFile), old, old)
+	if err := c.PruneIdle(time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(dir); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("a folder no one claimed for two hours was kept: %v", err)
 	}
 }

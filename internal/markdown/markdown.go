@@ -236,6 +236,23 @@ func boolBit(b bool) uint64 {
 	return 0
 }
 
+// Outline returns the document reduced to its outline, as ReadOutline
+// reads what AppendOutline wrote: its source, headings and links,
+// without the parsed tree, which is most of a document's memory. The
+// preview keeps every letter's outline for its first pass.
+func (d *Doc) Outline() *Doc {
+	o := &Doc{Source: d.Source}
+	if len(d.Headings) > 0 {
+		o.Headings = d.Headings
+	}
+	for _, links := range [][2]*[]*Link{{&o.Links, &d.Links}, {&o.AutoLinks, &d.AutoLinks}} {
+		for _, l := range *links[1] {
+			*links[0] = append(*links[0], &Link{Dest: l.Dest, Text: l.Text, Sentence: l.Sentence, Offset: l.Offset, Section: l.Section, Image: l.Image})
+		}
+	}
+	return o
+}
+
 // ReadOutline reads an outline AppendOutline wrote, of the document src.
 // The document it returns has headings and links only: it cannot be
 // rendered, nor its sections read.

@@ -9,7 +9,7 @@ import (
 
 // TestOutlineRoundTrip reads back the outline of a document with every
 // kind of heading and link: what a first pass reads of it is the same
-// as of the parsed document, and a converter with other options has
+// as of the parsed document and of its Outline, and a converter with other options has
 // another fingerprint.
 func TestOutlineRoundTrip(t *testing.T) {
 	src := []byte("Inleiding met [een link](#doel \"titel\") en <https://vng.nl>.\n\n" +
@@ -29,6 +29,9 @@ func TestOutlineRoundTrip(t *testing.T) {
 	}
 	if !reflect.DeepEqual(back.Headings, d.Headings) {
 		t.Errorf("headings read back as %+v, want %+v", back.Headings, d.Headings)
+	}
+	if o := d.Outline(); !reflect.DeepEqual(o, back) {
+		t.Errorf("the parsed document's Outline is %+v, want what is read back, %+v", o, back)
 	}
 	for name, pair := range map[string][2][]*Link{"links": {back.Links, d.Links}, "autolinks": {back.AutoLinks, d.AutoLinks}} {
 		got, want := pair[0], pair[1]

@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"ledenbrief/internal/filelock"
 )
 
 // beside is the path of a file that belongs to the copy in dir but is
@@ -84,7 +86,7 @@ func lock(dir string, wait time.Duration) (func(), error) {
 	}
 	deadline := time.Now().Add(wait)
 	for {
-		busy, err := tryLock(f)
+		busy, err := filelock.TryLock(f)
 		if err != nil {
 			f.Close()
 			return nil, fmt.Errorf("lock %s: %w", p, err)

@@ -1,8 +1,10 @@
 package site
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/json"
+	"hash/maphash"
 	"maps"
 	"slices"
 	"strconv"
@@ -703,14 +705,17 @@ func publicHash(l *content.Letter, info *LetterInfo, rl *Letter) [32]byte {
 	return sum
 }
 
-// ParseCache keeps the documents the first pass parsed, by their source,
+// ParseCache keeps the documents the first pass read, by their source,
 // for the next build of the same site with the same Markdown settings:
-// the first pass only reads them. Documents not used by a build are
-// dropped after it (Prune).
+// the first pass only reads a document's outline (markdown.Doc.Outline),
+// so that is what it keeps of a document without problems, with the
+// hash of its text. Documents not used by a build are dropped after it
+// (Prune).
 type ParseCache struct {
 	mu      sync.Mutex
-	docs    map[string]*markdown.Doc
-	used    map[string]bool
+	seed    maphash.Seed
+	docs    map[uint64][]*markdown.Doc // by a hash of their source
+	used    map[*markdown.Doc]bool
 	texts   map[*markdown.Doc][32]byte   // see textHash
 	publics map[*content.Letter][32]byte // see LetterInfo.Public
 	letters map[*content.Letter]bool     // whose Public a build since the last Prune asked for
@@ -718,7 +723,7 @@ type ParseCache struct {
 
 // NewParseCache returns an empty cache.
 func NewParseCache() *ParseCache {
-	return &ParseCache{docs: map[string]*markdown.Doc{}, used: map[string]bool{},
+	return &ParseCache{seed: maphash.MakeSeed(), docs: map[uint64][]*markdown.Doc{}, used: map[*markdown.Doc]bool{},
 		texts: map[*markdown.Doc][32]byte{}, publics: map[*content.Letter][32]byte{}, letters: map[*content.Letter]bool{}}
 }
 
@@ -760,39 +765,80 @@ func (c *ParseCache) public(l *content.Letter, make func() [32]byte) [32]byte {
 	return sum
 }
 
+// lookup returns the document of source src the cache holds, noted used,
+// or nil.
+func (c *ParseCache) lookup(src []byte) *markdown.Doc {
+	h := maphash.Bytes(c.seed, src)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, d := range c.docs[h] {
+		if bytes.Equal(d.Source, src) {
+			c.used[d] = true
+			return d
+		}
+	}
+	return nil
+}
+
+// keep keeps document d of source src, noted used, and returns what it
+// keeps of it: its outline, when it has no problems (which only parsing
+// reports), with the hash of its text, text.
+func (c *ParseCache) keep(src []byte, d *markdown.Doc, text [32]byte) *markdown.Doc {
+	if d.HasOutline() {
+		d = d.Outline()
+	}
+	h := maphash.Bytes(c.seed, src)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.docs[h] = append(c.docs[h], d)
+	c.used[d], c.texts[d] = true, text
+	return d
+}
+
 // parse returns a parser that takes documents from the cache.
 func (c *ParseCache) parse(conv *markdown.Converter) func([]byte) *markdown.Doc {
 	return func(src []byte) *markdown.Doc {
-		key := string(src)
-		c.mu.Lock()
-		d, ok := c.docs[key]
-		c.used[key] = true
-		c.mu.Unlock()
-		if ok {
+		if d := c.lookup(src); d != nil {
 			return d
 		}
-		d = conv.Parse(src)
-		c.mu.Lock()
-		c.docs[key] = d
-		c.mu.Unlock()
-		return d
+		d := conv.Parse(src)
+		return c.keep(src, d, SectionTextHash(d))
 	}
 }
+
+// Through returns a first pass that takes documents from the cache and
+// those it does not hold from fp, keeping them.
+func (c *ParseCache) Through(fp FirstPass) FirstPass { return throughCache{c, fp} }
+
+type throughCache struct {
+	c  *ParseCache
+	fp FirstPass
+}
+
+func (t throughCache) Parse(src []byte) *markdown.Doc {
+	if d := t.c.lookup(src); d != nil {
+		return d
+	}
+	d := t.fp.Parse(src)
+	return t.c.keep(src, d, t.fp.TextHash(d))
+}
+
+func (t throughCache) TextHash(d *markdown.Doc) [32]byte { return t.c.textHash(d) }
 
 // Prune drops the documents that the builds since the last Prune did not use.
 func (c *ParseCache) Prune() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	kept := map[*markdown.Doc]bool{}
-	for k, d := range c.docs {
-		if !c.used[k] {
-			delete(c.docs, k)
+	for h, docs := range c.docs {
+		kept := slices.DeleteFunc(docs, func(d *markdown.Doc) bool { return !c.used[d] })
+		if len(kept) == 0 {
+			delete(c.docs, h)
 		} else {
-			kept[d] = true
+			c.docs[h] = kept
 		}
 	}
 	for d := range c.texts {
-		if !kept[d] {
+		if !c.used[d] {
 			delete(c.texts, d)
 		}
 	}
@@ -801,7 +847,7 @@ func (c *ParseCache) Prune() {
 			delete(c.publics, l)
 		}
 	}
-	c.used, c.letters = make(map[string]bool, len(c.docs)), make(map[*content.Letter]bool, len(c.publics))
+	c.used, c.letters = make(map[*markdown.Doc]bool, len(c.used)), make(map[*content.Letter]bool, len(c.publics))
 }
 
 // AppendRecord appends r to w, as ReadReuse reads it: the build cache

@@ -1,6 +1,6 @@
 //go:build windows
 
-package mirror
+package filelock
 
 import (
 	"errors"
@@ -9,10 +9,10 @@ import (
 	"golang.org/x/sys/windows"
 )
 
-// tryLock takes the lock on the open file f without waiting; busy
+// TryLock takes the lock on the open file f without waiting; busy
 // reports that another process holds it. The system releases it when the
 // process ends, however it ends.
-func tryLock(f *os.File) (busy bool, err error) {
+func TryLock(f *os.File) (busy bool, err error) {
 	var ol windows.Overlapped
 	err = windows.LockFileEx(windows.Handle(f.Fd()), windows.LOCKFILE_EXCLUSIVE_LOCK|windows.LOCKFILE_FAIL_IMMEDIATELY, 0, 1, 0, &ol)
 	if errors.Is(err, windows.ERROR_LOCK_VIOLATION) {

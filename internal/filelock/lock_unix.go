@@ -1,6 +1,6 @@
 //go:build unix
 
-package mirror
+package filelock
 
 import (
 	"errors"
@@ -8,10 +8,10 @@ import (
 	"syscall"
 )
 
-// tryLock takes the lock on the open file f without waiting; busy
+// TryLock takes the lock on the open file f without waiting; busy
 // reports that another process holds it. The system releases it when the
 // process ends, however it ends.
-func tryLock(f *os.File) (busy bool, err error) {
+func TryLock(f *os.File) (busy bool, err error) {
 	err = syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
 	if errors.Is(err, syscall.EWOULDBLOCK) {
 		return true, nil
