@@ -1,6 +1,7 @@
 package search
 
 import (
+	"cmp"
 	"context"
 	"math/rand/v2"
 	"reflect"
@@ -100,5 +101,44 @@ func TestPostingsRecordLen(t *testing.T) {
 		if got, want := postingsRecordLen(&p), len(postingsRecord(&p)); got != want {
 			t.Fatalf("postingsRecordLen %d, record %d bytes: %s", got, want, postingsRecord(&p))
 		}
+	}
+}
+
+// TestSortByRank holds sortByRank to the order outranked reads, field by
+// field, for postings it packs into one number and for postings too
+// large to pack.
+func TestSortByRank(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	for _, c := range []struct {
+		name string
+		doc  int32
+	}{{"packed", 1 << 20}, {"too large to pack", 1<<30 + 7}} {
+		list := make([]Posting, 5000)
+		for i := range list {
+			list[i] = Posting{Doc: rng.Int32N(c.doc), Freq: 1 + rng.Int32N(6), Len: 1 + rng.Int32N(400)}
+		}
+		want := slices.Clone(list)
+		slices.SortFunc(want, func(a, b Posting) int {
+			return cmp.Or(cmp.Compare(b.Freq, a.Freq), cmp.Compare(a.Len, b.Len), cmp.Compare(a.Doc, b.Doc))
+		})
+		sortByRank(list)
+		if !slices.Equal(list, want) {
+			t.Errorf("%s: sorted as %v…, want %v…", c.name, list[:5], want[:5])
+		}
+	}
+}
+
+// BenchmarkOutranked thins one term's postings from 20,000 units, as a
+// merge of the site's segments does for its common words.
+func BenchmarkOutranked(b *testing.B) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	list := make([]Posting, 20000)
+	for i := range list {
+		list[i] = Posting{Doc: int32(i * 3), Freq: 1 + rng.Int32N(4), Len: 5 + rng.Int32N(300)}
+	}
+	work := make([]Posting, len(list))
+	for b.Loop() {
+		copy(work, list)
+		outranked(work)
 	}
 }
