@@ -522,17 +522,19 @@ func (p *letterPass) letter(li *site.LetterInfo, buf *bytes.Buffer) error {
 		_, err := p.make(li, buf, p.out)
 		return err
 	}
-	if e := p.cache.get(li.Slug); e != nil && p.readUnits(li, e) {
-		placed, err := p.cache.placeFiles(p.out, li.Slug, e.files)
-		if err != nil {
-			return err
-		}
-		if placed {
-			p.cache.reused.Add(1)
-			if err := p.reuse(li, e); err != nil {
+	if e := p.cache.get(li.Slug); e != nil {
+		if units, ok := p.readUnits(li, e); ok {
+			placed, err := p.cache.placeFiles(p.out, li.Slug, e.files)
+			if err != nil {
 				return err
 			}
-			return p.segmentIn(li)
+			if placed {
+				p.cache.reused.Add(1)
+				if err := p.reuse(li, e, units); err != nil {
+					return err
+				}
+				return p.segmentIn(li)
+			}
 		}
 	}
 	p.cache.built.Add(1)
@@ -559,9 +561,9 @@ func (p *letterPass) segmentIn(li *site.LetterInfo) error {
 }
 
 // reuse takes a letter from its cache entry, whose files are in place
-// (placeFiles): it indexes its units and adds to the site what resolving
-// it added.
-func (p *letterPass) reuse(li *site.LetterInfo, e *letterEntry) error {
+// (placeFiles), with its units as readUnits read them: it indexes them
+// and adds to the site what resolving the letter added.
+func (p *letterPass) reuse(li *site.LetterInfo, e *letterEntry, units []search.Unit) error {
 	p.out.pages.Add(int64(e.pages))
 	for _, f := range e.docs {
 		if err := p.static.AddFile(f.Name, f.Data); err != nil {
@@ -573,22 +575,25 @@ func (p *letterPass) reuse(li *site.LetterInfo, e *letterEntry) error {
 		p.offered.keep(li.Slug, e.downloads)
 	}
 	if p.rec != nil {
-		p.rec.letter(li.Slug, unitsOf(e.analysed), e.reuse)
+		p.rec.letter(li.Slug, units, e.reuse)
 	}
 	return p.collect(li, e.analysed)
 }
 
 // readUnits reads the analysed units of letter li's cache entry e when
 // this build needs them: when its segment is collected again (see
-// segment) or the incremental builder notes them. It reports false when
-// the cache no longer holds them whole.
-func (p *letterPass) readUnits(li *site.LetterInfo, e *letterEntry) bool {
-	if p.rec == nil && !p.collects(li) {
-		p.cache.keepUnits(li.Slug)
-		return true
+// segment); and the units alone when only the incremental builder notes
+// them. It reports false when the cache no longer holds them whole.
+func (p *letterPass) readUnits(li *site.LetterInfo, e *letterEntry) (units []search.Unit, ok bool) {
+	switch {
+	case p.collects(li):
+		analysed, ok := p.cache.units(li.Slug, e)
+		return unitsOf(analysed), ok
+	case p.rec != nil:
+		return p.cache.unitsOnly(li.Slug, e)
 	}
-	_, ok := p.cache.units(li.Slug, e)
-	return ok
+	p.cache.keepUnits(li.Slug)
+	return nil, true
 }
 
 // collects reports whether the units of letter li are collected in this

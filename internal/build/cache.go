@@ -323,6 +323,29 @@ func (bc *buildCache) units(slug string, e *letterEntry) ([]*search.AnalyzedUnit
 	return analysed, true
 }
 
+// unitsOnly returns the units of letter slug's entry e, reading them
+// from its analysis but not the analysis itself, which is most of the
+// entry: for the preview, which notes every letter's units.
+func (bc *buildCache) unitsOnly(slug string, e *letterEntry) ([]search.Unit, bool) {
+	if !e.stored {
+		return unitsOf(e.analysed), true
+	}
+	payload, ok := bc.letters.Get(analysisKey(bc.keys[slug]))
+	if !ok {
+		return nil, false
+	}
+	r := record.NewReader(payload)
+	units := make([]search.Unit, r.Len())
+	for i := range units {
+		u, err := search.ReadUnit(r)
+		if err != nil {
+			return nil, false
+		}
+		units[i] = u
+	}
+	return units, r.Done() == nil
+}
+
 // keepUnits marks the analysed units of letter slug's entry as used,
 // for Prune, when this build does not read them: a later one may.
 func (bc *buildCache) keepUnits(slug string) {

@@ -225,15 +225,46 @@ func (au *AnalyzedUnit) AppendRecord(w *record.Writer) {
 // ReadAnalyzed reads a unit and its analysis that AppendRecord wrote.
 func ReadAnalyzed(r *record.Reader) (*AnalyzedUnit, error) {
 	au := &AnalyzedUnit{}
-	u := &au.Unit
+	readAnalyzed(r, &au.Unit, au)
+	return au, r.Err()
+}
+
+// ReadUnit reads the unit of what AppendRecord wrote and passes over its
+// analysis, without keeping it: for who needs the text only.
+func ReadUnit(r *record.Reader) (Unit, error) {
+	var u Unit
+	readAnalyzed(r, &u, nil)
+	return u, r.Err()
+}
+
+// readAnalyzed reads what AppendRecord wrote: the unit into u, and its
+// analysis into au, unless au is nil.
+func readAnalyzed(r *record.Reader, u *Unit, au *AnalyzedUnit) {
 	for _, s := range []*string{&u.ID, &u.Page, &u.Anchor, &u.URL, &u.Label, &u.Title, &u.Context, &u.Body, &u.Links, &u.Extra, &u.Letter, &u.Series, &u.Thread, &u.Date, &u.Kind} {
 		*s = r.String()
 	}
 	u.Ordinal = int(r.Int())
-	for fi := range au.fields {
-		ft := &au.fields[fi]
-		ft.length = int(r.Uint())
-		n := r.Len()
+	for fi := range numFields {
+		var ft *fieldTerms
+		if au != nil {
+			ft = &au.fields[fi]
+		}
+		length, n := r.Uint(), r.Len()
+		if ft == nil {
+			for range n {
+				r.Bytes()
+				r.Uint()
+			}
+			if r.Uint() != 0 {
+				for range n {
+					for range 3 * r.Len() {
+						r.Uint()
+					}
+				}
+			}
+			continue
+		}
+		ft.length = int(length)
 		if n > 0 {
 			ft.terms, ft.freq = make([]string, n), make([]int32, n)
 		}
@@ -253,11 +284,17 @@ func ReadAnalyzed(r *record.Reader) (*AnalyzedUnit, error) {
 			ft.locs[i] = locs
 		}
 	}
-	if n := r.Len(); n > 0 {
+	n := r.Len()
+	if au == nil {
+		for range n {
+			r.Bytes()
+		}
+		return
+	}
+	if n > 0 {
 		au.words = make([]string, n)
 		for i := range au.words {
 			au.words[i] = r.String()
 		}
 	}
-	return au, r.Err()
 }

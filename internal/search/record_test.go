@@ -7,6 +7,9 @@ import (
 	"ledenbrief/internal/record"
 )
 
+// TestAnalysisRecordRoundTrip reads back a unit with its analysis, with
+// and without positions, whole (ReadAnalyzed) and its unit alone
+// (ReadUnit).
 func TestAnalysisRecordRoundTrip(t *testing.T) {
 	u := Unit{ID: "21-082/bijlage/#ondermijning", Page: "21-082/bijlage/", Anchor: "ondermijning", Title: "Ondermijning",
 		Body: "Raadsleden worden bedreigd; de burgemeester en de raad zoeken weerbaarheid.", Extra: "VNG\nVereniging van Nederlandse Gemeenten",
@@ -25,6 +28,19 @@ func TestAnalysisRecordRoundTrip(t *testing.T) {
 		}
 		if !reflect.DeepEqual(got, au) {
 			t.Errorf("positions %t: read back\n%+v\nwant\n%+v", positions, got, au)
+		}
+		// Two records one after the other: ReadUnit reads the first
+		// one's unit and passes over all of its analysis.
+		au.AppendRecord(w)
+		r = record.NewReader(w.B)
+		for i := range 2 {
+			unit, err := ReadUnit(r)
+			if err != nil || unit != u {
+				t.Errorf("positions %t: unit %d read alone as %+v, %v", positions, i, unit, err)
+			}
+		}
+		if r.Done() != nil {
+			t.Errorf("positions %t: ReadUnit left bytes unread: %v", positions, r.Done())
 		}
 	}
 }
