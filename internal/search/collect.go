@@ -748,16 +748,22 @@ var surfaceTerms sync.Map
 // addSurfaces maps every folded surface word to the term the analyzer
 // makes of it on its own. Stop words map to nothing.
 func (d *Dictionary) addSurfaces(a analysis.Analyzer, surfaces []string) {
-	for _, w := range surfaces {
-		t, ok := surfaceTerms.Load(w)
-		if !ok {
-			toks := a.Analyze([]byte(w))
-			t = ""
-			if len(toks) == 1 {
-				t = string(toks[0].Term)
+	// The words not analysed before, several at once.
+	pool.Each(slices.Collect(slices.Chunk(surfaces, 4096)), 0, func(_ int, chunk []string) error {
+		for _, w := range chunk {
+			if _, ok := surfaceTerms.Load(w); !ok {
+				toks := a.Analyze([]byte(w))
+				t := ""
+				if len(toks) == 1 {
+					t = string(toks[0].Term)
+				}
+				surfaceTerms.Store(w, t)
 			}
-			surfaceTerms.Store(w, t)
 		}
+		return nil
+	})
+	for _, w := range surfaces {
+		t, _ := surfaceTerms.Load(w)
 		term := t.(string)
 		if term == "" {
 			continue // a stop word, or a word the tokenizer splits differently on its own

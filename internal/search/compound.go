@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"ledenbrief/internal/content"
+	"ledenbrief/internal/pool"
 	"ledenbrief/internal/search/words"
 )
 
@@ -33,24 +34,42 @@ func (d *Dictionary) lookupKey(key string) (string, bool) {
 // words, as splits does. A term keeps the maxCompounds most frequent,
 // ties by term.
 func (d *Dictionary) buildCompounds() {
-	of := map[string][]candidate{}
-	seen := map[[2]string]bool{}
+	var terms []string
 	for t := range d.Terms {
-		if isPair(t) {
-			continue
+		if !isPair(t) {
+			terms = append(terms, t)
 		}
-		for _, s := range words.Splits(words.Fold(t), d.lookupKey) {
-			parts := s.Part[1:]
-			if s.Words() == 2 {
-				parts = s.Part[:]
-			}
-			for _, p := range parts {
-				if p == "" || p == t || seen[[2]string{p, t}] {
-					continue
+	}
+	// Chunks of terms are split at once, each into its own map: which
+	// compounds a part keeps does not depend on how they were cut, since
+	// each (part, term) is noted once and they are sorted by a total order.
+	chunks := slices.Collect(slices.Chunk(terms, 4096))
+	found := make([]map[string][]candidate, len(chunks))
+	pool.Each(chunks, 0, func(i int, chunk []string) error {
+		of := map[string][]candidate{}
+		for _, t := range chunk {
+			var noted []string // the parts of t noted so far
+			for _, s := range words.Splits(words.Fold(t), d.lookupKey) {
+				parts := s.Part[1:]
+				if s.Words() == 2 {
+					parts = s.Part[:]
 				}
-				seen[[2]string{p, t}] = true
-				of[p] = append(of[p], candidate{term: t, df: d.df(t)})
+				for _, p := range parts {
+					if p == "" || p == t || slices.Contains(noted, p) {
+						continue
+					}
+					noted = append(noted, p)
+					of[p] = append(of[p], candidate{term: t, df: d.df(t)})
+				}
 			}
+		}
+		found[i] = of
+		return nil
+	})
+	of := map[string][]candidate{}
+	for _, f := range found {
+		for p, cands := range f {
+			of[p] = append(of[p], cands...)
 		}
 	}
 	d.compounds = make(map[string][]string, len(of))
