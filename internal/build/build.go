@@ -137,6 +137,10 @@ type Result struct {
 	// Reused and Built count the letters whose files came from the
 	// cache and those made now, when the build used a cache.
 	Reused, Built int
+	// SearchLent reports that no letter changed since a build whose
+	// output was still there: its static search index was taken whole,
+	// not made again.
+	SearchLent bool
 	// CacheErr is why the build could not use the cache it was given; it
 	// was built without.
 	CacheErr error
@@ -202,16 +206,24 @@ func Run(opts Options) (*Result, error) {
 		}
 	}()
 	guides := newGuideUnits(s, opts.KeepIndex)
-	pass := &letterPass{s: s, r: r, idx: idx, positions: opts.KeepIndex, static: search.NewStaticWriter(out.WriteFile), out: out, diags: diags,
+	exports := &exportRecorder{}
+	static := search.NewStaticWriter(func(name string, data []byte) error {
+		return out.Folder.WriteFileSum(name, data, exports.note(name, data))
+	})
+	pass := &letterPass{s: s, r: r, idx: idx, positions: opts.KeepIndex, static: static, out: out, diags: diags,
 		offered: printed{downloads: map[string]*render.Downloads{}}, rec: opts.rec, cache: bc}
 	if !opts.Check && !opts.NoOffline {
 		if pass.offline, err = newOfflineKit(s, r, guides); err != nil {
 			return res, err
 		}
 	}
-	if bc != nil {
-		pass.static.Memo = bc.packMemo()
-		if !opts.KeepIndex { // a bleve index needs every unit
+	if bc != nil && !opts.KeepIndex { // a bleve index needs every unit
+		// When no letter's key changed since a build whose output is
+		// still there, neither did the static index: it is lent whole.
+		if res.Units, pass.lent = bc.lendExported(out); pass.lent {
+			bc.keepSearch(s)
+		} else {
+			pass.static.Memo = bc.packMemo()
 			if pass.segments, err = bc.segments(s, idx, opts.Workers); err != nil {
 				return res, err
 			}
@@ -220,13 +232,17 @@ func Run(opts Options) (*Result, error) {
 	if err := pass.run(ctx, s.Letters, opts.Workers); err != nil {
 		return res, err
 	}
-	dict, err := buildRest(s, r, idx, guides, pass.static, out, opts.Workers, diags, bc)
+	exports.on.Store(true)
+	dict, err := buildRest(s, r, idx, guides, pass.static, out, opts.Workers, diags, bc, pass.lent)
 	if err != nil {
 		return res, err
 	}
-	res.Units = dict.N
+	if dict != nil {
+		res.Units = dict.N
+	}
 	if bc != nil {
 		res.Reused, res.Built = int(bc.reused.Load()), int(bc.built.Load())
+		res.SearchLent = pass.lent
 	}
 	if opts.KeepIndex {
 		res.Index, res.Dict = idx, dict
@@ -246,6 +262,9 @@ func Run(opts Options) (*Result, error) {
 	}
 	// The site is published: a cache that cannot be tidied costs disk
 	// space, not the build.
+	if dict != nil && !opts.KeepIndex {
+		bc.keepExported(dict.N, exports.files)
+	}
 	bc.finish(pass.static.Memo)
 	return res, nil
 }
@@ -495,6 +514,7 @@ type letterPass struct {
 	rec       *recorder        // nil unless building for Incremental
 	cache     *buildCache      // nil unless the build keeps a cache
 	segments  map[int]*segment // with a cache, where the letters' units are collected; nil: into idx
+	lent      bool             // the static index's export was lent from the previous output: nothing is collected
 	diags     *diag.List
 }
 
@@ -599,7 +619,7 @@ func (p *letterPass) readUnits(li *site.LetterInfo, e *letterEntry) (units []sea
 // collects reports whether the units of letter li are collected in this
 // build: a published letter's are, unless its segment came from the cache.
 func (p *letterPass) collects(li *site.LetterInfo) bool {
-	if li.Meta.Draft || p.idx == nil {
+	if li.Meta.Draft || p.idx == nil || p.lent {
 		return false
 	}
 	return p.segments == nil || p.segments[segmentOf(li.Slug)].collector != nil
@@ -805,15 +825,18 @@ func reload(s *site.Site, slug string) (*content.Letter, error) {
 // buildRest writes everything that needs all letters: handreikingen with
 // their backlinks, the index pages, series pages, the pages kept for
 // aliases, the static search index, the feed, the sitemap and the assets.
-// The static search index is made while the pages are rendered; the
-// pages come from the cache bc (nil for none) when it holds them.
-func buildRest(s *site.Site, r *render.Renderer, idx *search.Index, guides *guideUnits, static *search.StaticWriter, out *output, workers int, diags *diag.List, bc *buildCache) (*search.Dictionary, error) {
+// The static search index is made while the pages are rendered, unless
+// it was lent (then the dictionary is nil); the pages come from the cache
+// bc (nil for none) when it holds them.
+func buildRest(s *site.Site, r *render.Renderer, idx *search.Index, guides *guideUnits, static *search.StaticWriter, out *output, workers int, diags *diag.List, bc *buildCache, lent bool) (*search.Dictionary, error) {
 	s.ResolveGuides(diags)
 	var dict *search.Dictionary
 	exported := make(chan error, 1)
 	go func() {
 		var err error
-		dict, err = exportSearch(context.Background(), s, idx, guides, static)
+		if !lent {
+			dict, err = exportSearch(context.Background(), s, idx, guides, static)
+		}
 		exported <- err
 	}()
 	var written error

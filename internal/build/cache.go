@@ -171,10 +171,10 @@ func (bc *buildCache) packMemo() *search.PackMemo {
 }
 
 // finish notes the build a success: the static index's files it packed
-// are kept (memo), what it did not use of its kind is removed, and the
-// kinds of build no one ran for a while.
+// are kept (memo, nil when it packed none), what it did not use of its
+// kind is removed, and the kinds of build no one ran for a while.
 func (bc *buildCache) finish(memo *search.PackMemo) error {
-	if memo.Changed() {
+	if memo != nil && memo.Changed() { // nil: the export was lent (keepSearch)
 		w := &record.Writer{}
 		memo.AppendRecord(w)
 		bc.index.Put(bc.memoKey(), w.B)
@@ -660,10 +660,10 @@ func startsGroup(depth, n, held int) bool {
 	return held >= 3*segmentFanout || h.Sum32()%segmentFanout == 0
 }
 
-// segments returns the segments of the published letters of s, by
-// number. What the cache holds of their tree is taken now: merged into
-// idx, or into the group made again that it is in.
-func (bc *buildCache) segments(s *site.Site, idx *search.Index, workers int) (map[int]*segment, error) {
+// segmentTree returns the segments of the published letters of s, by
+// number, each with its key, and the top level of the tree of groups
+// above them (see startsGroup), whose keys hold every segment's.
+func (bc *buildCache) segmentTree(s *site.Site) (map[int]*segment, []*segment) {
 	members := map[int][]string{}
 	for _, li := range s.Letters {
 		if !li.Meta.Draft {
@@ -711,6 +711,14 @@ func (bc *buildCache) segments(s *site.Site, idx *search.Index, workers int) (ma
 		}
 		level, numbers = up, upNumbers
 	}
+	return segs, level
+}
+
+// segments returns the segments of the published letters of s, by
+// number. What the cache holds of their tree is taken now: merged into
+// idx, or into the group made again that it is in.
+func (bc *buildCache) segments(s *site.Site, idx *search.Index, workers int) (map[int]*segment, error) {
+	segs, level := bc.segmentTree(s)
 	// From the top down, what the cache holds is read, and what is below
 	// it neither read nor made. The records are decoded on every CPU; the
 	// top level's, most of the site's postings, in one pass into idx

@@ -473,3 +473,63 @@ func TestAHandreikingsPagesFollowTheLettersThatCiteIt(t *testing.T) {
 		t.Error("no handreiking's page shows the letter's new date: the test changes nothing a page shows")
 	}
 }
+
+// TestAnUnchangedSiteLendsItsSearchIndex builds a site again and again on
+// one cache: when no letter changed since a build whose output is still
+// there, the static search index is lent whole from it, not made again;
+// after an edit, after the edit is undone (the cache knows that index,
+// but the output holds another) and without the previous output, it is
+// made again. Every output is what a build without cache makes.
+func TestAnUnchangedSiteLendsItsSearchIndex(t *testing.T) {
+	dir := t.TempDir()
+	content, cache := filepath.Join(dir, "content"), filepath.Join(dir, "cache")
+	if err := corpus.Write(content, 20); err != nil {
+		t.Fatal(err)
+	}
+	out, ref := filepath.Join(dir, "public"), filepath.Join(dir, "ref")
+	run := func(opts build.Options) *build.Result {
+		t.Helper()
+		opts.Content, opts.NoOffline = content, true
+		res, err := build.Run(opts)
+		if err != nil || res.Diags.Len() > 0 {
+			t.Fatalf("build: %v %v", err, res.Diags.Records("en"))
+		}
+		return res
+	}
+	step := func(what string, wantLent bool) {
+		t.Helper()
+		res := run(build.Options{Out: out, Cache: cache})
+		if res.SearchLent != wantLent {
+			t.Errorf("%s: search index lent: %t, want %t", what, res.SearchLent, wantLent)
+		}
+		if err := os.RemoveAll(ref); err != nil {
+			t.Fatal(err)
+		}
+		want := run(build.Options{Out: ref})
+		if res.Units != want.Units {
+			t.Errorf("%s: %d units indexed, a build without cache %d", what, res.Units, want.Units)
+		}
+		sameTree(t, what, out, ref)
+	}
+	step("cold", false)
+	step("unchanged", true)
+	brief := filepath.Join(content, "brieven", "10-005", "brief.md")
+	data, err := os.ReadFile(brief)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(brief, append(bytes.Clone(data), "\nEen zin over de waterschapsverkiezingen.\n"...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	step("after an edit", false)
+	step("unchanged after the edit", true)
+	if err := os.WriteFile(brief, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	step("after the edit was undone", false)
+	if err := os.RemoveAll(out); err != nil {
+		t.Fatal(err)
+	}
+	step("without the previous output", false)
+	step("unchanged again", true)
+}
