@@ -484,9 +484,11 @@ func (c *Collector) Dictionary(ctx context.Context) (*Dictionary, error) {
 	if c.err != nil {
 		return nil, c.err
 	}
-	d := &Dictionary{N: c.n, Terms: c.terms, Surfaces: map[string]string{}, Stop: stopWords(), docs: maps.Clone(c.docs)}
+	// The dictionary takes the collector's terms and documents over,
+	// without copies: at 10,000 letters, the documents alone are 70 MB.
+	d := &Dictionary{N: c.n, Terms: c.terms, Surfaces: map[string]string{}, Stop: stopWords(), docs: c.docs}
 	d.threads = threadsOf(d.docs)
-	c.terms = nil
+	c.terms, c.docs = nil, nil
 	// Bleve's average field length is the field's number of distinct
 	// terms over the number of documents, rounded up (the field
 	// cardinality its BM25 scorer reads).
