@@ -62,16 +62,20 @@ func TestPreviewKeepsItsFolder(t *testing.T) {
 		}
 		return func() string {
 			cmd.Process.Signal(syscall.SIGINT)
-			rest, _ := io.ReadAll(stderr)
-			done := make(chan error, 1)
-			go func() { done <- cmd.Wait() }()
+			done := make(chan []byte, 1)
+			go func() {
+				rest, _ := io.ReadAll(stderr)
+				cmd.Wait()
+				done <- rest
+			}()
 			select {
-			case <-done:
+			case rest := <-done:
+				return log.String() + string(rest)
 			case <-time.After(30 * time.Second):
 				cmd.Process.Kill()
 				t.Error("the preview did not stop on an interrupt")
+				return log.String() + string(<-done)
 			}
-			return log.String() + string(rest)
 		}
 	}
 	page := func() (string, uint64) {
