@@ -241,16 +241,21 @@ func boolBit(b bool) uint64 {
 // without the parsed tree, which is most of a document's memory. The
 // preview keeps every letter's outline for its first pass.
 func (d *Doc) Outline() *Doc {
-	o := &Doc{Source: d.Source}
+	o := &Doc{Source: d.Source, Links: outlineLinks(d.Links), AutoLinks: outlineLinks(d.AutoLinks)}
 	if len(d.Headings) > 0 {
 		o.Headings = d.Headings
 	}
-	for _, links := range [][2]*[]*Link{{&o.Links, &d.Links}, {&o.AutoLinks, &d.AutoLinks}} {
-		for _, l := range *links[1] {
-			*links[0] = append(*links[0], &Link{Dest: l.Dest, Text: l.Text, Sentence: l.Sentence, Offset: l.Offset, Section: l.Section, Image: l.Image})
-		}
-	}
 	return o
+}
+
+// outlineLinks returns copies of links with what an outline keeps of
+// them: not their place in the tree, nor where they were resolved to.
+func outlineLinks(links []*Link) []*Link {
+	var kept []*Link
+	for _, l := range links {
+		kept = append(kept, &Link{Dest: l.Dest, Text: l.Text, Sentence: l.Sentence, Offset: l.Offset, Section: l.Section, Image: l.Image})
+	}
+	return kept
 }
 
 // ReadOutline reads an outline AppendOutline wrote, of the document src.
