@@ -232,7 +232,8 @@ func Run(opts Options) (*Result, error) {
 	if err := pass.run(ctx, s.Letters, opts.Workers); err != nil {
 		return res, err
 	}
-	exports.on.Store(true)
+	// What the export writes is kept for a later build (keepExported).
+	exports.on.Store(bc != nil && !opts.KeepIndex && !pass.lent)
 	dict, err := buildRest(s, r, idx, guides, pass.static, out, opts.Workers, diags, bc, pass.lent)
 	if err != nil {
 		return res, err
@@ -262,7 +263,7 @@ func Run(opts Options) (*Result, error) {
 	}
 	// The site is published: a cache that cannot be tidied costs disk
 	// space, not the build.
-	if dict != nil && !opts.KeepIndex {
+	if exports.on.Load() {
 		bc.keepExported(dict.N, exports.files)
 	}
 	bc.finish(pass.static.Memo)

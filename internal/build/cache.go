@@ -303,24 +303,11 @@ func (bc *buildCache) units(slug string, e *letterEntry) ([]*search.AnalyzedUnit
 	if !e.stored {
 		return e.analysed, true
 	}
-	payload, ok := bc.letters.Get(analysisKey(bc.keys[slug]))
-	if !ok {
-		return nil, false
+	analysed, ok := readAnalysis(bc, slug, search.ReadAnalyzed)
+	if ok {
+		e.analysed, e.stored = analysed, false
 	}
-	r := record.NewReader(payload)
-	analysed := make([]*search.AnalyzedUnit, r.Len())
-	for i := range analysed {
-		au, err := search.ReadAnalyzed(r)
-		if err != nil {
-			return nil, false
-		}
-		analysed[i] = au
-	}
-	if r.Done() != nil {
-		return nil, false
-	}
-	e.analysed, e.stored = analysed, false
-	return analysed, true
+	return analysed, ok
 }
 
 // unitsOnly returns the units of letter slug's entry e, reading them
@@ -330,14 +317,20 @@ func (bc *buildCache) unitsOnly(slug string, e *letterEntry) ([]search.Unit, boo
 	if !e.stored {
 		return unitsOf(e.analysed), true
 	}
+	return readAnalysis(bc, slug, search.ReadUnit)
+}
+
+// readAnalysis reads the analysis entry of letter slug, each unit with
+// read; false when the cache no longer holds it whole.
+func readAnalysis[T any](bc *buildCache, slug string, read func(*record.Reader) (T, error)) ([]T, bool) {
 	payload, ok := bc.letters.Get(analysisKey(bc.keys[slug]))
 	if !ok {
 		return nil, false
 	}
 	r := record.NewReader(payload)
-	units := make([]search.Unit, r.Len())
+	units := make([]T, r.Len())
 	for i := range units {
-		u, err := search.ReadUnit(r)
+		u, err := read(r)
 		if err != nil {
 			return nil, false
 		}
@@ -1003,11 +996,11 @@ func (bc *buildCache) writeRest(s *site.Site, r *render.Renderer, out *output, w
 
 // guidePage writes p, when it is a page of a handreiking (its own, or a
 // further page of the places that link to it), from the cache where it
-// holds it under guidePageKey (from base, see writeRest), or renders it and keeps it there (unless
-// the build found problems), and notes it in fr, the recorder of the
-// rest of the site: adding a letter that links one handreiking renders
-// that one's pages again, not a thousand. It reports false for any other
-// page.
+// holds it under guidePageKey (from base, see writeRest), or renders it
+// and keeps it there (unless the build found problems), and notes it in
+// fr, the recorder of the rest of the site: adding a letter that links
+// one handreiking renders that one's pages again, not a thousand. It
+// reports false for any other page.
 func (bc *buildCache) guidePage(r *render.Renderer, base [32]byte, p *render.Page, out *output, fr *fileRecorder, diags *diag.List) (bool, error) {
 	if p.Refs == nil {
 		return false, nil
