@@ -31,12 +31,13 @@ type Collector struct {
 	terms    map[string]*Postings
 	surfaces map[string]struct{}
 	docs     map[int32]docInfo // ordinal → unit ID (to refuse a number given twice) and facet
+	shared   sharedFacets      // the facets' shared parts
 	err      error
 }
 
 // NewCollector returns an empty collector.
 func NewCollector() *Collector {
-	return &Collector{terms: map[string]*Postings{}, surfaces: map[string]struct{}{}, docs: map[int32]docInfo{}}
+	return &Collector{terms: map[string]*Postings{}, surfaces: map[string]struct{}{}, docs: map[int32]docInfo{}, shared: sharedFacets{}}
 }
 
 // Add collects the postings and surface words of units.
@@ -52,7 +53,7 @@ func (c *Collector) Add(units []*AnalyzedUnit) {
 			}
 			continue
 		}
-		c.docs[doc] = docInfo{u.ID, facetOf(&u.Unit)}
+		c.docs[doc] = docInfo{u.ID, facetOf(&u.Unit, c.shared)}
 		c.n++
 		for _, w := range u.words {
 			if _, ok := c.surfaces[w]; !ok {
@@ -68,11 +69,12 @@ func (c *Collector) Add(units []*AnalyzedUnit) {
 			for i, term := range ft.terms {
 				p := c.terms[term]
 				if p == nil {
-					p = &Postings{}
+					p = newPostings()
 					c.terms[term] = p
 				}
-				p.DF[fi]++
-				p.List[fi] = append(p.List[fi], Posting{Doc: doc, Freq: ft.freq[i], Len: length})
+				f := p.in(fi)
+				f.df++
+				f.list = append(f.list, Posting{Doc: doc, Freq: ft.freq[i], Len: length})
 				touched = append(touched, p)
 			}
 		}
@@ -101,6 +103,7 @@ func (c *Collector) Merge(other *Collector) {
 		c.terms, other.terms = other.terms, c.terms
 		c.surfaces, other.surfaces = other.surfaces, c.surfaces
 		c.docs, other.docs = other.docs, c.docs
+		c.shared, other.shared = other.shared, c.shared
 		c.err, other.err = other.err, c.err
 	}
 	if c.err == nil {
@@ -149,20 +152,21 @@ func (c *Collector) Merge(other *Collector) {
 // forget empties a collector merged into another, which now holds what
 // it held. Call it with its lock held.
 func (c *Collector) forget() {
-	c.n, c.terms, c.surfaces, c.docs, c.err = 0, nil, nil, nil, nil
+	c.n, c.terms, c.surfaces, c.docs, c.shared, c.err = 0, nil, nil, nil, nil, nil
 }
 
 // merge adds other's postings to p, thinning a list as Add does, once
 // for each time it grows: here when appending other's made it grow.
 func (p *Postings) merge(other *Postings) {
 	var grew [numFields]bool
-	for fi := range other.List {
-		p.DF[fi] += other.DF[fi]
-		before := cap(p.List[fi])
-		p.List[fi] = append(p.List[fi], other.List[fi]...)
-		grew[fi] = cap(p.List[fi]) != before
+	for _, of := range other.fields {
+		f := p.in(int(of.field))
+		f.df += of.df
+		before := cap(f.list)
+		f.list = append(f.list, of.list...)
+		grew[f.field] = cap(f.list) != before
 	}
-	p.thinWhen(func(fi int) bool { return grew[fi] && len(p.List[fi]) >= compactAt })
+	p.thinWhen(func(f *fieldPostings) bool { return grew[f.field] && len(f.list) >= compactAt })
 }
 
 // AppendRecord appends what c collected to w, as ReadCollector reads it:
@@ -195,11 +199,12 @@ func (c *Collector) AppendRecord(w *record.Writer) {
 		}
 		section.String(term)
 		p := c.terms[term]
-		for fi := range p.List {
-			section.Uint(uint64(p.DF[fi]))
-			section.Uint(uint64(len(p.List[fi])))
+		for fi := range numFields {
+			list := p.List(fi)
+			section.Uint(uint64(p.DF(fi)))
+			section.Uint(uint64(len(list)))
 			prev := int32(0)
-			for _, po := range p.List[fi] {
+			for _, po := range list {
 				section.Int(int64(po.Doc - prev)) // mostly ascending: small deltas
 				section.Uint(uint64(po.Freq))
 				section.Uint(uint64(po.Len))
@@ -241,7 +246,7 @@ func (c *Collector) readRecord(r *record.Reader) collectorRecord {
 	c.n += int(r.Uint())
 	for range r.Len() {
 		doc := int32(r.Int())
-		info := docInfo{id: r.String(), facet: readFacet(r)}
+		info := docInfo{id: r.String(), facet: readFacet(r, c.shared)}
 		if first, ok := c.docs[doc]; ok {
 			if c.err == nil {
 				c.err = fmt.Errorf("search: units %s and %s have the same number %d", first.id, info.id, doc)
@@ -306,7 +311,7 @@ func ReadCollector(r *record.Reader) (*Collector, error) {
 	c.terms = make(map[string]*Postings, rec.terms)
 	ts := rec.from("")
 	for ts.ready {
-		p := &Postings{}
+		p := newPostings()
 		ts.postingsInto(p)
 		c.terms[string(ts.term)] = p
 		ts.ready = ts.next()
@@ -360,11 +365,14 @@ func MergeRecords(recs [][]byte) (*Collector, error) {
 		}
 		heap.Init(&streams)
 		// A term's postings are gathered and thinned in scratch lists,
-		// then copied to lists of their own size.
-		var scratch [numFields][]Posting
+		// one for every field, then copied to lists of their own size.
+		scratch := &Postings{}
+		for fi := range numFields {
+			scratch.in(fi)
+		}
 		for len(streams) > 0 {
 			term := string(streams[0].term)
-			p := &Postings{List: scratch}
+			p := scratch
 			for len(streams) > 0 && string(streams[0].term) == term {
 				ts := streams[0]
 				ts.postingsInto(p)
@@ -374,14 +382,16 @@ func MergeRecords(recs [][]byte) (*Collector, error) {
 					heap.Pop(&streams)
 				}
 			}
-			p.thinWhen(func(fi int) bool { return len(p.List[fi]) >= compactAt })
-			for fi, list := range p.List {
-				scratch[fi], p.List[fi] = list[:0], nil
-				if len(list) > 0 {
-					p.List[fi] = slices.Clone(list)
+			p.thinWhen(func(f *fieldPostings) bool { return len(f.list) >= compactAt })
+			own := newPostings()
+			for i := range p.fields {
+				f := &p.fields[i]
+				if f.df > 0 || len(f.list) > 0 {
+					own.set(int(f.field), int(f.df), slices.Clone(f.list))
 				}
+				f.df, f.list = 0, f.list[:0]
 			}
-			merged[k] = append(merged[k], termPostings{term, p})
+			merged[k] = append(merged[k], termPostings{term, own})
 		}
 		for _, ts := range all {
 			if ts.damaged || ts.r.Err() != nil || (hi == "" && ts.r.Done() != nil) {
@@ -445,14 +455,17 @@ func (ts *termStream) postingsInto(p *Postings) {
 			}
 			continue
 		}
-		p.DF[fi] += df
-		list := slices.Grow(p.List[fi], k)
+		if df == 0 && k == 0 {
+			continue
+		}
+		f := p.in(fi)
+		f.df += int32(df)
+		f.list = slices.Grow(f.list, k)
 		prev := int32(0)
 		for range k {
 			prev += int32(r.Int())
-			list = append(list, Posting{Doc: prev, Freq: int32(r.Uint()), Len: int32(r.Uint())})
+			f.list = append(f.list, Posting{Doc: prev, Freq: int32(r.Uint()), Len: int32(r.Uint())})
 		}
-		p.List[fi] = list
 	}
 }
 
@@ -494,9 +507,9 @@ func (c *Collector) Dictionary(ctx context.Context) (*Dictionary, error) {
 	// cardinality its BM25 scorer reads).
 	d.Distinct = make([]int, len(Fields))
 	for _, p := range d.Terms {
-		for fi, df := range p.DF {
-			if df > 0 {
-				d.Distinct[fi]++
+		for _, f := range p.fields {
+			if f.df > 0 {
+				d.Distinct[f.field]++
 			}
 		}
 	}
@@ -543,35 +556,43 @@ func BuildDictionary(units []*AnalyzedUnit) (*Dictionary, error) {
 // it among a thousand others, keeps its body's posting too.
 func keepBest(p *Postings, avg []float64) {
 	var keep map[int32]bool
-	for fi := range WordFields {
-		if len(p.List[fi]) > MaxPostings {
+	for _, f := range p.fields {
+		if isWordField(f.field) && len(f.list) > MaxPostings {
 			keep = map[int32]bool{}
 			break
 		}
 	}
-	for fi, list := range p.List {
-		if fi >= len(WordFields) || keep == nil {
-			p.List[fi] = topOf(list, avg[fi])
+	for i := range p.fields {
+		f := &p.fields[i]
+		if !isWordField(f.field) || keep == nil {
+			f.list = topOf(f.list, avg[f.field])
 			continue
 		}
-		for _, po := range topOf(slices.Clone(list), avg[fi]) {
+		for _, po := range topOf(slices.Clone(f.list), avg[f.field]) {
 			keep[po.Doc] = true
 		}
 	}
 	if keep == nil {
 		return
 	}
-	for fi := range WordFields {
-		kept := p.List[fi][:0]
-		for _, po := range p.List[fi] {
+	for i := range p.fields {
+		f := &p.fields[i]
+		if !isWordField(f.field) {
+			continue
+		}
+		kept := f.list[:0]
+		for _, po := range f.list {
 			if keep[po.Doc] {
 				kept = append(kept, po)
 			}
 		}
 		slices.SortFunc(kept, func(a, b Posting) int { return cmp.Compare(a.Doc, b.Doc) })
-		p.List[fi] = kept
+		f.list = kept
 	}
 }
+
+// isWordField reports whether the field numbered fi is one of WordFields.
+func isWordField(fi int32) bool { return int(fi) < len(WordFields) }
 
 // compactAt is the least number of a term's postings in a field at
 // which the Collector thins them out (see thin), when the list is full: a
@@ -588,30 +609,33 @@ const compactAt = 4 * MaxPostings
 // outranked in each word field it is in, by MaxPostings others, so it
 // cannot be among the best of any when all postings are in.
 func (p *Postings) thin() {
-	p.thinWhen(func(fi int) bool { return len(p.List[fi]) >= compactAt && len(p.List[fi]) == cap(p.List[fi]) })
+	p.thinWhen(func(f *fieldPostings) bool { return len(f.list) >= compactAt && len(f.list) == cap(f.list) })
 }
 
-// thinWhen thins the term's postings as thin does, when the list of
-// field fi is full by full(fi).
-func (p *Postings) thinWhen(full func(fi int) bool) {
-	for fi := len(WordFields); fi < numFields; fi++ {
-		if full(fi) {
-			list := p.List[fi]
-			gone := outranked(list)
-			kept := list[:0]
-			for i, po := range list {
-				if !gone[i] {
-					kept = append(kept, po)
-				}
+// thinWhen thins the term's postings as thin does, when the list of a
+// field is full by full.
+func (p *Postings) thinWhen(full func(f *fieldPostings) bool) {
+	words := false
+	for i := range p.fields {
+		f := &p.fields[i]
+		if !full(f) {
+			continue
+		}
+		if isWordField(f.field) {
+			words = true
+			continue
+		}
+		gone := outranked(f.list)
+		kept := f.list[:0]
+		for i, po := range f.list {
+			if !gone[i] {
+				kept = append(kept, po)
 			}
-			p.List[fi] = kept
 		}
+		f.list = kept
 	}
-	for fi := range WordFields {
-		if full(fi) {
-			p.thinWordFields()
-			return
-		}
+	if words {
+		p.thinWordFields()
 	}
 }
 
@@ -619,9 +643,12 @@ func (p *Postings) thinWhen(full func(fi int) bool) {
 // that are not outranked (see outranked) in some word field they are in.
 func (p *Postings) thinWordFields() {
 	var keep []int32 // documents, sorted
-	for fi := range WordFields {
-		gone := outranked(p.List[fi])
-		for i, po := range p.List[fi] {
+	for _, f := range p.fields {
+		if !isWordField(f.field) {
+			continue
+		}
+		gone := outranked(f.list)
+		for i, po := range f.list {
 			if !gone[i] {
 				keep = append(keep, po.Doc)
 			}
@@ -629,11 +656,14 @@ func (p *Postings) thinWordFields() {
 	}
 	slices.Sort(keep)
 	keep = slices.Compact(keep)
-	for fi := range WordFields {
-		p.List[fi] = slices.DeleteFunc(p.List[fi], func(po Posting) bool {
-			_, found := slices.BinarySearch(keep, po.Doc)
-			return !found
-		})
+	for i := range p.fields {
+		f := &p.fields[i]
+		if isWordField(f.field) {
+			f.list = slices.DeleteFunc(f.list, func(po Posting) bool {
+				_, found := slices.BinarySearch(keep, po.Doc)
+				return !found
+			})
+		}
 	}
 }
 

@@ -20,32 +20,30 @@ func TestThinningKeepsTheBest(t *testing.T) {
 	rng := rand.New(rand.NewPCG(8, 82))
 	for round := range 20 {
 		n := 500 + rng.IntN(5000)
-		var full, thinned Postings
+		full, thinned := &Postings{}, &Postings{}
 		for _, doc := range rng.Perm(n * 3)[:n] {
 			for fi := range numFields {
 				if rng.IntN(4) > fi%3 { // most units in the body, fewer in title, links and extra
 					continue
 				}
 				p := Posting{Doc: int32(doc), Freq: int32(1 + rng.IntN(1+round%6)), Len: int32(1 + rng.IntN(20+round*15))}
-				full.List[fi] = append(full.List[fi], p)
-				thinned.List[fi] = append(thinned.List[fi], p)
+				full.in(fi).list = append(full.List(fi), p)
+				thinned.in(fi).list = append(thinned.List(fi), p)
 			}
 			thinned.thin()
 		}
 		for _, avg := range [][]float64{{1, 1, 1, 1, 1}, {2, 7, 5, 3, 9}, {40, 3, 8, 1000, 2}, {1000, 1000, 1000, 1000, 1000}} {
-			want, got := full, thinned
-			for fi := range numFields {
-				want.List[fi], got.List[fi] = slices.Clone(full.List[fi]), slices.Clone(thinned.List[fi])
-			}
-			keepBest(&want, avg)
-			keepBest(&got, avg)
+			want, got := clonePostings(full), clonePostings(thinned)
+			keepBest(want, avg)
+			keepBest(got, avg)
 			if !reflect.DeepEqual(got, want) {
 				t.Fatalf("round %d, %d units, averages %v: what is kept after thinning differs", round, n, avg)
 			}
 		}
-		for fi, list := range thinned.List {
-			if len(list) > 24*MaxPostings || (len(full.List[fi]) > 4000 && len(list)*2 > len(full.List[fi])) {
-				t.Errorf("round %d, field %d: %d of %d postings kept", round, fi, len(list), len(full.List[fi]))
+		for fi := range numFields {
+			list := thinned.List(fi)
+			if len(list) > 24*MaxPostings || (len(full.List(fi)) > 4000 && len(list)*2 > len(full.List(fi))) {
+				t.Errorf("round %d, field %d: %d of %d postings kept", round, fi, len(list), len(full.List(fi)))
 			}
 		}
 	}
@@ -86,20 +84,21 @@ func TestCollectorRefusesANumberTwice(t *testing.T) {
 func TestPostingsRecordLen(t *testing.T) {
 	rng := rand.New(rand.NewPCG(21, 82))
 	for range 500 {
-		var p Postings
+		p := newPostings()
 		for fi := range numFields {
 			if rng.IntN(3) == 0 {
 				continue
 			}
 			doc := int32(0)
+			var list []Posting
 			for range rng.IntN(40) {
 				doc += int32(1 + rng.IntN(100000))
-				p.List[fi] = append(p.List[fi], Posting{Doc: doc, Freq: int32(1 + rng.IntN(300)), Len: int32(rng.IntN(20000))})
+				list = append(list, Posting{Doc: doc, Freq: int32(1 + rng.IntN(300)), Len: int32(rng.IntN(20000))})
 			}
-			p.DF[fi] = len(p.List[fi]) + rng.IntN(2)*rng.IntN(5000)
+			p.set(fi, len(list)+rng.IntN(2)*rng.IntN(5000), list)
 		}
-		if got, want := postingsRecordLen(&p), len(postingsRecord(&p)); got != want {
-			t.Fatalf("postingsRecordLen %d, record %d bytes: %s", got, want, postingsRecord(&p))
+		if got, want := postingsRecordLen(p), len(postingsRecord(p)); got != want {
+			t.Fatalf("postingsRecordLen %d, record %d bytes: %s", got, want, postingsRecord(p))
 		}
 	}
 }
@@ -141,4 +140,13 @@ func BenchmarkOutranked(b *testing.B) {
 		copy(work, list)
 		outranked(work)
 	}
+}
+
+// clonePostings returns a copy of p that shares no list with it.
+func clonePostings(p *Postings) *Postings {
+	c := &Postings{}
+	for _, f := range p.fields {
+		c.set(int(f.field), int(f.df), slices.Clone(f.list))
+	}
+	return c
 }

@@ -568,18 +568,15 @@ func postingsFileID(term string, used map[string]bool) string {
 
 // postingsRecordLen is len(postingsRecord(p)), without encoding it.
 func postingsRecordLen(p *Postings) int {
-	last := len(p.List) - 1
-	for last >= 0 && len(p.List[last]) == 0 {
-		last--
-	}
 	n := 2 // [ ]
-	for f, list := range p.List[:last+1] {
+	for f := range p.lastListed() + 1 {
+		list := p.List(f)
 		if f > 0 {
 			n++ // ,
 		}
 		n += 2 // [ ]
-		if p.DF[f] != len(list) {
-			n += decimalLen(int64(-p.DF[f]))
+		if df := p.DF(f); df != len(list) {
+			n += decimalLen(int64(-df))
 			if len(list) > 0 {
 				n++
 			}
@@ -615,19 +612,16 @@ func decimalLen(v int64) int {
 // keepBest thinned them). It is written by hand: encoding/json took about
 // 5% of the CPU of a build with copies.
 func postingsRecord(p *Postings) []byte {
-	out := make([]byte, 0, 16+24*len(p.List))
+	out := make([]byte, 0, 16+24*numFields)
 	out = append(out, '[')
-	last := len(p.List) - 1
-	for last >= 0 && len(p.List[last]) == 0 {
-		last--
-	}
-	for f, list := range p.List[:last+1] {
+	for f := range p.lastListed() + 1 {
+		list := p.List(f)
 		if f > 0 {
 			out = append(out, ',')
 		}
 		out = append(out, '[')
-		if p.DF[f] != len(list) {
-			out = strconv.AppendInt(out, int64(-p.DF[f]), 10)
+		if df := p.DF(f); df != len(list) {
+			out = strconv.AppendInt(out, int64(-df), 10)
 			if len(list) > 0 {
 				out = append(out, ',')
 			}
@@ -753,8 +747,9 @@ func termsInput(b []byte, fn, file string, terms []string, d *Dictionary) []byte
 		b = binary.AppendUvarint(b, uint64(len(t)))
 		b = append(b, t...)
 		p := d.Terms[t]
-		for fi, list := range p.List {
-			b = binary.AppendUvarint(b, uint64(p.DF[fi]))
+		for fi := range numFields {
+			list := p.List(fi)
+			b = binary.AppendUvarint(b, uint64(p.DF(fi)))
 			b = binary.AppendUvarint(b, uint64(len(list)))
 			for _, po := range list {
 				b = binary.AppendVarint(b, int64(po.Doc))

@@ -16,13 +16,33 @@ var Kinds = []string{"brief", "bijlage", "handreiking", "pagina"}
 // facet is what the results page narrows and sorts a passage by: its
 // kind, its letter's date and series; and, for a passage of a letter in
 // a series of editions, what names it among its copies in the others.
+// What a letter's passages have in common is held once (sharedFacets):
+// a Collector keeps the facet of every passage of the site.
 type facet struct {
+	*sharedFacet
+	thread string // Unit.Thread
+	url    string // with a thread: the passage's link
+}
+
+// sharedFacet is the part of a facet that a letter's passages share.
+type sharedFacet struct {
 	kind   string // one of Kinds
 	date   string // YYYY-MM-DD; "" for handreikingen and site pages
 	series string // the series id; "" for a letter outside a series and the rest
-	thread string // Unit.Thread
-	letter string // with a thread: the letter's number and the passage's link
-	url    string
+	letter string // with a thread: the letter's number
+}
+
+// sharedFacets holds each sharedFacet once.
+type sharedFacets map[sharedFacet]*sharedFacet
+
+// of returns the one copy of f.
+func (s sharedFacets) of(f sharedFacet) *sharedFacet {
+	if p := s[f]; p != nil {
+		return p
+	}
+	p := &f
+	s[f] = p
+	return p
 }
 
 // docInfo is what a Collector keeps of each unit besides its terms.
@@ -31,11 +51,14 @@ type docInfo struct {
 	facet
 }
 
-func facetOf(u *Unit) facet {
-	f := facet{kind: u.Kind, date: u.Date, series: u.Series, thread: u.Thread}
+// facetOf returns the facet of u, its shared part from shared.
+func facetOf(u *Unit, shared sharedFacets) facet {
+	common := sharedFacet{kind: u.Kind, date: u.Date, series: u.Series}
+	f := facet{thread: u.Thread}
 	if f.thread != "" {
-		f.letter, f.url = u.Letter, u.URL
+		common.letter, f.url = u.Letter, u.URL
 	}
+	f.sharedFacet = shared.of(common)
 	return f
 }
 
@@ -50,11 +73,15 @@ func (f facet) appendRecord(w *record.Writer) {
 	}
 }
 
-func readFacet(r *record.Reader) facet {
-	f := facet{kind: r.String(), date: r.String(), series: r.String(), thread: r.String()}
+// readFacet reads a facet appendRecord wrote, its shared part from
+// shared.
+func readFacet(r *record.Reader, shared sharedFacets) facet {
+	common := sharedFacet{kind: r.String(), date: r.String(), series: r.String()}
+	f := facet{thread: r.String()}
 	if f.thread != "" {
-		f.letter, f.url = r.String(), r.String()
+		common.letter, f.url = r.String(), r.String()
 	}
+	f.sharedFacet = shared.of(common)
 	return f
 }
 

@@ -66,19 +66,21 @@ type vocabEntry struct {
 // terms themselves for keys no surface form claimed. It runs once, when
 // the dictionary is read, so that queries can share the dictionary.
 func (d *Dictionary) buildVocabulary() {
-	m := make(map[string]string, len(d.Surfaces)+len(d.Terms))
-	for k, t := range d.Surfaces {
-		if d.Terms[t] != nil {
-			m[k] = t
-		}
-	}
-	terms := make([]string, 0, len(d.Terms))
+	// Most terms are pairs, which have no place here: at 10,000 letters,
+	// room for them took 70 MB.
+	var terms []string
 	for t := range d.Terms {
 		if !isPair(t) {
 			terms = append(terms, t)
 		}
 	}
 	slices.Sort(terms)
+	m := make(map[string]string, len(d.Surfaces)+len(terms))
+	for k, t := range d.Surfaces {
+		if d.Terms[t] != nil {
+			m[k] = t
+		}
+	}
 	for _, t := range terms {
 		if k := words.Fold(t); m[k] == "" {
 			m[k] = t

@@ -104,12 +104,14 @@ func readBack(x *Index, units []Unit) (*Dictionary, error) {
 			}
 			p := d.Terms[entry.Term]
 			if p == nil {
-				p = &Postings{}
+				p = newPostings()
 				d.Terms[entry.Term] = p
 			}
-			if p.DF[fi], p.List[fi], err = readPostings(r, entry.Term, field, byID); err != nil {
+			df, list, err := readPostings(r, entry.Term, field, byID)
+			if err != nil {
 				return nil, err
 			}
+			p.set(fi, df, list)
 		}
 		dict.Close()
 	}
