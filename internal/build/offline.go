@@ -25,9 +25,9 @@ type offlineKit struct {
 	s      *site.Site
 	r      *render.Renderer
 	assets map[string][]byte // "assets/style.3f2a9c1e.css" → content
-	style  []byte            // the theme's style sheet, then the publisher's
-	engine []byte            // the search engine
-	marker []byte            // the page script (site.js), which marks a result's words
+	style  template.CSS      // the theme's style sheet, then the publisher's, to put inline
+	engine template.JS       // the search engine, to put inline
+	marker template.JS       // the page script (site.js), which marks a result's words, to put inline
 	guides *guideUnits       // the handreikingen's units, analysed once for the site and every copy
 }
 
@@ -48,7 +48,9 @@ func newOfflineKit(s *site.Site, r *render.Renderer, guides *guideUnits) (*offli
 	if err != nil {
 		return nil, err
 	}
-	k.style, k.engine, k.marker = style, engine.Data, marker.Data
+	// Escaped once here, not in every copy.
+	k.style = template.CSS(bytes.ReplaceAll(style, []byte("</style"), []byte(`<\/style`)))
+	k.engine, k.marker = script(engine.Data), script(marker.Data)
 	return k, nil
 }
 
@@ -183,12 +185,12 @@ func (k *offlineKit) single(c *offline.Copy, li *site.LetterInfo, pages []*rende
 	if err != nil {
 		return nil, nil, err
 	}
-	doc.Style = template.CSS(bytes.ReplaceAll(k.style, []byte("</style"), []byte(`<\/style`)))
+	doc.Style = k.style
 	inline, err := search.Inline(index)
 	if err != nil {
 		return nil, nil, err
 	}
-	doc.Scripts = []template.JS{script(append(append([]byte("window.LB_HERE="), here...), ';')), script(k.marker), script(k.engine), script(inline)}
+	doc.Scripts = []template.JS{script(append(append([]byte("window.LB_HERE="), here...), ';')), k.marker, k.engine, script(inline)}
 	var b bytes.Buffer
 	page := &render.Page{Kind: site.KindOffline, Path: li.Path(), Title: site.LetterTitle(li.Meta), Document: doc}
 	if err := k.r.Render(&b, page); err != nil {
