@@ -32,14 +32,8 @@ func (d *Dictionary) lookupKey(key string) (string, bool) {
 // buildCompounds finds, for every term, the compounds it is a part of:
 // every way a term (folded) is cut into parts of which one or both are
 // words, as splits does. A term keeps the maxCompounds most frequent,
-// ties by term.
-func (d *Dictionary) buildCompounds() {
-	var terms []string
-	for t := range d.Terms {
-		if !isPair(t) {
-			terms = append(terms, t)
-		}
-	}
+// ties by term. Terms are the terms of words (wordTerms).
+func (d *Dictionary) buildCompounds(terms []string) {
 	// Chunks of terms are split at once, each into its own map: which
 	// compounds a part keeps does not depend on how they were cut, since
 	// each (part, term) is noted once and they are sorted by a total order.

@@ -63,18 +63,12 @@ type vocabEntry struct {
 
 // buildVocabulary lists every folded word the index knows, sorted, each
 // with its analysed term: the surface forms of the text first, then the
-// terms themselves for keys no surface form claimed. It runs once, when
-// the dictionary is read, so that queries can share the dictionary.
-func (d *Dictionary) buildVocabulary() {
+// terms themselves for keys no surface form claimed. Terms are the
+// terms of words (wordTerms). It runs once, when the dictionary is made,
+// so that queries can share the dictionary.
+func (d *Dictionary) buildVocabulary(terms []string) {
 	// Most terms are pairs, which have no place here: at 10,000 letters,
 	// room for them took 70 MB.
-	var terms []string
-	for t := range d.Terms {
-		if !isPair(t) {
-			terms = append(terms, t)
-		}
-	}
-	slices.Sort(terms)
 	m := make(map[string]string, len(d.Surfaces)+len(terms))
 	for k, t := range d.Surfaces {
 		if d.Terms[t] != nil {
@@ -96,8 +90,23 @@ func (d *Dictionary) buildVocabulary() {
 	for _, e := range v {
 		d.keyTerms[e.key] = e.term
 	}
-	d.layout = layoutShards(v)
-	d.buildCompounds()
+	// The layout and the compounds read the vocabulary only.
+	laid := make(chan *shardLayout, 1)
+	go func() { laid <- layoutShards(v) }()
+	d.buildCompounds(terms)
+	d.layout = <-laid
+}
+
+// wordTerms returns the terms of words, not pairs, sorted.
+func (d *Dictionary) wordTerms() []string {
+	var terms []string
+	for t := range d.Terms {
+		if !isPair(t) {
+			terms = append(terms, t)
+		}
+	}
+	slices.Sort(terms)
+	return terms
 }
 
 // Analyze turns what a reader typed into a Query. With typing, the last

@@ -121,7 +121,7 @@ func readBack(x *Index, units []Unit) (*Dictionary, error) {
 	a := x.Index.Mapping().AnalyzerNamed(words.AnalyzerName)
 	slices.Sort(surfaces)
 	d.addSurfaces(a, slices.Compact(surfaces))
-	d.buildVocabulary()
+	d.buildVocabulary(d.wordTerms())
 	return d, nil
 }
 

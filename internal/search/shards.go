@@ -79,26 +79,75 @@ func size(words []vocabEntry) int {
 // in this order without their frequencies, so that a change of a
 // frequency changes the shard only when it changes the order.
 func topCompletions(group []vocabEntry, prefix string) []vocabEntry {
-	cands := slices.Clone(group)
-	slices.SortFunc(cands, func(a, b vocabEntry) int {
-		if a.df != b.df {
-			return b.df - a.df
+	// The first words in that order are found without sorting the whole
+	// group, which may be a tenth of the vocabulary: the best m, m
+	// doubled until they hold the first word past the terms wanted.
+	const terms = maxPrefix + 2 + maxCompounds
+	for m := 8 * terms; ; m *= 2 {
+		best := firstByCompletion(group, m)
+		seen := map[string]bool{}
+		for i, c := range best {
+			if len(seen) == terms && !seen[c.term] {
+				return best[:i]
+			}
+			seen[c.term] = true
 		}
-		if c := strings.Compare(a.term, b.term); c != 0 {
-			return c
+		if len(best) == len(group) {
+			return best
 		}
-		return strings.Compare(a.key, b.key)
-	})
-	seen := map[string]bool{}
-	var out []vocabEntry
-	for _, c := range cands {
-		if len(seen) == maxPrefix+2+maxCompounds && !seen[c.term] {
-			break
-		}
-		seen[c.term] = true
-		out = append(out, c)
 	}
-	return out
+}
+
+// completionOrder orders words as completions are picked: by document
+// frequency, highest first, then term, then word. No two words are equal
+// in it.
+func completionOrder(a, b vocabEntry) int {
+	if a.df != b.df {
+		return b.df - a.df
+	}
+	if c := strings.Compare(a.term, b.term); c != 0 {
+		return c
+	}
+	return strings.Compare(a.key, b.key)
+}
+
+// firstByCompletion returns the first m words of group in completionOrder
+// (all of them when it has no more), in that order.
+func firstByCompletion(group []vocabEntry, m int) []vocabEntry {
+	if len(group) <= m {
+		best := slices.Clone(group)
+		slices.SortFunc(best, completionOrder)
+		return best
+	}
+	// A heap of the m best so far, the last of them on top.
+	h := slices.Clone(group[:m])
+	later := func(i, j int) bool { return completionOrder(h[i], h[j]) > 0 }
+	down := func(i int) {
+		for {
+			top := i
+			for _, c := range []int{2*i + 1, 2*i + 2} {
+				if c < len(h) && later(c, top) {
+					top = c
+				}
+			}
+			if top == i {
+				return
+			}
+			h[i], h[top] = h[top], h[i]
+			i = top
+		}
+	}
+	for i := len(h)/2 - 1; i >= 0; i-- {
+		down(i)
+	}
+	for _, w := range group[m:] {
+		if completionOrder(w, h[0]) < 0 {
+			h[0] = w
+			down(0)
+		}
+	}
+	slices.SortFunc(h, completionOrder)
+	return h
 }
 
 // shardOf returns the prefix of the shard that holds key: the longest

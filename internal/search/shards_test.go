@@ -70,3 +70,33 @@ func TestShardsStayWithinTheirBound(t *testing.T) {
 		}
 	}
 }
+
+// TestTopCompletionsAreTheFirstInOrder holds topCompletions, which sorts
+// only the best words of a group, to the whole group sorted: the same
+// words in the same order, ties on document frequency included.
+func TestTopCompletionsAreTheFirstInOrder(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 51))
+	for round := range 300 {
+		n := 1 + rng.IntN(3000)
+		terms := 1 + rng.IntN(n)
+		group := make([]vocabEntry, n)
+		for i := range group {
+			term := fmt.Sprintf("t%04d", rng.IntN(terms))
+			group[i] = vocabEntry{key: fmt.Sprintf("%s-%05d", term, i), term: term, df: rng.IntN(1 + round%40)}
+		}
+		sorted := slices.Clone(group)
+		slices.SortFunc(sorted, completionOrder)
+		seen := map[string]bool{}
+		want := sorted
+		for i, c := range sorted {
+			if len(seen) == maxPrefix+2+maxCompounds && !seen[c.term] {
+				want = sorted[:i]
+				break
+			}
+			seen[c.term] = true
+		}
+		if got := topCompletions(group, "t0"); !slices.Equal(got, want) {
+			t.Fatalf("round %d, %d words of %d terms: %d completions, want %d", round, n, terms, len(got), len(want))
+		}
+	}
+}
