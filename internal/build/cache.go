@@ -768,7 +768,7 @@ func (bc *buildCache) decode(seg *segment, payload []byte, idx *search.Index) er
 	if err != nil {
 		return bc.remake(seg, idx)
 	}
-	return bc.deliver(seg, c, idx, true)
+	return bc.deliver(seg, c, nil, idx, true)
 }
 
 // take takes seg from the cache when it holds it, and otherwise makes it
@@ -793,11 +793,15 @@ func (bc *buildCache) remake(seg *segment, idx *search.Index) error {
 }
 
 // deliver hands the complete postings c of seg on: to the group it is
-// in, which is complete once all its members are in; or into idx. Keep
-// tells whether a group completed so is kept in the cache.
-func (bc *buildCache) deliver(seg *segment, c *search.Collector, idx *search.Index, keep bool) error {
+// in, which is complete once all its members are in; or into idx, as
+// its record rec when there is one. Keep tells whether a group completed
+// so is kept in the cache.
+func (bc *buildCache) deliver(seg *segment, c *search.Collector, rec []byte, idx *search.Index, keep bool) error {
 	group := seg.parent
 	if group == nil {
+		if rec != nil {
+			return idx.MergeRecord(rec)
+		}
 		return idx.Merge(c)
 	}
 	group.collector.Merge(c)
@@ -811,14 +815,16 @@ func (bc *buildCache) deliver(seg *segment, c *search.Collector, idx *search.Ind
 // postings in the cache (unless keep is false: the build found
 // problems, which may have left units out) and delivers it.
 func (bc *buildCache) complete(seg *segment, idx *search.Index, keep bool) error {
+	var rec []byte
 	if keep {
 		w := &record.Writer{}
 		seg.collector.AppendRecord(w)
-		bc.index.Put(seg.key, w.B) // see put
+		rec = w.B
+		bc.index.Put(seg.key, rec) // see put
 	}
 	c := seg.collector
 	seg.collector = nil // complete: only its memory is left
-	return bc.deliver(seg, c, idx, keep)
+	return bc.deliver(seg, c, rec, idx, keep)
 }
 
 // letterIn notes that the units of a letter of segment seg are in: once

@@ -149,6 +149,20 @@ func (c *Collector) Merge(other *Collector) {
 	other.forget()
 }
 
+// units returns how many units c collected.
+func (c *Collector) units() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.n
+}
+
+// failed returns the error c met collecting, if any.
+func (c *Collector) failed() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.err
+}
+
 // forget empties a collector merged into another, which now holds what
 // it held. Call it with its lock held.
 func (c *Collector) forget() {

@@ -27,6 +27,7 @@ import (
 	"github.com/blevesearch/bleve/v2/mapping"
 	index "github.com/blevesearch/bleve_index_api"
 
+	"ledenbrief/internal/record"
 	"ledenbrief/internal/search/words"
 )
 
@@ -122,6 +123,7 @@ type Index struct {
 	store    bool
 	options  map[string]index.FieldIndexingOptions // per indexed field, as the mapping says
 	collect  *Collector
+	frozen   [][]byte // a static index's collectors set aside as records (see freezeUnits)
 	mu       sync.Mutex
 	batch    *bleve.Batch
 	err      error
@@ -163,14 +165,65 @@ func NewIndex(store bool) (*Index, error) {
 // static index (Dictionary), for a build that searches no bleve index.
 func NewStaticIndex() *Index { return &Index{collect: NewCollector()} }
 
+// freezeUnits is how many units the collector of a static index holds
+// before it is set aside as a record (Collector.AppendRecord), to be
+// merged with the others when the dictionary is made (MergeRecords),
+// which makes the same dictionary. A record is a few flat byte slices
+// that the garbage collector does not scan, where a collector is a
+// million small objects: at 10,000 letters, scanning them again and
+// again took more time than the build's own work. It is a variable so
+// that tests can make small corpora freeze.
+var freezeUnits = 32 << 10
+
 // Merge adds the units c collected to the static index (Dictionary)
 // only: for an index made by NewStaticIndex.
 func (x *Index) Merge(c *Collector) error {
 	if x.Index != nil {
 		return fmt.Errorf("search: merging collected units into a bleve index")
 	}
+	x.mu.Lock()
+	defer x.mu.Unlock()
 	x.collect.Merge(c)
 	return nil
+}
+
+// MergeRecord adds the units a collector collected, as its record
+// (Collector.AppendRecord) holds them, to the static index only: for an
+// index made by NewStaticIndex. The record must stay as it is.
+func (x *Index) MergeRecord(rec []byte) error {
+	if x.Index != nil {
+		return fmt.Errorf("search: merging collected units into a bleve index")
+	}
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	x.frozen = append(x.frozen, rec)
+	return nil
+}
+
+// addStatic collects units for a static index, setting the collector
+// aside as a record once it holds freezeUnits.
+func (x *Index) addStatic(units []*AnalyzedUnit) {
+	x.mu.Lock()
+	c := x.collect
+	c.Add(units)
+	full := c.units() >= freezeUnits
+	if full {
+		x.collect = NewCollector()
+		x.pending.Add(1) // Dictionary waits for the record
+	}
+	x.mu.Unlock()
+	if !full {
+		return
+	}
+	defer x.pending.Done()
+	w := &record.Writer{}
+	c.AppendRecord(w)
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if err := c.failed(); err != nil && x.err == nil {
+		x.err = err
+	}
+	x.frozen = append(x.frozen, w.B)
 }
 
 // Add queues analysed units for indexing and collects them for the
@@ -179,7 +232,7 @@ func (x *Index) Merge(c *Collector) error {
 // the background while the callers go on.
 func (x *Index) Add(units []*AnalyzedUnit) error {
 	if x.Index == nil {
-		x.collect.Add(units)
+		x.addStatic(units)
 		return nil
 	}
 	docs := make([]*document.Document, 0, len(units))
@@ -303,6 +356,23 @@ func (x *Index) Close() error {
 func (x *Index) Dictionary(ctx context.Context) (*Dictionary, error) {
 	if err := x.Flush(); err != nil {
 		return nil, err
+	}
+	if x.Index != nil {
+		return x.collect.Dictionary(ctx)
+	}
+	x.pending.Wait()
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if x.err != nil {
+		return nil, x.err
+	}
+	if len(x.frozen) > 0 {
+		set, err := MergeRecords(x.frozen)
+		if err != nil {
+			return nil, fmt.Errorf("search: a collector set aside: %w", err)
+		}
+		x.frozen = nil
+		x.collect.Merge(set)
 	}
 	return x.collect.Dictionary(ctx)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"maps"
 	"path/filepath"
+	"sync"
 	"testing"
 
 	"ledenbrief/internal/corpus"
@@ -114,6 +115,67 @@ func TestMergedCollectorsMakeTheSameIndex(t *testing.T) {
 			for name := range want {
 				if got[name] != want[name] {
 					t.Errorf("%d groups merged %d at a time: %s differs from the index of all units at once", grouping.groups, grouping.nested, name)
+				}
+			}
+		}
+	}
+}
+
+// TestFrozenCollectorsMakeTheSameIndex: a static index sets its
+// collector aside as a record every freezeUnits units, and takes others'
+// records (MergeRecord); the index it makes is the one of all units
+// collected at once, with units added from several goroutines at once.
+func TestFrozenCollectorsMakeTheSameIndex(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "content")
+	if err := corpus.Write(dir, 40); err != nil {
+		t.Fatal(err)
+	}
+	units := siteUnits(t, dir)
+	analysed, err := search.AnalyzeAll(units, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	whole := search.NewStaticIndex()
+	if err := whole.Add(analysed); err != nil {
+		t.Fatal(err)
+	}
+	want := staticFiles(t, whole, units, nil)
+	for _, every := range []int{1, 7, 50, len(analysed) - 1} {
+		restore := search.SetFreezeUnits(every)
+		frozen := search.NewStaticIndex()
+		// A tenth of the units comes as a record, the rest from four
+		// goroutines, a few units at a time.
+		side := search.NewCollector()
+		var rest []*search.AnalyzedUnit
+		for i, au := range analysed {
+			if i%10 == 3 {
+				side.Add([]*search.AnalyzedUnit{au})
+			} else {
+				rest = append(rest, au)
+			}
+		}
+		w := &record.Writer{}
+		side.AppendRecord(w)
+		if err := frozen.MergeRecord(w.B); err != nil {
+			t.Fatal(err)
+		}
+		var wg sync.WaitGroup
+		for g := range 4 {
+			wg.Go(func() {
+				for i := g * 3; i < len(rest); i += 12 {
+					if err := frozen.Add(rest[i:min(i+3, len(rest))]); err != nil {
+						t.Error(err)
+					}
+				}
+			})
+		}
+		wg.Wait()
+		got := staticFiles(t, frozen, units, nil)
+		restore()
+		if !maps.Equal(got, want) {
+			for name := range want {
+				if got[name] != want[name] {
+					t.Errorf("set aside every %d units: %s differs from the index of all units at once", every, name)
 				}
 			}
 		}
