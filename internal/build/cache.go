@@ -800,7 +800,7 @@ func (bc *buildCache) deliver(seg *segment, c *search.Collector, rec []byte, idx
 	group := seg.parent
 	if group == nil {
 		if rec != nil {
-			return idx.MergeRecord(rec)
+			return idx.MergeKept(c, rec)
 		}
 		return idx.Merge(c)
 	}

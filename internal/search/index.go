@@ -123,7 +123,8 @@ type Index struct {
 	store    bool
 	options  map[string]index.FieldIndexingOptions // per indexed field, as the mapping says
 	collect  *Collector
-	frozen   [][]byte // a static index's collectors set aside as records (see freezeUnits)
+	adding   *Collector // a static index's collector of the units added (Add), set aside every freezeUnits
+	frozen   [][]byte   // a static index's collectors set aside as records (see freezeUnits)
 	mu       sync.Mutex
 	batch    *bleve.Batch
 	err      error
@@ -163,10 +164,11 @@ func NewIndex(store bool) (*Index, error) {
 
 // NewStaticIndex returns an index that only collects its units for the
 // static index (Dictionary), for a build that searches no bleve index.
-func NewStaticIndex() *Index { return &Index{collect: NewCollector()} }
+func NewStaticIndex() *Index { return &Index{collect: NewCollector(), adding: NewCollector()} }
 
-// freezeUnits is how many units the collector of a static index holds
-// before it is set aside as a record (Collector.AppendRecord), to be
+// freezeUnits is how many units the collector of the units added to a
+// static index holds before it is set aside as a record
+// (Collector.AppendRecord), to be
 // merged with the others when the dictionary is made (MergeRecords),
 // which makes the same dictionary. A record is a few flat byte slices
 // that the garbage collector does not scan, where a collector is a
@@ -187,28 +189,35 @@ func (x *Index) Merge(c *Collector) error {
 	return nil
 }
 
-// MergeRecord adds the units a collector collected, as its record
-// (Collector.AppendRecord) holds them, to the static index only: for an
-// index made by NewStaticIndex. The record must stay as it is.
-func (x *Index) MergeRecord(rec []byte) error {
+// MergeKept is Merge for a collector c whose record the caller made
+// (Collector.AppendRecord), rec: while the index's own collector holds
+// fewer than freezeUnits units (a build that collects most units again),
+// the index keeps the record and drops c; otherwise it merges c, which
+// costs less than reading the record again. The record must stay as it
+// is.
+func (x *Index) MergeKept(c *Collector, rec []byte) error {
 	if x.Index != nil {
 		return fmt.Errorf("search: merging collected units into a bleve index")
 	}
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	x.frozen = append(x.frozen, rec)
+	if x.collect.units() < freezeUnits {
+		x.frozen = append(x.frozen, rec)
+		return nil
+	}
+	x.collect.Merge(c)
 	return nil
 }
 
-// addStatic collects units for a static index, setting the collector
+// addStatic collects units for a static index, setting their collector
 // aside as a record once it holds freezeUnits.
 func (x *Index) addStatic(units []*AnalyzedUnit) {
 	x.mu.Lock()
-	c := x.collect
+	c := x.adding
 	c.Add(units)
 	full := c.units() >= freezeUnits
 	if full {
-		x.collect = NewCollector()
+		x.adding = NewCollector()
 		x.pending.Add(1) // Dictionary waits for the record
 	}
 	x.mu.Unlock()
@@ -366,6 +375,8 @@ func (x *Index) Dictionary(ctx context.Context) (*Dictionary, error) {
 	if x.err != nil {
 		return nil, x.err
 	}
+	x.collect.Merge(x.adding)
+	x.adding = nil
 	if len(x.frozen) > 0 {
 		set, err := MergeRecords(x.frozen)
 		if err != nil {

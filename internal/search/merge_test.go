@@ -121,10 +121,11 @@ func TestMergedCollectorsMakeTheSameIndex(t *testing.T) {
 	}
 }
 
-// TestFrozenCollectorsMakeTheSameIndex: a static index sets its
-// collector aside as a record every freezeUnits units, and takes others'
-// records (MergeRecord); the index it makes is the one of all units
-// collected at once, with units added from several goroutines at once.
+// TestFrozenCollectorsMakeTheSameIndex: a static index sets the
+// collector of the units added aside as a record every freezeUnits
+// units, and takes others' records (MergeKept) or merges them; the index
+// it makes is the one of all units collected at once, with units added
+// from several goroutines at once.
 func TestFrozenCollectorsMakeTheSameIndex(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "content")
 	if err := corpus.Write(dir, 40); err != nil {
@@ -143,22 +144,33 @@ func TestFrozenCollectorsMakeTheSameIndex(t *testing.T) {
 	for _, every := range []int{1, 7, 50, len(analysed) - 1} {
 		restore := search.SetFreezeUnits(every)
 		frozen := search.NewStaticIndex()
-		// A tenth of the units comes as a record, the rest from four
-		// goroutines, a few units at a time.
-		side := search.NewCollector()
+		// A tenth of the units comes as a collector with its record
+		// before the others (kept as the record), a tenth merged after
+		// them, and a tenth with its record after that (merged when the
+		// index's merged units are freezeUnits or more); the rest from
+		// four goroutines, a few units at a time.
+		before, middle, after := search.NewCollector(), search.NewCollector(), search.NewCollector()
 		var rest []*search.AnalyzedUnit
 		for i, au := range analysed {
-			if i%10 == 3 {
-				side.Add([]*search.AnalyzedUnit{au})
-			} else {
+			switch i % 10 {
+			case 3:
+				before.Add([]*search.AnalyzedUnit{au})
+			case 5:
+				middle.Add([]*search.AnalyzedUnit{au})
+			case 6:
+				after.Add([]*search.AnalyzedUnit{au})
+			default:
 				rest = append(rest, au)
 			}
 		}
-		w := &record.Writer{}
-		side.AppendRecord(w)
-		if err := frozen.MergeRecord(w.B); err != nil {
-			t.Fatal(err)
+		kept := func(c *search.Collector) {
+			w := &record.Writer{}
+			c.AppendRecord(w)
+			if err := frozen.MergeKept(c, w.B); err != nil {
+				t.Fatal(err)
+			}
 		}
+		kept(before)
 		var wg sync.WaitGroup
 		for g := range 4 {
 			wg.Go(func() {
@@ -170,6 +182,10 @@ func TestFrozenCollectorsMakeTheSameIndex(t *testing.T) {
 			})
 		}
 		wg.Wait()
+		if err := frozen.Merge(middle); err != nil {
+			t.Fatal(err)
+		}
+		kept(after)
 		got := staticFiles(t, frozen, units, nil)
 		restore()
 		if !maps.Equal(got, want) {
