@@ -168,13 +168,12 @@ func NewStaticIndex() *Index { return &Index{collect: NewCollector(), adding: Ne
 
 // freezeUnits is how many units the collector of the units added to a
 // static index holds before it is set aside as a record
-// (Collector.AppendRecord), to be
-// merged with the others when the dictionary is made (MergeRecords),
-// which makes the same dictionary. A record is a few flat byte slices
-// that the garbage collector does not scan, where a collector is a
-// million small objects: at 10,000 letters, scanning them again and
-// again took more time than the build's own work. It is a variable so
-// that tests can make small corpora freeze.
+// (Collector.AppendRecord), to be merged with the others when the
+// dictionary is made (MergeRecords), which makes the same dictionary. A
+// record is a few flat byte slices that the garbage collector does not
+// scan, where a collector is a million small objects: at 10,000 letters,
+// scanning them again and again took more time than the build's own
+// work. It is a variable so that tests can make small corpora freeze.
 var freezeUnits = 32 << 10
 
 // Merge adds the units c collected to the static index (Dictionary)
@@ -376,7 +375,7 @@ func (x *Index) Dictionary(ctx context.Context) (*Dictionary, error) {
 		return nil, x.err
 	}
 	x.collect.Merge(x.adding)
-	x.adding = nil
+	x.adding = NewCollector()
 	if len(x.frozen) > 0 {
 		set, err := MergeRecords(x.frozen)
 		if err != nil {

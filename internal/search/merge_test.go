@@ -42,20 +42,7 @@ func staticFiles(t *testing.T, idx *search.Index, units []search.Unit, memo *sea
 // far more postings than a collector keeps (compactAt), so the groups
 // thin them out on their own before they meet.
 func TestMergedCollectorsMakeTheSameIndex(t *testing.T) {
-	dir := filepath.Join(t.TempDir(), "content")
-	if err := corpus.Write(dir, 60); err != nil {
-		t.Fatal(err)
-	}
-	units := siteUnits(t, dir)
-	analysed, err := search.AnalyzeAll(units, false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	whole := search.NewStaticIndex()
-	if err := whole.Add(analysed); err != nil {
-		t.Fatal(err)
-	}
-	want := staticFiles(t, whole, units, nil)
+	units, analysed, want := wholeIndex(t, 60)
 	roundTrip := func(c *search.Collector) *search.Collector {
 		w := &record.Writer{}
 		c.AppendRecord(w)
@@ -127,20 +114,7 @@ func TestMergedCollectorsMakeTheSameIndex(t *testing.T) {
 // it makes is the one of all units collected at once, with units added
 // from several goroutines at once.
 func TestFrozenCollectorsMakeTheSameIndex(t *testing.T) {
-	dir := filepath.Join(t.TempDir(), "content")
-	if err := corpus.Write(dir, 40); err != nil {
-		t.Fatal(err)
-	}
-	units := siteUnits(t, dir)
-	analysed, err := search.AnalyzeAll(units, false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	whole := search.NewStaticIndex()
-	if err := whole.Add(analysed); err != nil {
-		t.Fatal(err)
-	}
-	want := staticFiles(t, whole, units, nil)
+	units, analysed, want := wholeIndex(t, 40)
 	for _, every := range []int{1, 7, 50, len(analysed) - 1} {
 		restore := search.SetFreezeUnits(every)
 		frozen := search.NewStaticIndex()
@@ -196,4 +170,25 @@ func TestFrozenCollectorsMakeTheSameIndex(t *testing.T) {
 			}
 		}
 	}
+}
+
+// wholeIndex writes a generated site of the given number of letters and
+// returns its units, their analysis and the files of the static index
+// of all of them collected at once.
+func wholeIndex(t *testing.T, letters int) ([]search.Unit, []*search.AnalyzedUnit, map[string]string) {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), "content")
+	if err := corpus.Write(dir, letters); err != nil {
+		t.Fatal(err)
+	}
+	units := siteUnits(t, dir)
+	analysed, err := search.AnalyzeAll(units, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	whole := search.NewStaticIndex()
+	if err := whole.Add(analysed); err != nil {
+		t.Fatal(err)
+	}
+	return units, analysed, staticFiles(t, whole, units, nil)
 }
