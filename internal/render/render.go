@@ -555,7 +555,7 @@ func (r *Renderer) Render(w io.Writer, p *Page) error {
 	if out, ok := w.(*bytes.Buffer); ok {
 		// Minifying only shrinks a page: room for all of it at once, so
 		// that an offline copy of a few hundred KB is not grown again and
-		// again (a tenth of what a default build allocated).
+		// again (a twentieth of what a default build allocated).
 		out.Grow(b.Len())
 	}
 	return r.pageMin.Minify("text/html", w, b)
