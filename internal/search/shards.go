@@ -1,6 +1,7 @@
 package search
 
 import (
+	"container/heap"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -46,7 +47,7 @@ func layoutShards(vocab []vocabEntry) *shardLayout {
 				continue
 			}
 			l.split[prefix] = true
-			l.top[prefix] = topCompletions(group, prefix)
+			l.top[prefix] = topCompletions(group)
 			// Words of exactly n letters stay here; the longer ones go a level down.
 			i := 0
 			for i < len(group) && utf8.RuneCountInString(group[i].key) <= n {
@@ -71,14 +72,15 @@ func size(words []vocabEntry) int {
 	return n
 }
 
-// topCompletions returns the words from which a completion of prefix
-// picks, in the order addBest takes them: the best by document frequency,
-// then term (then word), with enough distinct terms that excluding the
-// prefix's own word and term and the compounds that term finds (which the
-// query holds before it completes) still leaves maxPrefix. The shard lists them
-// in this order without their frequencies, so that a change of a
-// frequency changes the shard only when it changes the order.
-func topCompletions(group []vocabEntry, prefix string) []vocabEntry {
+// topCompletions returns the words of a group that shares a prefix
+// from which a completion of the prefix picks, in the order addBest
+// takes them: the best by document frequency, then term (then word),
+// with enough distinct terms that excluding the prefix's own word and
+// term and the compounds that term finds (which the query holds before
+// it completes) still leaves maxPrefix. The shard lists them in this
+// order without their frequencies, so that a change of a frequency
+// changes the shard only when it changes the order.
+func topCompletions(group []vocabEntry) []vocabEntry {
 	// The first words in that order are found without sorting the whole
 	// group, which may be a tenth of the vocabulary: the best m, m
 	// doubled until they hold the first word past the terms wanted.
@@ -119,35 +121,31 @@ func firstByCompletion(group []vocabEntry, m int) []vocabEntry {
 		slices.SortFunc(best, completionOrder)
 		return best
 	}
-	// A heap of the m best so far, the last of them on top.
-	h := slices.Clone(group[:m])
-	later := func(i, j int) bool { return completionOrder(h[i], h[j]) > 0 }
-	down := func(i int) {
-		for {
-			top := i
-			for _, c := range []int{2*i + 1, 2*i + 2} {
-				if c < len(h) && later(c, top) {
-					top = c
-				}
-			}
-			if top == i {
-				return
-			}
-			h[i], h[top] = h[top], h[i]
-			i = top
-		}
-	}
-	for i := len(h)/2 - 1; i >= 0; i-- {
-		down(i)
-	}
+	h := completionHeap(slices.Clone(group[:m])) // the m best so far, the last of them on top
+	heap.Init(&h)
 	for _, w := range group[m:] {
 		if completionOrder(w, h[0]) < 0 {
 			h[0] = w
-			down(0)
+			heap.Fix(&h, 0)
 		}
 	}
 	slices.SortFunc(h, completionOrder)
 	return h
+}
+
+// completionHeap is a heap of words with the last in completionOrder on
+// top.
+type completionHeap []vocabEntry
+
+func (h completionHeap) Len() int           { return len(h) }
+func (h completionHeap) Less(i, j int) bool { return completionOrder(h[i], h[j]) > 0 }
+func (h completionHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *completionHeap) Push(x any)        { *h = append(*h, x.(vocabEntry)) }
+func (h *completionHeap) Pop() any {
+	old := *h
+	last := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return last
 }
 
 // shardOf returns the prefix of the shard that holds key: the longest
