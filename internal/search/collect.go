@@ -637,11 +637,13 @@ func (p *Postings) thin() {
 // field is full by full.
 func (p *Postings) thinWhen(full func(f *fieldPostings) bool) {
 	words := false
+	var thinned [numFields]bool
 	for i := range p.fields {
 		f := &p.fields[i]
 		if !full(f) {
 			continue
 		}
+		thinned[i] = true
 		if isWordField(f.field) {
 			words = true
 			continue
@@ -658,19 +660,28 @@ func (p *Postings) thinWhen(full func(f *fieldPostings) bool) {
 	if words {
 		p.thinWordFields()
 	}
+	// A list that kept more than half its room gets as much room again:
+	// the next thinning comes after at least as many new postings as it
+	// kept, not after a few, each time sorting all of them.
+	for i := range p.fields {
+		if f := &p.fields[i]; thinned[i] && len(f.list) > cap(f.list)/2 {
+			f.list = slices.Grow(f.list, len(f.list))
+		}
+	}
 }
 
 // thinWordFields keeps, in every word field, the postings of the units
 // that are not outranked (see outranked) in some word field they are in.
 func (p *Postings) thinWordFields() {
 	var keep []int32 // documents, sorted
-	for _, f := range p.fields {
+	var gone [numFields][]bool
+	for i, f := range p.fields {
 		if !isWordField(f.field) {
 			continue
 		}
-		gone := outranked(f.list)
-		for i, po := range f.list {
-			if !gone[i] {
+		gone[i] = outranked(f.list)
+		for k, po := range f.list {
+			if !gone[i][k] {
 				keep = append(keep, po.Doc)
 			}
 		}
@@ -679,12 +690,20 @@ func (p *Postings) thinWordFields() {
 	keep = slices.Compact(keep)
 	for i := range p.fields {
 		f := &p.fields[i]
-		if isWordField(f.field) {
-			f.list = slices.DeleteFunc(f.list, func(po Posting) bool {
-				_, found := slices.BinarySearch(keep, po.Doc)
-				return !found
-			})
+		if !isWordField(f.field) {
+			continue
 		}
+		kept := f.list[:0]
+		for k, po := range f.list {
+			// A posting not outranked in its own field is kept: only the
+			// others are looked for among the units kept.
+			if !gone[i][k] {
+				kept = append(kept, po)
+			} else if _, found := slices.BinarySearch(keep, po.Doc); found {
+				kept = append(kept, po)
+			}
+		}
+		f.list = kept
 	}
 }
 

@@ -14,9 +14,12 @@ var endings = []string{"", "en", "s", "e", "n", "'s"}
 // text, not with the text times the number of phrases.
 type phraseIndex struct {
 	phrases []string
-	forms   map[string][]int // a phrase as it may be written (with an ending) → its numbers
-	longest int              // the most words a form has
-	odd     []int            // phrases that start or end with no letter or digit: found by scanning
+	// forms maps a phrase as it may be written (with an ending) to its
+	// numbers, and each of its first words (up to the end of one of them)
+	// to none: a text's words are read on only while they begin a form.
+	forms   map[string][]int
+	longest int   // the most words a form has
+	odd     []int // phrases that start or end with no letter or digit: found by scanning
 	endings []string
 }
 
@@ -39,7 +42,13 @@ func newPhraseIndex(phrases []string, inflected bool) *phraseIndex {
 		for _, end := range x.endings {
 			form := p + end
 			x.forms[form] = append(x.forms[form], i)
-			x.longest = max(x.longest, len(wordSpans(form)))
+			spans := wordSpans(form)
+			for _, sp := range spans[:len(spans)-1] {
+				if _, ok := x.forms[form[:sp[1]]]; !ok {
+					x.forms[form[:sp[1]]] = nil
+				}
+			}
+			x.longest = max(x.longest, len(spans))
 		}
 	}
 	return x
@@ -52,7 +61,11 @@ func (x *phraseIndex) mentioned(text string) []bool {
 	spans := wordSpans(text)
 	for i := range spans {
 		for j := i; j < len(spans) && j < i+x.longest; j++ {
-			for _, n := range x.forms[text[spans[i][0]:spans[j][1]]] {
+			numbers, ok := x.forms[text[spans[i][0]:spans[j][1]]]
+			if !ok { // no form starts with these words
+				break
+			}
+			for _, n := range numbers {
 				found[n] = true
 			}
 		}
@@ -71,7 +84,7 @@ func (x *phraseIndex) mentioned(text string) []bool {
 // wordSpans returns where the words of text (runs of letters and digits)
 // start and end, as byte offsets.
 func wordSpans(text string) [][2]int {
-	var spans [][2]int
+	spans := make([][2]int, 0, len(text)/6+1) // a Dutch word and a space take about six bytes
 	start := -1
 	for i, r := range text {
 		switch {

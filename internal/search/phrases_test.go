@@ -55,3 +55,27 @@ func TestContainsWords(t *testing.T) {
 		}
 	}
 }
+
+// TestUnitTextFoldsAsFieldsDo holds unitText's one pass to what it folds
+// a unit's text to: strings.ToLower, then strings.Fields joined by single
+// spaces, with a space at each end, on random texts of capitals, accents,
+// Unicode spaces, letters whose lowercase is longer, and invalid UTF-8.
+func TestUnitTextFoldsAsFieldsDo(t *testing.T) {
+	parts := []string{"", "Wet", "GEMEENTE", "raad", " ", "  ", "\t", "\n", "\r\n", "\v\f", "\u00a0", "\u0085", "\u2028", "\u3000",
+		"É", "ẞ", "İ", "Ⅻ", "ǅ", "\xff", "\xe2\x82", "2021", ",", "'s"}
+	r := rand.New(rand.NewPCG(3, 4))
+	for range 5000 {
+		var u Unit
+		for _, field := range []*string{&u.Title, &u.Body, &u.Extra} {
+			var b strings.Builder
+			for range r.IntN(6) {
+				b.WriteString(parts[r.IntN(len(parts))])
+			}
+			*field = b.String()
+		}
+		want := " " + strings.Join(strings.Fields(strings.ToLower(u.Title+"\n"+u.Body+"\n"+u.Extra)), " ") + " "
+		if got := unitText(&u); got != want {
+			t.Fatalf("unitText(%q, %q, %q) = %q, want %q", u.Title, u.Body, u.Extra, got, want)
+		}
+	}
+}

@@ -153,8 +153,59 @@ func Mentions(u Unit, words []string) bool { return mentionsAny(unitText(&u), wo
 // unitText is a unit's indexed text, lowercase, with single spaces and a
 // space at each end, for containsWords.
 func unitText(u *Unit) string {
-	return " " + strings.Join(strings.Fields(strings.ToLower(u.Title+"\n"+u.Body+"\n"+u.Extra)), " ") + " "
+	var b strings.Builder
+	b.Grow(len(u.Title) + len(u.Body) + len(u.Extra) + 4)
+	b.WriteByte(' ')
+	for _, part := range [...]string{u.Title, u.Body, u.Extra} {
+		appendFolded(&b, part)
+	}
+	if b.Len() == 1 { // no words: a space at each end all the same
+		b.WriteByte(' ')
+	}
+	return b.String()
 }
+
+// appendFolded appends text to b lowercase, its words (runs of other than
+// white space) each followed by one space: strings.Fields of
+// strings.ToLower(text), joined, in one pass and one allocation of b's.
+func appendFolded(b *strings.Builder, text string) {
+	inWord := false
+	for i := 0; i < len(text); {
+		if c := text[i]; c < utf8.RuneSelf {
+			i++
+			if asciiSpace[c] {
+				if inWord {
+					b.WriteByte(' ')
+				}
+				inWord = false
+				continue
+			}
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			b.WriteByte(c)
+			inWord = true
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(text[i:])
+		i += size
+		if r = unicode.ToLower(r); unicode.IsSpace(r) {
+			if inWord {
+				b.WriteByte(' ')
+			}
+			inWord = false
+			continue
+		}
+		b.WriteRune(r)
+		inWord = true
+	}
+	if inWord {
+		b.WriteByte(' ')
+	}
+}
+
+// asciiSpace holds the ASCII bytes unicode.IsSpace reports.
+var asciiSpace = [utf8.RuneSelf]bool{'\t': true, '\n': true, '\v': true, '\f': true, '\r': true, ' ': true}
 
 // addExtra appends words to a unit's extra text.
 func addExtra(u *Unit, words []string) {
