@@ -64,29 +64,70 @@ func Analyze(u Unit, positions bool) (*AnalyzedUnit, error) {
 		return nil, fmt.Errorf("search: %w", err)
 	}
 	au := &AnalyzedUnit{Unit: u}
-	seen := map[string]bool{}
+	sc := scratches.Get().(*scratch)
+	defer sc.done()
+	seen := sc.seen
 	var titleBody analysis.TokenStream
 	if u.Title == "" {
 		titleBody = a.Analyze([]byte(u.Label)) // as pairsText
 	}
 	for fi, text := range []string{u.Title, u.Body, u.Links, u.Extra} {
 		words.Each(text, func(w string) {
-			if !seen[w] {
-				seen[w] = true
-				au.words = append(au.words, w)
+			if _, ok := seen[w]; !ok {
+				seen[w] = struct{}{}
+				sc.words = append(sc.words, w)
 			}
 		})
 		tokens := a.Analyze([]byte(text))
 		if Fields[fi] == FieldTitle || Fields[fi] == FieldBody {
 			titleBody = append(titleBody, tokens...)
 		}
-		au.fields[fi] = countTerms(tokens, positions)
+		au.fields[fi] = sc.countTerms(tokens, positions)
 	}
 	// What words.PairsAnalyzerName makes of u.pairsText(), from the tokens
 	// already analysed. The pairs field keeps no term vectors.
-	au.fields[slices.Index(Fields, FieldPairs)] = countTerms(words.Pairs(titleBody), false)
+	au.fields[slices.Index(Fields, FieldPairs)] = sc.countTerms(words.Pairs(titleBody), false)
+	au.words = slices.Clone(sc.words)
 	slices.Sort(au.words)
 	return au, nil
+}
+
+// scratch is what Analyze counts a unit's words and terms in, reused
+// from unit to unit: grown anew for every unit, its maps and lists were
+// a fifth of what a build allocates.
+type scratch struct {
+	seen  map[string]struct{} // surface words
+	words []string            // surface words, as first seen
+	at    map[string]int      // a field's terms, by number
+	terms []string            // a field's terms, as first seen
+	freq  []int32             // of terms[i]
+}
+
+var scratches = sync.Pool{New: func() any {
+	return &scratch{seen: map[string]struct{}{}, at: map[string]int{}}
+}}
+
+// scratchKeep is the most entries a scratch map keeps its room for:
+// clearing a map costs as much as its room, which a few long passages
+// would otherwise leave to every short one after them.
+const scratchKeep = 2048
+
+// done empties sc, and lets go of its strings, for the next unit.
+func (sc *scratch) done() {
+	sc.seen = emptied(sc.seen)
+	clear(sc.words)
+	sc.words = sc.words[:0]
+	scratches.Put(sc)
+}
+
+// emptied returns m empty: cleared, or a new map when m grew past
+// scratchKeep entries.
+func emptied[V any](m map[string]V) map[string]V {
+	if len(m) > scratchKeep {
+		return map[string]V{}
+	}
+	clear(m)
+	return m
 }
 
 // AnalyzeAll analyses units, each once (see Analyze).
@@ -102,29 +143,34 @@ func AnalyzeAll(units []Unit, positions bool) ([]*AnalyzedUnit, error) {
 	return out, nil
 }
 
-// countTerms counts the distinct terms of a field's tokens.
-func countTerms(tokens analysis.TokenStream, positions bool) fieldTerms {
+// countTerms counts the distinct terms of a field's tokens, in sc's
+// lists, and returns them in lists of their own size.
+func (sc *scratch) countTerms(tokens analysis.TokenStream, positions bool) fieldTerms {
 	ft := fieldTerms{length: len(tokens)}
 	if len(tokens) == 0 {
 		return ft
 	}
-	at := make(map[string]int, len(tokens))
 	for _, tok := range tokens {
-		i, ok := at[string(tok.Term)]
+		i, ok := sc.at[string(tok.Term)]
 		if !ok {
-			i = len(ft.terms)
-			at[string(tok.Term)] = i
-			ft.terms = append(ft.terms, string(tok.Term))
-			ft.freq = append(ft.freq, 0)
+			term := string(tok.Term)
+			i = len(sc.terms)
+			sc.at[term] = i
+			sc.terms = append(sc.terms, term)
+			sc.freq = append(sc.freq, 0)
 			if positions {
 				ft.locs = append(ft.locs, nil)
 			}
 		}
-		ft.freq[i]++
+		sc.freq[i]++
 		if positions {
 			ft.locs[i] = append(ft.locs[i], tokenLocation{int32(tok.Start), int32(tok.End), int32(tok.Position)})
 		}
 	}
+	ft.terms, ft.freq = slices.Clone(sc.terms), slices.Clone(sc.freq)
+	sc.at = emptied(sc.at)
+	clear(sc.terms)
+	sc.terms, sc.freq = sc.terms[:0], sc.freq[:0]
 	return ft
 }
 

@@ -317,7 +317,17 @@ type FirstPass interface {
 
 // SectionTextHash is the hash of the plain text of a parsed annex
 // section, which tells editions whether it changed.
-func SectionTextHash(d *markdown.Doc) [32]byte { return sha256.Sum256([]byte(sectionText(d))) }
+func SectionTextHash(d *markdown.Doc) [32]byte {
+	h := sha256.New()
+	var buf []byte // a section's text, copied for Write
+	for _, sec := range d.Sections(0) {
+		buf = append(buf[:0], sec.Text...)
+		h.Write(buf)
+	}
+	var sum [32]byte
+	h.Sum(sum[:0])
+	return sum
+}
 
 // IndexLetterWith is IndexLetter taking the letter's documents from fp;
 // nil parses them (through Parses, when set).
@@ -390,11 +400,17 @@ func (s *Site) IndexLetterWith(l *content.Letter, order int, diags *diag.List, f
 // sectionText is the plain text of a whole annex section, to compare and
 // diff editions.
 func sectionText(d *markdown.Doc) string {
-	var text string
-	for _, sec := range d.Sections(0) {
-		text += sec.Text
+	sections := d.Sections(0)
+	size := 0
+	for _, sec := range sections {
+		size += len(sec.Text)
 	}
-	return text
+	var b strings.Builder
+	b.Grow(size)
+	for _, sec := range sections {
+		b.WriteString(sec.Text)
+	}
+	return b.String()
 }
 
 // forEachLink calls f for every link of the letter and its annex, in

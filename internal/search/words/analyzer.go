@@ -77,12 +77,22 @@ func (pairsFilter) Filter(input analysis.TokenStream) analysis.TokenStream {
 	if len(input) < 2 {
 		return nil
 	}
-	out := make(analysis.TokenStream, 0, len(input)-1)
+	// The tokens and their terms are made in one allocation each, not
+	// two for every pair: a term's capacity ends where it does, so that
+	// a filter appending to it cannot write into the next.
+	size := 0
+	for i := 1; i < len(input); i++ {
+		size += len(input[i-1].Term) + 1 + len(input[i].Term)
+	}
+	terms := make([]byte, 0, size)
+	tokens := make([]analysis.Token, len(input)-1)
+	out := make(analysis.TokenStream, len(input)-1)
 	for i := 1; i < len(input); i++ {
 		a, b := input[i-1], input[i]
-		term := make([]byte, 0, len(a.Term)+1+len(b.Term))
-		term = append(append(append(term, a.Term...), ' '), b.Term...)
-		out = append(out, &analysis.Token{Term: term, Position: i, Start: a.Start, End: b.End, Type: analysis.Shingle})
+		start := len(terms)
+		terms = append(append(append(terms, a.Term...), ' '), b.Term...)
+		tokens[i-1] = analysis.Token{Term: terms[start:len(terms):len(terms)], Position: i, Start: a.Start, End: b.End, Type: analysis.Shingle}
+		out[i-1] = &tokens[i-1]
 	}
 	return out
 }
