@@ -2,7 +2,6 @@ package search
 
 import (
 	"bytes"
-	"compress/zlib"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
@@ -13,18 +12,28 @@ import (
 	"sync"
 	"unicode/utf8"
 
+	"github.com/klauspost/compress/zlib"
+
 	"ledenbrief/internal/record"
 )
 
 // zlibWriters reuses compressors: each holds several hundred kilobytes
 // of state, and the static index has tens of thousands of files.
-// fastWriters compress a third faster and a tenth larger: for the index
-// of one letter, made for every letter of a site and never downloaded
-// from a server.
+// fastWriters compress nearly twice as fast and a sixth larger: for the
+// index of one letter, made for every letter of a site and never
+// downloaded from a server.
+//
+// The compressors are klauspost/compress's, which write the same zlib
+// format as the standard library's, faster: on 400 files of a site's
+// index, its default level is 2.8 times as fast as the standard
+// library's and 1% larger (its level 7, 0.4% smaller than the standard
+// library's, made a 5,000-letter build take 6 CPU seconds more); on a
+// letter's index (162 KB of JSON) its level 2 is twice as fast as the
+// standard library's fastest level and 6% smaller.
 var (
 	zlibWriters = sync.Pool{New: func() any { return zlib.NewWriter(nil) }}
 	fastWriters = sync.Pool{New: func() any {
-		w, _ := zlib.NewWriterLevel(nil, zlib.BestSpeed) // a valid level: no error
+		w, _ := zlib.NewWriterLevel(nil, 2) // a valid level: no error
 		return w
 	}}
 	// compressed holds a file's compressed bytes until they are written
