@@ -2,9 +2,9 @@ package search
 
 import (
 	"encoding/json"
-	"maps"
 	"slices"
 	"strconv"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -97,8 +97,14 @@ func (bd *bundle) appendJSON(b []byte) []byte {
 // appendObject appends m as a JSON object, its members in the order of
 // their keys (as encoding/json orders them), each value written by value.
 func appendObject[V any](b []byte, m map[string]V, value func(b []byte, v V) []byte) []byte {
+	list := keyLists.Get().(*[]string)
+	keys := (*list)[:0]
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
 	b = append(b, '{')
-	for i, k := range slices.Sorted(maps.Keys(m)) {
+	for i, k := range keys {
 		if i > 0 {
 			b = append(b, ',')
 		}
@@ -106,8 +112,16 @@ func appendObject[V any](b []byte, m map[string]V, value func(b []byte, v V) []b
 		b = append(b, ':')
 		b = value(b, m[k])
 	}
+	clear(keys) // lets go of the keys
+	*list = keys[:0]
+	keyLists.Put(list)
 	return append(b, '}')
 }
+
+// keyLists hold an object's keys while appendObject writes it (objects
+// within it take lists of their own): a list made for every object was a
+// twentieth of what a default build allocates.
+var keyLists = sync.Pool{New: func() any { return new([]string) }}
 
 // byText returns m keyed by its numbers as text, as JSON keys them.
 func byText[V any](m map[int]V) map[string]V {
