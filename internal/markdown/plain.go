@@ -110,7 +110,7 @@ func writeInline(b *strings.Builder, n ast.Node, src []byte, entering bool) ast.
 	}
 	switch n := n.(type) {
 	case *ast.Text:
-		b.WriteString(decodeText(n.Segment.Value(src)))
+		writeDecoded(b, n.Segment.Value(src))
 		if n.SoftLineBreak() || n.HardLineBreak() {
 			b.WriteByte(' ')
 		}
@@ -134,17 +134,18 @@ func writeInline(b *strings.Builder, n ast.Node, src []byte, entering bool) ast.
 	return ast.WalkContinue
 }
 
-// decodeText decodes the backslash escapes and entities of Markdown text
-// exactly as goldmark renders them.
-func decodeText(v []byte) string {
+// writeDecoded writes Markdown text to b with its backslash escapes and
+// entities decoded, exactly as goldmark renders them.
+func writeDecoded(b *strings.Builder, v []byte) {
 	if bytes.IndexByte(v, '\\') < 0 && bytes.IndexByte(v, '&') < 0 {
-		return string(v)
+		b.Write(v) // most text: no string of its own first
+		return
 	}
 	var out bytes.Buffer
 	w := bufio.NewWriter(&out)
 	ghtml.DefaultWriter.Write(w, v)
 	w.Flush()
-	return html.UnescapeString(out.String())
+	b.WriteString(html.UnescapeString(out.String()))
 }
 
 // tagRE matches an HTML tag or comment, for the text of raw HTML blocks.
