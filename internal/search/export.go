@@ -139,7 +139,7 @@ type bundle struct {
 
 // pack is pack through w's memo.
 func (w *StaticWriter) pack(fn string, v any, keys ...any) ([]byte, error) {
-	return packMemo(w.Memo, &zlibWriters, fn, v, keys...)
+	return packMemo(w.Memo, zlibWriters, fn, v, keys...)
 }
 
 func (w *StaticWriter) file(name string, data []byte) error {
@@ -301,7 +301,7 @@ func (w *StaticWriter) Finish(d *Dictionary) error {
 			w.bundle.Threads = d.threads
 		}
 		w.bundle.Meta = m
-		data, err := packWith(&fastWriters, "LB.bundle", w.bundle)
+		data, err := packWith(fastWriters, "LB.bundle", w.bundle)
 		if err != nil {
 			return err
 		}
@@ -726,7 +726,7 @@ func (w *StaticWriter) writeTerms(buf []byte, name, fn string, key any, terms []
 		bundle(recs)
 		return buf, nil
 	}
-	data, err := packWith(&zlibWriters, fn, recs, key)
+	data, err := packWith(zlibWriters, fn, recs, key)
 	if err != nil {
 		return buf, err
 	}
