@@ -614,7 +614,7 @@ func decimalLen(v int64) int {
 func postingsRecord(p *Postings) []byte {
 	// Most terms have a posting or two: room for what the term's record
 	// takes, not for a few postings in every field, made the records of
-	// a 5,000-letter build allocate 0.34 GB, not 1.5 GB.
+	// a 5,000-letter default build allocate 0.34 GB, not 1.5 GB.
 	out := make([]byte, 0, postingsRecordLen(p))
 	out = append(out, '[')
 	for f := range p.lastListed() + 1 {
