@@ -49,3 +49,34 @@ func TestAnalyzerIsBlevesDutch(t *testing.T) {
 		}
 	}
 }
+
+// TestPairsAreTheirOwn holds the pairs to what PairsAnalyzerName makes of
+// a text, term by term, and holds each pair's term to its own bytes: the
+// pairs share one allocation, and a filter that appends to one (as
+// bleve's filters may) must not change the next.
+func TestPairsAreTheirOwn(t *testing.T) {
+	cache := registry.NewCache()
+	words, err := cache.AnalyzerNamed(AnalyzerName)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pairs, err := cache.AnalyzerNamed(PairsAnalyzerName)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := []byte("De gemeenteraad stelt de begroting vast en controleert het college van burgemeester en wethouders")
+	got, want := Pairs(words.Analyze(text)), pairs.Analyze(text)
+	if len(got) != len(want) || len(got) < 3 {
+		t.Fatalf("%d pairs, the pairs analyser makes %d", len(got), len(want))
+	}
+	for i := range want {
+		if string(got[i].Term) != string(want[i].Term) || got[i].Start != want[i].Start || got[i].End != want[i].End {
+			t.Errorf("pair %d is %q (%d-%d), the pairs analyser makes %q (%d-%d)", i, got[i].Term, got[i].Start, got[i].End, want[i].Term, want[i].Start, want[i].End)
+		}
+	}
+	second := string(got[1].Term)
+	got[0].Term = append(got[0].Term, "xyz"...)
+	if string(got[1].Term) != second {
+		t.Errorf("appending to the first pair changed the second: %q, was %q", got[1].Term, second)
+	}
+}
