@@ -16,26 +16,25 @@ import (
 	"ledenbrief/internal/corpus"
 )
 
-// TestPreviewKeepsItsFolder starts the preview of one content folder at
-// one address twice, on one build cache: it builds into a folder of the
-// cache, and the second start takes every letter from the cache and
-// links their unchanged pages from the first start's output instead of
-// writing them again.
+// TestPreviewKeepsItsFolder starts the preview of one content folder
+// twice, on one build cache, the second time on a port the system picks:
+// it builds into a folder of the cache, and the second start takes every
+// letter from the cache and links their unchanged pages from the first
+// start's output instead of writing them again. The preview's pages do
+// not depend on the port it is served on.
 func TestPreviewKeepsItsFolder(t *testing.T) {
 	dir := t.TempDir()
 	content, cacheDir := filepath.Join(dir, "content"), filepath.Join(dir, "cache")
 	if err := corpus.Write(content, 12); err != nil {
 		t.Fatal(err)
 	}
-	// A port the system picks for every run would be another address
-	// every run: a free one, the same for both starts.
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	addr := ln.Addr().String()
+	free := ln.Addr().String()
 	ln.Close()
-	serve := func() (stop func() string) {
+	serve := func(addr string) (stop func() string) {
 		cmd := exec.Command(os.Args[0], "serve", "--content", content, "--cache", cacheDir, "--addr", addr)
 		cmd.Env = append(os.Environ(), "LEDENBRIEF_RUN_MAIN=1")
 		stderr, err := cmd.StderrPipe()
@@ -90,14 +89,14 @@ func TestPreviewKeepsItsFolder(t *testing.T) {
 		return pages[0], st.Ino
 	}
 
-	stop := serve()
+	stop := serve(free)
 	log := stop()
 	if !strings.Contains(log, "letters from the build cache: 0, built: 12") {
 		t.Errorf("the first start:\n%s", log)
 	}
 	first, inode := page()
 
-	log = serve()()
+	log = serve("127.0.0.1:0")()
 	if !strings.Contains(log, "letters from the build cache: 12, built: 0") {
 		t.Errorf("the second start did not take the letters from the cache:\n%s", log)
 	}

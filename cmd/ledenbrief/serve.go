@@ -48,7 +48,7 @@ func runServe(args []string, stderr io.Writer) int {
 	if code, ok := parsePipelineFlags(fs, &bf, "serve", args, stderr); !ok {
 		return code
 	}
-	host, port, err := net.SplitHostPort(*addr)
+	host, _, err := net.SplitHostPort(*addr)
 	if err != nil {
 		fmt.Fprintf(stderr, "ledenbrief serve: --addr: %v\n", err)
 		return 2
@@ -61,16 +61,15 @@ func runServe(args []string, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "ledenbrief serve: %v\n", err)
 		return 1
 	}
-	if bf.opts.BaseURL == "" {
-		// The preview's own address: the page for a missing address
-		// (404.html, with absolute links) leads back into the preview.
-		bf.opts.BaseURL = "http://" + ln.Addr().String() + "/"
-	}
+	// The preview is built with the site's own address (base_url, or
+	// --base-url), not the one it is served on: its pages are those the
+	// site will publish, and a preview started on another port takes them
+	// from the build cache. The server leads the links of the page for a
+	// missing address (404.html, the one page with absolute links) back
+	// into the preview.
 	bf.opts.Out = *out
-	// In the build cache, the next run lends what did not change; but a
-	// port the system picks is another one every run, and so is the
-	// preview's address, which every page shows.
-	if bf.opts.Out == "" && bf.opts.Cache != "" && port != "0" {
+	// In the build cache, the next run lends what did not change.
+	if bf.opts.Out == "" && bf.opts.Cache != "" {
 		if folder, release, err := build.PreviewFolder(bf.opts.Cache, bf.opts.Content, bf.opts.BaseURL); err == nil {
 			defer release()
 			bf.opts.Out = folder

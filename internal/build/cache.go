@@ -40,12 +40,13 @@ func DefaultCacheDir(contentDir string) string {
 }
 
 // PreviewFolder claims the folder of the build cache in cacheDir that
-// the preview of the content folder content at address baseURL is built
-// into, and returns its output folder and the function that lets it go.
-// Kept between runs, it lets a preview that starts again lend the files
-// that did not change from the last one's output (publish.Folder.Lend)
-// instead of writing them all; a preview of the same content at the same
-// address that runs already holds it (cache.ErrBusy).
+// the preview of the content folder content, built for the base URL
+// baseURL (empty: site.yaml's), is built into, and returns its output
+// folder and the function that lets it go. Kept between runs, it lets a
+// preview that starts again, on any port, lend the files that did not
+// change from the last one's output (publish.Folder.Lend) instead of
+// writing them all; a preview of the same content and base URL that runs
+// already holds it (cache.ErrBusy).
 func PreviewFolder(cacheDir, content, baseURL string) (out string, release func(), err error) {
 	abs, err := filepath.Abs(content)
 	if err != nil {

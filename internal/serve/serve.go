@@ -56,6 +56,7 @@ type Server struct {
 	mu      sync.RWMutex
 	errors  []diag.Record
 	clients map[chan string]struct{}
+	baseURL string // the site's address the last good build linked to
 
 	search searchAPI // /api/search of the last good build
 }
@@ -149,6 +150,9 @@ func (s *Server) Rebuild(ctx context.Context) {
 		s.broadcast("errors")
 		return
 	}
+	s.mu.Lock()
+	s.baseURL = res.BaseURL
+	s.mu.Unlock()
 	s.search.coming.Store(true)
 	took := time.Since(start).Round(time.Millisecond)
 	if res.Reused+res.Built > 0 {
@@ -336,17 +340,36 @@ func (w *idleWriter) Write(p []byte) (int, error) {
 // notFound answers 404 with the site's 404.html when it has one. That
 // page carries its style inline (it is shown at any depth, where a
 // relative style sheet would not load): the policy admits exactly that
-// style, by its hash.
+// style, by its hash. Its links, absolute, name the site's address: they
+// are led into the preview, at the address the request came to.
 func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
 	data, err := os.ReadFile(filepath.Join(s.opts.Out, "404.html"))
 	if err != nil {
 		http.NotFound(w, r)
 		return
 	}
+	s.mu.RLock()
+	base := s.baseURL
+	s.mu.RUnlock()
+	data = intoPreview(data, base, r.Host)
 	w.Header().Set("Content-Security-Policy", csp(inlineStyleHashes(data)))
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(http.StatusNotFound)
 	w.Write(withLive(data))
+}
+
+// intoPreview points the links of page to the site's address base at the
+// preview served at host instead: every href or src attribute value that
+// starts with base.
+func intoPreview(page []byte, base, host string) []byte {
+	if base == "" || host == "" {
+		return page
+	}
+	preview := "http://" + host + "/"
+	for _, attr := range []string{`href="`, `src="`} {
+		page = bytes.ReplaceAll(page, []byte(attr+base), []byte(attr+preview))
+	}
+	return page
 }
 
 // styleRE finds the inline style elements of a page.

@@ -107,6 +107,23 @@ func await(t *testing.T, events <-chan string, want string) {
 	}
 }
 
+// TestMissingPageLeadsIntoThePreview asks the preview, built for the
+// site's own address, for a page that does not exist: the page it
+// answers with leads back into the preview, not to the published site.
+func TestMissingPageLeadsIntoThePreview(t *testing.T) {
+	base, _, _ := preview(t)
+	code, body := get(t, base+"/bestaat/niet/")
+	if code != 404 || !strings.Contains(body, `href="`+base+`/"`) {
+		t.Fatalf("a missing page: %d, no link to %s/ in %.300s", code, base, body)
+	}
+	if strings.Contains(body, `href="https://example.org/`) {
+		t.Errorf("a missing page links to the published site: %.300s", body)
+	}
+	if _, page := get(t, base+"/21-001/"); !strings.Contains(page, `rel="canonical" href="https://example.org/21-001/"`) {
+		t.Errorf("a letter's page does not name its published address: %.300s", page)
+	}
+}
+
 func TestServeRebuildsOnEveryKindOfSave(t *testing.T) {
 	base, content, events := preview(t)
 	brief := filepath.Join(content, "brieven", "21-001", "brief.md")
