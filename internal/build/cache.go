@@ -89,6 +89,7 @@ type buildCache struct {
 	letters  *cache.Bucket // the letters' entries
 	index    *cache.Bucket // the static index's segments and packed files
 	outlines *cache.Bucket // the letters' documents' outlines (see outlines)
+	words    *cache.Bucket // what the analyser made of every word (see surfaceTermsKey)
 	pdfs     *cache.Bucket // nil unless the build prints PDFs
 	printer  string        // the browser that prints them (ExecutableStamp)
 	content  fs.FS
@@ -122,7 +123,14 @@ func openCache(opts Options, s *site.Site, r *render.Renderer, sources map[strin
 	if err != nil {
 		return nil, err
 	}
-	bc := &buildCache{kind: kind, store: store, letters: letters, index: index, outlines: outlines, content: s.Content.FS, keys: map[string][32]byte{}, start: start}
+	words, err := store.Bucket("words")
+	if err != nil {
+		return nil, err
+	}
+	if payload, ok := words.Get(surfaceTermsKey); ok {
+		_ = search.LoadSurfaceTerms(record.NewReader(payload)) // damaged: the words are analysed
+	}
+	bc := &buildCache{kind: kind, store: store, letters: letters, index: index, outlines: outlines, words: words, content: s.Content.FS, keys: map[string][32]byte{}, start: start}
 	if opts.PDF {
 		if bc.pdfs, err = store.Bucket(bucketName("pdf", kind)); err != nil {
 			return nil, err
@@ -147,6 +155,14 @@ func openCache(opts Options, s *site.Site, r *render.Renderer, sources map[strin
 	}
 	return bc, nil
 }
+
+// surfaceTermsKey is the key of the terms the analyser made of every word
+// on its own (search.AppendSurfaceTerms), which the static index's
+// dictionary maps the words a reader types to: at 5,000 letters,
+// analysing them all again took a CPU-second of every build. They depend
+// on the analyser alone, which the cache's version fixes, and are kept
+// for every kind of build.
+var surfaceTermsKey = sha256.Sum256([]byte("surface terms"))
 
 // bucketName is the cache bucket of what (letters, search, pdf) of a
 // kind of build.
@@ -180,7 +196,10 @@ func (bc *buildCache) finish(memo *search.PackMemo) error {
 		memo.AppendRecord(w)
 		bc.index.Put(bc.memoKey(), w.B)
 	}
-	err := errors.Join(bc.letters.Prune(bc.start), bc.index.Prune(bc.start), bc.outlines.Prune(bc.start))
+	if w := (&record.Writer{}); search.AppendSurfaceTerms(w) {
+		bc.words.Put(surfaceTermsKey, w.B)
+	}
+	err := errors.Join(bc.letters.Prune(bc.start), bc.index.Prune(bc.start), bc.outlines.Prune(bc.start), bc.words.Prune(bc.start))
 	if bc.pdfs != nil {
 		err = errors.Join(err, bc.pdfs.Prune(bc.start))
 	}

@@ -99,7 +99,8 @@ func sameTree(t *testing.T, what, got, want string) {
 }
 
 // cacheEntries returns the files of the cache's entries of kind (letters,
-// search), sorted.
+// search: the buckets of every kind of build; words: the one bucket),
+// sorted.
 func cacheEntries(t *testing.T, dir, kind string) []string {
 	t.Helper()
 	var entries []string
@@ -109,7 +110,7 @@ func cacheEntries(t *testing.T, dir, kind string) []string {
 		}
 		// Entries are two folders down: bucket, then the key's first byte.
 		rel, _ := filepath.Rel(dir, p)
-		if strings.Count(rel, string(filepath.Separator)) == 2 && strings.HasPrefix(rel, kind+"-") && !strings.HasPrefix(d.Name(), ".") {
+		if strings.Count(rel, string(filepath.Separator)) == 2 && (strings.HasPrefix(rel, kind+"-") || strings.HasPrefix(rel, kind+string(filepath.Separator))) && !strings.HasPrefix(d.Name(), ".") {
 			entries = append(entries, p)
 		}
 		return nil
@@ -185,10 +186,16 @@ func TestDamagedCacheEntriesAreBuiltAgain(t *testing.T) {
 	for i := range spoiltAnalyses {
 		spoil(analysisOf[2*len(damage)+i], damage[i])
 	}
-	// The static index's entries (its segments, its packed files) too.
+	// The static index's entries (its segments, its packed files) too,
+	// and the terms the analyser made of the words.
 	for i, file := range cacheEntries(t, cache, "search") {
 		spoil(file, damage[i%len(damage)])
 	}
+	words := cacheEntries(t, cache, "words")
+	if len(words) != 1 {
+		t.Fatalf("the words' terms are in %d entries, want 1: %v", len(words), words)
+	}
+	spoil(words[0], damage[1])
 	// The segments are damaged, so the letters' units are collected
 	// again, and read: the two whose analysis is damaged are built again.
 	if reused, built := runBuild(t, "--content", content, "--out", out, "--cache", cache); reused != 12-len(damage)-spoiltAnalyses || built != len(damage)+spoiltAnalyses {

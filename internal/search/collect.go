@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/blevesearch/bleve/v2/analysis"
 
@@ -814,8 +815,53 @@ func topOf(list []Posting, avg float64) []Posting {
 }
 
 // surfaceTerms remembers the term each word analyses to on its own ("" for
-// none): a site's letters share most of their words.
+// none): a site's letters share most of their words. The build cache
+// keeps it between builds (AppendSurfaceTerms, LoadSurfaceTerms).
 var surfaceTerms sync.Map
+
+// surfacesAnalysed counts the words addSurfaces analysed, not loaded.
+var surfacesAnalysed atomic.Int64
+
+// AppendSurfaceTerms appends every word analysed on its own so far, with
+// its term, to w, sorted by word, as LoadSurfaceTerms reads them. It
+// reports false, appending nothing, when every word was loaded by
+// LoadSurfaceTerms: the record would be the one loaded.
+func AppendSurfaceTerms(w *record.Writer) bool {
+	if surfacesAnalysed.Swap(0) == 0 {
+		return false
+	}
+	var pairs [][2]string
+	surfaceTerms.Range(func(k, v any) bool {
+		pairs = append(pairs, [2]string{k.(string), v.(string)})
+		return true
+	})
+	slices.SortFunc(pairs, func(a, b [2]string) int { return strings.Compare(a[0], b[0]) })
+	w.Uint(uint64(len(pairs)))
+	for _, p := range pairs {
+		w.String(p[0])
+		w.String(p[1])
+	}
+	return true
+}
+
+// LoadSurfaceTerms adds the words AppendSurfaceTerms wrote, with their
+// terms, to those known analysed: a build then analyses only its new
+// words. The analyser must be the one that made them (the build cache
+// keeps them for one version of the program). A record that does not
+// read to its end adds nothing.
+func LoadSurfaceTerms(r *record.Reader) error {
+	words := make([]string, 2*r.Len())
+	for i := range words {
+		words[i] = r.String()
+	}
+	if err := r.Done(); err != nil {
+		return err
+	}
+	for i := 0; i < len(words); i += 2 {
+		surfaceTerms.LoadOrStore(words[i], words[i+1])
+	}
+	return nil
+}
 
 // addSurfaces maps every folded surface word to the term the analyzer
 // makes of it on its own. Stop words map to nothing.
@@ -830,6 +876,7 @@ func (d *Dictionary) addSurfaces(a analysis.Analyzer, surfaces []string) {
 					t = string(toks[0].Term)
 				}
 				surfaceTerms.Store(w, t)
+				surfacesAnalysed.Add(1)
 			}
 		}
 		return nil
