@@ -127,6 +127,92 @@ func TestSortByRank(t *testing.T) {
 	}
 }
 
+// TestOutrankedCountsEveryOther holds outranked to its definition, on
+// lists of every shape (few and many frequencies, frequencies beyond
+// what corner tells apart, lengths with many ties, lists a corner cuts
+// and lists it cannot): a posting is outranked exactly when MaxPostings
+// others have a frequency at least its own and a length at most its own,
+// one of them strictly so or with the lower document number.
+func TestOutrankedCountsEveryOther(t *testing.T) {
+	rng := rand.New(rand.NewPCG(21, 82))
+	cut := 0
+	for round := range 61 {
+		n := MaxPostings + 1 + rng.IntN(3000)
+		freqs, lens := 1+rng.IntN([]int{2, 5, 30, 200}[round%4]), 1+rng.IntN([]int{3, 40, 2000}[round%3])
+		list := make([]Posting, n)
+		for i, doc := range rng.Perm(4 * n)[:n] {
+			list[i] = Posting{Doc: int32(doc), Freq: 1 + rng.Int32N(int32(freqs)), Len: 1 + rng.Int32N(int32(lens))}
+			if round%5 == 0 && i%7 == 0 { // a few postings far above the rest
+				list[i].Freq += 100
+			}
+		}
+		if round == 60 {
+			// One short of the corner: a posting outranked by exactly
+			// MaxPostings-1 others, all of the corner's shortest.
+			list = list[:0]
+			add := func(count int, freq, length int32) {
+				for range count {
+					list = append(list, Posting{Doc: int32(len(list)), Freq: freq, Len: length})
+				}
+			}
+			add(MaxPostings-1, 5, 10)
+			add(1, 5, 20)
+			add(MaxPostings, 5, 1000)
+			add(1, 4, 15)
+			add(3*MaxPostings, 1, 30)
+			n = len(list)
+		}
+		want := map[int32]bool{}
+		for _, p := range list {
+			above := 0
+			for _, q := range list {
+				if q.Doc != p.Doc && q.Freq >= p.Freq && q.Len <= p.Len && (q.Freq > p.Freq || q.Len < p.Len || q.Doc < p.Doc) {
+					above++
+				}
+			}
+			want[p.Doc] = above >= MaxPostings
+		}
+		if _, _, ok := corner(list); ok {
+			cut++
+		}
+		got := slices.Clone(list)
+		gone := outranked(got)
+		if len(got) != n {
+			t.Fatalf("round %d: %d postings after, %d before", round, len(got), n)
+		}
+		for i, p := range got {
+			if gone[i] != want[p.Doc] {
+				t.Fatalf("round %d (%d postings, %d frequencies, %d lengths): document %d (frequency %d, length %d) outranked %t, want %t",
+					round, n, freqs, lens, p.Doc, p.Freq, p.Len, gone[i], want[p.Doc])
+			}
+		}
+		slices.SortFunc(got, func(a, b Posting) int { return cmp.Compare(a.Doc, b.Doc) })
+		slices.SortFunc(list, func(a, b Posting) int { return cmp.Compare(a.Doc, b.Doc) })
+		if !slices.Equal(got, list) {
+			t.Fatalf("round %d: outranked changed the postings, not only their order", round)
+		}
+	}
+	if cut < 20 {
+		t.Errorf("a corner cut %d lists of 61: the test no longer tries the cut", cut)
+	}
+}
+
+// TestNthSmallest holds nthSmallest to sorting, on values with many ties.
+func TestNthSmallest(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	for range 300 {
+		values := make([]int32, 1+rng.IntN(500))
+		for i := range values {
+			values[i] = rng.Int32N(1 + int32(rng.IntN(50)))
+		}
+		n := rng.IntN(len(values))
+		sorted := slices.Sorted(slices.Values(values))
+		if got := nthSmallest(values, n); got != sorted[n] {
+			t.Fatalf("%d-th smallest of %v: %d, want %d", n, sorted, got, sorted[n])
+		}
+	}
+}
+
 // BenchmarkOutranked thins one term's postings from 20,000 units, as a
 // merge of the site's segments does for its common words.
 func BenchmarkOutranked(b *testing.B) {
