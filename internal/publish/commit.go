@@ -1,6 +1,7 @@
 package publish
 
 import (
+	"cmp"
 	"crypto/ed25519"
 	"errors"
 	"fmt"
@@ -9,10 +10,12 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 
 	"ledenbrief/internal/letternumber"
 	"ledenbrief/internal/manifest"
+	"ledenbrief/internal/pool"
 )
 
 // testHook, when set by a test, is called at each step of Commit, so that
@@ -74,11 +77,39 @@ func (f *Folder) CommitManifest(data, sig []byte) error {
 			return f.commitInto()
 		}
 	}
-	if err := Replace(f.dir, f.target); err != nil {
+	old, err := swap(f.dir, f.target)
+	if err != nil {
 		return fmt.Errorf("publish: %w", err)
 	}
 	f.done = true
+	if old != "" {
+		f.removeOld(old)
+	}
 	return nil
+}
+
+// removeOld removes the old site, which the exchange left at old, in the
+// background, its entries on every CPU, the largest first (by the files
+// its build wrote under them): the new site is published, and Abandon
+// waits for the old one to go. What cannot be removed is a leftover the
+// next build removes (its name carries this process's id).
+func (f *Folder) removeOld(old string) {
+	count := map[string]int{}
+	for name := range f.old {
+		top, _, _ := strings.Cut(name, "/")
+		count[top]++
+	}
+	f.removing = make(chan struct{})
+	go func() {
+		defer close(f.removing)
+		entries, _ := os.ReadDir(old)
+		slices.SortStableFunc(entries, func(a, b fs.DirEntry) int { return cmp.Compare(count[b.Name()], count[a.Name()]) })
+		pool.Each(entries, 0, func(_ int, e fs.DirEntry) error {
+			_ = os.RemoveAll(filepath.Join(old, e.Name()))
+			return nil
+		})
+		_ = os.RemoveAll(old)
+	}()
 }
 
 // commitInto publishes into a target that cannot be renamed (a mount
@@ -237,31 +268,32 @@ func copyFile(from, to string) error {
 	return out.Close()
 }
 
-// Replace puts the folder dir in place of target, both on the same file
+// swap puts the folder dir in place of target, both on the same file
 // system: with one atomic exchange where the system allows it (else the
-// old folder is moved aside first, a moment without one), then removes
-// the old folder. A target that does not exist yet is simply renamed to.
-func Replace(dir, target string) error {
+// old folder is moved aside first, a moment without one). A target that
+// does not exist yet is simply renamed to. It returns where the old
+// target is now ("" when there was none), for the caller to remove.
+func swap(dir, target string) (old string, err error) {
 	if _, err := os.Lstat(target); errors.Is(err, fs.ErrNotExist) {
 		step("rename")
-		return os.Rename(dir, target)
+		return "", os.Rename(dir, target)
 	}
-	err := exchange(dir, target)
+	err = exchange(dir, target)
 	if errors.Is(err, errNoExchange) {
 		old := dir + ".old"
 		if err := os.Rename(target, old); err != nil {
-			return err
+			return "", err
 		}
 		step("moved-aside")
 		if err := os.Rename(dir, target); err != nil {
 			_ = os.Rename(old, target)
-			return err
+			return "", err
 		}
-		return os.RemoveAll(old)
+		return old, nil
 	}
 	if err != nil {
-		return err
+		return "", err
 	}
 	step("exchanged")
-	return os.RemoveAll(dir) // now the old folder
+	return dir, nil // now the old folder
 }

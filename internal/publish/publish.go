@@ -61,6 +61,8 @@ type Folder struct {
 	files   atomic.Int64
 	bytes   atomic.Int64
 	done    bool
+
+	removing chan struct{} // closed once the old site is removed; nil: none is
 }
 
 // Discard returns a Folder that writes nothing, for checking content.
@@ -402,8 +404,12 @@ func (f *Folder) Written() []manifest.File {
 	return files
 }
 
-// Abandon removes the temporary folder of a build that did not commit.
+// Abandon removes the temporary folder of a build that did not commit;
+// of one that did, it waits until the old site is removed.
 func (f *Folder) Abandon() {
+	if f.removing != nil {
+		<-f.removing
+	}
 	if !f.done && f.dir != "" {
 		_ = os.RemoveAll(f.dir)
 	}
