@@ -103,13 +103,14 @@ type StaticWriter struct {
 	write   func(name string, data []byte) error
 	bundle  *bundle // set: everything goes into one file, see NewBundleWriter
 	mu      sync.Mutex
-	writeMu sync.Mutex          // held while write runs
 	hashes  map[string][32]byte // file name → content hash, for the folder name
 	Files   int                 // files written
 	Bytes   int                 // bytes written
 }
 
-// NewStaticWriter returns a writer that writes through write.
+// NewStaticWriter returns a writer that writes through write, which must
+// be safe for concurrent use: Finish writes on two goroutines, and
+// AddFile may be called on any number.
 func NewStaticWriter(write func(name string, data []byte) error) *StaticWriter {
 	return &StaticWriter{write: write, hashes: map[string][32]byte{}}
 }
@@ -149,8 +150,6 @@ func (w *StaticWriter) file(name string, data []byte) error {
 	w.Files++
 	w.Bytes += len(data)
 	w.mu.Unlock()
-	w.writeMu.Lock() // Finish packs on two goroutines; write need not be safe for that
-	defer w.writeMu.Unlock()
 	return w.write(IndexDir+name, data)
 }
 

@@ -17,7 +17,10 @@ import (
 func staticFiles(t *testing.T, idx *search.Index, units []search.Unit, memo *search.PackMemo) map[string]string {
 	t.Helper()
 	files := map[string]string{}
+	var mu sync.Mutex
 	w := search.NewStaticWriter(func(name string, data []byte) error {
+		mu.Lock()
+		defer mu.Unlock()
 		files[name] = string(data)
 		return nil
 	})

@@ -13,6 +13,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"unicode/utf8"
 )
@@ -176,7 +177,13 @@ func TestEveryPairsFileIsWritten(t *testing.T) {
 		t.Fatal(err)
 	}
 	files := map[string]bool{}
-	w := NewStaticWriter(func(name string, _ []byte) error { files[name] = true; return nil })
+	var mu sync.Mutex
+	w := NewStaticWriter(func(name string, _ []byte) error {
+		mu.Lock()
+		defer mu.Unlock()
+		files[name] = true
+		return nil
+	})
 	if err := w.Finish(d); err != nil {
 		t.Fatal(err)
 	}
