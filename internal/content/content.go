@@ -33,6 +33,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -196,6 +197,10 @@ type Site struct {
 	BrokenPages map[string]bool
 	LetterSlugs []string     // sorted
 	Lock        *diag.Source // anchors.lock; nil when the site has none yet
+
+	// folders are the folders Stat found to be no symbolic link, by path:
+	// a letter's files share theirs. Nil in a Site that Load did not make.
+	folders *sync.Map
 }
 
 // LockFile is the name of the anchor lock in the content folder.
@@ -216,7 +221,7 @@ func KindLabel(kind string) string { return kindLabels[kind] }
 // Load reads site.yaml, afkortingen.yaml and the handreikingen of fsys and
 // lists the letters. prefix is prepended to paths in diagnostics.
 func Load(fsys fs.FS, prefix string, diags *diag.List) *Site {
-	s := &Site{FS: fsys, Prefix: prefix}
+	s := &Site{FS: fsys, Prefix: prefix, folders: &sync.Map{}}
 	s.loadConfig(diags)
 	s.loadAbbreviations(diags)
 	s.loadSynonyms(diags)
@@ -258,18 +263,30 @@ func (s *Site) refuseLink(name, link string, diags *diag.List) {
 
 // Stat returns the file info of a slash-separated path in the content
 // folder, refusing a symbolic link anywhere on the way (a linked folder
-// would let files from outside the content folder into the site).
+// would let files from outside the content folder into the site). A
+// folder on the way found no link before, in this load, is not looked at
+// again.
 func (s *Site) Stat(name string) (fs.FileInfo, error) {
+	segs := strings.Split(name, "/")
 	p := ""
 	var info fs.FileInfo
-	for _, seg := range strings.Split(name, "/") {
+	for i, seg := range segs {
 		p = path.Join(p, seg)
+		last := i == len(segs)-1
+		if !last && s.folders != nil {
+			if _, ok := s.folders.Load(p); ok {
+				continue
+			}
+		}
 		var err error
 		if info, err = fs.Lstat(s.FS, p); err != nil {
 			return nil, err
 		}
 		if info.Mode()&fs.ModeSymlink != 0 {
 			return nil, &SymlinkError{Link: p}
+		}
+		if !last && info.IsDir() && s.folders != nil {
+			s.folders.Store(p, true)
 		}
 	}
 	return info, nil
