@@ -79,6 +79,13 @@ func followHierLinks(t *testing.T, ctx context.Context, letter string, width int
 		if got != "H2 "+section {
 			t.Errorf("%d px: Hier link %d landed on %q, want the heading %q", width, i+1, got, section)
 		}
+		// The browser scrolls to the fragment once the page is laid out:
+		// on a busy machine, after the table of contents is there.
+		_, _ = chromedp.Run(ctx, chromedp.Poll[bool](`(() => {
+			const h = document.getElementById(decodeURIComponent(location.hash.slice(1)));
+			const r = h ? h.getBoundingClientRect() : null;
+			return r !== null && r.top >= 0 && r.bottom <= innerHeight;
+		})()`, chromedp.WithPollingTimeout(5*time.Second)))
 		seen, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(() => {
 			const h = document.getElementById(decodeURIComponent(location.hash.slice(1)));
 			const r = h.getBoundingClientRect();
