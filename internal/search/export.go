@@ -99,13 +99,13 @@ type meta struct {
 type StaticWriter struct {
 	// Memo, when set, holds files packed by an earlier build: those whose
 	// content is the same are not compressed again.
-	Memo    *PackMemo
-	write   func(name string, data []byte) error
-	bundle  *bundle // set: everything goes into one file, see NewBundleWriter
-	mu      sync.Mutex
-	hashes  map[string][32]byte // file name → content hash, for the folder name
-	Files   int                 // files written
-	Bytes   int                 // bytes written
+	Memo   *PackMemo
+	write  func(name string, data []byte) error
+	bundle *bundle // set: everything goes into one file, see NewBundleWriter
+	mu     sync.Mutex
+	hashes map[string][32]byte // file name → content hash, for the index's stamp
+	Files  int                 // files written
+	Bytes  int                 // bytes written
 }
 
 // NewStaticWriter returns a writer that writes through write, which must
