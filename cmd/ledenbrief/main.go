@@ -49,7 +49,7 @@ var commands []command
 func init() {
 	commands = []command{
 		{"build", "[--content DIR] [--out DIR] [--base-url URL] [--theme DIR] [--drafts [--drafts-into-publication]] [--locked] [--clean] [--sign KEYFILE [--valid-for 30d] [--previous-key KEYFILE]] [--no-offline] [--site-zip] [--pdf] [--cache DIR | --no-cache] [--lang nl|en]", "build the site into the output folder", runBuild},
-		{"check", "[--content DIR] [--theme DIR] [--drafts] [--locked] [--format text|json] [--lang nl|en]", "validate the content and templates, write nothing", runCheck},
+		{"check", "[--content DIR] [--theme DIR] [--drafts] [--locked] [--format text|json] [--cache DIR | --no-cache] [--lang nl|en]", "validate the content and templates, write nothing", runCheck},
 		{"serve", "[--content DIR] [--addr HOST:PORT] [--out DIR] [--theme DIR] [--drafts=false] [--cache DIR | --no-cache] [--lang nl|en]", "preview the site, drafts included, on 127.0.0.1:1313, rebuilding and reloading on every save", runServe},
 		{"anchors", "lock|check [--content DIR] [--lang nl|en]", "add the published anchors to content/anchors.lock (build does this too), or list locked anchors that are gone", runAnchors},
 		{"new", "NUMBER --from NUMBER [--content DIR] [--date YYYY-MM-DD]", "start the next edition of a letter, as a draft", runNew},
@@ -140,6 +140,9 @@ func newFlagSet(name string, stderr io.Writer, bf *buildFlags, writes bool) *fla
 	if name != "check" {
 		fs.StringVar(&bf.opts.Cache, "cache", "", "build cache `folder`: what each letter made is kept there for the next build (default: "+build.CacheDirName+" beside the content folder; safe to delete)")
 		fs.BoolVar(&bf.noCache, "no-cache", false, "build everything from nothing, without reading or writing the build cache")
+	} else {
+		fs.StringVar(&bf.opts.Cache, "cache", "", "build cache `folder` to read, never write: the letters a build made the same are not checked again (default: "+build.CacheDirName+" beside the content folder)")
+		fs.BoolVar(&bf.noCache, "no-cache", false, "check everything, without reading the build cache")
 	}
 	if name == "check" {
 		fs.StringVar(&bf.format, "format", "text", "report `format`: text (file:line:col: message on stderr) or json (an array of {file, line, col, severity, code, message} on stdout)")
@@ -196,7 +199,13 @@ func parsePipelineFlags(fs *flag.FlagSet, bf *buildFlags, name string, args []st
 		fmt.Fprintf(stderr, "ledenbrief %s: --cache and --no-cache contradict each other: give one\n", name)
 		return 2, false
 	case bf.noCache:
-	case bf.opts.Cache == "" && name != "check":
+	case bf.opts.Cache == "" && name == "check":
+		// A check reads the cache that the builds of the content keep,
+		// when there is one.
+		if dir := build.DefaultCacheDir(bf.opts.Content); isDir(dir) {
+			bf.opts.Cache = dir
+		}
+	case bf.opts.Cache == "":
 		bf.opts.Cache = build.DefaultCacheDir(bf.opts.Content)
 	}
 	return 0, true
@@ -302,6 +311,12 @@ func runPipeline(name string, args []string, stderr io.Writer, check bool) int {
 	elapsed := time.Since(start).Round(time.Millisecond)
 	if check {
 		fmt.Fprintf(stderr, "ledenbrief: %s\n", diag.M(diag.Valid, res.Pages, elapsed).Text(lang))
+		switch {
+		case res.CacheErr != nil:
+			fmt.Fprintf(stderr, "ledenbrief: warning: checked without the build cache: %v\n", res.CacheErr)
+		case bf.opts.Cache != "":
+			fmt.Fprintf(stderr, "ledenbrief: %s\n", diag.M(diag.CacheRead, bf.opts.Cache, res.Reused, res.Built).Text(lang))
+		}
 		return 0
 	}
 	fmt.Fprintf(stderr, "ledenbrief: %s\n", diag.M(diag.Built, res.Pages, res.Units, res.Files, float64(res.Bytes)/1024, bf.opts.Out, elapsed).Text(lang))
@@ -411,4 +426,10 @@ func runVersion(args []string, stderr io.Writer) int {
 	}
 	fmt.Printf("ledenbrief %s (commit %s, %s, %s/%s)\n", manifest.Version(), commit, runtime.Version(), runtime.GOOS, runtime.GOARCH)
 	return 0
+}
+
+// isDir reports whether dir is a folder.
+func isDir(dir string) bool {
+	info, err := os.Stat(dir)
+	return err == nil && info.IsDir()
 }

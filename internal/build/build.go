@@ -118,7 +118,8 @@ type Options struct {
 	Lang diag.Lang
 	// Cache, when not empty, is the build cache's folder: what a letter
 	// made is kept there and used again by the next build that would
-	// make it the same (see buildCache). A check uses no cache.
+	// make it the same (see buildCache). A check reads it and writes
+	// nothing into it.
 	Cache string
 
 	rec     *recorder        // notes what the build made, for Incremental
@@ -170,7 +171,7 @@ func Run(opts Options) (*Result, error) {
 	started := time.Now()
 	res := &Result{Diags: &diag.List{}}
 	diags := res.Diags
-	cached := opts.Cache != "" && !opts.Check
+	cached := opts.Cache != ""
 	if cached && opts.sources == nil {
 		opts.sources = newSourceHashes()
 	}

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"slices"
 	"strconv"
@@ -539,4 +540,82 @@ func TestAnUnchangedSiteLendsItsSearchIndex(t *testing.T) {
 	}
 	step("without the previous output", false)
 	step("unchanged again", true)
+}
+
+// TestCheckReadsTheCacheAndWritesNothing checks a site a build left its
+// cache to: the check takes every letter from the cache and changes
+// nothing in it, not a file, not a time. After an edit that breaks a link
+// in a letter that did not change (the heading it leads to got another
+// id), the letter with the link is checked again and its problem
+// reported where it is.
+func TestCheckReadsTheCacheAndWritesNothing(t *testing.T) {
+	dir := t.TempDir()
+	content, cache := filepath.Join(dir, "content"), filepath.Join(dir, "cache")
+	letter := func(number, body string) string {
+		return "---\nnumber: Lbr. " + number + "\nreference: R\ndate: 2021-01-05\nsubject: Proef\nto: Aan de leden\n---\nGeachte leden,\n\n" + body
+	}
+	files := map[string]string{
+		"site.yaml":               "title: T\npublisher: VNG\nbase_url: https://example.org/\n",
+		"brieven/21-001/brief.md": letter("21/001", "## Aanleiding {#brief-aanleiding}\n\nTekst.\n"),
+		"brieven/21-002/brief.md": letter("21/002", "## Vervolg {#brief-vervolg}\n\nZie [de eerste](21-001#brief-aanleiding).\n"),
+		"brieven/21-003/brief.md": letter("21/003", "## Los {#brief-los}\n\nTekst.\n"),
+	}
+	for name, text := range files {
+		p := filepath.Join(content, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if reused, built := runBuild(t, "--content", content, "--out", filepath.Join(dir, "public"), "--cache", cache); reused != 0 || built != 3 {
+		t.Fatalf("cold cache: %d letters reused, %d built", reused, built)
+	}
+	state := func() map[string]string {
+		s := map[string]string{}
+		filepath.WalkDir(cache, func(p string, d fs.DirEntry, err error) error {
+			if err == nil {
+				info, _ := d.Info()
+				s[p] = fmt.Sprint(info.Size(), info.ModTime().UnixNano(), info.Mode())
+			}
+			return err
+		})
+		return s
+	}
+	before := state()
+	check := func() (string, error) {
+		out, err := exec.Command(command(t), "check", "--lang", "en", "--content", content, "--cache", cache).CombinedOutput()
+		return string(out), err
+	}
+	out, err := check()
+	if err != nil || !strings.Contains(out, "letters as a build made them: 3, checked again: 0") {
+		t.Fatalf("a check after the build: %v\n%s", err, out)
+	}
+	if after := state(); !reflect.DeepEqual(after, before) {
+		for p, s := range after {
+			if before[p] != s {
+				t.Errorf("the check changed %s: %s, was %q", p, s, before[p])
+			}
+		}
+		for p := range before {
+			if _, ok := after[p]; !ok {
+				t.Errorf("the check removed %s", p)
+			}
+		}
+	}
+	first := filepath.Join(content, "brieven", "21-001", "brief.md")
+	if err := os.WriteFile(first, []byte(letter("21/001", "## Aanleiding {#brief-reden}\n\nTekst.\n")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(filepath.Join(content, "anchors.lock")); err != nil { // the id is let go
+		t.Fatal(err)
+	}
+	out, err = check()
+	if err == nil || !strings.Contains(out, "brieven/21-002/brief.md:12:5: unknown id") || !strings.Contains(out, "brief-aanleiding") {
+		t.Errorf("a check after the heading got another id: %v\n%s", err, out)
+	}
+	if after := state(); !reflect.DeepEqual(after, before) {
+		t.Error("the check with a problem changed the cache")
+	}
 }

@@ -25,8 +25,9 @@ import (
 
 // Cache is a cache folder, opened for one version of the program.
 type Cache struct {
-	dir     string
-	version [32]byte
+	dir      string
+	version  [32]byte
+	readOnly bool // opened by OpenReadOnly: nothing is written
 }
 
 // header starts every entry: the format, then the program's version, the
@@ -67,6 +68,22 @@ func OpenVersion(dir string, version [32]byte) (*Cache, error) {
 	return &Cache{dir: dir, version: version}, nil
 }
 
+// OpenReadOnly opens the existing cache folder dir to read entries of
+// this program's Version and write nothing: no entry, no note of what
+// was used (Put, Touch, Prune and PruneIdle do nothing), no removal of a
+// damaged entry, which is a miss. For a command that writes nothing, as
+// checking the content.
+func OpenReadOnly(dir string) (*Cache, error) {
+	version, err := Version()
+	if err != nil {
+		return nil, err
+	}
+	if info, err := os.Stat(dir); err != nil || !info.IsDir() {
+		return nil, fmt.Errorf("cache: no cache folder %s", dir)
+	}
+	return &Cache{dir: dir, version: version, readOnly: true}, nil
+}
+
 var (
 	versionOnce sync.Once
 	version     [32]byte
@@ -103,6 +120,9 @@ type Bucket struct {
 // build uses it now (see PruneIdle).
 func (c *Cache) Bucket(name string) (*Bucket, error) {
 	dir := filepath.Join(c.dir, name)
+	if c.readOnly {
+		return &Bucket{c: c, dir: dir}, nil
+	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("cache: %w", err)
 	}
@@ -130,11 +150,15 @@ func (b *Bucket) Get(key [32]byte) ([]byte, bool) {
 	data, err := os.ReadFile(file)
 	if err == nil {
 		if payload, ok := b.c.check(key, data); ok {
-			now := time.Now()
-			os.Chtimes(file, now, now) // used: kept by Prune
+			if !b.c.readOnly {
+				now := time.Now()
+				os.Chtimes(file, now, now) // used: kept by Prune
+			}
 			return payload, true
 		}
-		os.Remove(file)
+		if !b.c.readOnly {
+			os.Remove(file)
+		}
 	}
 	return nil, false
 }
@@ -142,6 +166,10 @@ func (b *Bucket) Get(key [32]byte) ([]byte, bool) {
 // Touch notes the entry of key used, as Get does, without reading it; it
 // reports whether the bucket holds one.
 func (b *Bucket) Touch(key [32]byte) bool {
+	if b.c.readOnly {
+		_, err := os.Stat(b.path(key))
+		return err == nil
+	}
 	now := time.Now()
 	return os.Chtimes(b.path(key), now, now) == nil
 }
@@ -163,6 +191,9 @@ func (c *Cache) check(key [32]byte, data []byte) ([]byte, bool) {
 
 // Put stores payload as the entry of key, replacing one there.
 func (b *Bucket) Put(key [32]byte, payload []byte) error {
+	if b.c.readOnly {
+		return nil
+	}
 	sum := sha256.Sum256(payload)
 	header := make([]byte, 0, headerSize)
 	header = append(header, magic...)
@@ -211,6 +242,9 @@ func writeAtomic(dir, file string, data ...[]byte) error {
 // that started before and is still running may find an entry it will ask
 // for gone: it makes it again.
 func (b *Bucket) Prune(before time.Time) error {
+	if b.c.readOnly {
+		return nil
+	}
 	var errs []error
 	err := filepath.WalkDir(b.dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || filepath.Dir(p) == b.dir {
@@ -232,6 +266,9 @@ func (b *Bucket) Prune(before time.Time) error {
 
 // PruneIdle removes the buckets no build has opened for maxAge.
 func (c *Cache) PruneIdle(maxAge time.Duration) error {
+	if c.readOnly {
+		return nil
+	}
 	entries, err := os.ReadDir(c.dir)
 	if err != nil {
 		return fmt.Errorf("cache: %w", err)

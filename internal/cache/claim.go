@@ -19,6 +19,9 @@ var ErrBusy = errors.New("cache: another process uses this folder")
 // when no one claimed it for a while; it is ErrBusy while another process
 // holds it. The claim ends with the process, however it ends.
 func (c *Cache) Claim(name string) (dir string, release func(), err error) {
+	if c.readOnly {
+		return "", nil, fmt.Errorf("cache: %s is opened to read only", c.dir)
+	}
 	dir = filepath.Join(c.dir, name)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", nil, fmt.Errorf("cache: %w", err)

@@ -162,6 +162,7 @@ var english = map[ID]string{
 	StillServed:           "the last good build is still served",
 	Built:                 "built %d pages, %d searchable passages, %d files (%.1f KB) into %s in %v",
 	CacheUsed:             "build cache %s: letters reused: %d, built: %d",
+	CacheRead:             "build cache %s read: letters as a build made them: %d, checked again: %d",
 	Valid:                 "content is valid (%d pages) in %v",
 	NotReviewed:           "this line \"# NAKIJKEN: …\" is still here, but %s is no longer a draft (draft: false): review the text below it, update it for this letter, then remove the line",
 	CopiedReference:       "reference %q is still that of the previous edition, %s, this letter was made from: put this letter's reference here",

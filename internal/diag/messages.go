@@ -170,4 +170,5 @@ var (
 	Built                 = def("built")
 	Valid                 = def("valid")
 	CacheUsed             = def("cache-used")
+	CacheRead             = def("cache-read")
 )

@@ -163,6 +163,7 @@ var dutch = map[ID]string{
 	StillServed:           "de laatste goede versie blijft te zien",
 	Built:                 "gebouwd: %d pagina's, %d doorzoekbare passages, %d bestanden (%.1f KB) in %s, in %v",
 	CacheUsed:             "bouwcache %s: brieven hergebruikt: %d, opnieuw gebouwd: %d",
+	CacheRead:             "bouwcache %s gelezen: brieven zoals een build ze maakte: %d, opnieuw gecontroleerd: %d",
 	Valid:                 "de inhoud is in orde (%d pagina's), gecontroleerd in %v",
 	NotReviewed:           "deze regel \"# NAKIJKEN: …\" staat er nog, maar %s is geen concept meer (draft: false): lees de tekst eronder na, pas hem aan voor deze brief en haal de regel dan weg",
 	CopiedReference:       "kenmerk %q is nog dat van de vorige editie, %s, waaruit deze brief is gemaakt: zet hier het kenmerk van deze brief",

@@ -292,6 +292,16 @@ func (f *Folder) WriteFileSum(name string, data []byte, sum [32]byte) error {
 	return os.WriteFile(p, data, 0o644)
 }
 
+// Discards reports whether the folder writes nothing (Discard): a file
+// may then be noted as written without its bytes (Note).
+func (f *Folder) Discards() bool { return f.dir == "" && f.kept == nil }
+
+// Note counts a file of size bytes with SHA-256 sum as written, as
+// WriteFileSum does, without its bytes: for a Folder that Discards.
+func (f *Folder) Note(name string, size int64, sum [32]byte) {
+	f.record(manifest.File{Path: name, Size: size, SHA256: hex.EncodeToString(sum[:])})
+}
+
 // Dir is the folder the site is written to before it is published, ""
 // when nothing is written.
 func (f *Folder) Dir() string { return f.dir }
