@@ -439,8 +439,8 @@ func Index(opts Options, diags *diag.List) (*site.Site, error) {
 	s := site.New(c, opts.Drafts, diags)
 	s.Parses = opts.parses
 	var outlines *outlines
-	if opts.Cache != "" && !opts.Check {
-		outlines = openOutlines(opts.Cache, s.Converter)
+	if opts.Cache != "" {
+		outlines = openOutlines(opts.Cache, s.Converter, opts.Check)
 	}
 	err := pool.Each(c.LetterSlugs, opts.Workers, func(i int, slug string) error {
 		load := c.LoadLetter

@@ -875,10 +875,15 @@ type outlines struct {
 	conv   *markdown.Converter
 }
 
-// openOutlines opens the outlines of the build cache in dir, or returns
-// nil when it cannot: the first pass then parses every letter.
-func openOutlines(dir string, conv *markdown.Converter) *outlines {
-	store, err := cache.Open(dir)
+// openOutlines opens the outlines of the build cache in dir (only to read
+// them, for a check), or returns nil when it cannot: the first pass then
+// parses every letter.
+func openOutlines(dir string, conv *markdown.Converter, readOnly bool) *outlines {
+	open := cache.Open
+	if readOnly {
+		open = cache.OpenReadOnly
+	}
+	store, err := open(dir)
 	if err != nil {
 		return nil
 	}
