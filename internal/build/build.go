@@ -208,8 +208,9 @@ func Run(opts Options) (*Result, error) {
 	}()
 	guides := newGuideUnits(s, opts.KeepIndex)
 	exports := &exportRecorder{}
-	static := search.NewStaticWriter(func(name string, data []byte) error {
-		return out.Folder.WriteFileSum(name, data, exports.note(name, data))
+	static := search.NewStaticWriter(func(name string, data []byte, sum [32]byte) error {
+		exports.note(name, len(data), sum)
+		return out.Folder.WriteFileSum(name, data, sum)
 	})
 	pass := &letterPass{s: s, r: r, idx: idx, positions: opts.KeepIndex, static: static, out: out, diags: diags,
 		offered: printed{downloads: map[string]*render.Downloads{}}, rec: opts.rec, cache: bc}

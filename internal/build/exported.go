@@ -108,13 +108,12 @@ type exportRecorder struct {
 	files []cachedFile
 }
 
-// note notes a file written, if the recorder is on, and returns its sum.
-func (er *exportRecorder) note(name string, data []byte) [32]byte {
-	sum := sha256.Sum256(data)
+// note notes a file of size bytes with SHA-256 sum written, if the
+// recorder is on.
+func (er *exportRecorder) note(name string, size int, sum [32]byte) {
 	if er.on.Load() {
 		er.mu.Lock()
-		er.files = append(er.files, cachedFile{name: name, sum: sum, size: int64(len(data))})
+		er.files = append(er.files, cachedFile{name: name, sum: sum, size: int64(size)})
 		er.mu.Unlock()
 	}
-	return sum
 }

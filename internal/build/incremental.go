@@ -454,7 +454,7 @@ func (b *Incremental) exportSearch(ctx context.Context, last *snapshot) (*search
 		return nil, nil, err
 	}
 	out := newOutput(publish.Memory())
-	static := search.NewStaticWriter(out.WriteFile)
+	static := search.NewStaticWriter(out.Folder.WriteFileSum)
 	b.publishing.Lock()
 	static.Memo = b.memo
 	b.publishing.Unlock()

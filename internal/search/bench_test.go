@@ -40,7 +40,7 @@ func BenchmarkIndex(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		w := search.NewStaticWriter(func(string, []byte) error { return nil })
+		w := search.NewStaticWriter(func(string, []byte, [32]byte) error { return nil })
 		units = 0
 		for _, us := range letters {
 			aus, err := search.AnalyzeAll(us, false)

@@ -100,7 +100,7 @@ type StaticWriter struct {
 	// Memo, when set, holds files packed by an earlier build: those whose
 	// content is the same are not compressed again.
 	Memo   *PackMemo
-	write  func(name string, data []byte) error
+	write  func(name string, data []byte, sum [32]byte) error
 	bundle *bundle // set: everything goes into one file, see NewBundleWriter
 	mu     sync.Mutex
 	hashes map[string][32]byte // file name → content hash, for the index's stamp
@@ -108,10 +108,11 @@ type StaticWriter struct {
 	Bytes  int                 // bytes written
 }
 
-// NewStaticWriter returns a writer that writes through write, which must
-// be safe for concurrent use: Finish writes on two goroutines, and
-// AddFile may be called on any number.
-func NewStaticWriter(write func(name string, data []byte) error) *StaticWriter {
+// NewStaticWriter returns a writer that writes through write, which is
+// given each file with its SHA-256 and must be safe for concurrent use:
+// Finish writes on two goroutines, and AddFile may be called on any
+// number.
+func NewStaticWriter(write func(name string, data []byte, sum [32]byte) error) *StaticWriter {
 	return &StaticWriter{write: write, hashes: map[string][32]byte{}}
 }
 
@@ -119,7 +120,7 @@ func NewStaticWriter(write func(name string, data []byte) error) *StaticWriter {
 // file, MetaPath, calling LB.bundle: for the index of one letter, whose
 // hundreds of small shards would each cost more in headers and lost
 // compression than they save in loading.
-func NewBundleWriter(write func(name string, data []byte) error) *StaticWriter {
+func NewBundleWriter(write func(name string, data []byte, sum [32]byte) error) *StaticWriter {
 	return &StaticWriter{write: write, hashes: map[string][32]byte{}, bundle: &bundle{
 		Shards: map[string]*vocabShard{}, Postings: map[string]records{}, Pairs: map[int]records{}, Docs: map[int]docRows{},
 	}}
@@ -150,7 +151,7 @@ func (w *StaticWriter) file(name string, data []byte) error {
 	w.Files++
 	w.Bytes += len(data)
 	w.mu.Unlock()
-	return w.write(IndexDir+name, data)
+	return w.write(IndexDir+name, data, sum)
 }
 
 // WriteDocs writes the text shards of units that own their shards: a
@@ -304,7 +305,7 @@ func (w *StaticWriter) Finish(d *Dictionary) error {
 		if err != nil {
 			return err
 		}
-		return w.write(MetaPath, data)
+		return w.write(MetaPath, data, sha256.Sum256(data))
 	}
 	data, err := w.pack("LB.meta", m)
 	if err != nil {
@@ -314,7 +315,7 @@ func (w *StaticWriter) Finish(d *Dictionary) error {
 	w.Files++
 	w.Bytes += len(data)
 	w.mu.Unlock()
-	return w.write(MetaPath, data)
+	return w.write(MetaPath, data, sha256.Sum256(data))
 }
 
 // vocabShards are the vocabulary's shards by their prefix.
@@ -861,7 +862,7 @@ type vocabShard struct {
 // must be numbered from 0 in their order.
 func StaticBundle(d *Dictionary, units []Unit) ([]byte, error) {
 	var out []byte
-	w := NewBundleWriter(func(name string, data []byte) error {
+	w := NewBundleWriter(func(_ string, data []byte, _ [32]byte) error {
 		out = data
 		return nil
 	})

@@ -18,7 +18,7 @@ func staticFiles(t *testing.T, idx *search.Index, units []search.Unit, memo *sea
 	t.Helper()
 	files := map[string]string{}
 	var mu sync.Mutex
-	w := search.NewStaticWriter(func(name string, data []byte) error {
+	w := search.NewStaticWriter(func(name string, data []byte, _ [32]byte) error {
 		mu.Lock()
 		defer mu.Unlock()
 		files[name] = string(data)

@@ -178,7 +178,7 @@ func TestEveryPairsFileIsWritten(t *testing.T) {
 	}
 	files := map[string]bool{}
 	var mu sync.Mutex
-	w := NewStaticWriter(func(name string, _ []byte) error {
+	w := NewStaticWriter(func(name string, _ []byte, _ [32]byte) error {
 		mu.Lock()
 		defer mu.Unlock()
 		files[name] = true
