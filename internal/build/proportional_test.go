@@ -10,6 +10,8 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -145,6 +147,86 @@ func TestOneLetterChangesPartOfTheIndex(t *testing.T) {
 		if rewrittenBytes*100 > total*45 {
 			t.Errorf("%s a letter rewrote %d of %d bytes of search/, want at most 45%%", change, rewrittenBytes, total)
 		}
+	}
+}
+
+// TestALetterAddedLeavesFurtherPagesAlone builds a site of 600 generated
+// letters and the same site with one letter more, the newest: the
+// further pages of places of a handreiking (genoemd/<n>/) and of a year's
+// archive are cut from the oldest end, so the new letter changes the first page of each
+// list it joins and no further page, unless the list grows by a page.
+// Cut from the newest end, as they were, every page of such a list shifts
+// by a place: about 700 pages at 5,000 letters, which a build renders and
+// a mirror fetches again.
+func TestALetterAddedLeavesFurtherPagesAlone(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds 600 letters twice")
+	}
+	small, large := filepath.Join(t.TempDir(), "small"), filepath.Join(t.TempDir(), "large")
+	if err := corpus.Write(small, 600); err != nil {
+		t.Fatal(err)
+	}
+	if err := corpus.Write(large, 601); err != nil { // the same 600 letters, and one more
+		t.Fatal(err)
+	}
+	// The generated letters of 2010 are dated at random in the year; the
+	// one more becomes the newest, as a letter published today is.
+	brief := filepath.Join(large, "brieven", "10-601", "brief.md")
+	text, err := os.ReadFile(brief)
+	if err != nil {
+		t.Fatal(err)
+	}
+	newest := regexp.MustCompile(`(?m)^date: .*$`).ReplaceAll(text, []byte("date: 2010-12-31"))
+	if bytes.Equal(newest, text) {
+		t.Fatal("the letter has no date to change")
+	}
+	if err := os.WriteFile(brief, newest, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	before := buildFiles(t, small, filepath.Join(t.TempDir(), "a"))
+	after := buildFiles(t, large, filepath.Join(t.TempDir(), "b"))
+	further := regexp.MustCompile(`^(handreikingen/[^/]+/genoemd|archief/\d+)/(\d+)/index\.html$`)
+	pages := func(files map[string][]byte) map[string]int { // list → its number of pages
+		n := map[string]int{}
+		for name := range files {
+			if m := further.FindStringSubmatch(name); m != nil {
+				k, _ := strconv.Atoi(m[2])
+				n[m[1]] = max(n[m[1]], k)
+			}
+		}
+		return n
+	}
+	was, is := pages(before), pages(after)
+	kept, grown := 0, 0
+	for name, data := range after {
+		m := further.FindStringSubmatch(name)
+		if m == nil {
+			continue
+		}
+		if was[m[1]] != is[m[1]] {
+			grown++
+			continue
+		}
+		if !bytes.Equal(before[name], data) {
+			t.Errorf("%s changed, though its list has %d pages before and after", name, is[m[1]])
+		} else {
+			kept++
+		}
+	}
+	// The test means something only when the new letter joins a list
+	// with further pages: the first page of that list changes.
+	joined := 0
+	for list, n := range is {
+		if n >= 3 && was[list] == n {
+			first := strings.TrimSuffix(strings.TrimSuffix(list, "/genoemd"), "/") + "/index.html"
+			if !bytes.Equal(before[first], after[first]) {
+				joined++
+			}
+		}
+	}
+	t.Logf("%d further pages kept, %d in lists that grew by a page, %d lists of 3 pages or more joined", kept, grown, joined)
+	if joined == 0 {
+		t.Fatal("the new letter joins no list of 3 pages or more: the test shows nothing")
 	}
 }
 

@@ -89,23 +89,39 @@ func (s *Site) Years() []ArchiveYear {
 }
 
 // Archive returns every page of the archive: per year, newest first, at
-// most ArchivePerPage letters a page.
+// most ArchivePerPage letters a page, cut as pageSpan says.
 func (s *Site) Archive() []*ArchivePage {
 	years := s.Years()
 	var out []*ArchivePage
-	letters := s.Published()
-	i := 0
+	letters := s.Published() // newest first, so a year's letters are together
 	for _, y := range years {
+		of := letters[:y.Letters]
+		letters = letters[y.Letters:]
 		for n := 1; n <= y.Pages; n++ {
-			p := &ArchivePage{ArchiveYear: y, N: n, Years: years}
-			for len(p.Letters) < ArchivePerPage && i < len(letters) && letters[i].Meta.Date.Year() == y.Year {
-				p.Letters = append(p.Letters, letters[i])
-				i++
-			}
-			out = append(out, p)
+			lo, hi := pageSpan(len(of), ArchivePerPage, n)
+			out = append(out, &ArchivePage{ArchiveYear: y, N: n, Years: years, Letters: of[lo:hi]})
 		}
 	}
 	return out
+}
+
+// pageSpan returns the items [lo, hi) of a list of total, newest first,
+// that page n (from 1) of pages of at most perPage shows. The pages are
+// cut from the oldest end: the first page shows the newest total -
+// perPage*(pages-1), from 1 to perPage, and every further page perPage.
+// A newer item so changes the first page alone (and all of them once in
+// perPage items, when it starts one more page), where pages cut from the
+// newest end would every one shift by an item: adding a letter to 5,000
+// rendered again some 700 pages of places for the few handreikingen it
+// links to.
+func pageSpan(total, perPage, n int) (lo, hi int) {
+	pages := max(1, (total+perPage-1)/perPage)
+	first := total - perPage*(pages-1)
+	if n <= 1 {
+		return 0, first
+	}
+	lo = first + (n-2)*perPage
+	return lo, lo + perPage
 }
 
 // RefsPage is one page of the places that link to a handreiking.
@@ -125,13 +141,15 @@ func (p *RefsPage) PageNumbers() []int { return numbers(p.Pages) }
 // PagePath is the folder of page n of the same handreiking's places.
 func (p *RefsPage) PagePath(n int) string { return GuideRefsPath(p.Guide.ID, n) }
 
-// RefPages splits the places that link to g into pages of RefsPerPage;
-// there is always a first page, the handreiking's own.
+// RefPages splits the places that link to g into pages of at most
+// RefsPerPage, cut as pageSpan says; there is always a first page, the
+// handreiking's own.
 func (g *Guide) RefPages() []*RefsPage {
 	pages := max(1, (len(g.Refs)+RefsPerPage-1)/RefsPerPage)
 	out := make([]*RefsPage, pages)
 	for n := range pages {
-		out[n] = &RefsPage{Guide: g, N: n + 1, Pages: pages, Refs: g.Refs[n*RefsPerPage : min(len(g.Refs), (n+1)*RefsPerPage)]}
+		lo, hi := pageSpan(len(g.Refs), RefsPerPage, n+1)
+		out[n] = &RefsPage{Guide: g, N: n + 1, Pages: pages, Refs: g.Refs[lo:hi]}
 	}
 	return out
 }
