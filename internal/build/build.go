@@ -226,6 +226,15 @@ func Run(opts Options) (*Result, error) {
 			bc.keepSearch(s)
 		} else {
 			pass.static.Memo = bc.packMemo()
+			pass.static.Lend = func(name string, sum [32]byte, size int) bool {
+				if out.Folder.Discards() {
+					out.Folder.Note(name, int64(size), sum)
+				} else if !out.Folder.Lend(name, sum, int64(size)) {
+					return false
+				}
+				exports.note(name, size, sum)
+				return true
+			}
 			if pass.segments, err = bc.segments(s, idx, opts.Workers); err != nil {
 				return res, err
 			}

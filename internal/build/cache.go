@@ -81,8 +81,8 @@ const IdleCache = 30 * 24 * time.Hour
 // entry is there is not resolved, rendered, copied or analysed again:
 // only its files are read, and its outline taken from the cache (see
 // outlines), to tell whether it changed. Of the whole site it keeps the
-// static index's segments (segment) and packed files (search.PackMemo),
-// and the pages that list the letters (writeRest).
+// static index's segments (segment), what its packed files were
+// (search.PackMemo), and the pages that list the letters (writeRest).
 type buildCache struct {
 	kind     string
 	store    *cache.Cache
@@ -180,15 +180,16 @@ func (bc *buildCache) memoKey() [32]byte {
 	return sha256.Sum256([]byte("packed search files\x00" + bc.kind))
 }
 
-// packMemo returns the packed files of the static index the last build
-// of this kind kept, or an empty memo.
+// packMemo returns what the packed files of the static index were that
+// the last build of this kind kept (their SHA-256 and size: the files
+// themselves are lent from its output), or an empty memo.
 func (bc *buildCache) packMemo() *search.PackMemo {
 	if payload, ok := bc.index.Get(bc.memoKey()); ok {
 		if memo, err := search.ReadPackMemo(record.NewReader(payload)); err == nil {
 			return memo
 		}
 	}
-	return search.NewPackMemo()
+	return search.NewLendingMemo()
 }
 
 // finish notes the build a success: the static index's files it packed

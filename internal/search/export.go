@@ -98,8 +98,14 @@ type meta struct {
 // script. It is safe for concurrent use.
 type StaticWriter struct {
 	// Memo, when set, holds files packed by an earlier build: those whose
-	// content is the same are not compressed again.
-	Memo   *PackMemo
+	// content is the same are not compressed again, but written from the
+	// memo's bytes or, when it keeps none, lent through Lend.
+	Memo *PackMemo
+	// Lend, when set, places file name of the index (with IndexDir) as
+	// the previous build wrote it, with SHA-256 sum and size bytes,
+	// without its bytes, and reports whether it could. It must be safe
+	// for concurrent use.
+	Lend   func(name string, sum [32]byte, size int) bool
 	write  func(name string, data []byte, sum [32]byte) error
 	bundle *bundle // set: everything goes into one file, see NewBundleWriter
 	mu     sync.Mutex
@@ -139,19 +145,76 @@ type bundle struct {
 	Threads  *threadTable // nil when there are none
 }
 
-// pack is pack through w's memo.
+// pack is pack, for a file of w's index.
 func (w *StaticWriter) pack(fn string, v any, keys ...any) ([]byte, error) {
-	return packMemo(w.Memo, zlibWriters, fn, v, keys...)
+	return packWith(zlibWriters, fn, v, keys...)
+}
+
+// packFile writes name, the packing of a call of fn with v and keys,
+// taken from the memo when it holds the same call (see fromMemo).
+func (w *StaticWriter) packFile(name, fn string, v any, keys ...any) error {
+	raw, done, err := encodeJSON(fn, v)
+	if err != nil {
+		return err
+	}
+	defer done()
+	var key [32]byte
+	if w.Memo != nil {
+		key = packKey(fn, raw, keys)
+		if ok, err := w.fromMemo(key, name); ok || err != nil {
+			return err
+		}
+	}
+	data, err := compress(zlibWriters, fn, raw, keys)
+	if err != nil {
+		return err
+	}
+	return w.packed(key, name, data)
+}
+
+// fromMemo writes name as the memo holds it under key: from its bytes,
+// or lent from the previous build. It reports false when it cannot.
+func (w *StaticWriter) fromMemo(key [32]byte, name string) (bool, error) {
+	f, ok := w.Memo.get(key)
+	switch {
+	case !ok:
+		return false, nil
+	case f.data != nil:
+		return true, w.fileSum(name, f.data, f.sum)
+	case w.Lend != nil && w.Lend(IndexDir+name, f.sum, f.size):
+		w.note(name, f.sum, f.size)
+		return true, nil
+	}
+	return false, nil
+}
+
+// packed writes name, data packed anew, and notes it in the memo (if
+// any) under key.
+func (w *StaticWriter) packed(key [32]byte, name string, data []byte) error {
+	sum := sha256.Sum256(data)
+	if w.Memo != nil {
+		w.Memo.put(key, data, sum)
+	}
+	return w.fileSum(name, data, sum)
 }
 
 func (w *StaticWriter) file(name string, data []byte) error {
-	sum := sha256.Sum256(data)
+	return w.fileSum(name, data, sha256.Sum256(data))
+}
+
+// fileSum writes name, data whose SHA-256 is sum.
+func (w *StaticWriter) fileSum(name string, data []byte, sum [32]byte) error {
+	w.note(name, sum, len(data))
+	return w.write(IndexDir+name, data, sum)
+}
+
+// note counts name, of size bytes with SHA-256 sum, as written.
+func (w *StaticWriter) note(name string, sum [32]byte, size int) {
 	w.mu.Lock()
 	w.hashes[name] = sum
 	w.Files++
-	w.Bytes += len(data)
+	w.Bytes += size
 	w.mu.Unlock()
-	return w.write(IndexDir+name, data, sum)
 }
 
 // WriteDocs writes the text shards of units that own their shards: a
@@ -166,17 +229,17 @@ func (w *StaticWriter) WriteDocs(units []Unit) error {
 		}
 		return nil
 	}
-	files, err := w.DocFiles(units)
-	if err != nil {
-		return err
-	}
-	for _, f := range files {
-		if err := w.AddFile(f.Name, f.Data); err != nil {
+	shards := docShards(units)
+	for _, n := range slices.Sorted(maps.Keys(shards)) {
+		if err := w.packFile(docFileName(n), "LB.docs", shards[n], n); err != nil {
 			return err
 		}
 	}
 	return nil
 }
+
+// docFileName is the name of text shard n.
+func docFileName(n int) string { return fmt.Sprintf("d-%d.js", n) }
 
 // StaticFile is one file of the static index, named within IndexDir.
 type StaticFile struct {
@@ -194,7 +257,7 @@ func (w *StaticWriter) DocFiles(units []Unit) ([]StaticFile, error) {
 		if err != nil {
 			return nil, err
 		}
-		files = append(files, StaticFile{Name: fmt.Sprintf("d-%d.js", n), Data: data})
+		files = append(files, StaticFile{Name: docFileName(n), Data: data})
 	}
 	return files, nil
 }
@@ -423,11 +486,7 @@ func (w *StaticWriter) writeShards(d *Dictionary, shards vocabShards) (roots []s
 		for _, k := range run {
 			file[k] = encoded[k]
 		}
-		data, err := w.pack("LB.shards", file, run[0])
-		if err != nil {
-			return nil, err
-		}
-		if err := w.file("v-"+hex.EncodeToString([]byte(run[0]))+".js", data); err != nil {
+		if err := w.packFile("v-"+hex.EncodeToString([]byte(run[0]))+".js", "LB.shards", file, run[0]); err != nil {
 			return nil, err
 		}
 	}
@@ -710,12 +769,12 @@ func (w *StaticWriter) writePairs(d *Dictionary) (int, error) {
 // without being encoded; in a bundle, the records go to bundle instead.
 // buf is a buffer to reuse, returned.
 func (w *StaticWriter) writeTerms(buf []byte, name, fn string, key any, terms []string, d *Dictionary, batch func() (records, error), bundle func(records)) ([]byte, error) {
-	var sum [32]byte
+	var memoKey [32]byte
 	if w.Memo != nil {
 		buf = termsInput(buf[:0], fn, fmt.Sprint(key), terms, d)
-		sum = sha256.Sum256(buf)
-		if data, ok := w.Memo.get(sum); ok {
-			return buf, w.file(name, data)
+		memoKey = sha256.Sum256(buf)
+		if ok, err := w.fromMemo(memoKey, name); ok || err != nil {
+			return buf, err
 		}
 	}
 	recs, err := batch()
@@ -730,10 +789,7 @@ func (w *StaticWriter) writeTerms(buf []byte, name, fn string, key any, terms []
 	if err != nil {
 		return buf, err
 	}
-	if w.Memo != nil {
-		w.Memo.put(sum, data)
-	}
-	return buf, w.file(name, data)
+	return buf, w.packed(memoKey, name, data)
 }
 
 // termsInput appends to b what a file of the static index that holds

@@ -1,11 +1,15 @@
 package search_test
 
 import (
+	"context"
+	"crypto/sha256"
 	"maps"
 	"path/filepath"
+	"sync"
 	"testing"
 
 	"ledenbrief/internal/corpus"
+	"ledenbrief/internal/record"
 	"ledenbrief/internal/search"
 )
 
@@ -54,6 +58,112 @@ func TestPackMemoChangesNothing(t *testing.T) {
 	next := again.Next()
 	if got := exportWith(t, units, next); !maps.Equal(got, edited) {
 		t.Fatal("after an edit, an export from the memo differs from one without")
+	}
+	if !next.Changed() {
+		t.Error("the memo did not change with an edit")
+	}
+}
+
+// exportLending is exportWith through a writer whose Lend takes a file
+// from previous (a former export's files) when its bytes have the
+// SHA-256 and size asked for; it also returns how many files it lent.
+func exportLending(t *testing.T, units []search.Unit, memo *search.PackMemo, previous map[string]string) (map[string]string, int) {
+	t.Helper()
+	analysed, err := search.AnalyzeAll(units, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	idx := search.NewStaticIndex()
+	if err := idx.Add(analysed); err != nil {
+		t.Fatal(err)
+	}
+	files := map[string]string{}
+	var mu sync.Mutex
+	lent := 0
+	w := search.NewStaticWriter(func(name string, data []byte, _ [32]byte) error {
+		mu.Lock()
+		defer mu.Unlock()
+		files[name] = string(data)
+		return nil
+	})
+	w.Memo = memo
+	w.Lend = func(name string, sum [32]byte, size int) bool {
+		data, ok := previous[name]
+		if !ok || len(data) != size || sha256.Sum256([]byte(data)) != sum {
+			return false
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		files[name] = data
+		lent++
+		return true
+	}
+	if err := w.WriteDocs(units); err != nil {
+		t.Fatal(err)
+	}
+	d, err := idx.Dictionary(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Finish(d); err != nil {
+		t.Fatal(err)
+	}
+	return files, lent
+}
+
+// TestLendingMemoTakesFilesFromThePreviousExport exports a site's static
+// index with the memo a build keeps in its cache, which knows what the
+// files were but not their bytes: read back from its record, it lends
+// every file but the few packed every time (the meta script and the
+// facets) from the previous export; after an edit, all but the changed
+// ones; and when the previous export is gone, it packs them all again.
+// Every export is byte for byte one without memo.
+func TestLendingMemoTakesFilesFromThePreviousExport(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "content")
+	if err := corpus.Write(dir, 8); err != nil {
+		t.Fatal(err)
+	}
+	units := siteUnits(t, dir)
+	want := exportWith(t, units, nil)
+	reread := func(m *search.PackMemo) *search.PackMemo {
+		w := &record.Writer{}
+		m.AppendRecord(w)
+		read, err := search.ReadPackMemo(record.NewReader(w.B))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return read
+	}
+	memo := search.NewLendingMemo()
+	first, lent := exportLending(t, units, memo, nil)
+	if !maps.Equal(first, want) || lent != 0 {
+		t.Fatalf("a first export with a lending memo differs from one without, or lent %d files", lent)
+	}
+	second, lent := exportLending(t, units, reread(memo), first)
+	if !maps.Equal(second, want) {
+		t.Fatal("an export that lent files differs from one without memo")
+	}
+	if lent < len(want)-3 {
+		t.Errorf("an unchanged export lent %d of its %d files", lent, len(want))
+	}
+	if got, lent := exportLending(t, units, reread(memo), nil); !maps.Equal(got, want) || lent != 0 {
+		t.Errorf("without the previous export, an export differs from one without memo, or lent %d files", lent)
+	}
+	units[3].Body += " Een nieuwe zin over weerbaarheid."
+	edited := exportWith(t, units, nil)
+	changed := 0
+	for name, data := range edited {
+		if second[name] != data {
+			changed++
+		}
+	}
+	next := reread(memo)
+	got, lent := exportLending(t, units, next, second)
+	if !maps.Equal(got, edited) {
+		t.Fatal("after an edit, an export that lent files differs from one without memo")
+	}
+	if lent < len(edited)-changed-3 || lent > len(edited)-changed {
+		t.Errorf("after an edit that changed %d of %d files, the export lent %d", changed, len(edited), lent)
 	}
 	if !next.Changed() {
 		t.Error("the memo did not change with an edit")

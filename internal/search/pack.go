@@ -94,42 +94,43 @@ func pack(fn string, v any, keys ...any) ([]byte, error) {
 
 // packWith is pack with the compressors of pool.
 func packWith(pool *compressors, fn string, v any, keys ...any) ([]byte, error) {
-	return packMemo(nil, pool, fn, v, keys...)
+	raw, done, err := encodeJSON(fn, v)
+	if err != nil {
+		return nil, err
+	}
+	defer done()
+	return compress(pool, fn, raw, keys)
 }
 
-// packMemo is packWith, taking the packed file from memo (nil for none)
-// when it holds one of the same call and JSON, and noting it there.
-func packMemo(memo *PackMemo, pool *compressors, fn string, v any, keys ...any) ([]byte, error) {
-	var raw []byte
-	var err error
+// encodeJSON returns the JSON of v (its own, for a jsonAppender), in a
+// buffer to give back with done once it is compressed.
+func encodeJSON(fn string, v any) (raw []byte, done func(), err error) {
 	if a, ok := v.(jsonAppender); ok {
 		buf := rawJSON.Get().(*[]byte)
-		defer rawJSON.Put(buf)
 		raw = a.appendJSON((*buf)[:0])
 		*buf = raw
-	} else if raw, err = json.Marshal(v); err != nil {
-		return nil, fmt.Errorf("search: encode %s: %w", fn, err)
+		return raw, func() { rawJSON.Put(buf) }, nil
+	}
+	if raw, err = json.Marshal(v); err != nil {
+		return nil, nil, fmt.Errorf("search: encode %s: %w", fn, err)
+	}
+	return raw, func() {}, nil
+}
+
+// packKey is the memo's key of a packed call of fn with the JSON raw and
+// keys: the packed file is a function of these.
+func packKey(fn string, raw []byte, keys []any) [32]byte {
+	h := sha256.New()
+	fmt.Fprintf(h, "%s\x00%d\x00", fn, len(raw))
+	h.Write(raw)
+	for _, k := range keys {
+		data, _ := json.Marshal(k) // as in compress, where an error is reported
+		h.Write(data)
+		h.Write([]byte{0})
 	}
 	var key [32]byte
-	if memo != nil {
-		h := sha256.New()
-		fmt.Fprintf(h, "%s\x00%d\x00", fn, len(raw))
-		h.Write(raw)
-		for _, k := range keys {
-			data, _ := json.Marshal(k) // as below, where an error is reported
-			h.Write(data)
-			h.Write([]byte{0})
-		}
-		h.Sum(key[:0])
-		if data, ok := memo.get(key); ok {
-			return data, nil
-		}
-	}
-	data, err := compress(pool, fn, raw, keys)
-	if err == nil && memo != nil {
-		memo.put(key, data)
-	}
-	return data, err
+	h.Sum(key[:0])
+	return key
 }
 
 // compress writes a call of fn with keys and the JSON raw, compressed.
@@ -317,34 +318,57 @@ func lead(s string, n int) string {
 	return strings.TrimSpace(s[:end]) + " …"
 }
 
-// PackMemo keeps packed files of the static index by what they pack (the
-// call, its keys and its JSON), so that a build compresses again only the
-// files whose content changed: kept in the build cache, it holds the
-// files of the last build. It is safe for concurrent use.
+// PackMemo keeps what the packed files of the static index were, by what
+// they pack (the call, its keys and its JSON, or the postings of a file's
+// terms: see termsInput), so that a build packs again only the files
+// whose content changed. A memo in memory (NewPackMemo), between the
+// builds of a preview, keeps their bytes; one kept in the build cache
+// (ReadPackMemo) keeps only their SHA-256 and size, and the build takes
+// the files from its previous output (StaticWriter.Lend): a build then
+// neither reads nor writes again the index's bytes (68 MB at 5,000
+// letters) to change a few of its files. It is safe for concurrent use.
 type PackMemo struct {
-	mu   sync.Mutex
-	old  map[[32]byte][]byte // what the memo was read with
-	used map[[32]byte][]byte // what this build packed or took
+	mu        sync.Mutex
+	keepBytes bool
+	old       map[[32]byte]packedFile // what the memo was read with
+	used      map[[32]byte]packedFile // what this build packed or took
 }
 
-// NewPackMemo returns an empty memo.
+// packedFile is a packed file as a memo knows it.
+type packedFile struct {
+	sum  [32]byte
+	size int
+	data []byte // nil unless the memo keeps bytes
+}
+
+// NewPackMemo returns an empty memo that keeps the files' bytes.
 func NewPackMemo() *PackMemo {
-	return &PackMemo{old: map[[32]byte][]byte{}, used: map[[32]byte][]byte{}}
+	return &PackMemo{keepBytes: true, old: map[[32]byte]packedFile{}, used: map[[32]byte]packedFile{}}
 }
 
-func (m *PackMemo) get(key [32]byte) ([]byte, bool) {
+// NewLendingMemo returns an empty memo that keeps the files' SHA-256 and
+// size alone, as ReadPackMemo reads them.
+func NewLendingMemo() *PackMemo {
+	return &PackMemo{old: map[[32]byte]packedFile{}, used: map[[32]byte]packedFile{}}
+}
+
+func (m *PackMemo) get(key [32]byte) (packedFile, bool) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	data, ok := m.old[key]
+	f, ok := m.old[key]
 	if ok {
-		m.used[key] = data
+		m.used[key] = f
 	}
-	return data, ok
+	return f, ok
 }
 
-func (m *PackMemo) put(key [32]byte, data []byte) {
+func (m *PackMemo) put(key [32]byte, data []byte, sum [32]byte) {
+	f := packedFile{sum: sum, size: len(data)}
+	if m.keepBytes {
+		f.data = data
+	}
 	m.mu.Lock()
-	m.used[key] = data
+	m.used[key] = f
 	m.mu.Unlock()
 }
 
@@ -353,7 +377,7 @@ func (m *PackMemo) put(key [32]byte, data []byte) {
 func (m *PackMemo) Next() *PackMemo {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	return &PackMemo{old: m.used, used: map[[32]byte][]byte{}}
+	return &PackMemo{keepBytes: m.keepBytes, old: m.used, used: map[[32]byte]packedFile{}}
 }
 
 // Changed reports whether the build packed a file the memo did not hold
@@ -373,25 +397,31 @@ func (m *PackMemo) Changed() bool {
 }
 
 // AppendRecord appends the files this build packed or took, in the order
-// of their keys, as ReadPackMemo reads them.
+// of their keys, each with its SHA-256 and size, as ReadPackMemo reads
+// them.
 func (m *PackMemo) AppendRecord(w *record.Writer) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	keys := slices.SortedFunc(maps.Keys(m.used), func(a, b [32]byte) int { return bytes.Compare(a[:], b[:]) })
 	w.Uint(uint64(len(keys)))
 	for _, k := range keys {
+		f := m.used[k]
 		w.Bytes(k[:])
-		w.Bytes(m.used[k])
+		w.Bytes(f.sum[:])
+		w.Uint(uint64(f.size))
 	}
 }
 
-// ReadPackMemo reads a memo AppendRecord wrote.
+// ReadPackMemo reads a memo AppendRecord wrote: one that keeps no bytes.
 func ReadPackMemo(r *record.Reader) (*PackMemo, error) {
-	m := NewPackMemo()
+	m := NewLendingMemo()
 	for range r.Len() {
 		var k [32]byte
+		var f packedFile
 		copy(k[:], r.Bytes())
-		m.old[k] = r.Bytes()
+		copy(f.sum[:], r.Bytes())
+		f.size = int(r.Uint())
+		m.old[k] = f
 	}
 	return m, r.Done()
 }
