@@ -151,13 +151,13 @@ func TestOneLetterChangesPartOfTheIndex(t *testing.T) {
 }
 
 // TestALetterAddedLeavesFurtherPagesAlone builds a site of 600 generated
-// letters and the same site with one letter more, the newest: the
-// further pages of places of a handreiking (genoemd/<n>/) and of a year's
-// archive are cut from the oldest end, so the new letter changes the first page of each
-// list it joins and no further page, unless the list grows by a page.
-// Cut from the newest end, as they were, every page of such a list shifts
-// by a place: about 700 pages at 5,000 letters, which a build renders and
-// a mirror fetches again.
+// letters and the same site with one letter more, the newest. The pages
+// of places of a handreiking (genoemd/<n>/) and of a year's archive are
+// cut from the oldest end, so the new letter changes the first page of
+// each list it joins and no further page, unless the list grows by a
+// page. Cut from the newest end, as they were, every page of such a list
+// shifted by a place: about 700 pages at 5,000 letters, which a build
+// rendered and a mirror fetched again.
 func TestALetterAddedLeavesFurtherPagesAlone(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds 600 letters twice")
