@@ -1,11 +1,8 @@
 package search_test
 
 import (
-	"context"
-	"crypto/sha256"
 	"maps"
 	"path/filepath"
-	"sync"
 	"testing"
 
 	"ledenbrief/internal/corpus"
@@ -14,8 +11,9 @@ import (
 )
 
 // exportWith writes the static index of units, analysed and collected,
-// with memo (nil for none) and returns its files.
-func exportWith(t *testing.T, units []search.Unit, memo *search.PackMemo) map[string]string {
+// with memo (nil for none) and previous (see staticFiles), and returns
+// its files and how many of them it lent.
+func exportWith(t *testing.T, units []search.Unit, memo *search.PackMemo, previous map[string]string) (map[string]string, int) {
 	t.Helper()
 	analysed, err := search.AnalyzeAll(units, false)
 	if err != nil {
@@ -25,7 +23,7 @@ func exportWith(t *testing.T, units []search.Unit, memo *search.PackMemo) map[st
 	if err := idx.Add(analysed); err != nil {
 		t.Fatal(err)
 	}
-	return staticFiles(t, idx, units, memo)
+	return staticFiles(t, idx, units, memo, previous)
 }
 
 // TestPackMemoChangesNothing exports a site's static index without a
@@ -38,77 +36,30 @@ func TestPackMemoChangesNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	units := siteUnits(t, dir)
-	want := exportWith(t, units, nil)
+	want, _ := exportWith(t, units, nil, nil)
 	memo := search.NewPackMemo()
-	if got := exportWith(t, units, memo); !maps.Equal(got, want) {
+	if got, _ := exportWith(t, units, memo, nil); !maps.Equal(got, want) {
 		t.Fatal("an export with an empty memo differs from one without")
 	}
 	if !memo.Changed() {
 		t.Error("a memo that was empty did not change")
 	}
 	again := memo.Next()
-	if got := exportWith(t, units, again); !maps.Equal(got, want) {
+	if got, _ := exportWith(t, units, again, nil); !maps.Equal(got, want) {
 		t.Fatal("an export from the memo differs from one without")
 	}
 	if again.Changed() {
 		t.Error("the memo changed on the same units")
 	}
 	units[3].Body += " Een nieuwe zin over weerbaarheid."
-	edited := exportWith(t, units, nil)
+	edited, _ := exportWith(t, units, nil, nil)
 	next := again.Next()
-	if got := exportWith(t, units, next); !maps.Equal(got, edited) {
+	if got, _ := exportWith(t, units, next, nil); !maps.Equal(got, edited) {
 		t.Fatal("after an edit, an export from the memo differs from one without")
 	}
 	if !next.Changed() {
 		t.Error("the memo did not change with an edit")
 	}
-}
-
-// exportLending is exportWith through a writer whose Lend takes a file
-// from previous (a former export's files) when its bytes have the
-// SHA-256 and size asked for; it also returns how many files it lent.
-func exportLending(t *testing.T, units []search.Unit, memo *search.PackMemo, previous map[string]string) (map[string]string, int) {
-	t.Helper()
-	analysed, err := search.AnalyzeAll(units, false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	idx := search.NewStaticIndex()
-	if err := idx.Add(analysed); err != nil {
-		t.Fatal(err)
-	}
-	files := map[string]string{}
-	var mu sync.Mutex
-	lent := 0
-	w := search.NewStaticWriter(func(name string, data []byte, _ [32]byte) error {
-		mu.Lock()
-		defer mu.Unlock()
-		files[name] = string(data)
-		return nil
-	})
-	w.Memo = memo
-	w.Lend = func(name string, sum [32]byte, size int) bool {
-		data, ok := previous[name]
-		if !ok || len(data) != size || sha256.Sum256([]byte(data)) != sum {
-			return false
-		}
-		mu.Lock()
-		defer mu.Unlock()
-		files[name] = data
-		lent++
-		return true
-	}
-	if err := w.WriteDocs(units); err != nil {
-		t.Fatal(err)
-	}
-	d, err := idx.Dictionary(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Finish(d); err != nil {
-		t.Fatal(err)
-	}
-	return files, lent
 }
 
 // TestLendingMemoTakesFilesFromThePreviousExport exports a site's static
@@ -124,7 +75,7 @@ func TestLendingMemoTakesFilesFromThePreviousExport(t *testing.T) {
 		t.Fatal(err)
 	}
 	units := siteUnits(t, dir)
-	want := exportWith(t, units, nil)
+	want, _ := exportWith(t, units, nil, nil)
 	reread := func(m *search.PackMemo) *search.PackMemo {
 		w := &record.Writer{}
 		m.AppendRecord(w)
@@ -135,22 +86,22 @@ func TestLendingMemoTakesFilesFromThePreviousExport(t *testing.T) {
 		return read
 	}
 	memo := search.NewLendingMemo()
-	first, lent := exportLending(t, units, memo, nil)
+	first, lent := exportWith(t, units, memo, nil)
 	if !maps.Equal(first, want) || lent != 0 {
 		t.Fatalf("a first export with a lending memo differs from one without, or lent %d files", lent)
 	}
-	second, lent := exportLending(t, units, reread(memo), first)
+	second, lent := exportWith(t, units, reread(memo), first)
 	if !maps.Equal(second, want) {
 		t.Fatal("an export that lent files differs from one without memo")
 	}
 	if lent < len(want)-3 {
 		t.Errorf("an unchanged export lent %d of its %d files", lent, len(want))
 	}
-	if got, lent := exportLending(t, units, reread(memo), nil); !maps.Equal(got, want) || lent != 0 {
+	if got, lent := exportWith(t, units, reread(memo), nil); !maps.Equal(got, want) || lent != 0 {
 		t.Errorf("without the previous export, an export differs from one without memo, or lent %d files", lent)
 	}
 	units[3].Body += " Een nieuwe zin over weerbaarheid."
-	edited := exportWith(t, units, nil)
+	edited, _ := exportWith(t, units, nil, nil)
 	changed := 0
 	for name, data := range edited {
 		if second[name] != data {
@@ -158,7 +109,7 @@ func TestLendingMemoTakesFilesFromThePreviousExport(t *testing.T) {
 		}
 	}
 	next := reread(memo)
-	got, lent := exportLending(t, units, next, second)
+	got, lent := exportWith(t, units, next, second)
 	if !maps.Equal(got, edited) {
 		t.Fatal("after an edit, an export that lent files differs from one without memo")
 	}

@@ -2,6 +2,7 @@ package search_test
 
 import (
 	"context"
+	"crypto/sha256"
 	"maps"
 	"path/filepath"
 	"sync"
@@ -13,10 +14,14 @@ import (
 )
 
 // staticFiles writes the static index of the units idx collected, and
-// of the text of units, with memo (nil for none), and returns its files.
-func staticFiles(t *testing.T, idx *search.Index, units []search.Unit, memo *search.PackMemo) map[string]string {
+// their text shards, with memo (nil for none), and returns its files by
+// name and how many of them it lent: the writer's Lend takes a file from
+// previous (a former export's files, nil for none) when its bytes have
+// the SHA-256 and size asked for.
+func staticFiles(t *testing.T, idx *search.Index, units []search.Unit, memo *search.PackMemo, previous map[string]string) (map[string]string, int) {
 	t.Helper()
 	files := map[string]string{}
+	lent := 0
 	var mu sync.Mutex
 	w := search.NewStaticWriter(func(name string, data []byte, _ [32]byte) error {
 		mu.Lock()
@@ -25,6 +30,17 @@ func staticFiles(t *testing.T, idx *search.Index, units []search.Unit, memo *sea
 		return nil
 	})
 	w.Memo = memo
+	w.Lend = func(name string, sum [32]byte, size int) bool {
+		data, ok := previous[name]
+		if !ok || len(data) != size || sha256.Sum256([]byte(data)) != sum {
+			return false
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		files[name] = data
+		lent++
+		return true
+	}
 	if err := w.WriteDocs(units); err != nil {
 		t.Fatal(err)
 	}
@@ -35,7 +51,7 @@ func staticFiles(t *testing.T, idx *search.Index, units []search.Unit, memo *sea
 	if err := w.Finish(d); err != nil {
 		t.Fatal(err)
 	}
-	return files
+	return files, lent
 }
 
 // TestMergedCollectorsMakeTheSameIndex collects a site's units in groups
@@ -101,7 +117,7 @@ func TestMergedCollectorsMakeTheSameIndex(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		if got := staticFiles(t, merged, units, nil); !maps.Equal(got, want) {
+		if got, _ := staticFiles(t, merged, units, nil, nil); !maps.Equal(got, want) {
 			for name := range want {
 				if got[name] != want[name] {
 					t.Errorf("%d groups merged %d at a time: %s differs from the index of all units at once", grouping.groups, grouping.nested, name)
@@ -163,7 +179,7 @@ func TestFrozenCollectorsMakeTheSameIndex(t *testing.T) {
 			t.Fatal(err)
 		}
 		kept(after)
-		got := staticFiles(t, frozen, units, nil)
+		got, _ := staticFiles(t, frozen, units, nil, nil)
 		restore()
 		if !maps.Equal(got, want) {
 			for name := range want {
@@ -193,5 +209,6 @@ func wholeIndex(t *testing.T, letters int) ([]search.Unit, []*search.AnalyzedUni
 	if err := whole.Add(analysed); err != nil {
 		t.Fatal(err)
 	}
-	return units, analysed, staticFiles(t, whole, units, nil)
+	files, _ := staticFiles(t, whole, units, nil, nil)
+	return units, analysed, files
 }
