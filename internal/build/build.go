@@ -598,7 +598,7 @@ func (p *letterPass) segmentIn(li *site.LetterInfo) error {
 func (p *letterPass) reuse(li *site.LetterInfo, e *letterEntry, units []search.Unit) error {
 	p.out.pages.Add(int64(e.pages))
 	for _, f := range e.docs {
-		if err := p.static.AddFile(f.Name, f.Data); err != nil {
+		if err := p.static.AddFile(f); err != nil {
 			return err
 		}
 	}
@@ -676,7 +676,7 @@ func (p *letterPass) make(li *site.LetterInfo, buf *bytes.Buffer, out *output) (
 			return nil, err
 		}
 		for _, f := range e.docs {
-			if err := p.static.AddFile(f.Name, f.Data); err != nil {
+			if err := p.static.AddFile(f); err != nil {
 				return nil, err
 			}
 		}

@@ -429,6 +429,7 @@ func (e *letterEntry) appendRecord(b []byte) []byte {
 	w.Uint(uint64(len(e.docs)))
 	for _, f := range e.docs {
 		w.String(f.Name)
+		w.Bytes(f.Sum[:])
 		w.Bytes(f.Data)
 	}
 	e.reuse.AppendRecord(w) // the analysis is apart (see put)
@@ -459,7 +460,10 @@ func readLetterEntry(b []byte) (*letterEntry, error) {
 	}
 	e.docs = make([]search.StaticFile, r.Len())
 	for i := range e.docs {
-		e.docs[i] = search.StaticFile{Name: r.String(), Data: r.Bytes()}
+		f := &e.docs[i]
+		f.Name = r.String()
+		copy(f.Sum[:], r.Bytes())
+		f.Data = r.Bytes()
 	}
 	var err error
 	if e.reuse, err = site.ReadReuse(r); err != nil {

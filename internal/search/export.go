@@ -241,10 +241,12 @@ func (w *StaticWriter) WriteDocs(units []Unit) error {
 // docFileName is the name of text shard n.
 func docFileName(n int) string { return fmt.Sprintf("d-%d.js", n) }
 
-// StaticFile is one file of the static index, named within IndexDir.
+// StaticFile is one file of the static index, named within IndexDir,
+// with its SHA-256.
 type StaticFile struct {
 	Name string
 	Data []byte
+	Sum  [32]byte
 }
 
 // DocFiles returns the text shards WriteDocs writes, packed, in order of
@@ -257,14 +259,14 @@ func (w *StaticWriter) DocFiles(units []Unit) ([]StaticFile, error) {
 		if err != nil {
 			return nil, err
 		}
-		files = append(files, StaticFile{Name: docFileName(n), Data: data})
+		files = append(files, StaticFile{Name: docFileName(n), Data: data, Sum: sha256.Sum256(data)})
 	}
 	return files, nil
 }
 
 // AddFile writes a file of the index that DocFiles made, now or in an
 // earlier build.
-func (w *StaticWriter) AddFile(name string, data []byte) error { return w.file(name, data) }
+func (w *StaticWriter) AddFile(f StaticFile) error { return w.fileSum(f.Name, f.Data, f.Sum) }
 
 // docShards are the text shards of units, by number.
 func docShards(units []Unit) map[int]docRows {
