@@ -302,6 +302,7 @@ func runPipeline(name string, args []string, stderr io.Writer, check bool) int {
 	}
 	if n := res.Diags.Len(); n > 0 {
 		if check {
+			cacheRead(stderr, bf.opts.Cache, res, lang)
 			fmt.Fprintf(stderr, "ledenbrief: %s\n", diag.M(diag.FixAndCheck, res.Diags.Summary(lang)).Text(lang))
 		} else {
 			fmt.Fprintf(stderr, "ledenbrief: %s\n", diag.M(diag.NotWritten, res.Diags.Summary(lang), bf.opts.Out).Text(lang))
@@ -311,12 +312,7 @@ func runPipeline(name string, args []string, stderr io.Writer, check bool) int {
 	elapsed := time.Since(start).Round(time.Millisecond)
 	if check {
 		fmt.Fprintf(stderr, "ledenbrief: %s\n", diag.M(diag.Valid, res.Pages, elapsed).Text(lang))
-		switch {
-		case res.CacheErr != nil:
-			fmt.Fprintf(stderr, "ledenbrief: warning: checked without the build cache: %v\n", res.CacheErr)
-		case bf.opts.Cache != "":
-			fmt.Fprintf(stderr, "ledenbrief: %s\n", diag.M(diag.CacheRead, bf.opts.Cache, res.Reused, res.Built).Text(lang))
-		}
+		cacheRead(stderr, bf.opts.Cache, res, lang)
 		return 0
 	}
 	fmt.Fprintf(stderr, "ledenbrief: %s\n", diag.M(diag.Built, res.Pages, res.Units, res.Files, float64(res.Bytes)/1024, bf.opts.Out, elapsed).Text(lang))
@@ -340,6 +336,18 @@ func runPipeline(name string, args []string, stderr io.Writer, check bool) int {
 		fmt.Fprintf(stderr, "ledenbrief: %s\n", diag.M(diag.BaseURLExample, res.BaseURL, filepath.Join(bf.opts.Content, content.ConfigFile)).Text(lang))
 	}
 	return 0
+}
+
+// cacheRead says what a check took from the build cache in cacheDir
+// ("" for none): how many letters it took as a build made them, and how
+// many it checked again.
+func cacheRead(stderr io.Writer, cacheDir string, res *build.Result, lang diag.Lang) {
+	switch {
+	case res.CacheErr != nil:
+		fmt.Fprintf(stderr, "ledenbrief: warning: checked without the build cache: %v\n", res.CacheErr)
+	case cacheDir != "":
+		fmt.Fprintf(stderr, "ledenbrief: %s\n", diag.M(diag.CacheRead, cacheDir, res.Reused, res.Built).Text(lang))
+	}
 }
 
 // settleDrafts keeps a concept out of the publication: a build with

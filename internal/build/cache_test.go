@@ -619,3 +619,69 @@ func TestCheckReadsTheCacheAndWritesNothing(t *testing.T) {
 		t.Error("the check with a problem changed the cache")
 	}
 }
+
+// TestProblemsAreFoundWithTheCache breaks a site whose build left its
+// cache: a date that does not exist (a problem found when the content is
+// read) and a link to an id that does not exist (found when the letter
+// is built). Check and build read the cache all the same, and report
+// exactly what they report without it: the letters the cache holds have
+// no problems under their keys, so only the others are checked again.
+func TestProblemsAreFoundWithTheCache(t *testing.T) {
+	dir := t.TempDir()
+	content, cache, out := filepath.Join(dir, "content"), filepath.Join(dir, "cache"), filepath.Join(dir, "public")
+	if err := corpus.Write(content, 12); err != nil {
+		t.Fatal(err)
+	}
+	runBuild(t, "--content", content, "--out", out, "--cache", cache)
+	edit := func(slug string, change func(string) string) {
+		p := filepath.Join(content, "brieven", slug, "brief.md")
+		data, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		changed := change(string(data))
+		if changed == string(data) {
+			t.Fatalf("%s did not change", p)
+		}
+		if err := os.WriteFile(p, []byte(changed), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	edit("10-003", func(s string) string {
+		return regexp.MustCompile(`(?m)^date: .*$`).ReplaceAllString(s, "date: 2010-13-45")
+	})
+	edit("10-007", func(s string) string { return s + "\n[Hier](#bestaat-niet) leest u meer.\n" })
+	run := func(args ...string) (stdout, stderr string) {
+		var o, e bytes.Buffer
+		cmd := exec.Command(command(t), append(args, "--lang", "en", "--content", content)...)
+		cmd.Stdout, cmd.Stderr = &o, &e
+		if err := cmd.Run(); err == nil {
+			t.Fatalf("ledenbrief %v found no problem:\n%s%s", args, o.String(), e.String())
+		}
+		return o.String(), e.String()
+	}
+	withCache, _ := run("check", "--format", "json", "--cache", cache)
+	without, _ := run("check", "--format", "json", "--no-cache")
+	if withCache != without {
+		t.Errorf("check with the cache reports\n%s\nwithout it\n%s", withCache, without)
+	}
+	for _, want := range []string{`"date-not-exist"`, `"unknown-id"`} {
+		if !strings.Contains(without, want) {
+			t.Errorf("check reports no %s:\n%s", want, without)
+		}
+	}
+	_, text := run("check", "--cache", cache)
+	m := regexp.MustCompile(`letters as a build made them: (\d+), checked again: (\d+)`).FindStringSubmatch(text)
+	if m == nil {
+		t.Fatalf("check does not say what it read from the cache:\n%s", text)
+	}
+	t.Logf("check took %s letters from the cache and checked %s again", m[1], m[2])
+	if reused, _ := strconv.Atoi(m[1]); reused == 0 {
+		t.Error("check took no letter from the cache")
+	}
+	_, built := run("build", "--out", out, "--cache", cache)
+	_, rebuilt := run("build", "--out", out, "--no-cache")
+	if built != rebuilt {
+		t.Errorf("build with the cache reports\n%s\nwithout it\n%s", built, rebuilt)
+	}
+}
