@@ -145,11 +145,6 @@ type bundle struct {
 	Threads  *threadTable // nil when there are none
 }
 
-// pack is pack, for a file of w's index.
-func (w *StaticWriter) pack(fn string, v any, keys ...any) ([]byte, error) {
-	return packWith(zlibWriters, fn, v, keys...)
-}
-
 // packFile writes name, the packing of a call of fn with v and keys,
 // taken from the memo when it holds the same call (see fromMemo).
 func (w *StaticWriter) packFile(name, fn string, v any, keys ...any) error {
@@ -255,7 +250,7 @@ func (w *StaticWriter) DocFiles(units []Unit) ([]StaticFile, error) {
 	shards := docShards(units)
 	var files []StaticFile
 	for _, n := range slices.Sorted(maps.Keys(shards)) {
-		data, err := w.pack("LB.docs", shards[n], n)
+		data, err := pack("LB.docs", shards[n], n)
 		if err != nil {
 			return nil, err
 		}
@@ -337,7 +332,7 @@ func (w *StaticWriter) Finish(d *Dictionary) error {
 	pairFiles := pd.files
 	facets, facetFile := d.facets(), ""
 	if w.bundle == nil {
-		data, err := w.pack("LB.facets", facets)
+		data, err := pack("LB.facets", facets)
 		if err != nil {
 			return err
 		}
@@ -348,7 +343,7 @@ func (w *StaticWriter) Finish(d *Dictionary) error {
 	}
 	threadFile := ""
 	if len(d.threads.Groups) > 0 && w.bundle == nil {
-		data, err := w.pack("LB.threads", d.threads)
+		data, err := pack("LB.threads", d.threads)
 		if err != nil {
 			return err
 		}
@@ -372,7 +367,7 @@ func (w *StaticWriter) Finish(d *Dictionary) error {
 		}
 		return w.write(MetaPath, data, sha256.Sum256(data))
 	}
-	data, err := w.pack("LB.meta", m)
+	data, err := pack("LB.meta", m)
 	if err != nil {
 		return err
 	}
