@@ -232,9 +232,7 @@ func Run(opts Options) (*Result, error) {
 		} else {
 			pass.static.Memo = bc.packMemo()
 			pass.static.Lend = func(name string, sum [32]byte, size int) bool {
-				if out.Folder.Discards() {
-					out.Folder.Note(name, int64(size), sum)
-				} else if !out.Folder.Lend(name, sum, int64(size)) {
+				if !out.Folder.Lend(name, sum, int64(size)) {
 					return false
 				}
 				exports.note(name, size, sum)

@@ -104,11 +104,7 @@ type buildCache struct {
 // whose letters' files hash to sources (by folder), for a build that
 // started at start.
 func openCache(opts Options, s *site.Site, r *render.Renderer, sources map[string][32]byte, start time.Time) (*buildCache, error) {
-	open := cache.Open
-	if opts.Check { // a check writes nothing, into the cache neither
-		open = cache.OpenReadOnly
-	}
-	store, err := open(opts.Cache)
+	store, err := openStore(opts.Cache, opts.Check) // a check writes nothing, into the cache neither
 	if err != nil {
 		return nil, err
 	}
@@ -158,6 +154,14 @@ func openCache(opts Options, s *site.Site, r *render.Renderer, sources map[strin
 		bc.keys[slug] = sha256.Sum256(append([]byte(kind+"\x00"), fp[:]...))
 	}
 	return bc, nil
+}
+
+// openStore opens the build cache in dir, only to read it when readOnly.
+func openStore(dir string, readOnly bool) (*cache.Cache, error) {
+	if readOnly {
+		return cache.OpenReadOnly(dir)
+	}
+	return cache.Open(dir)
 }
 
 // surfaceTermsKey is the key of the terms the analyser made of every word
@@ -377,12 +381,6 @@ func (bc *buildCache) keepUnits(slug string) {
 // longer holds its bytes whole): the letter is then built again, which
 // replaces what was lent.
 func (bc *buildCache) placeFiles(out *output, slug string, files []cachedFile) (bool, error) {
-	if out.Folder.Discards() { // a check: the files' bytes are not needed
-		for _, f := range files {
-			out.Folder.Note(f.name, f.size, f.sum)
-		}
-		return true, nil
-	}
 	var rest []int // files not lent
 	for i, f := range files {
 		if !out.Folder.Lend(f.name, f.sum, f.size) {
@@ -884,11 +882,7 @@ type outlines struct {
 // them, for a check), or returns nil when it cannot: the first pass then
 // parses every letter.
 func openOutlines(dir string, conv *markdown.Converter, readOnly bool) *outlines {
-	open := cache.Open
-	if readOnly {
-		open = cache.OpenReadOnly
-	}
-	store, err := open(dir)
+	store, err := openStore(dir, readOnly)
 	if err != nil {
 		return nil
 	}

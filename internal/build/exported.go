@@ -66,9 +66,7 @@ func (bc *buildCache) lendExported(out *output) (units int, ok bool) {
 		return 0, false
 	}
 	for _, f := range files {
-		if out.Folder.Discards() {
-			out.Folder.Note(f.name, f.size, f.sum)
-		} else if !out.Folder.Lend(f.name, f.sum, f.size) {
+		if !out.Folder.Lend(f.name, f.sum, f.size) {
 			return 0, false
 		}
 	}

@@ -215,12 +215,18 @@ func (f *Folder) readOld(target string) error {
 // itself. An unchanged file so costs the build no bytes, keeps its time
 // (a server's Last-Modified stays true), and the old site is never
 // written through: a file written again after it was lent is replaced,
-// not changed in place.
+// not changed in place. A folder that writes nothing (Discard) counts
+// the file as written, without its bytes, and reports true: a check
+// neither reads nor writes what it would only drop.
 func (f *Folder) Lend(name string, sum [32]byte, size int64) bool {
+	file := manifest.File{Path: name, Size: size, SHA256: hex.EncodeToString(sum[:])}
+	if f.dir == "" && f.kept == nil {
+		f.record(file)
+		return true
+	}
 	if f.dir == "" || f.kept != nil || f.mirror || f.lendable == nil {
 		return false
 	}
-	file := manifest.File{Path: name, Size: size, SHA256: hex.EncodeToString(sum[:])}
 	if old, ok := f.lendable[name]; !ok || old != file {
 		return false
 	}
@@ -290,16 +296,6 @@ func (f *Folder) WriteFileSum(name string, data []byte, sum [32]byte) error {
 	}
 	f.unlend(name, p)
 	return os.WriteFile(p, data, 0o644)
-}
-
-// Discards reports whether the folder writes nothing (Discard): a file
-// may then be noted as written without its bytes (Note).
-func (f *Folder) Discards() bool { return f.dir == "" && f.kept == nil }
-
-// Note counts a file of size bytes with SHA-256 sum as written, as
-// WriteFileSum does, without its bytes: for a Folder that Discards.
-func (f *Folder) Note(name string, size int64, sum [32]byte) {
-	f.record(manifest.File{Path: name, Size: size, SHA256: hex.EncodeToString(sum[:])})
 }
 
 // Dir is the folder the site is written to before it is published, ""
