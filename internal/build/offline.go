@@ -199,8 +199,12 @@ func (k *offlineKit) single(c *offline.Copy, li *site.LetterInfo, pages []*rende
 	return b.Bytes(), links.MediaOnline(), nil
 }
 
-// script is a script to put inline.
+// script is a script to put inline. Most need no escape (a copy's packed
+// index never holds '<'), and are not copied to find that out.
 func script(js []byte) template.JS {
+	if !bytes.Contains(js, []byte("</script")) {
+		return template.JS(js)
+	}
 	return template.JS(bytes.ReplaceAll(js, []byte("</script"), []byte(`<\/script`)))
 }
 
@@ -232,7 +236,7 @@ func document(r *render.Renderer, li *site.LetterInfo, links *offline.Document, 
 }
 
 // inlineStyle is the style sheet a document that loads nothing carries
-// inline: the theme's, then the publisher's.
+// inline: the theme's, then the publisher's, minified.
 func inlineStyle(s *site.Site, r *render.Renderer) ([]byte, error) {
 	style, ok := r.Asset("style.css")
 	if !ok {
@@ -244,6 +248,9 @@ func inlineStyle(s *site.Site, r *render.Renderer) ([]byte, error) {
 	}
 	data, err := fs.ReadFile(s.Content.FS, own)
 	if err != nil {
+		return nil, fmt.Errorf("copy %s: %w", own, err)
+	}
+	if data, err = r.MinifyCSS(data); err != nil {
 		return nil, fmt.Errorf("copy %s: %w", own, err)
 	}
 	return append(append(bytes.Clone(style.Data), '\n'), data...), nil

@@ -20,7 +20,9 @@ type Linker func(t Target, image bool) string
 // page: for a page shown in a letter's offline copy, or as a part of one
 // document. It is safe to render one Doc with different linkers at once.
 func (c *Converter) RenderLinked(w io.Writer, d *Doc, link Linker) error {
-	lw := &linkedWriter{Writer: bufio.NewWriter(w), link: link, targets: map[ast.Node]Target{}}
+	bw := bufWriter(w)
+	defer putBufWriter(bw)
+	lw := &linkedWriter{Writer: bw, link: link, targets: map[ast.Node]Target{}}
 	for _, l := range d.Links {
 		if l.Target.resolved {
 			lw.targets[l.node] = l.Target

@@ -11,6 +11,7 @@
 package markdown
 
 import (
+	"bufio"
 	"bytes"
 	"crypto/sha256"
 	"fmt"
@@ -20,6 +21,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
@@ -529,7 +531,27 @@ func blockOffset(n ast.Node, src []byte) int {
 
 // Render writes d as HTML, with the link destinations as last set.
 func (c *Converter) Render(w io.Writer, d *Doc) error {
-	return c.md.Renderer().Render(w, d.Source, d.root)
+	bw := bufWriter(w)
+	defer putBufWriter(bw)
+	return c.md.Renderer().Render(bw, d.Source, d.root)
+}
+
+// bufWriters are the buffered writers goldmark renders through (it
+// flushes them at the end): made for every page, they were a fiftieth
+// of what a 10,000-letter build allocates.
+var bufWriters = sync.Pool{New: func() any { return bufio.NewWriter(nil) }}
+
+// bufWriter returns a buffered writer to w from bufWriters.
+func bufWriter(w io.Writer) *bufio.Writer {
+	bw := bufWriters.Get().(*bufio.Writer)
+	bw.Reset(w)
+	return bw
+}
+
+// putBufWriter returns bw, flushed, to bufWriters.
+func putBufWriter(bw *bufio.Writer) {
+	bw.Reset(nil)
+	bufWriters.Put(bw)
 }
 
 // nodeRenderer overrides how headings and raw HTML are written.

@@ -1,7 +1,6 @@
 package markdown
 
 import (
-	"bufio"
 	"bytes"
 	"html"
 	"regexp"
@@ -142,9 +141,10 @@ func writeDecoded(b *strings.Builder, v []byte) {
 		return
 	}
 	var out bytes.Buffer
-	w := bufio.NewWriter(&out)
+	w := bufWriter(&out)
 	ghtml.DefaultWriter.Write(w, v)
 	w.Flush()
+	putBufWriter(w)
 	b.WriteString(html.UnescapeString(out.String()))
 }
 

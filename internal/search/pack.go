@@ -192,43 +192,56 @@ const lastException = len(sevenBitExceptions)
 // + group. The scheme is base122's (Kevin Albertson); search.js's unseven
 // reverses it.
 func appendSeven(dst, src []byte) []byte {
+	dst = slices.Grow(dst, len(src)*8/7+2)
 	var acc uint32 // the bits of src not yet cut, in its low n bits
 	n, i := 0, 0
-	group := func() (byte, bool) {
-		if n < 7 {
-			if i < len(src) {
-				acc = acc<<8 | uint32(src[i])
-				i++
-				n += 8
-			} else if n > 0 {
-				g := byte(acc<<(7-n)) & 0x7f
-				n = 0
-				return g, true
-			} else {
-				return 0, false
-			}
-		}
-		n -= 7
-		g := byte(acc>>n) & 0x7f
-		acc &= 1<<n - 1
-		return g, true
-	}
+	held := -1 // the number of an exception waiting for the next group
 	for {
-		g, ok := group()
-		if !ok {
+		var g byte
+		switch {
+		case n >= 7:
+		case i < len(src):
+			acc = acc<<8 | uint32(src[i])
+			i++
+			n += 8
+		case n > 0: // the last group, padded
+			acc <<= 7 - n
+			n = 7
+		default:
+			if held >= 0 {
+				dst = appendTwoByte(dst, lastException, sevenBitExceptions[held])
+			}
 			return dst
 		}
-		k := slices.Index(sevenBitExceptions[:], g)
-		if k < 0 {
+		n -= 7
+		g = byte(acc>>n) & 0x7f
+		acc &= 1<<n - 1
+		switch {
+		case held >= 0:
+			dst = appendTwoByte(dst, held, g)
+			held = -1
+		case sevenBitException[g] > 0:
+			held = int(sevenBitException[g]) - 1
+		default:
 			dst = append(dst, g)
-			continue
 		}
-		next, ok := group()
-		if !ok {
-			k, next = lastException, g
-		}
-		dst = utf8.AppendRune(dst, rune(0x80+k<<7|int(next)))
 	}
+}
+
+// sevenBitException holds, for each 7-bit value, its number in
+// sevenBitExceptions plus one; zero for the others.
+var sevenBitException = func() (t [128]int8) {
+	for k, b := range sevenBitExceptions {
+		t[b] = int8(k + 1)
+	}
+	return t
+}()
+
+// appendTwoByte appends the character U+0080 + k×128 + g in UTF-8, which
+// takes two bytes for every exception number k and group g.
+func appendTwoByte(dst []byte, k int, g byte) []byte {
+	r := 0x80 + k<<7 | int(g)
+	return append(dst, 0xc0|byte(r>>6), 0x80|byte(r&0x3f))
 }
 
 // unseven reverses appendSeven. It fails on a character appendSeven does
