@@ -27,6 +27,7 @@ type Dictionary struct {
 	Terms    map[string]*Postings // analysed term → postings per field
 	Surfaces map[string]string    // folded surface form → analysed term
 	Stop     map[string]bool      // stop words, dropped from queries
+	words    []string             // the terms of words, not pairs, sorted (wordTerms)
 	vocab    []vocabEntry         // every folded word, sorted; see buildVocabulary
 	layout   *shardLayout         // how vocab is split into the static index's shards
 	keyTerms map[string]string    // vocab as a map: folded word → term

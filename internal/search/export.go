@@ -551,13 +551,7 @@ func (d *Dictionary) meta(dir, stamp string, pairFiles int, roots []string) meta
 // terms and postings are those of a file the memo holds is taken from it
 // without being encoded (see termsInput).
 func (w *StaticWriter) writePostings(d *Dictionary, put func(term, file string)) error {
-	terms := make([]string, 0, len(d.Terms))
-	for t := range d.Terms {
-		if !isPair(t) {
-			terms = append(terms, t)
-		}
-	}
-	slices.Sort(terms)
+	terms := d.words
 	type run struct {
 		file  string
 		terms []string

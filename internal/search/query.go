@@ -64,9 +64,11 @@ type vocabEntry struct {
 // buildVocabulary lists every folded word the index knows, sorted, each
 // with its analysed term: the surface forms of the text first, then the
 // terms themselves for keys no surface form claimed. Terms are the
-// terms of words (wordTerms). It runs once, when the dictionary is made,
-// so that queries can share the dictionary.
+// terms of words (wordTerms), which d keeps for the export. It runs
+// once, when the dictionary is made, so that queries can share the
+// dictionary.
 func (d *Dictionary) buildVocabulary(terms []string) {
+	d.words = terms
 	// Most terms are pairs, which have no place here: at 10,000 letters,
 	// room for them took 70 MB.
 	m := make(map[string]string, len(d.Surfaces)+len(terms))
