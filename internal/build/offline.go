@@ -89,7 +89,7 @@ func (k *offlineKit) copies(out *output, rl *site.Letter, units []*search.Analyz
 	if err != nil {
 		return err
 	}
-	c.Files[search.MetaPath] = index
+	c.Files[search.MetaPath] = nil // the zip's, made only when there is one
 	pages := append([]*render.Page{letterPage, annexPage}, guidePages...)
 	single, online, err := k.single(c, li, pages, index)
 	if err != nil {
@@ -102,6 +102,9 @@ func (k *offlineKit) copies(out *output, rl *site.Letter, units []*search.Analyz
 	if len(online) == 0 {
 		d.Zip = ""
 		return nil
+	}
+	if c.Files[search.MetaPath], err = search.Packed(index); err != nil {
+		return err
 	}
 	zip, err := k.zip(c, append(pages, k.searchPage()))
 	if err != nil {
@@ -154,7 +157,8 @@ func (k *offlineKit) zip(c *offline.Copy, pages []*render.Page) ([]byte, error) 
 }
 
 // searchIndex is the static search index of a copy, of the units
-// analysed (the letter's and the handreikingen's), numbered from 0.
+// analysed (the letter's and the handreikingen's), numbered from 0, as
+// the single file holds it inline (see search.StaticBundle).
 func (k *offlineKit) searchIndex(analyzed []*search.AnalyzedUnit) ([]byte, error) {
 	units := make([]search.Unit, len(analyzed))
 	for i, au := range analyzed {
@@ -186,11 +190,7 @@ func (k *offlineKit) single(c *offline.Copy, li *site.LetterInfo, pages []*rende
 		return nil, nil, err
 	}
 	doc.Style = k.style
-	inline, err := search.Inline(index)
-	if err != nil {
-		return nil, nil, err
-	}
-	doc.Scripts = []template.JS{script(append(append([]byte("window.LB_HERE="), here...), ';')), k.marker, k.engine, script(inline)}
+	doc.Scripts = []template.JS{script(append(append([]byte("window.LB_HERE="), here...), ';')), k.marker, k.engine, script(index)}
 	var b bytes.Buffer
 	page := &render.Page{Kind: site.KindOffline, Path: li.Path(), Title: site.LetterTitle(li.Meta), Document: doc}
 	if err := k.r.Render(&b, page); err != nil {

@@ -123,9 +123,11 @@ func NewStaticWriter(write func(name string, data []byte, sum [32]byte) error) *
 }
 
 // NewBundleWriter returns a writer that writes the whole index as one
-// file, MetaPath, calling LB.bundle: for the index of one letter, whose
-// hundreds of small shards would each cost more in headers and lost
-// compression than they save in loading.
+// script calling LB.bundle, in the form an HTML document holds inline
+// (see Packed), with no sum (zero): for the index of one letter, which
+// the letter's single-file copy holds, and whose hundreds of small shards
+// would each cost more in headers and lost compression than they save in
+// loading.
 func NewBundleWriter(write func(name string, data []byte, sum [32]byte) error) *StaticWriter {
 	return &StaticWriter{write: write, hashes: map[string][32]byte{}, bundle: &bundle{
 		Shards: map[string]*vocabShard{}, Postings: map[string]records{}, Pairs: map[int]records{}, Docs: map[int]docRows{},
@@ -160,7 +162,7 @@ func (w *StaticWriter) packFile(name, fn string, v any, keys ...any) error {
 			return err
 		}
 	}
-	data, err := compress(zlibWriters, fn, raw, keys)
+	data, err := compress(zlibWriters, fn, raw, keys, false)
 	if err != nil {
 		return err
 	}
@@ -361,11 +363,11 @@ func (w *StaticWriter) Finish(d *Dictionary) error {
 			w.bundle.Threads = d.threads
 		}
 		w.bundle.Meta = m
-		data, err := packWith(fastWriters, "LB.bundle", w.bundle)
+		data, err := packInline(fastWriters, "LB.bundle", w.bundle)
 		if err != nil {
 			return err
 		}
-		return w.write(MetaPath, data, sha256.Sum256(data))
+		return w.write(MetaPath, data, [32]byte{})
 	}
 	data, err := pack("LB.meta", m)
 	if err != nil {
@@ -904,9 +906,10 @@ type vocabShard struct {
 }
 
 // StaticBundle returns the static index of units, whose dictionary is d
-// (see BuildDictionary), as one script for MetaPath (see
-// NewBundleWriter): the search index of a copy of one letter. The units
-// must be numbered from 0 in their order.
+// (see BuildDictionary), as one script to hold inline (see
+// NewBundleWriter; Packed makes it the script for MetaPath): the search
+// index of a copy of one letter. The units must be numbered from 0 in
+// their order.
 func StaticBundle(d *Dictionary, units []Unit) ([]byte, error) {
 	var out []byte
 	w := NewBundleWriter(func(_ string, data []byte, _ [32]byte) error {

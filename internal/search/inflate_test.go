@@ -96,10 +96,18 @@ func TestBrowserInflatesWhatGoPacks(t *testing.T) {
 	if err != nil || got != long+"|x" {
 		t.Errorf("pack: the browser read %.60q (%v)", got, err)
 	}
-	// The same script, inline: base64, no control characters.
-	inline, err := Inline(script)
+	// The same script, inline: base64, no control characters; Packed
+	// makes it the packed script again.
+	raw, err := json.Marshal(map[string]any{"rows": []string{long, "x"}})
 	if err != nil {
 		t.Fatal(err)
+	}
+	inline, err := compress(zlibWriters, "LB.docs", raw, []any{3}, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again, err := Packed(inline); err != nil || !bytes.Equal(again, script) {
+		t.Errorf("Packed of the inline script: %.60q (%v), want %.60q", again, err, script)
 	}
 	if bytes.ContainsFunc(inline, func(r rune) bool { return r < ' ' && r != '\n' || r >= 0x7f }) {
 		t.Errorf("inline script with control characters: %.60q", inline)

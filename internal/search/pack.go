@@ -99,7 +99,18 @@ func packWith(pool *compressors, fn string, v any, keys ...any) ([]byte, error) 
 		return nil, err
 	}
 	defer done()
-	return compress(pool, fn, raw, keys)
+	return compress(pool, fn, raw, keys, false)
+}
+
+// packInline is packWith of fn and v, without keys, in the form an HTML
+// document holds inline (see Packed).
+func packInline(pool *compressors, fn string, v any) ([]byte, error) {
+	raw, done, err := encodeJSON(fn, v)
+	if err != nil {
+		return nil, err
+	}
+	defer done()
+	return compress(pool, fn, raw, nil, true)
 }
 
 // encodeJSON returns the JSON of v (its own, for a jsonAppender), in a
@@ -133,8 +144,10 @@ func packKey(fn string, raw []byte, keys []any) [32]byte {
 	return key
 }
 
-// compress writes a call of fn with keys and the JSON raw, compressed.
-func compress(pool *compressors, fn string, raw []byte, keys []any) ([]byte, error) {
+// compress writes a call of fn with keys and the JSON raw, compressed:
+// packed (see appendSeven), or inline, as an HTML document holds it (see
+// Packed).
+func compress(pool *compressors, fn string, raw []byte, keys []any, inline bool) ([]byte, error) {
 	var err error
 	z := compressed.Get().(*bytes.Buffer)
 	defer compressed.Put(z)
@@ -149,8 +162,10 @@ func compress(pool *compressors, fn string, raw []byte, keys []any) ([]byte, err
 		return nil, fmt.Errorf("search: compress %s: %w", fn, err)
 	}
 	var b bytes.Buffer
-	b.Grow(len(utf8BOM) + len(fn) + z.Len()*8/7 + 32)
-	b.WriteString(utf8BOM)
+	b.Grow(len(utf8BOM) + len(fn) + z.Len()*4/3 + 32)
+	if !inline {
+		b.WriteString(utf8BOM)
+	}
 	b.WriteString(fn)
 	b.WriteByte('(')
 	for _, k := range keys {
@@ -162,7 +177,11 @@ func compress(pool *compressors, fn string, raw []byte, keys []any) ([]byte, err
 		b.WriteByte(',')
 	}
 	b.WriteByte('"')
-	b.Write(appendSeven(b.AvailableBuffer(), z.Bytes()))
+	if inline {
+		b.Write(base64.StdEncoding.AppendEncode(b.AvailableBuffer(), z.Bytes()))
+	} else {
+		b.Write(appendSeven(b.AvailableBuffer(), z.Bytes()))
+	}
 	b.WriteString("\");\n")
 	return b.Bytes(), nil
 }
@@ -277,26 +296,25 @@ func unseven(s []byte) ([]byte, error) {
 	return out, nil
 }
 
-// Inline returns a script that pack wrote in the form an HTML document can
-// hold inline: without its byte order mark, and its data in base64, since
+// Packed returns the packed script of a script in the inline form (see
+// compress): without its byte order mark, and its data in base64, since
 // HTML allows no control characters and seven bits a byte need some.
 // search.js reads both: a packed string starts with zlib's header, which
 // appendSeven writes as a two-byte character and base64 as "e".
-func Inline(script []byte) ([]byte, error) {
-	s := bytes.TrimPrefix(script, []byte(utf8BOM))
-	end := bytes.LastIndexByte(s, '"')
-	start := bytes.LastIndexByte(s[:max(end, 0)], '"')
+func Packed(inline []byte) ([]byte, error) {
+	end := bytes.LastIndexByte(inline, '"')
+	start := bytes.LastIndexByte(inline[:max(end, 0)], '"')
 	if start < 0 {
-		return nil, fmt.Errorf("search: not a packed script: %.40q", s)
+		return nil, fmt.Errorf("search: not an inline script: %.40q", inline)
 	}
-	z, err := unseven(s[start+1 : end])
+	z, err := base64.StdEncoding.AppendDecode(nil, inline[start+1:end])
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("search: not an inline script: %w", err)
 	}
-	out := make([]byte, 0, start+1+base64.StdEncoding.EncodedLen(len(z))+len(s)-end)
-	out = append(out, s[:start+1]...)
-	out = base64.StdEncoding.AppendEncode(out, z)
-	return append(out, s[end:]...), nil
+	out := make([]byte, 0, len(utf8BOM)+start+1+len(z)*8/7+2+len(inline)-end)
+	out = append(append(out, utf8BOM...), inline[:start+1]...)
+	out = appendSeven(out, z)
+	return append(out, inline[end:]...), nil
 }
 
 // lead returns the start of s that a result's snippet is cut from: whole

@@ -133,7 +133,7 @@ func Unpack(t *testing.T, script []byte) (fn, keys string, data []byte) {
 	return unpack(t, script)
 }
 
-// UnpackInline is Unpack for a script as Inline writes it.
+// UnpackInline is Unpack for a script in the inline form (see Packed).
 func UnpackInline(t *testing.T, script []byte) (fn string, data []byte) {
 	t.Helper()
 	m := regexp.MustCompile(`^(LB\.[a-z]+)\("([A-Za-z0-9+/=]*)"\);?\n?$`).FindSubmatch(script) // a page's minifier drops the ";\n"
