@@ -39,3 +39,24 @@ func TestBrowserFoldsAsGoDoes(t *testing.T) {
 		t.Errorf("Go folds to %q", got)
 	}
 }
+
+// TestFoldOfEveryASCIICharacter: a word of ASCII alone is folded as every
+// other, letter by letter (Fold returns most of them without a copy):
+// capitals to small letters, the apostrophe dropped, the rest kept.
+func TestFoldOfEveryASCIICharacter(t *testing.T) {
+	for c := rune(0); c < 0x80; c++ {
+		want := string(c)
+		switch {
+		case c >= 'A' && c <= 'Z':
+			want = string(c + 'a' - 'A')
+		case c == '\'':
+			want = ""
+		}
+		for _, word := range []string{"%c", "raads%clid", "wethouder%c"} {
+			in := strings.Replace(word, "%c", string(c), 1)
+			if got, exp := Fold(in), strings.Replace(word, "%c", want, 1); got != exp {
+				t.Errorf("Fold(%q) = %q, want %q", in, got, exp)
+			}
+		}
+	}
+}

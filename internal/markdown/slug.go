@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // Slug derives a stable anchor id from heading text the Dutch way:
@@ -46,6 +47,17 @@ func fold(r rune) (string, bool) {
 		return s, true
 	}
 	return "", false
+}
+
+// folded reports whether Fold would return s as it is: all ASCII, no
+// capital and no apostrophe (the ASCII that fold changes).
+func folded(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= utf8.RuneSelf || c >= 'A' && c <= 'Z' || c == '\'' {
+			return false
+		}
+	}
+	return true
 }
 
 // foldLetters are the letters that fold to another spelling, in the
@@ -113,7 +125,11 @@ func WithFoldTable(js []byte) ([]byte, error) {
 // Fold returns s with the same diacritic folding and lowercasing as Slug
 // but with spacing kept, for comparing text regardless of accents.
 func Fold(s string) string {
+	if folded(s) {
+		return s // most words of an index: no copy, no allocation
+	}
 	var b strings.Builder
+	b.Grow(len(s))
 	for _, r := range s {
 		if f, ok := fold(r); ok {
 			b.WriteString(f)
