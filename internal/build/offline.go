@@ -199,8 +199,8 @@ func (k *offlineKit) single(c *offline.Copy, li *site.LetterInfo, pages []*rende
 	return b.Bytes(), links.MediaOnline(), nil
 }
 
-// script is a script to put inline. Most need no escape (a copy's packed
-// index never holds '<'), and are not copied to find that out.
+// script is a script to put inline. Most need no escape (a copy's index,
+// in base64, never holds '<'), and are not copied to find that out.
 func script(js []byte) template.JS {
 	if !bytes.Contains(js, []byte("</script")) {
 		return template.JS(js)

@@ -296,11 +296,12 @@ func unseven(s []byte) ([]byte, error) {
 	return out, nil
 }
 
-// Packed returns the packed script of a script in the inline form (see
-// compress): without its byte order mark, and its data in base64, since
-// HTML allows no control characters and seven bits a byte need some.
-// search.js reads both: a packed string starts with zlib's header, which
-// appendSeven writes as a two-byte character and base64 as "e".
+// Packed returns the packed script (see pack) of a script in the inline
+// form, the one an HTML document can hold: without the byte order mark,
+// and with the data in base64, since HTML allows no control characters
+// and seven bits a byte need some. search.js reads both forms: a packed
+// string starts with zlib's header, which appendSeven writes as a
+// two-byte character and base64 as "e".
 func Packed(inline []byte) ([]byte, error) {
 	end := bytes.LastIndexByte(inline, '"')
 	start := bytes.LastIndexByte(inline[:max(end, 0)], '"')
