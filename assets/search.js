@@ -332,7 +332,7 @@
 
   // pairHashes mirrors internal/search/export.go: FNV-1a of the pair's
   // UTF-8 bytes picks its file (pairFile), and that hash and a second one
-  // from another offset basis, mixed, are its key (pairHash).
+  // from another offset basis, mixed, are its key (pairHash64 in export.go).
   function pairHashes(pair) {
     var bytes = new TextEncoder().encode(pair), h = fnv1a(bytes, 0x811c9dc5);
     var hex = function (x) { return ("0000000" + fmix32(x).toString(16)).slice(-8); };

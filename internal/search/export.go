@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"maps"
+	"math/bits"
 	"slices"
 	"strconv"
 	"strings"
@@ -743,8 +744,8 @@ func (w *StaticWriter) writePairs(d *Dictionary) (int, error) {
 				return nil, err
 			}
 			batch := make(records, len(pairs))
-			for _, t := range pairs {
-				batch[keys[t]] = postingsRecord(d.Terms[t])
+			for i, t := range pairs {
+				batch[keys[i]] = postingsRecord(d.Terms[t])
 			}
 			return batch, nil
 		}, func(batch records) { w.bundle.Pairs[f] = batch })
@@ -824,43 +825,45 @@ func pairFile(pair string, n int) int {
 // about a hundred pairs).
 const minPairKey = 10
 
-// pairKeys returns the key of each of the pairs of one pairs file: the
-// first digits of its pairHash, as many as tell every pair of the file
-// apart, and at least min. Keys instead of the pairs' text make the pairs
-// files a fifth smaller. The browser takes the length of a file's keys
-// from any of them.
-func pairKeys(pairs []string, min int) (map[string]string, error) {
-	hashes := make([]string, len(pairs))
+// pairKeys returns the key of each of the pairs of one pairs file, in
+// the order of pairs: the first hex digits of its pairHash64, as many as
+// tell every pair of the file apart, and at least min. Keys instead of
+// the pairs' text make the pairs files a fifth smaller. The browser takes
+// the length of a file's keys from any of them. The length is found from
+// the hashes sorted: one digit more than the most that neighbours share.
+func pairKeys(pairs []string, min int) ([]string, error) {
+	hashes := make([]uint64, len(pairs))
 	for i, p := range pairs {
-		hashes[i] = pairHash(p)
+		hashes[i] = pairHash64(p)
 	}
-	seen := make(map[string]struct{}, len(pairs))
-	for n := min; n <= 16; n++ {
-		clear(seen)
-		for _, h := range hashes {
-			seen[h[:n]] = struct{}{}
+	sorted := slices.Clone(hashes)
+	slices.Sort(sorted)
+	n := min
+	for i := 1; i < len(sorted); i++ {
+		shared := bits.LeadingZeros64(sorted[i-1]^sorted[i]) / 4 // hex digits
+		if shared == 16 {
+			return nil, fmt.Errorf("search: two pairs of %q share a 64-bit hash", pairs)
 		}
-		if len(seen) < len(pairs) {
-			continue // two pairs share the key's n digits
-		}
-		keys := make(map[string]string, len(pairs))
-		for i, p := range pairs {
-			keys[p] = hashes[i][:n]
-		}
-		return keys, nil
+		n = max(n, shared+1)
 	}
-	return nil, fmt.Errorf("search: two pairs of %q share a 64-bit hash", pairs)
+	keys := make([]string, len(pairs))
+	var sum [8]byte
+	var digits [16]byte
+	for i, h := range hashes {
+		binary.BigEndian.PutUint64(sum[:], h)
+		hex.Encode(digits[:], sum[:])
+		keys[i] = string(digits[:n])
+	}
+	return keys, nil
 }
 
-// pairHash is 64 bits of hash of a pair as 16 hex digits: FNV-1a of its
-// UTF-8 bytes from two offset bases (FNV's own and another), each mixed by
-// MurmurHash3's finaliser so that every bit depends on every other. The
-// browser computes the same (pairRecord in search.js).
-func pairHash(pair string) string {
-	var sum [8]byte
-	binary.BigEndian.PutUint32(sum[:4], fmix32(fnv1a(pair, fnvOffset)))
-	binary.BigEndian.PutUint32(sum[4:], fmix32(fnv1a(pair, 0x5bd1e995)))
-	return hex.EncodeToString(sum[:])
+// pairHash64 is 64 bits of hash of a pair: FNV-1a of its UTF-8 bytes
+// from two offset bases (FNV's own and another), each mixed by
+// MurmurHash3's finaliser so that every bit depends on every other, the
+// first the high 32 bits. The browser computes the same (pairRecord in
+// search.js).
+func pairHash64(pair string) uint64 {
+	return uint64(fmix32(fnv1a(pair, fnvOffset)))<<32 | uint64(fmix32(fnv1a(pair, 0x5bd1e995)))
 }
 
 // fnvOffset is FNV-1a's 32-bit offset basis.

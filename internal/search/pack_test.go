@@ -204,12 +204,12 @@ func TestPairKeysTellAFilesPairsApart(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		n := len(keys[pairs[0]])
+		n := len(keys[0])
 		seen := map[string]bool{}
 		shorter := map[string]bool{}
-		for _, p := range pairs {
-			k := keys[p]
-			if len(k) != n || !strings.HasPrefix(pairHash(p), k) || seen[k] {
+		for i, p := range pairs {
+			k := keys[i]
+			if len(k) != n || !strings.HasPrefix(fmt.Sprintf("%016x", pairHash64(p)), k) || seen[k] {
 				t.Fatalf("min %d: %q has key %q (length %d), seen before: %t", min, p, k, n, seen[k])
 			}
 			seen[k] = true
