@@ -364,7 +364,7 @@ func (w *StaticWriter) Finish(d *Dictionary) error {
 			w.bundle.Threads = d.threads
 		}
 		w.bundle.Meta = m
-		data, err := packInline(fastWriters, "LB.bundle", w.bundle)
+		data, err := packInline("LB.bundle", w.bundle)
 		if err != nil {
 			return err
 		}
@@ -779,7 +779,7 @@ func (w *StaticWriter) writeTerms(buf []byte, name, fn string, key any, terms []
 		bundle(recs)
 		return buf, nil
 	}
-	data, err := packWith(zlibWriters, fn, recs, key)
+	data, err := pack(fn, recs, key)
 	if err != nil {
 		return buf, err
 	}

@@ -89,28 +89,25 @@ var (
 // decodes and inflates it itself. On the Dutch text of the index this
 // takes about half the bytes of plain JSON.
 func pack(fn string, v any, keys ...any) ([]byte, error) {
-	return packWith(zlibWriters, fn, v, keys...)
+	return packWith(zlibWriters, false, fn, v, keys)
 }
 
-// packWith is pack with the compressors of pool.
-func packWith(pool *compressors, fn string, v any, keys ...any) ([]byte, error) {
+// packInline is pack of fn and v, without keys, with the fast
+// compressors (a letter's bundle), in the form an HTML document holds
+// inline (see Packed).
+func packInline(fn string, v any) ([]byte, error) {
+	return packWith(fastWriters, true, fn, v, nil)
+}
+
+// packWith encodes v and compresses it with the compressors of pool, as
+// compress writes it.
+func packWith(pool *compressors, inline bool, fn string, v any, keys []any) ([]byte, error) {
 	raw, done, err := encodeJSON(fn, v)
 	if err != nil {
 		return nil, err
 	}
 	defer done()
-	return compress(pool, fn, raw, keys, false)
-}
-
-// packInline is packWith of fn and v, without keys, in the form an HTML
-// document holds inline (see Packed).
-func packInline(pool *compressors, fn string, v any) ([]byte, error) {
-	raw, done, err := encodeJSON(fn, v)
-	if err != nil {
-		return nil, err
-	}
-	defer done()
-	return compress(pool, fn, raw, nil, true)
+	return compress(pool, fn, raw, keys, inline)
 }
 
 // encodeJSON returns the JSON of v (its own, for a jsonAppender), in a

@@ -83,7 +83,7 @@ func (s *Site) Years() []ArchiveYear {
 		out[len(out)-1].Letters++
 	}
 	for i := range out {
-		out[i].Pages = (out[i].Letters + ArchivePerPage - 1) / ArchivePerPage
+		out[i].Pages = pageCount(out[i].Letters, ArchivePerPage)
 	}
 	return out
 }
@@ -105,6 +105,10 @@ func (s *Site) Archive() []*ArchivePage {
 	return out
 }
 
+// pageCount is the number of pages of at most perPage that show a list
+// of total: one at least, the first, even for an empty list.
+func pageCount(total, perPage int) int { return max(1, (total+perPage-1)/perPage) }
+
 // pageSpan returns the items [lo, hi) of a list of total, newest first,
 // that page n (from 1) of pages of at most perPage shows. The pages are
 // cut from the oldest end: the first page shows the newest total -
@@ -115,8 +119,7 @@ func (s *Site) Archive() []*ArchivePage {
 // rendered again some 700 pages of places for the few handreikingen it
 // links to.
 func pageSpan(total, perPage, n int) (lo, hi int) {
-	pages := max(1, (total+perPage-1)/perPage)
-	first := total - perPage*(pages-1)
+	first := total - perPage*(pageCount(total, perPage)-1)
 	if n <= 1 {
 		return 0, first
 	}
@@ -145,7 +148,7 @@ func (p *RefsPage) PagePath(n int) string { return GuideRefsPath(p.Guide.ID, n) 
 // RefsPerPage, cut as pageSpan says; there is always a first page, the
 // handreiking's own.
 func (g *Guide) RefPages() []*RefsPage {
-	pages := max(1, (len(g.Refs)+RefsPerPage-1)/RefsPerPage)
+	pages := pageCount(len(g.Refs), RefsPerPage)
 	out := make([]*RefsPage, pages)
 	for n := range pages {
 		lo, hi := pageSpan(len(g.Refs), RefsPerPage, n+1)

@@ -10,7 +10,7 @@ import "testing"
 func TestPageSpansCoverTheListOnce(t *testing.T) {
 	const perPage = 10
 	span := func(total int) [][2]int {
-		pages := max(1, (total+perPage-1)/perPage)
+		pages := pageCount(total, perPage)
 		out := make([][2]int, pages)
 		for n := range pages {
 			lo, hi := pageSpan(total, perPage, n+1)
